@@ -1,0 +1,131 @@
+"""`python -m core ...`: the command line. Every command brings the database to the
+current schema first, so it works on a new, empty or older database file."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from core.config import ConfigError, load_activities
+from core.db import DatabaseError, describe, make_engine
+from core.importer import UnreadableInput, run_import
+from core.importer.report import (
+    render_problems,
+    render_summary,
+    render_warnings,
+    write_problem_csv,
+)
+from core.progress import TerminalProgress
+from core.schema import ensure_schema
+from core.settings import SettingsError, load_settings
+
+EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every command (the README documents each one)."""
+    parser = argparse.ArgumentParser(prog="python -m core", description=__doc__)
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of bugs")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    imp = commands.add_parser("import", help="import core-banking CSV files or a workbook")
+    imp.add_argument("path", type=Path, help="a folder of CSV files, one CSV file or an .xlsx")
+    imp.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
+    imp.add_argument("--report", type=Path, metavar="FILE",
+                     help="also write every problem to this CSV file")
+    imp.add_argument("--max-problems", type=int, default=1000, metavar="N",
+                     help="show at most N problems on screen (default 1000)")
+
+    demo = commands.add_parser("demo", help="generate and import the demo cooperative")
+    demo.add_argument("--scale", choices=["small", "medium", "large"], default="small")
+    demo.add_argument("--seed", type=int, default=1)
+    demo.add_argument("--out", type=Path, help="folder for the CSV files (default: a temp dir)")
+    demo.add_argument("--end", type=dt.date.fromisoformat, default=None,
+                      help="last day of data, YYYY-MM-DD (default: today)")
+
+    commands.add_parser("migrate", help="bring the database to the current schema")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Runs one command; returns the exit status (0 ok, 1 data problem, 2 usage)."""
+    args = build_parser().parse_args(argv)
+    handlers: dict[str, Callable[[argparse.Namespace], int]] = {
+        "import": _cmd_import, "demo": _cmd_demo, "migrate": _cmd_migrate,
+    }
+    try:
+        return handlers[args.command](args)
+    except (ConfigError, DatabaseError, SettingsError, UnreadableInput) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_DATA
+    except KeyboardInterrupt:
+        print("interrupted; nothing of an unfinished import was written", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug: say so plainly, keep the traceback for --debug
+        if args.debug:
+            traceback.print_exc()
+        else:
+            print(f"internal error ({type(exc).__name__}: {exc}); this is a bug in Fieldbook. "
+                  "Run again with --debug for details.", file=sys.stderr)
+        return EXIT_BUG
+
+
+def _cmd_migrate(_args: argparse.Namespace) -> int:
+    engine = make_engine()
+    changed = ensure_schema(engine)
+    print(f"{describe(engine)}: {'upgraded to' if changed else 'already at'} the current schema")
+    return EXIT_OK
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    activities = [a.code for a in load_activities(settings.config_dir)]
+    engine = make_engine(settings)
+    ensure_schema(engine)
+    with TerminalProgress() as progress:
+        result = run_import(engine, args.path, activities=activities, dry_run=args.dry_run,
+                            progress=progress)
+    if result.warnings:
+        print(render_warnings(result), file=sys.stderr)
+    if args.report and result.problems:
+        write_problem_csv(result, args.report)
+    if result.problems:
+        print(render_problems(result, args.max_problems))
+        if args.report:
+            print(f"\nEvery problem is in {args.report}.")
+        return EXIT_DATA
+    print(render_summary(result))
+    return EXIT_OK
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from core.demo import generate_demo  # the generator is only needed here
+
+    settings = load_settings()
+    activities = [a.code for a in load_activities(settings.config_dir)]
+    engine = make_engine(settings)
+    ensure_schema(engine)
+    end = args.end or dt.date.today()
+    out = args.out
+    if out is None:
+        import tempfile
+
+        out = Path(tempfile.mkdtemp(prefix="fieldbook-demo-"))
+    with TerminalProgress() as progress:
+        counts = generate_demo(out, scale=args.scale, seed=args.seed, end=end,
+                               activities=activities,
+                               progress=lambda stage, rows: progress(stage, rows, 0))
+    print(f"Demo cooperative ({args.scale}, seed {args.seed}, data up to {end}) written to {out}:"
+          f" {sum(counts.values()):,} rows")
+    with TerminalProgress() as progress:
+        result = run_import(engine, out, activities=activities, progress=progress, actor="demo")
+    if result.problems:  # the generator and the importer disagree: a bug
+        print(render_problems(result, 50))
+        return EXIT_BUG
+    print(render_summary(result))
+    print(f"Database: {describe(engine)}")
+    return EXIT_OK

@@ -1,0 +1,93 @@
+"""Reads what the database already holds, in the import files' vocabulary (codes, ISO
+dates, cents), so that file rows and stored rows can be compared column by column."""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import Connection, text
+
+# Each query returns `id` plus the table's columns under their import-file names.
+# Dates are cast to text: SQLite stores ISO text already, PostgreSQL renders ISO.
+_QUERIES: dict[str, str] = {
+    "staff": """
+        SELECT id, staff_code, name, role, branch, COALESCE(team, '') AS team,
+               COALESCE(CAST(hired_on AS TEXT), '') AS hired_on
+        FROM staff""",
+    "borrowers": """
+        SELECT b.id, b.borrower_code, b.name, s.staff_code AS officer_code, b.village,
+               COALESCE(b.group_code, '') AS group_code, CAST(b.joined_on AS TEXT) AS joined_on,
+               COALESCE(b.business_type, '') AS business_type, COALESCE(b.phone, '') AS phone,
+               COALESCE(b.id_number, '') AS id_number
+        FROM borrowers b JOIN staff s ON s.id = b.officer_id""",
+    "training": """
+        SELECT t.id, b.borrower_code, CAST(t.attended_on AS TEXT) AS attended_on,
+               COALESCE(s.staff_code, '') AS trainer_code
+        FROM training_days t JOIN borrowers b ON b.id = t.borrower_id
+        LEFT JOIN staff s ON s.id = t.trainer_id""",
+    "loans": """
+        SELECT l.id, l.loan_code, b.borrower_code, s.staff_code AS officer_code,
+               CAST(l.disbursed_on AS TEXT) AS disbursed_on, l.principal_cents AS principal,
+               COALESCE(CAST(l.annual_rate AS TEXT), '') AS annual_rate, l.term_months,
+               l.cycle, COALESCE(l.appraisal_grade, '') AS appraisal_grade,
+               COALESCE(l.product, '') AS product, COALESCE(l.purpose, '') AS purpose,
+               COALESCE(CAST(l.written_off_on AS TEXT), '') AS written_off_on
+        FROM loans l JOIN borrowers b ON b.id = l.borrower_id
+        JOIN staff s ON s.id = l.officer_id""",
+    "installments": """
+        SELECT i.id, l.loan_code, i.seq, CAST(i.due_date AS TEXT) AS due_date,
+               i.principal_due_cents AS principal_due, i.interest_due_cents AS interest_due,
+               i.principal_before_cents
+        FROM installments i JOIN loans l ON l.id = i.loan_id""",
+    "repayments": """
+        SELECT r.id, l.loan_code, CAST(r.paid_on AS TEXT) AS paid_on,
+               r.principal_paid_cents AS principal_paid, r.interest_paid_cents AS interest_paid,
+               COALESCE(r.receipt_no, '') AS receipt_no
+        FROM repayments r JOIN loans l ON l.id = r.loan_id""",
+    "visits": """
+        SELECT v.id, s.staff_code AS officer_code, b.borrower_code,
+               CAST(v.visited_on AS TEXT) AS visited_on, v.purpose,
+               COALESCE(v.outcome, '') AS outcome, COALESCE(v.notes, '') AS notes
+        FROM visits v JOIN staff s ON s.id = v.officer_id
+        JOIN borrowers b ON b.id = v.borrower_id""",
+    "time_log": """
+        SELECT t.id, s.staff_code AS officer_code, CAST(t.work_date AS TEXT) AS work_date,
+               t.activity, t.hours_hundredths AS hours
+        FROM time_log t JOIN staff s ON s.id = t.officer_id""",
+}
+
+_INT_COLUMNS = {
+    "loans": ("principal", "term_months", "cycle"),
+    "installments": ("seq", "principal_due", "interest_due", "principal_before_cents"),
+    "repayments": ("principal_paid", "interest_paid"),
+    "time_log": ("hours",),
+}
+
+
+def load_existing(conn: Connection, table: str) -> pd.DataFrame:
+    """All stored rows of one import table, shaped like the typed import frame plus `id`."""
+    result = conn.execute(text(_QUERIES[table]))
+    frame = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+    for column in frame.columns:
+        if column in _INT_COLUMNS.get(table, ()) or column == "id":
+            frame[column] = pd.to_numeric(frame[column]).astype("Int64")
+        else:
+            frame[column] = frame[column].astype(str)
+    if table == "loans":
+        frame["annual_rate"] = frame["annual_rate"].map(_normal_rate)
+    return frame
+
+
+def _normal_rate(value: str) -> str:
+    # SQLite keeps NUMERIC as REAL; PostgreSQL pads to the column's scale. Both read back
+    # as the same text the importer produces for the file's value.
+    from decimal import Decimal
+
+    if value == "":
+        return ""
+    return format(Decimal(value).quantize(Decimal("1e-8")).normalize(), "f")
+
+
+def load_code_ids(conn: Connection, table: str, code_column: str) -> dict[str, int]:
+    """Maps every stored code of a table to its row id."""
+    rows = conn.execute(text(f"SELECT {code_column}, id FROM {table}"))  # noqa: S608
+    return {code: row_id for code, row_id in rows}

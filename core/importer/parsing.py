@@ -1,0 +1,168 @@
+"""Turns text cells into typed columns, one vectorised pass per column.
+
+Typed frames keep the file's vocabulary: codes and text as str ("" for empty), dates as
+validated ISO strings (which sort and compare correctly as text), money as integer cents,
+hours as integer hundredths, integers as nullable Int64. A cell that fails its type is
+reported once and treated as empty afterwards, so one bad cell does not cascade.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
+
+import pandas as pd
+
+from core.importer.problems import ProblemLog
+from core.importer.sources import LINE, RawTable
+from core.importer.spec import ColumnSpec, TableSpec
+
+MAX_CODE_LENGTH = 64
+_DECIMAL = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)"
+_MAX_WHOLE_DIGITS = 13  # 10^13 yuan is far beyond any loan; keeps cents inside int64
+
+# Records a problem for the filled cells of a column where the mask is true.
+BadCell = Callable[[pd.Series, str], None]
+
+
+def check_columns(raw: RawTable, spec: TableSpec, log: ProblemLog) -> bool:
+    """Reports missing required columns and warns about unknown ones; False if unusable."""
+    present = set(raw.frame.columns) - {LINE}
+    ok = True
+    for column in spec.columns:
+        if column.required is True and column.name not in present:
+            log.add(raw.source, 1, column.name, "", "required column is missing from the header")
+            ok = False
+    known = {c.name for c in spec.columns}
+    for name in sorted(present - known):
+        log.warn(f"{raw.source}: unknown column {name!r} ignored")
+    return ok
+
+
+def parse_table(
+    raw: RawTable, spec: TableSpec, log: ProblemLog, choices: dict[str, tuple[str, ...]]
+) -> pd.DataFrame:
+    """Returns a typed frame with every spec column (missing optional ones empty)."""
+    frame = raw.frame
+    typed = pd.DataFrame({LINE: frame[LINE].to_numpy()}, index=frame.index)
+    for column in spec.columns:
+        cells = frame[column.name] if column.name in frame.columns else _empty(frame)
+        if column.required is True:
+            log.add_rows(
+                raw.source,
+                frame.assign(**{column.name: cells}),
+                cells == "",
+                column.name,
+                "is required but empty",
+            )
+        allowed = choices.get(column.name, column.choices)
+        typed[column.name] = _parse_column(raw, column, cells, log, allowed)
+    return typed
+
+
+def _empty(frame: pd.DataFrame) -> pd.Series:
+    return pd.Series("", index=frame.index, dtype=str)
+
+
+def _parse_column(
+    raw: RawTable,
+    column: ColumnSpec,
+    cells: pd.Series,
+    log: ProblemLog,
+    allowed: tuple[str, ...],
+) -> pd.Series:
+    filled = cells != ""
+    context = raw.frame.assign(**{column.name: cells})
+
+    def bad(mask: pd.Series, message: str) -> None:
+        log.add_rows(raw.source, context, filled & mask, column.name, message)
+
+    if column.kind in ("code", "text"):
+        if column.kind == "code":
+            bad(cells.str.len() > MAX_CODE_LENGTH, f"is longer than {MAX_CODE_LENGTH} characters")
+        return cells
+    if column.kind == "enum":
+        normal = cells.str.upper() if allowed and allowed[0].isupper() else cells.str.lower()
+        invalid = ~normal.isin(allowed)
+        bad(invalid, "must be one of: " + ", ".join(allowed))
+        return normal.where(~invalid | ~filled, "")
+    if column.kind == "date":
+        return _parse_dates(cells, filled, bad)
+    if column.kind in ("money", "hours"):
+        return _parse_hundredths(cells, filled, bad, column.kind)
+    if column.kind == "int":
+        return _parse_int(cells, filled, bad)
+    if column.kind == "rate":
+        return _parse_rate(cells, filled, bad)
+    raise AssertionError(f"unknown column kind {column.kind}")
+
+
+def _parse_dates(cells: pd.Series, filled: pd.Series, bad: BadCell) -> pd.Series:
+    shaped = cells.str.fullmatch(r"\d{4}-\d{2}-\d{2}")
+    year = pd.to_numeric(cells.str[:4].where(shaped, "0"), errors="coerce")
+    in_range = shaped & (year >= 1900) & (year <= 2199)
+    parsed = pd.to_datetime(cells.where(in_range, None), format="%Y-%m-%d", errors="coerce")
+    real = in_range & parsed.notna()
+    bad(~shaped, "is not a date in the form YYYY-MM-DD")
+    bad(shaped & ~in_range, "is outside the years 1900-2199")
+    bad(in_range & ~real, "is not a real calendar date")
+    return cells.where(real, "")
+
+
+def _parse_hundredths(cells: pd.Series, filled: pd.Series, bad: BadCell, kind: str) -> pd.Series:
+    """Money to cents or hours to hundredths: both are decimals with at most 2 places."""
+    unit = "a money amount" if kind == "money" else "a number of hours"
+    shaped = cells.str.fullmatch(_DECIMAL)
+    negative = shaped & cells.str.startswith("-")
+    unsigned = cells.str.lstrip("+-")
+    whole = unsigned.str.split(".", n=1).str[0]
+    fraction = unsigned.str.split(".", n=1).str[1].fillna("")
+    too_precise = shaped & (fraction.str.rstrip("0").str.len() > 2)
+    too_large = shaped & (whole.str.lstrip("0").str.len() > _MAX_WHOLE_DIGITS)
+    bad(~shaped, f"is not {unit} (digits with an optional decimal point, e.g. 1250.50)")
+    bad(negative & ~too_precise, "must not be negative")
+    bad(too_precise, "has more than 2 decimal places")
+    bad(too_large & ~too_precise, "is too large")
+    good = shaped & ~too_precise & ~too_large & ~negative & filled
+    whole_num = pd.to_numeric(whole.where(good, "0").replace("", "0")).astype("int64")
+    frac_num = pd.to_numeric(
+        fraction.where(good, "").str.rstrip("0").str.ljust(2, "0").replace("", "00")
+    ).astype("int64")
+    values = (whole_num * 100 + frac_num).astype("Int64")
+    if kind == "hours":
+        bad(good & ((values <= 0) | (values > 2400)), "must be more than 0 and at most 24")
+        good = good & (values > 0) & (values <= 2400)
+    return values.where(good, pd.NA)
+
+
+def _parse_int(cells: pd.Series, filled: pd.Series, bad: BadCell) -> pd.Series:
+    shaped = cells.str.fullmatch(r"[+-]?\d{1,9}")
+    bad(~shaped, "is not a whole number")
+    return pd.to_numeric(cells.where(shaped & filled, None), errors="coerce").astype("Int64")
+
+
+def _parse_rate(cells: pd.Series, filled: pd.Series, bad: BadCell) -> pd.Series:
+    values: list[str] = []
+    problems: list[str] = []
+    for cell in cells:
+        text, problem = _rate_text(cell)
+        values.append(text)
+        problems.append(problem)
+    problem_series = pd.Series(problems, index=cells.index)
+    for message in sorted(set(problems) - {""}):
+        bad(problem_series == message, message)
+    return pd.Series(values, index=cells.index, dtype=str)
+
+
+def _rate_text(cell: str) -> tuple[str, str]:
+    if cell == "":
+        return "", ""
+    try:
+        rate = Decimal(cell)
+    except InvalidOperation:
+        return "", "is not a decimal number (an annual rate such as 0.085)"
+    if not rate.is_finite() or not Decimal(0) <= rate < Decimal(1):
+        return "", "must be at least 0 and less than 1 (0.085 for 8.5% a year)"
+    if rate != rate.quantize(Decimal("1e-8")):
+        return "", "has more than 8 decimal places"
+    return format(rate.quantize(Decimal("1e-8")).normalize(), "f"), ""

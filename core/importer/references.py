@@ -1,0 +1,74 @@
+"""Rules across files: every code refers to a staff member, borrower or loan that exists
+in this import or in the database, and officer codes name staff with role officer."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from core.importer.problems import ProblemLog
+from core.importer.stored import StoredState
+
+# (table, column, what it must name); "officer" also requires role officer.
+REFERENCES: tuple[tuple[str, str, str], ...] = (
+    ("borrowers", "officer_code", "officer"),
+    ("loans", "officer_code", "officer"),
+    ("training", "trainer_code", "staff"),
+    ("visits", "officer_code", "staff"),
+    ("time_log", "officer_code", "staff"),
+    ("training", "borrower_code", "borrower"),
+    ("loans", "borrower_code", "borrower"),
+    ("visits", "borrower_code", "borrower"),
+    ("installments", "loan_code", "loan"),
+    ("repayments", "loan_code", "loan"),
+)
+
+
+def check_references(
+    typed: dict[str, pd.DataFrame], sources: dict[str, str], stored: StoredState,
+    log: ProblemLog,
+) -> None:
+    """Reports every code that names nothing known, or a non-officer as an officer."""
+    roles = _merged_roles(typed, stored)
+    for table, column, target in REFERENCES:
+        if table not in typed:
+            continue
+        frame = typed[table]
+        cells = frame[column]
+        given = cells != ""
+        if target in ("officer", "staff"):
+            role = cells.map(roles)
+            unknown = given & role.isna()
+            log.add_rows(sources[table], frame, unknown, column,
+                         "is not a staff_code in staff.csv or the database")
+            if target == "officer":
+                wrong = given & role.notna() & (role != "officer")
+                log.add_rows(sources[table], frame, wrong, column,
+                             "is " + role.fillna("").str.replace("_", " ")
+                             + " staff, not an officer")
+        else:
+            known = _known_codes(typed, stored, target)
+            unknown = given & ~cells.isin(known)
+            file_name = {"borrower": "borrowers.csv", "loan": "loans.csv"}[target]
+            log.add_rows(sources[table], frame, unknown, column,
+                         f"is not a {target}_code in {file_name} or the database")
+
+
+def _merged_roles(typed: dict[str, pd.DataFrame], stored: StoredState) -> pd.Series:
+    stored_staff = stored.frame("staff")
+    roles = pd.Series(stored_staff["role"].to_numpy(), index=stored_staff["staff_code"])
+    if "staff" in typed:
+        file_staff = typed["staff"]
+        file_roles = pd.Series(file_staff["role"].to_numpy(), index=file_staff["staff_code"])
+        # A staff row whose role failed validation still makes its code known.
+        file_roles = file_roles.replace("", "unknown role")
+        roles = pd.concat([roles[~roles.index.isin(file_roles.index)], file_roles])
+    return roles[~roles.index.duplicated(keep="last")]
+
+
+def _known_codes(typed: dict[str, pd.DataFrame], stored: StoredState, target: str) -> pd.Index:
+    table, column = {"borrower": ("borrowers", "borrower_code"),
+                     "loan": ("loans", "loan_code")}[target]
+    codes = pd.Index(list(stored.codes(table, column)))
+    if table in typed:
+        codes = codes.append(pd.Index(typed[table][column]))
+    return codes

@@ -1,0 +1,233 @@
+"""Reads an import's input (a folder of CSV files or one .xlsx workbook) into text frames.
+
+Every cell comes back as trimmed text ("" when empty) with a `_line` column holding the
+line number a spreadsheet shows (header = line 1). Typing and validation happen later, so
+that every problem of every row can be reported at once.
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from core.importer.problems import ProblemLog
+from core.importer.spec import TABLES
+
+LINE = "_line"
+
+
+@dataclass
+class RawTable:
+    """One file's (or sheet's) cells as text, with the source name used in messages."""
+
+    table: str
+    source: str
+    frame: pd.DataFrame
+
+
+class UnreadableInput(ValueError):
+    """The path is not something the importer can read at all."""
+
+
+def read_input(path: Path, log: ProblemLog) -> dict[str, RawTable]:
+    """Reads a folder of CSV files or an .xlsx workbook; problems go into `log`."""
+    if path.is_dir():
+        return _read_folder(path, log)
+    if path.is_file() and path.suffix.lower() == ".xlsx":
+        return _read_workbook(path, log)
+    if path.is_file() and path.suffix.lower() == ".csv":
+        return _read_csv_files([path], log)
+    if not path.exists():
+        raise UnreadableInput(f"{path}: no such file or folder")
+    raise UnreadableInput(
+        f"{path}: not a folder of CSV files or an .xlsx workbook (a single .csv file named "
+        "after its table, such as repayments.csv, is accepted too)"
+    )
+
+
+def _read_folder(folder: Path, log: ProblemLog) -> dict[str, RawTable]:
+    csv_files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".csv")
+    tables = _read_csv_files(csv_files, log)
+    if not tables and not log.problems:
+        expected = ", ".join(f"{t}.csv" for t in TABLES)
+        raise UnreadableInput(f"{folder}: holds none of the import files ({expected})")
+    return tables
+
+
+def _read_csv_files(files: list[Path], log: ProblemLog) -> dict[str, RawTable]:
+    tables: dict[str, RawTable] = {}
+    for file in files:
+        table = file.stem.strip().lower()
+        if table not in TABLES:
+            log.warn(f"{file.name}: not an import file name; ignored")
+            continue
+        if table in tables:
+            log.add(file.name, 1, "", "", f"a second file for table {table}")
+            continue
+        text = decode_bytes(file.read_bytes(), file.name, log)
+        if text is None:
+            continue
+        frame = parse_csv_text(text, file.name, log)
+        if frame is not None:
+            tables[table] = RawTable(table, file.name, frame)
+    return tables
+
+
+def decode_bytes(data: bytes, source: str, log: ProblemLog) -> str | None:
+    """Decodes UTF-8 (with or without a byte-order mark) or GB18030; None if neither.
+
+    When neither fits, the reported line is that of the first bad byte under whichever
+    encoding read further: a GB18030 file with one broken byte is reported there, not at
+    its first Chinese character.
+    """
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as utf8_error:
+        try:
+            return data.decode("gb18030")
+        except UnicodeDecodeError as gb_error:
+            position = max(utf8_error.start, gb_error.start)
+            line = data.count(b"\n", 0, position) + 1
+            log.add(
+                source,
+                line,
+                "",
+                f"0x{data[position]:02X}",
+                f"byte {position + 1} is neither UTF-8 nor GB18030 text; save the file as "
+                "UTF-8 (or GB18030) and try again",
+            )
+            return None
+
+
+_FIELD_COUNT = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
+
+
+def parse_csv_text(text: str, source: str, log: ProblemLog) -> pd.DataFrame | None:
+    """Splits CSV text into a frame of trimmed text cells with normalised column names."""
+    if not text.strip():
+        log.add(source, 1, "", "", "the file is empty: expected a header row")
+        return None
+    try:
+        cells = pd.read_csv(
+            io.StringIO(text),
+            header=None,
+            dtype=str,
+            keep_default_na=False,
+            skip_blank_lines=False,
+        )
+    except pd.errors.ParserError as exc:
+        match = _FIELD_COUNT.search(str(exc))
+        if match:
+            expected, line, seen = match.groups()
+            log.add(source, int(line), "", "", f"has {seen} fields; the header has {expected}")
+        else:
+            log.add(source, 1, "", "", f"not readable as CSV: {exc}")
+        return None
+    return _frame_from_cells(cells, source, log)
+
+
+def _frame_from_cells(cells: pd.DataFrame, source: str, log: ProblemLog) -> pd.DataFrame | None:
+    cells = cells.fillna("")
+    header = [str(v).strip().lower() for v in cells.iloc[0]]
+    seen: set[str] = set()
+    for position, name in enumerate(header):
+        if name and name in seen:
+            log.add(source, 1, name, name, f"column {name} appears twice in the header")
+        seen.add(name)
+    if len(seen) != len([h for h in header if h]):
+        return None
+    body = cells.iloc[1:].copy()
+    body.columns = pd.Index(header)
+    body = body.loc[:, [bool(name) for name in header]]
+    for column in body.columns:
+        body[column] = body[column].astype(str).str.strip()
+    body[LINE] = range(2, len(body) + 2)
+    data_columns = [c for c in body.columns if c != LINE]
+    if data_columns:
+        body = body.loc[(body[data_columns] != "").any(axis=1)]
+    return body.reset_index(drop=True)
+
+
+def _read_workbook(path: Path, log: ProblemLog) -> dict[str, RawTable]:
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=False)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise UnreadableInput(f"{path.name}: not a readable .xlsx workbook ({exc})") from exc
+    tables: dict[str, RawTable] = {}
+    try:
+        for sheet in workbook.worksheets:
+            table = sheet.title.strip().lower()
+            if table not in TABLES:
+                log.warn(f"{path.name}: sheet {sheet.title!r} is not an import table; ignored")
+                continue
+            source = f"{path.name}[{sheet.title}]"
+            rows = _sheet_rows(sheet, source, log)
+            if not rows:
+                log.add(source, 1, "", "", "the sheet is empty: expected a header row")
+                continue
+            frame = _frame_from_cells(pd.DataFrame(rows, dtype=str), source, log)
+            if frame is not None:
+                tables[table] = RawTable(table, source, frame)
+    finally:
+        workbook.close()
+    if not tables and not log.problems:
+        raise UnreadableInput(
+            f"{path.name}: has none of the sheets {', '.join(TABLES)} (sheet names are the "
+            "file names without .csv)"
+        )
+    return tables
+
+
+def _sheet_rows(sheet: object, source: str, log: ProblemLog) -> list[list[str]]:
+    rows: list[list[str]] = []
+    header: list[str] = []
+    for line, row in enumerate(sheet.iter_rows(), start=1):  # type: ignore[attr-defined]
+        values = []
+        for position, cell in enumerate(row):
+            if getattr(cell, "data_type", None) == "f":
+                column = header[position] if position < len(header) else f"#{position + 1}"
+                log.add(
+                    source,
+                    line,
+                    column,
+                    cell.value,
+                    "is a formula; paste the values instead (formulas are not imported)",
+                )
+                values.append("")
+            else:
+                values.append(_cell_text(cell.value))
+        if line == 1:
+            header = [v.strip().lower() for v in values]
+        rows.append(values)
+    while rows and not any(rows[-1]):
+        rows.pop()
+    width = max((len(r) for r in rows), default=0)
+    return [r + [""] * (width - len(r)) for r in rows]
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    return str(value)

@@ -1,0 +1,155 @@
+"""The import format as data: tables, columns, types and which are required.
+
+This is the one place the importer, docs/import-format.md's test and the demo agree on.
+Rules that involve more than one cell live in core/importer/rules.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core.models import APPRAISAL_GRADES, STAFF_ROLES, VISIT_OUTCOMES, VISIT_PURPOSES
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """One column: its type and whether a value is required.
+
+    kind is one of: code, text, date, money, rate, int, hours, enum. `required` may be
+    "conditional" when another rule decides (team is required for officers only).
+    """
+
+    name: str
+    kind: str
+    required: bool | str = True
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """One file of the import format and how its rows are matched to stored ones."""
+
+    name: str
+    columns: tuple[ColumnSpec, ...]
+    key: tuple[str, ...]
+
+    @property
+    def file_name(self) -> str:
+        """The CSV file name (and, without .csv, the workbook's sheet name)."""
+        return f"{self.name}.csv"
+
+    def column(self, name: str) -> ColumnSpec:
+        """The spec of one column by name."""
+        return next(c for c in self.columns if c.name == name)
+
+
+def _c(
+    name: str, kind: str, required: bool | str = True, choices: tuple[str, ...] = ()
+) -> ColumnSpec:
+    return ColumnSpec(name, kind, required, choices)
+
+
+TABLE_SPECS: tuple[TableSpec, ...] = (
+    TableSpec(
+        "staff",
+        (
+            _c("staff_code", "code"),
+            _c("name", "text"),
+            _c("role", "enum", choices=STAFF_ROLES),
+            _c("branch", "text"),
+            _c("team", "text", "conditional"),
+            _c("hired_on", "date", False),
+        ),
+        key=("staff_code",),
+    ),
+    TableSpec(
+        "borrowers",
+        (
+            _c("borrower_code", "code"),
+            _c("name", "text"),
+            _c("officer_code", "code"),
+            _c("village", "text"),
+            _c("group_code", "code", False),
+            _c("joined_on", "date"),
+            _c("business_type", "text", False),
+            _c("phone", "text", False),
+            _c("id_number", "text", False),
+        ),
+        key=("borrower_code",),
+    ),
+    TableSpec(
+        "training",
+        (
+            _c("borrower_code", "code"),
+            _c("attended_on", "date"),
+            _c("trainer_code", "code", False),
+        ),
+        key=("borrower_code", "attended_on"),
+    ),
+    TableSpec(
+        "loans",
+        (
+            _c("loan_code", "code"),
+            _c("borrower_code", "code"),
+            _c("officer_code", "code"),
+            _c("disbursed_on", "date"),
+            _c("principal", "money"),
+            _c("annual_rate", "rate", False),
+            _c("term_months", "int", False),
+            _c("cycle", "int", False),
+            _c("appraisal_grade", "enum", False, APPRAISAL_GRADES),
+            _c("product", "text", False),
+            _c("purpose", "text", False),
+            _c("written_off_on", "date", False),
+        ),
+        key=("loan_code",),
+    ),
+    TableSpec(
+        "installments",
+        (
+            _c("loan_code", "code"),
+            _c("seq", "int"),
+            _c("due_date", "date"),
+            _c("principal_due", "money"),
+            _c("interest_due", "money", False),
+        ),
+        key=("loan_code", "seq"),
+    ),
+    TableSpec(
+        "repayments",
+        (
+            _c("loan_code", "code"),
+            _c("paid_on", "date"),
+            _c("principal_paid", "money"),
+            _c("interest_paid", "money", False),
+            _c("receipt_no", "code", False),
+        ),
+        # Rows with a receipt_no match on it; rows without one match on all columns.
+        key=("receipt_no",),
+    ),
+    TableSpec(
+        "visits",
+        (
+            _c("officer_code", "code"),
+            _c("borrower_code", "code"),
+            _c("visited_on", "date"),
+            _c("purpose", "enum", choices=VISIT_PURPOSES),
+            _c("outcome", "enum", False, VISIT_OUTCOMES),
+            _c("notes", "text", False),
+        ),
+        key=("officer_code", "borrower_code", "visited_on", "purpose"),
+    ),
+    TableSpec(
+        "time_log",
+        (
+            _c("officer_code", "code"),
+            _c("work_date", "date"),
+            _c("activity", "enum"),  # choices come from config/activities.yaml
+            _c("hours", "hours"),
+        ),
+        key=("officer_code", "work_date", "activity"),
+    ),
+)
+
+SPECS: dict[str, TableSpec] = {spec.name: spec for spec in TABLE_SPECS}
+TABLES: tuple[str, ...] = tuple(SPECS)

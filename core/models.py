@@ -1,0 +1,227 @@
+"""The database schema as typed SQLAlchemy 2.x models.
+
+Money is held in integer cents (`*_cents` columns, BigInteger) and converted to
+`Decimal` yuan at the edges; hours and rates are exact NUMERIC. Codes from the
+core-banking export are unique natural keys; foreign keys use surrogate integer ids so
+that joins over the portfolio stay narrow. Indexes follow the metrics' access paths:
+by officer, by loan and due date, by borrower and date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# Named constraints make Alembic migrations (and SQLite batch mode) deterministic.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+CODE = String(64)
+STAFF_ROLES = ("officer", "team_leader", "trainer", "admin")
+VISIT_PURPOSES = ("appraisal", "collection", "follow_up", "return_visit", "training", "other")
+VISIT_OUTCOMES = ("ok", "paid", "promised", "unable", "unwilling", "not_home")
+APPRAISAL_GRADES = ("A", "B", "C", "D")
+
+
+class Base(DeclarativeBase):
+    """Declarative base carrying the constraint naming convention."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Staff(Base):
+    """A member of the cooperative's staff (staff.csv)."""
+
+    __tablename__ = "staff"
+    __table_args__ = (
+        CheckConstraint(f"role IN {STAFF_ROLES!r}", name="role"),
+        Index("ix_staff_branch_team", "branch", "team"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    staff_code: Mapped[str] = mapped_column(CODE, unique=True)
+    name: Mapped[str] = mapped_column(Text)
+    role: Mapped[str] = mapped_column(String(16))
+    branch: Mapped[str] = mapped_column(Text)
+    team: Mapped[str | None] = mapped_column(Text)
+    hired_on: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class Borrower(Base):
+    """A borrower of the cooperative (borrowers.csv)."""
+
+    __tablename__ = "borrowers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    borrower_code: Mapped[str] = mapped_column(CODE, unique=True)
+    name: Mapped[str] = mapped_column(Text)
+    officer_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
+    village: Mapped[str] = mapped_column(Text)
+    group_code: Mapped[str | None] = mapped_column(CODE)
+    joined_on: Mapped[dt.date] = mapped_column(Date)
+    business_type: Mapped[str | None] = mapped_column(Text)
+    phone: Mapped[str | None] = mapped_column(Text)
+    id_number: Mapped[str | None] = mapped_column(Text)
+
+
+class TrainingDay(Base):
+    """One day of training a borrower attended (training.csv); a day counts once."""
+
+    __tablename__ = "training_days"
+    __table_args__ = (UniqueConstraint("borrower_id", "attended_on"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    borrower_id: Mapped[int] = mapped_column(ForeignKey("borrowers.id"))
+    attended_on: Mapped[dt.date] = mapped_column(Date)
+    trainer_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
+
+
+class Loan(Base):
+    """A loan (loans.csv); `officer_id` is the portfolio owner the figures use."""
+
+    __tablename__ = "loans"
+    __table_args__ = (
+        CheckConstraint("principal_cents > 0", name="principal_positive"),
+        CheckConstraint(f"appraisal_grade IN {APPRAISAL_GRADES!r}", name="grade"),
+        Index("ix_loans_officer_disbursed", "officer_id", "disbursed_on"),
+        Index("ix_loans_borrower_disbursed", "borrower_id", "disbursed_on"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    loan_code: Mapped[str] = mapped_column(CODE, unique=True)
+    borrower_id: Mapped[int] = mapped_column(ForeignKey("borrowers.id"))
+    officer_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    disbursed_on: Mapped[dt.date] = mapped_column(Date)
+    principal_cents: Mapped[int] = mapped_column(BigInteger)
+    annual_rate: Mapped[Decimal | None] = mapped_column(Numeric(12, 8))
+    term_months: Mapped[int | None] = mapped_column(Integer)
+    cycle: Mapped[int | None] = mapped_column(Integer)
+    appraisal_grade: Mapped[str | None] = mapped_column(String(1))
+    product: Mapped[str | None] = mapped_column(Text)
+    purpose: Mapped[str | None] = mapped_column(Text)
+    written_off_on: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class Installment(Base):
+    """One scheduled monthly installment (installments.csv).
+
+    `principal_before_cents` is derived at import: the principal due on the loan's
+    installments ordered before this one by (due_date, seq). The first-due-first-paid
+    allocation of the metrics needs exactly this running sum, so storing it keeps the
+    coverage of an installment a single expression instead of a window over the loan.
+    """
+
+    __tablename__ = "installments"
+    __table_args__ = (
+        UniqueConstraint("loan_id", "seq"),
+        CheckConstraint("principal_due_cents >= 0", name="principal_due_not_negative"),
+        Index("ix_installments_loan_due", "loan_id", "due_date"),
+        Index("ix_installments_due_date", "due_date"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    loan_id: Mapped[int] = mapped_column(ForeignKey("loans.id"))
+    seq: Mapped[int] = mapped_column(Integer)
+    due_date: Mapped[dt.date] = mapped_column(Date)
+    principal_due_cents: Mapped[int] = mapped_column(BigInteger)
+    interest_due_cents: Mapped[int | None] = mapped_column(BigInteger)
+    principal_before_cents: Mapped[int] = mapped_column(BigInteger)
+
+
+class Repayment(Base):
+    """A repayment received on a loan (repayments.csv)."""
+
+    __tablename__ = "repayments"
+    __table_args__ = (
+        CheckConstraint("principal_paid_cents >= 0", name="principal_paid_not_negative"),
+        Index("ix_repayments_loan_paid", "loan_id", "paid_on"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    loan_id: Mapped[int] = mapped_column(ForeignKey("loans.id"))
+    paid_on: Mapped[dt.date] = mapped_column(Date)
+    principal_paid_cents: Mapped[int] = mapped_column(BigInteger)
+    interest_paid_cents: Mapped[int | None] = mapped_column(BigInteger)
+    receipt_no: Mapped[str | None] = mapped_column(CODE, unique=True)
+
+
+class Visit(Base):
+    """A visit an officer paid a borrower (visits.csv, and later the visit form)."""
+
+    __tablename__ = "visits"
+    __table_args__ = (
+        UniqueConstraint("officer_id", "borrower_id", "visited_on", "purpose"),
+        CheckConstraint(f"purpose IN {VISIT_PURPOSES!r}", name="purpose"),
+        CheckConstraint(f"outcome IN {VISIT_OUTCOMES!r}", name="outcome"),
+        Index("ix_visits_borrower_visited", "borrower_id", "visited_on"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    officer_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    borrower_id: Mapped[int] = mapped_column(ForeignKey("borrowers.id"))
+    visited_on: Mapped[dt.date] = mapped_column(Date)
+    purpose: Mapped[str] = mapped_column(String(16))
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    notes: Mapped[str | None] = mapped_column(Text)
+
+
+class TimeEntry(Base):
+    """Hours a staff member spent on one activity on one day (time_log.csv)."""
+
+    __tablename__ = "time_log"
+    __table_args__ = (
+        UniqueConstraint("officer_id", "work_date", "activity"),
+        CheckConstraint("hours_hundredths > 0 AND hours_hundredths <= 2400", name="hours_range"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    officer_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    work_date: Mapped[dt.date] = mapped_column(Date)
+    activity: Mapped[str] = mapped_column(String(32))
+    # Hundredths of an hour: exact sums for the 24-hour day and the time shares.
+    hours_hundredths: Mapped[int] = mapped_column(Integer)
+
+
+class ImportRun(Base):
+    """One import (command line or browser): what was read and what came of it."""
+
+    __tablename__ = "import_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    source: Mapped[str] = mapped_column(Text)
+    files: Mapped[str] = mapped_column(Text)
+    actor: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16))
+    summary: Mapped[str] = mapped_column(Text)
+
+
+class DataVersion(Base):
+    """A single counter bumped by every write, so caches in any process can tell."""
+
+    __tablename__ = "data_version"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger)

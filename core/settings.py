@@ -1,0 +1,74 @@
+"""Every setting Fieldbook reads, declared once with its default and help text.
+
+Settings come from environment variables; the README's table of settings is checked
+against `SETTINGS` by a test, so a new setting cannot go undocumented.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from core.paths import CONFIG_DIR, DATA_DIR
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One environment variable: its name, default and what it does."""
+
+    env: str
+    default: str
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "DATABASE_URL",
+        f"sqlite:///{DATA_DIR / 'fieldbook.db'}",
+        "SQLAlchemy URL of the database: sqlite:///path/to/file.db or "
+        "postgresql+psycopg://user:password@host/dbname.",
+    ),
+    Setting(
+        "FIELDBOOK_CONFIG_DIR",
+        str(CONFIG_DIR),
+        "Folder holding the YAML configuration (activities.yaml, rules, review template).",
+    ),
+    Setting(
+        "FIELDBOOK_SQLITE_BUSY_TIMEOUT_MS",
+        "30000",
+        "How long a SQLite writer waits for another writer's lock before giving up, in ms.",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The resolved settings of one process."""
+
+    database_url: str
+    config_dir: Path
+    sqlite_busy_timeout_ms: int
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Reads the settings from `environ` (default: the process environment)."""
+    env = os.environ if environ is None else environ
+    values = {s.env: env.get(s.env) or s.default for s in SETTINGS}
+    try:
+        busy_timeout_ms = int(values["FIELDBOOK_SQLITE_BUSY_TIMEOUT_MS"])
+    except ValueError as exc:
+        raise SettingsError(
+            "FIELDBOOK_SQLITE_BUSY_TIMEOUT_MS must be a whole number of milliseconds, "
+            f"not {values['FIELDBOOK_SQLITE_BUSY_TIMEOUT_MS']!r}"
+        ) from exc
+    return Settings(
+        database_url=values["DATABASE_URL"],
+        config_dir=Path(values["FIELDBOOK_CONFIG_DIR"]),
+        sqlite_busy_timeout_ms=busy_timeout_ms,
+    )
+
+
+class SettingsError(ValueError):
+    """A setting has a value Fieldbook cannot use; the message says which and why."""
