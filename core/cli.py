@@ -35,17 +35,27 @@ def build_parser() -> argparse.ArgumentParser:
     imp = commands.add_parser("import", help="import core-banking CSV files or a workbook")
     imp.add_argument("path", type=Path, help="a folder of CSV files, one CSV file or an .xlsx")
     imp.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
-    imp.add_argument("--report", type=Path, metavar="FILE",
-                     help="also write every problem to this CSV file")
-    imp.add_argument("--max-problems", type=int, default=1000, metavar="N",
-                     help="show at most N problems on screen (default 1000)")
+    imp.add_argument(
+        "--report", type=Path, metavar="FILE", help="also write every problem to this CSV file"
+    )
+    imp.add_argument(
+        "--max-problems",
+        type=int,
+        default=1000,
+        metavar="N",
+        help="show at most N problems on screen (default 1000)",
+    )
 
     demo = commands.add_parser("demo", help="generate and import the demo cooperative")
     demo.add_argument("--scale", choices=["small", "medium", "large"], default="small")
     demo.add_argument("--seed", type=int, default=1)
     demo.add_argument("--out", type=Path, help="folder for the CSV files (default: a temp dir)")
-    demo.add_argument("--end", type=dt.date.fromisoformat, default=None,
-                      help="last day of data, YYYY-MM-DD (default: today)")
+    demo.add_argument(
+        "--end",
+        type=dt.date.fromisoformat,
+        default=None,
+        help="last day of data, YYYY-MM-DD (default: today)",
+    )
 
     commands.add_parser("migrate", help="bring the database to the current schema")
     return parser
@@ -55,7 +65,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Runs one command; returns the exit status (0 ok, 1 data problem, 2 usage)."""
     args = build_parser().parse_args(argv)
     handlers: dict[str, Callable[[argparse.Namespace], int]] = {
-        "import": _cmd_import, "demo": _cmd_demo, "migrate": _cmd_migrate,
+        "import": _cmd_import,
+        "demo": _cmd_demo,
+        "migrate": _cmd_migrate,
     }
     try:
         return handlers[args.command](args)
@@ -69,8 +81,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.debug:
             traceback.print_exc()
         else:
-            print(f"internal error ({type(exc).__name__}: {exc}); this is a bug in Fieldbook. "
-                  "Run again with --debug for details.", file=sys.stderr)
+            print(
+                f"internal error ({type(exc).__name__}: {exc}); this is a bug in Fieldbook. "
+                "Run again with --debug for details.",
+                file=sys.stderr,
+            )
         return EXIT_BUG
 
 
@@ -87,8 +102,9 @@ def _cmd_import(args: argparse.Namespace) -> int:
     engine = make_engine(settings)
     ensure_schema(engine)
     with TerminalProgress() as progress:
-        result = run_import(engine, args.path, activities=activities, dry_run=args.dry_run,
-                            progress=progress)
+        result = run_import(
+            engine, args.path, activities=activities, dry_run=args.dry_run, progress=progress
+        )
     if result.warnings:
         print(render_warnings(result), file=sys.stderr)
     if args.report and result.problems:
@@ -116,11 +132,18 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
         out = Path(tempfile.mkdtemp(prefix="fieldbook-demo-"))
     with TerminalProgress() as progress:
-        counts = generate_demo(out, scale=args.scale, seed=args.seed, end=end,
-                               activities=activities,
-                               progress=lambda stage, rows: progress(stage, rows, 0))
-    print(f"Demo cooperative ({args.scale}, seed {args.seed}, data up to {end}) written to {out}:"
-          f" {sum(counts.values()):,} rows")
+        counts = generate_demo(
+            out,
+            scale=args.scale,
+            seed=args.seed,
+            end=end,
+            activities=activities,
+            progress=lambda stage, rows: progress(stage, rows, 0),
+        )
+    print(
+        f"Demo cooperative ({args.scale}, seed {args.seed}, data up to {end}) written to {out}:"
+        f" {sum(counts.values()):,} rows"
+    )
     with TerminalProgress() as progress:
         result = run_import(engine, out, activities=activities, progress=progress, actor="demo")
     if result.problems:  # the generator and the importer disagree: a bug

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from types import TracebackType
+from typing import Never
 
 from tqdm import tqdm
 
@@ -15,7 +16,7 @@ class TerminalProgress:
     """A `progress(stage, done, total)` callback drawing one tqdm bar per stage."""
 
     def __init__(self) -> None:
-        self._bar: tqdm[None] | None = None
+        self._bar: tqdm[Never] | None = None
         self._stage = ""
         self._enabled = sys.stderr.isatty()
 
@@ -26,8 +27,14 @@ class TerminalProgress:
             self._close()
             self._stage = stage
             if total >= MIN_ROWS_FOR_BAR or total == 0:
-                self._bar = tqdm(total=total or None, desc=stage, unit=" rows",
-                                 file=sys.stderr, leave=False, dynamic_ncols=True)
+                self._bar = tqdm(
+                    total=total or None,
+                    desc=stage,
+                    unit=" rows",
+                    file=sys.stderr,
+                    leave=False,
+                    dynamic_ncols=True,
+                )
         if self._bar is not None:
             self._bar.update(done - self._bar.n)
 
@@ -39,6 +46,10 @@ class TerminalProgress:
     def __enter__(self) -> TerminalProgress:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         self._close()

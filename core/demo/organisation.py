@@ -204,7 +204,7 @@ def _officer_profiles(
                 seed=rng.getrandbits(64),
                 borrowers=borrowers,
                 villages=tuple(all_villages[first_village : first_village + villages]),
-                training_compliance=rng.uniform(0.4, 0.62) if sloppy else rng.uniform(0.84, 0.97),
+                training_compliance=rng.uniform(0.4, 0.62) if sloppy else rng.uniform(0.82, 0.95),
                 risk=risk_of_team * rng.uniform(0.65, 1.5) * (1.2 if sloppy else 1.0),
                 followup_rate=rng.uniform(0.45, 0.98),
                 visit_gap_days=gap,

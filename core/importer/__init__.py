@@ -66,8 +66,13 @@ class _DiscardChanges(Exception):
 
 
 def run_import(
-    engine: Engine, path: Path, *, activities: Sequence[str], dry_run: bool = False,
-    progress: Progress | None = None, actor: str | None = None,
+    engine: Engine,
+    path: Path,
+    *,
+    activities: Sequence[str],
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    actor: str | None = None,
 ) -> ImportResult:
     """Checks and (unless `dry_run`) writes the import at `path`; never partially.
 
@@ -127,8 +132,14 @@ def _counts(changes: dict[str, TableChanges]) -> dict[str, TableCounts]:
     }
 
 
-def _record(conn: object, result: ImportResult, changes: dict[str, TableChanges],
-            started: dt.datetime, actor: str | None, status: str) -> None:
+def _record(
+    conn: object,
+    result: ImportResult,
+    changes: dict[str, TableChanges],
+    started: dt.datetime,
+    actor: str | None,
+    status: str,
+) -> None:
     summary = {
         "counts": {t: vars(c) for t, c in _counts(changes).items()},
         "problems": len(result.problems),
@@ -137,8 +148,12 @@ def _record(conn: object, result: ImportResult, changes: dict[str, TableChanges]
     # Kept short: the history says what happened; the full report is the caller's.
     conn.execute(  # type: ignore[attr-defined]
         insert(ImportRun).values(
-            started_at=started, finished_at=dt.datetime.now(dt.UTC), source=result.source,
-            files=json.dumps(result.files, ensure_ascii=False), actor=actor, status=status,
+            started_at=started,
+            finished_at=dt.datetime.now(dt.UTC),
+            source=result.source,
+            files=json.dumps(result.files, ensure_ascii=False),
+            actor=actor,
+            status=status,
             summary=json.dumps(summary, ensure_ascii=False),
         )
     )

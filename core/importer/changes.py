@@ -39,9 +39,7 @@ def compute_changes(
         differs |= ~_same(merged[column], merged[f"{column}__old"])
     # Stored rows of the same loans ride along in `desired` (to recheck sums and derive
     # columns); only rows that came from the file count as "unchanged".
-    from_file = (
-        desired["_from_file"].to_numpy() if "_from_file" in desired.columns else True
-    )
+    from_file = desired["_from_file"].to_numpy() if "_from_file" in desired.columns else True
     update_mask = matched & differs
     updates = merged.loc[update_mask, ["id", *columns]].reset_index(drop=True)
     return TableChanges(

@@ -89,5 +89,5 @@ def _normal_rate(value: str) -> str:
 
 def load_code_ids(conn: Connection, table: str, code_column: str) -> dict[str, int]:
     """Maps every stored code of a table to its row id."""
-    rows = conn.execute(text(f"SELECT {code_column}, id FROM {table}"))  # noqa: S608
+    rows = conn.execute(text(f"SELECT {code_column}, id FROM {table}"))
     return {code: row_id for code, row_id in rows}

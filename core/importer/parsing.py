@@ -115,8 +115,8 @@ def _parse_hundredths(cells: pd.Series, filled: pd.Series, bad: BadCell, kind: s
     shaped = cells.str.fullmatch(_DECIMAL)
     negative = shaped & cells.str.startswith("-")
     unsigned = cells.str.lstrip("+-")
-    whole = unsigned.str.split(".", n=1).str[0]
-    fraction = unsigned.str.split(".", n=1).str[1].fillna("")
+    parts = unsigned.str.partition(".")
+    whole, fraction = parts[0], parts[2]
     too_precise = shaped & (fraction.str.rstrip("0").str.len() > 2)
     too_large = shaped & (whole.str.lstrip("0").str.len() > _MAX_WHOLE_DIGITS)
     bad(~shaped, f"is not {unit} (digits with an optional decimal point, e.g. 1250.50)")

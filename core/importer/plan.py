@@ -20,7 +20,9 @@ _DERIVED = {"installments": ["principal_before_cents"]}
 
 
 def plan_import(
-    typed: dict[str, pd.DataFrame], sources: dict[str, str], stored: StoredState,
+    typed: dict[str, pd.DataFrame],
+    sources: dict[str, str],
+    stored: StoredState,
     log: ProblemLog,
 ) -> dict[str, TableChanges]:
     """Checks the cross-file rules; if none fails, returns each table's changes."""
@@ -52,14 +54,17 @@ def plan_import(
 def _repayment_changes(desired: pd.DataFrame, stored: pd.DataFrame) -> TableChanges:
     values = ["loan_code", "paid_on", "principal_paid", "interest_paid"]
     with_receipt = compute_changes(
-        desired[desired["receipt_no"] != ""], stored[stored["receipt_no"] != ""],
-        ["receipt_no"], values,
+        desired[desired["receipt_no"] != ""],
+        stored[stored["receipt_no"] != ""],
+        ["receipt_no"],
+        values,
     )
     key = [*values, "_occurrence"]
     unnumbered = compute_changes(
         _numbered(desired[desired["receipt_no"] == ""]),
         _numbered(stored[stored["receipt_no"] == ""]),
-        key, ["receipt_no"],
+        key,
+        ["receipt_no"],
     )
     return TableChanges(
         inserts=pd.concat(

@@ -59,8 +59,14 @@ class ProblemLog:
         self.warnings.append(message)
 
     def sorted(self) -> list[Problem]:
-        """The problems in file, line, column order, without repeats."""
-        return sorted(set(self.problems))
+        """The problems in file, line, column order: the first one found for each cell.
+
+        A cell refused while reading (a formula, say) is not reported again as empty.
+        """
+        first: dict[tuple[str, int, str], Problem] = {}
+        for problem in self.problems:
+            first.setdefault((problem.file, problem.line, problem.column), problem)
+        return sorted(first.values())
 
 
 def _show(value: object) -> str:

@@ -24,7 +24,9 @@ REFERENCES: tuple[tuple[str, str, str], ...] = (
 
 
 def check_references(
-    typed: dict[str, pd.DataFrame], sources: dict[str, str], stored: StoredState,
+    typed: dict[str, pd.DataFrame],
+    sources: dict[str, str],
+    stored: StoredState,
     log: ProblemLog,
 ) -> None:
     """Reports every code that names nothing known, or a non-officer as an officer."""
@@ -38,19 +40,33 @@ def check_references(
         if target in ("officer", "staff"):
             role = cells.map(roles)
             unknown = given & role.isna()
-            log.add_rows(sources[table], frame, unknown, column,
-                         "is not a staff_code in staff.csv or the database")
+            log.add_rows(
+                sources[table],
+                frame,
+                unknown,
+                column,
+                "is not a staff_code in staff.csv or the database",
+            )
             if target == "officer":
                 wrong = given & role.notna() & (role != "officer")
-                log.add_rows(sources[table], frame, wrong, column,
-                             "is " + role.fillna("").str.replace("_", " ")
-                             + " staff, not an officer")
+                log.add_rows(
+                    sources[table],
+                    frame,
+                    wrong,
+                    column,
+                    "is " + role.fillna("").str.replace("_", " ") + " staff, not an officer",
+                )
         else:
             known = _known_codes(typed, stored, target)
             unknown = given & ~cells.isin(known)
             file_name = {"borrower": "borrowers.csv", "loan": "loans.csv"}[target]
-            log.add_rows(sources[table], frame, unknown, column,
-                         f"is not a {target}_code in {file_name} or the database")
+            log.add_rows(
+                sources[table],
+                frame,
+                unknown,
+                column,
+                f"is not a {target}_code in {file_name} or the database",
+            )
 
 
 def _merged_roles(typed: dict[str, pd.DataFrame], stored: StoredState) -> pd.Series:
@@ -66,8 +82,9 @@ def _merged_roles(typed: dict[str, pd.DataFrame], stored: StoredState) -> pd.Ser
 
 
 def _known_codes(typed: dict[str, pd.DataFrame], stored: StoredState, target: str) -> pd.Index:
-    table, column = {"borrower": ("borrowers", "borrower_code"),
-                     "loan": ("loans", "loan_code")}[target]
+    table, column = {"borrower": ("borrowers", "borrower_code"), "loan": ("loans", "loan_code")}[
+        target
+    ]
     codes = pd.Index(list(stored.codes(table, column)))
     if table in typed:
         codes = codes.append(pd.Index(typed[table][column]))

@@ -36,8 +36,9 @@ def render_summary(result: ImportResult) -> str:
     verb = "Dry run, nothing written" if result.dry_run else "Imported"
     rows = [[t, c.added, c.changed, c.unchanged] for t, c in result.counts.items()]
     total = [sum(int(r[i]) for r in rows) for i in (1, 2, 3)]
-    table = render_table(["table", "added", "changed", "unchanged"],
-                         [*rows, ["total", *total]], right=[1, 2, 3])
+    table = render_table(
+        ["table", "added", "changed", "unchanged"], [*rows, ["total", *total]], right=[1, 2, 3]
+    )
     return f"{verb}: {result.source}\n\n{table}"
 
 

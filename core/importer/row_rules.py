@@ -22,22 +22,31 @@ def check_row_rules(table: str, frame: pd.DataFrame, source: str, log: ProblemLo
         needs_team = frame["role"].isin(["officer", "team_leader"]) & (frame["team"] == "")
         log.add_rows(source, frame, needs_team, "team", "is required for officers and team leaders")
     elif table == "loans":
-        log.add_rows(source, frame, (frame["principal"] == 0).fillna(False), "principal",
-                     "must be more than 0", value_column="principal")
-        for column in ("term_months", "cycle"):
-            log.add_rows(source, frame, (frame[column] <= 0).fillna(False), column,
-                         "must be 1 or more")
-        early = (frame["written_off_on"] != "") & (frame["disbursed_on"] != "") & (
-            frame["written_off_on"] < frame["disbursed_on"]
+        log.add_rows(
+            source,
+            frame,
+            (frame["principal"] == 0).fillna(False),
+            "principal",
+            "must be more than 0",
+            value_column="principal",
         )
-        log.add_rows(source, frame, early, "written_off_on",
-                     "is before the loan's disbursed_on")
+        for column in ("term_months", "cycle"):
+            log.add_rows(
+                source, frame, (frame[column] <= 0).fillna(False), column, "must be 1 or more"
+            )
+        early = (
+            (frame["written_off_on"] != "")
+            & (frame["disbursed_on"] != "")
+            & (frame["written_off_on"] < frame["disbursed_on"])
+        )
+        log.add_rows(source, frame, early, "written_off_on", "is before the loan's disbursed_on")
     elif table == "installments":
         log.add_rows(source, frame, (frame["seq"] <= 0).fillna(False), "seq", "must be 1 or more")
 
 
-def drop_duplicates(table: str, frame: pd.DataFrame, key: list[str], source: str,
-                    log: ProblemLog) -> pd.DataFrame:
+def drop_duplicates(
+    table: str, frame: pd.DataFrame, key: list[str], source: str, log: ProblemLog
+) -> pd.DataFrame:
     """Reports duplicate keys within the file and returns the frame with repeats removed.
 
     Codes must be unique. Training days, visits and time entries are matched on all
@@ -65,22 +74,30 @@ def drop_duplicates(table: str, frame: pd.DataFrame, key: list[str], source: str
         conflict_keys = variants[variants > 1].index
         conflicting = pd.Series(
             pd.MultiIndex.from_frame(complete[key]).isin(
-                conflict_keys if isinstance(conflict_keys, pd.MultiIndex)
+                conflict_keys
+                if isinstance(conflict_keys, pd.MultiIndex)
                 else pd.MultiIndex.from_arrays([conflict_keys])
             ),
             index=complete.index,
         )
-        _report_repeats(complete[conflicting], key, source, log, value_columns[0],
-                        "same", value_columns)
+        _report_repeats(
+            complete[conflicting], key, source, log, value_columns[0], "same", value_columns
+        )
     exact = complete.duplicated(key, keep="first") & ~conflicting
     if exact.any():
         log.warn(f"{source}: {int(exact.sum())} repeated row(s) counted once")
     return frame.drop(index=complete.index[exact])
 
 
-def _report_repeats(frame: pd.DataFrame, key: list[str], source: str, log: ProblemLog,
-                    column: str, kind: str = "duplicate",
-                    value_columns: list[str] | None = None) -> None:
+def _report_repeats(
+    frame: pd.DataFrame,
+    key: list[str],
+    source: str,
+    log: ProblemLog,
+    column: str,
+    kind: str = "duplicate",
+    value_columns: list[str] | None = None,
+) -> None:
     repeated = frame[frame.duplicated(key, keep=False)]
     if repeated.empty:
         return
@@ -90,6 +107,8 @@ def _report_repeats(frame: pd.DataFrame, key: list[str], source: str, log: Probl
         if kind == "duplicate":
             message = f"duplicate {' and '.join(key)}: line {first} has the same"
         else:
-            message = (f"same {', '.join(key)} as line {first} but a different "
-                       f"{' or '.join(value_columns or [])}")
+            message = (
+                f"same {', '.join(key)} as line {first} but a different "
+                f"{' or '.join(value_columns or [])}"
+            )
         log.add(source, row["_line"], column, row[column], message)

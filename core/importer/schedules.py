@@ -8,6 +8,9 @@ rows (the "desired" state) for the planner to compare with what is stored.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pandas as pd
 
 from core.importer.changes import with_occurrence
@@ -15,6 +18,7 @@ from core.importer.problems import ProblemLog, format_cents
 from core.importer.stored import StoredState
 
 _REPAYMENT_KEY = ["loan_code", "paid_on", "principal_paid", "interest_paid"]
+RowMessage = Callable[[dict[str, Any]], str]
 
 
 def merged_loans(typed: dict[str, pd.DataFrame], stored: StoredState) -> pd.DataFrame:
@@ -28,8 +32,11 @@ def merged_loans(typed: dict[str, pd.DataFrame], stored: StoredState) -> pd.Data
 
 
 def check_installments(
-    typed: dict[str, pd.DataFrame], sources: dict[str, str], stored: StoredState,
-    loans: pd.DataFrame, log: ProblemLog,
+    typed: dict[str, pd.DataFrame],
+    sources: dict[str, str],
+    stored: StoredState,
+    loans: pd.DataFrame,
+    log: ProblemLog,
 ) -> pd.DataFrame:
     """Due dates on or after disbursement; a loan's installments sum to its principal."""
     file_rows = typed.get("installments", pd.DataFrame(columns=["loan_code", "seq", "_line"]))
@@ -42,15 +49,22 @@ def check_installments(
     rows = rows[rows["loan_code"].isin(touched)]
     disbursed = rows["loan_code"].map(loans["disbursed_on"])
     early = (rows["due_date"] != "") & (disbursed != "") & (rows["due_date"] < disbursed)
-    _report(rows, early, loans, sources, log, "installments", "due_date", "disbursed_on",
-            lambda r: f"is before the loan's disbursed_on ({r.disbursed})",
-            lambda r: f"is after the due date {r.due_date} of installment {r.seq} already stored",
-            disbursed=disbursed)
-    rows = rows.sort_values(["loan_code", "due_date", "seq"], kind="stable")
-    due = rows["principal_due"]
-    rows["principal_before_cents"] = (due.groupby(rows["loan_code"]).cumsum() - due).astype(
-        "Int64"
+    _report(
+        rows,
+        early,
+        loans,
+        sources,
+        log,
+        "installments",
+        "due_date",
+        "disbursed_on",
+        lambda r: f"is before the loan's disbursed_on ({r['disbursed']})",
+        lambda r: f"is after the due date {r['due_date']} of installment {r['seq']} already stored",
+        disbursed=disbursed,
     )
+    rows = rows.sort_values(["loan_code", "due_date", "seq"], kind="stable")
+    due = pd.to_numeric(rows["principal_due"]).astype("Int64")
+    rows["principal_before_cents"] = (due.groupby(rows["loan_code"]).cumsum() - due).astype("Int64")
     incomplete = rows.loc[due.isna() | (rows["due_date"] == ""), "loan_code"].unique()
     totals = due.groupby(rows["loan_code"]).sum().reindex(list(touched), fill_value=0)
     principal = loans["principal"].reindex(totals.index)
@@ -58,48 +72,86 @@ def check_installments(
         index=incomplete, errors="ignore"
     )
     for loan_code, total in wrong.items():
-        _report_sum(rows, loans, sources, log, "installments", "principal_due", str(loan_code),
-                    f"the installments of loan {loan_code} sum to {format_cents(int(total))}, "
-                    f"not its principal {format_cents(int(principal[loan_code]))}", int(total))
-    return rows.assign(_from_file=rows["_line"].notna()).drop(columns=["_line"]).reset_index(
-        drop=True
+        _report_sum(
+            rows,
+            loans,
+            sources,
+            log,
+            "installments",
+            "principal_due",
+            str(loan_code),
+            f"the installments of loan {loan_code} sum to {format_cents(int(total))}, "
+            f"not its principal {format_cents(int(principal[loan_code]))}",
+            int(total),
+        )
+    return (
+        rows.assign(_from_file=rows["_line"].notna()).drop(columns=["_line"]).reset_index(drop=True)
     )
 
 
 def check_repayments(
-    typed: dict[str, pd.DataFrame], sources: dict[str, str], stored: StoredState,
-    loans: pd.DataFrame, log: ProblemLog,
+    typed: dict[str, pd.DataFrame],
+    sources: dict[str, str],
+    stored: StoredState,
+    loans: pd.DataFrame,
+    log: ProblemLog,
 ) -> pd.DataFrame:
     """Paid on or after disbursement; a loan's repayments never sum above its principal."""
-    file_rows = typed.get("repayments", pd.DataFrame(columns=[*_REPAYMENT_KEY, "receipt_no",
-                                                               "_line"]))
+    file_rows = typed.get(
+        "repayments", pd.DataFrame(columns=[*_REPAYMENT_KEY, "receipt_no", "_line"])
+    )
     touched = _touched_loans(typed, "repayments", loans)
     kept = stored.frame("repayments")
     kept = kept[kept["loan_code"].isin(touched)].assign(_line=pd.NA)
-    with_receipt = kept[(kept["receipt_no"] != "") & ~kept["receipt_no"].isin(
-        file_rows["receipt_no"])]
+    with_receipt = kept[
+        (kept["receipt_no"] != "") & ~kept["receipt_no"].isin(file_rows["receipt_no"])
+    ]
     rows = pd.concat(
-        [with_receipt, _merge_unnumbered(kept, file_rows), file_rows[file_rows["receipt_no"] != ""]],
+        [
+            with_receipt,
+            _merge_unnumbered(kept, file_rows),
+            file_rows[file_rows["receipt_no"] != ""],
+        ],
         ignore_index=True,
     )
     rows = rows[rows["loan_code"].isin(touched)]
     disbursed = rows["loan_code"].map(loans["disbursed_on"])
     early = (rows["paid_on"] != "") & (disbursed != "") & (rows["paid_on"] < disbursed)
-    _report(rows, early, loans, sources, log, "repayments", "paid_on", "disbursed_on",
-            lambda r: f"is before the loan's disbursed_on ({r.disbursed})",
-            lambda r: f"is after the repayment of {r.paid_on} already stored",
-            disbursed=disbursed)
-    paid = rows["principal_paid"].fillna(0)
+    _report(
+        rows,
+        early,
+        loans,
+        sources,
+        log,
+        "repayments",
+        "paid_on",
+        "disbursed_on",
+        lambda r: f"is before the loan's disbursed_on ({r['disbursed']})",
+        lambda r: f"is after the repayment of {r['paid_on']} already stored",
+        disbursed=disbursed,
+    )
+    paid = pd.to_numeric(rows["principal_paid"]).fillna(0).astype("int64")
     running = paid.groupby(rows["loan_code"]).cumsum()
     principal = rows["loan_code"].map(loans["principal"])
     over = (running > principal).fillna(False)
-    first_over = rows[over].drop_duplicates("loan_code")
-    for row in first_over.itertuples():
-        total = int(paid[rows["loan_code"] == row.loan_code].sum())
-        _report_sum(rows, loans, sources, log, "repayments", "principal_paid", row.loan_code,
-                    f"the repayments of loan {row.loan_code} sum to {format_cents(total)}, "
-                    f"more than its principal {format_cents(int(loans.at[row.loan_code, 'principal']))}",
-                    total, line=row._line)
+    totals = paid.groupby(rows["loan_code"]).sum()
+    for row in rows[over].drop_duplicates("loan_code").to_dict("records"):
+        loan_code = row["loan_code"]
+        total = int(totals[loan_code])
+        limit = format_cents(int(loans.at[loan_code, "principal"]))
+        _report_sum(
+            rows,
+            loans,
+            sources,
+            log,
+            "repayments",
+            "principal_paid",
+            loan_code,
+            f"the repayments of loan {loan_code} sum to {format_cents(total)}, "
+            f"more than its principal {limit}",
+            total,
+            line=row["_line"],
+        )
     from_file = rows["_line"].notna() | rows.get("_hit", False)
     return (
         rows.assign(_from_file=from_file.fillna(False).astype(bool))
@@ -113,8 +165,7 @@ def _merge_unnumbered(kept: pd.DataFrame, file_rows: pd.DataFrame) -> pd.DataFra
     # multiset: the stored rows stay, and the file adds only the copies beyond them.
     key = [*_REPAYMENT_KEY, "_occurrence"]
     stored_rows = with_occurrence(_fill_key(kept[kept["receipt_no"] == ""]), _REPAYMENT_KEY)
-    new_rows = with_occurrence(_fill_key(file_rows[file_rows["receipt_no"] == ""]),
-                               _REPAYMENT_KEY)
+    new_rows = with_occurrence(_fill_key(file_rows[file_rows["receipt_no"] == ""]), _REPAYMENT_KEY)
     extra = new_rows.merge(stored_rows[key], on=key, how="left", indicator=True)
     extra = extra[extra["_merge"] == "left_only"].drop(columns=["_merge"])
     # Stored rows the file repeats count as the file's unchanged rows.
@@ -129,7 +180,9 @@ def _fill_key(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def check_day_hours(
-    typed: dict[str, pd.DataFrame], sources: dict[str, str], stored: StoredState,
+    typed: dict[str, pd.DataFrame],
+    sources: dict[str, str],
+    stored: StoredState,
     log: ProblemLog,
 ) -> None:
     """A person's logged hours for one day, stored and imported together, are <= 24."""
@@ -148,10 +201,13 @@ def check_day_hours(
     over = totals[totals > 2400]
     for (officer, date), hundredths in over.items():
         lines = file_rows[(file_rows["officer_code"] == officer) & (file_rows["work_date"] == date)]
-        log.add(sources["time_log"], int(lines["_line"].min()), "hours",
-                format_cents(int(hundredths)),
-                f"{officer}'s hours on {date} add up to {format_cents(int(hundredths))}, "
-                "more than 24")
+        log.add(
+            sources["time_log"],
+            int(lines["_line"].min()),
+            "hours",
+            format_cents(int(hundredths)),
+            f"{officer}'s hours on {date} add up to {format_cents(int(hundredths))}, more than 24",
+        )
 
 
 def _touched_loans(typed: dict[str, pd.DataFrame], table: str, loans: pd.DataFrame) -> set[str]:
@@ -163,27 +219,49 @@ def _touched_loans(typed: dict[str, pd.DataFrame], table: str, loans: pd.DataFra
     return touched & set(loans.index)
 
 
-def _report(rows: pd.DataFrame, mask: pd.Series, loans: pd.DataFrame, sources: dict[str, str],
-            log: ProblemLog, table: str, column: str, loan_column: str,
-            file_message: object, stored_message: object, disbursed: pd.Series) -> None:
-    for row in rows[mask].assign(disbursed=disbursed[mask]).itertuples():
-        if pd.notna(row._line):
-            log.add(sources[table], row._line, column, getattr(row, column),
-                    file_message(row))  # type: ignore[operator]
+def _report(
+    rows: pd.DataFrame,
+    mask: pd.Series,
+    loans: pd.DataFrame,
+    sources: dict[str, str],
+    log: ProblemLog,
+    table: str,
+    column: str,
+    loan_column: str,
+    file_message: RowMessage,
+    stored_message: RowMessage,
+    disbursed: pd.Series,
+) -> None:
+    for row in rows[mask].assign(disbursed=disbursed[mask]).to_dict("records"):
+        if pd.notna(row["_line"]):
+            log.add(sources[table], row["_line"], column, row[column], file_message(row))
         else:
-            loan_line = loans.at[row.loan_code, "_line"]
-            log.add(sources["loans"], loan_line, loan_column, row.disbursed,
-                    stored_message(row))  # type: ignore[operator]
+            loan_line = loans.at[row["loan_code"], "_line"]
+            log.add(sources["loans"], loan_line, loan_column, row["disbursed"], stored_message(row))
 
 
-def _report_sum(rows: pd.DataFrame, loans: pd.DataFrame, sources: dict[str, str],
-                log: ProblemLog, table: str, column: str, loan_code: str, message: str,
-                total: int, line: object = pd.NA) -> None:
+def _report_sum(
+    rows: pd.DataFrame,
+    loans: pd.DataFrame,
+    sources: dict[str, str],
+    log: ProblemLog,
+    table: str,
+    column: str,
+    loan_code: str,
+    message: str,
+    total: int,
+    line: object = pd.NA,
+) -> None:
     if pd.isna(line):
         file_lines = rows.loc[(rows["loan_code"] == loan_code) & rows["_line"].notna(), "_line"]
         line = file_lines.min() if len(file_lines) else pd.NA
     if pd.notna(line):
         log.add(sources[table], int(line), column, format_cents(total), message)  # type: ignore[call-overload]
     else:
-        log.add(sources["loans"], int(loans.at[loan_code, "_line"]), "principal",
-                format_cents(int(loans.at[loan_code, "principal"])), message)
+        log.add(
+            sources["loans"],
+            int(loans.at[loan_code, "_line"]),
+            "principal",
+            format_cents(int(loans.at[loan_code, "principal"])),
+            message,
+        )

@@ -138,7 +138,7 @@ def _frame_from_cells(cells: pd.DataFrame, source: str, log: ProblemLog) -> pd.D
     cells = cells.fillna("")
     header = [str(v).strip().lower() for v in cells.iloc[0]]
     seen: set[str] = set()
-    for position, name in enumerate(header):
+    for name in header:
         if name and name in seen:
             log.add(source, 1, name, name, f"column {name} appears twice in the header")
         seen.add(name)

@@ -21,49 +21,114 @@ BATCH_ROWS = 50_000
 
 # DB table and its columns: (db column, file column, code map used to turn it into an id).
 _TARGETS: dict[str, tuple[str, list[tuple[str, str, str | None]]]] = {
-    "staff": ("staff", [("staff_code", "staff_code", None), ("name", "name", None),
-                        ("role", "role", None), ("branch", "branch", None),
-                        ("team", "team", None), ("hired_on", "hired_on", None)]),
-    "borrowers": ("borrowers", [
-        ("borrower_code", "borrower_code", None), ("name", "name", None),
-        ("officer_id", "officer_code", "staff"), ("village", "village", None),
-        ("group_code", "group_code", None), ("joined_on", "joined_on", None),
-        ("business_type", "business_type", None), ("phone", "phone", None),
-        ("id_number", "id_number", None)]),
-    "training": ("training_days", [
-        ("borrower_id", "borrower_code", "borrowers"), ("attended_on", "attended_on", None),
-        ("trainer_id", "trainer_code", "staff")]),
-    "loans": ("loans", [
-        ("loan_code", "loan_code", None), ("borrower_id", "borrower_code", "borrowers"),
-        ("officer_id", "officer_code", "staff"), ("disbursed_on", "disbursed_on", None),
-        ("principal_cents", "principal", None), ("annual_rate", "annual_rate", None),
-        ("term_months", "term_months", None), ("cycle", "cycle", None),
-        ("appraisal_grade", "appraisal_grade", None), ("product", "product", None),
-        ("purpose", "purpose", None), ("written_off_on", "written_off_on", None)]),
-    "installments": ("installments", [
-        ("loan_id", "loan_code", "loans"), ("seq", "seq", None), ("due_date", "due_date", None),
-        ("principal_due_cents", "principal_due", None),
-        ("interest_due_cents", "interest_due", None),
-        ("principal_before_cents", "principal_before_cents", None)]),
-    "repayments": ("repayments", [
-        ("loan_id", "loan_code", "loans"), ("paid_on", "paid_on", None),
-        ("principal_paid_cents", "principal_paid", None),
-        ("interest_paid_cents", "interest_paid", None), ("receipt_no", "receipt_no", None)]),
-    "visits": ("visits", [
-        ("officer_id", "officer_code", "staff"), ("borrower_id", "borrower_code", "borrowers"),
-        ("visited_on", "visited_on", None), ("purpose", "purpose", None),
-        ("outcome", "outcome", None), ("notes", "notes", None)]),
-    "time_log": ("time_log", [
-        ("officer_id", "officer_code", "staff"), ("work_date", "work_date", None),
-        ("activity", "activity", None), ("hours_hundredths", "hours", None)]),
+    "staff": (
+        "staff",
+        [
+            ("staff_code", "staff_code", None),
+            ("name", "name", None),
+            ("role", "role", None),
+            ("branch", "branch", None),
+            ("team", "team", None),
+            ("hired_on", "hired_on", None),
+        ],
+    ),
+    "borrowers": (
+        "borrowers",
+        [
+            ("borrower_code", "borrower_code", None),
+            ("name", "name", None),
+            ("officer_id", "officer_code", "staff"),
+            ("village", "village", None),
+            ("group_code", "group_code", None),
+            ("joined_on", "joined_on", None),
+            ("business_type", "business_type", None),
+            ("phone", "phone", None),
+            ("id_number", "id_number", None),
+        ],
+    ),
+    "training": (
+        "training_days",
+        [
+            ("borrower_id", "borrower_code", "borrowers"),
+            ("attended_on", "attended_on", None),
+            ("trainer_id", "trainer_code", "staff"),
+        ],
+    ),
+    "loans": (
+        "loans",
+        [
+            ("loan_code", "loan_code", None),
+            ("borrower_id", "borrower_code", "borrowers"),
+            ("officer_id", "officer_code", "staff"),
+            ("disbursed_on", "disbursed_on", None),
+            ("principal_cents", "principal", None),
+            ("annual_rate", "annual_rate", None),
+            ("term_months", "term_months", None),
+            ("cycle", "cycle", None),
+            ("appraisal_grade", "appraisal_grade", None),
+            ("product", "product", None),
+            ("purpose", "purpose", None),
+            ("written_off_on", "written_off_on", None),
+        ],
+    ),
+    "installments": (
+        "installments",
+        [
+            ("loan_id", "loan_code", "loans"),
+            ("seq", "seq", None),
+            ("due_date", "due_date", None),
+            ("principal_due_cents", "principal_due", None),
+            ("interest_due_cents", "interest_due", None),
+            ("principal_before_cents", "principal_before_cents", None),
+        ],
+    ),
+    "repayments": (
+        "repayments",
+        [
+            ("loan_id", "loan_code", "loans"),
+            ("paid_on", "paid_on", None),
+            ("principal_paid_cents", "principal_paid", None),
+            ("interest_paid_cents", "interest_paid", None),
+            ("receipt_no", "receipt_no", None),
+        ],
+    ),
+    "visits": (
+        "visits",
+        [
+            ("officer_id", "officer_code", "staff"),
+            ("borrower_id", "borrower_code", "borrowers"),
+            ("visited_on", "visited_on", None),
+            ("purpose", "purpose", None),
+            ("outcome", "outcome", None),
+            ("notes", "notes", None),
+        ],
+    ),
+    "time_log": (
+        "time_log",
+        [
+            ("officer_id", "officer_code", "staff"),
+            ("work_date", "work_date", None),
+            ("activity", "activity", None),
+            ("hours_hundredths", "hours", None),
+        ],
+    ),
 }
 _CODE_COLUMNS = {"staff": "staff_code", "borrowers": "borrower_code", "loans": "loan_code"}
-WRITE_ORDER = ("staff", "borrowers", "training", "loans", "installments", "repayments",
-               "visits", "time_log")
+WRITE_ORDER = (
+    "staff",
+    "borrowers",
+    "training",
+    "loans",
+    "installments",
+    "repayments",
+    "visits",
+    "time_log",
+)
 
 
-def write_changes(conn: Connection, changes: dict[str, TableChanges],
-                  progress: Progress | None = None) -> None:
+def write_changes(
+    conn: Connection, changes: dict[str, TableChanges], progress: Progress | None = None
+) -> None:
     """Applies every table's inserts and updates, parents before children."""
     code_maps: dict[str, dict[str, int]] = {}
     for table in WRITE_ORDER:
@@ -81,20 +146,30 @@ def write_changes(conn: Connection, changes: dict[str, TableChanges],
             if progress:
                 progress(f"writing {table}", done, total)
         if change.changed:
-            _update(conn, db_table, [c for c, _, _ in columns],
-                    [row for batch in _rows(change.updates, columns, code_maps, with_id=True)
-                     for row in batch])
+            _update(
+                conn,
+                db_table,
+                [c for c, _, _ in columns],
+                [
+                    row
+                    for batch in _rows(change.updates, columns, code_maps, with_id=True)
+                    for row in batch
+                ],
+            )
             if progress:
                 progress(f"writing {table}", total, total)
         if table in _CODE_COLUMNS and change.added:
             code_maps.pop(table, None)  # new codes: re-read on next use
 
 
-def _rows(frame: pd.DataFrame, columns: list[tuple[str, str, str | None]],
-          code_maps: dict[str, dict[str, int]], with_id: bool = False,
-          ) -> Iterator[list[tuple[Any, ...]]]:
+def _rows(
+    frame: pd.DataFrame,
+    columns: list[tuple[str, str, str | None]],
+    code_maps: dict[str, dict[str, int]],
+    with_id: bool = False,
+) -> Iterator[list[tuple[Any, ...]]]:
     for start in range(0, len(frame), BATCH_ROWS):
-        chunk = frame.iloc[start:start + BATCH_ROWS]
+        chunk = frame.iloc[start : start + BATCH_ROWS]
         values: list[list[Any]] = []
         for _, source, code_map in columns:
             series = chunk[source]

@@ -6,6 +6,7 @@ falls back to an engine built from the settings.
 """
 
 from alembic import context
+from sqlalchemy import Connection
 
 from core.db import make_engine, write_transaction
 from core.models import Base
@@ -14,7 +15,7 @@ config = context.config
 target_metadata = Base.metadata
 
 
-def _run(connection: object) -> None:
+def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,

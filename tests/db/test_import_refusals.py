@@ -1,0 +1,354 @@
+"""Every kind of bad input is refused: file, line and column named, nothing written.
+
+Each test imports the base portfolio first, spoils one thing in a second import, and
+checks the reported problem and that the database is exactly as before.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+from core.importer import ImportResult
+from core.importer.problems import Problem
+from tests.builders import base_portfolio, write_folder
+from tests.db.helpers import do_import, snapshot
+
+Tables = dict[str, list[dict[str, str]]]
+
+
+@pytest.fixture
+def loaded(engine: Engine, tmp_path: Path) -> Engine:
+    """The engine with the base portfolio already imported."""
+    assert do_import(engine, write_folder(tmp_path / "base", base_portfolio())).ok
+    return engine
+
+
+def refuse(engine: Engine, folder: Path) -> ImportResult:
+    """Imports `folder`, which must be refused without touching the database."""
+    before = snapshot(engine)
+    result = do_import(engine, folder)
+    assert not result.ok
+    assert result.counts == {}
+    assert snapshot(engine) == before
+    return result
+
+
+def only_problem(result: ImportResult) -> Problem:
+    assert len(result.problems) == 1, result.problems
+    return result.problems[0]
+
+
+def spoiled(tmp_path: Path, change: object) -> Path:
+    tables = base_portfolio()
+    change(tables)  # type: ignore[operator]
+    return write_folder(tmp_path / "bad", tables)
+
+
+def test_missing_required_column(loaded: Engine, tmp_path: Path) -> None:
+    def drop_principal(t: Tables) -> None:
+        for row in t["loans"]:
+            del row["principal"]
+
+    folder = write_folder(tmp_path / "bad", {"loans": base_portfolio()["loans"]})
+    text = (folder / "loans.csv").read_text(encoding="utf-8").replace(",principal,", ",amount,")
+    (folder / "loans.csv").write_text(text, encoding="utf-8")
+    problem = only_problem(refuse(loaded, folder))
+    assert (problem.file, problem.line, problem.column) == ("loans.csv", 1, "principal")
+    assert "required column is missing" in problem.message
+
+
+def test_empty_file(loaded: Engine, tmp_path: Path) -> None:
+    folder = write_folder(tmp_path / "bad", base_portfolio())
+    (folder / "visits.csv").write_bytes(b"")
+    problem = only_problem(refuse(loaded, folder))
+    assert (problem.file, problem.line) == ("visits.csv", 1)
+    assert "empty" in problem.message
+
+
+def test_bytes_that_are_neither_utf8_nor_gb18030(loaded: Engine, tmp_path: Path) -> None:
+    folder = write_folder(tmp_path / "bad", base_portfolio())
+    lines = (folder / "borrowers.csv").read_bytes().split(b"\n")
+    lines[2] = lines[2].replace("钱二".encode(), b"\xff\xfe\x80")
+    (folder / "borrowers.csv").write_bytes(b"\n".join(lines))
+    problem = only_problem(refuse(loaded, folder))
+    assert (problem.file, problem.line) == ("borrowers.csv", 3)
+    assert "neither UTF-8 nor GB18030" in problem.message
+
+
+def test_impossible_date(loaded: Engine, tmp_path: Path) -> None:
+    folder = spoiled(tmp_path, lambda t: t["loans"][1].update(disbursed_on="2025-02-30"))
+    problem = only_problem(refuse(loaded, folder))
+    assert (problem.file, problem.line, problem.column, problem.value) == (
+        "loans.csv",
+        3,
+        "disbursed_on",
+        "2025-02-30",
+    )
+    assert problem.message == "is not a real calendar date"
+
+
+def test_date_in_another_format(loaded: Engine, tmp_path: Path) -> None:
+    folder = spoiled(tmp_path, lambda t: t["visits"][0].update(visited_on="20/03/2025"))
+    problem = only_problem(refuse(loaded, folder))
+    assert (problem.file, problem.line, problem.column) == ("visits.csv", 2, "visited_on")
+    assert "YYYY-MM-DD" in problem.message
+
+
+def test_text_where_money_is_expected(loaded: Engine, tmp_path: Path) -> None:
+    folder = spoiled(tmp_path, lambda t: t["repayments"][3].update(principal_paid="一千二"))
+    problem = only_problem(refuse(loaded, folder))
+    assert (problem.file, problem.line, problem.column, problem.value) == (
+        "repayments.csv",
+        5,
+        "principal_paid",
+        "一千二",
+    )
+    assert "is not a money amount" in problem.message
+
+
+def test_negative_amount(loaded: Engine, tmp_path: Path) -> None:
+    folder = spoiled(tmp_path, lambda t: t["installments"][4].update(interest_due="-3.00"))
+    problem = only_problem(refuse(loaded, folder))
+    assert (problem.file, problem.line, problem.column) == ("installments.csv", 6, "interest_due")
+    assert problem.message == "must not be negative"
+
+
+def test_three_decimal_amount(loaded: Engine, tmp_path: Path) -> None:
+    folder = spoiled(tmp_path, lambda t: t["loans"][0].update(principal="3000.005"))
+    result = refuse(loaded, folder)
+    problem = result.problems[0]
+    assert (problem.file, problem.line, problem.column, problem.value) == (
+        "loans.csv",
+        2,
+        "principal",
+        "3000.005",
+    )
+    assert problem.message == "has more than 2 decimal places"
+
+
+def test_duplicate_code(loaded: Engine, tmp_path: Path) -> None:
+    def duplicate(t: Tables) -> None:
+        t["borrowers"].append({**t["borrowers"][0], "name": "赵一二"})
+
+    problem = only_problem(refuse(loaded, spoiled(tmp_path, duplicate)))
+    assert (problem.file, problem.line, problem.column, problem.value) == (
+        "borrowers.csv",
+        5,
+        "borrower_code",
+        "B1",
+    )
+    assert "line 2" in problem.message
+
+
+def test_duplicate_receipt_number(loaded: Engine, tmp_path: Path) -> None:
+    folder = spoiled(tmp_path, lambda t: t["repayments"][3].update(receipt_no="R1"))
+    problem = refuse(loaded, folder).problems[0]
+    assert (problem.file, problem.line, problem.column) == ("repayments.csv", 5, "receipt_no")
+
+
+def test_unknown_loan(loaded: Engine, tmp_path: Path) -> None:
+    folder = write_folder(
+        tmp_path / "bad",
+        {
+            "repayments": [
+                {
+                    "loan_code": "L9",
+                    "paid_on": "2025-05-01",
+                    "principal_paid": "10.00",
+                    "interest_paid": "",
+                    "receipt_no": "R9",
+                }
+            ]
+        },
+    )
+    problem = only_problem(refuse(loaded, folder))
+    assert (problem.file, problem.line, problem.column, problem.value) == (
+        "repayments.csv",
+        2,
+        "loan_code",
+        "L9",
+    )
+    assert "not a loan_code" in problem.message
+
+
+def test_unknown_borrower(loaded: Engine, tmp_path: Path) -> None:
+    folder = spoiled(tmp_path, lambda t: t["training"][5].update(borrower_code="B404"))
+    problem = only_problem(refuse(loaded, folder))
+    assert (problem.file, problem.line, problem.column) == ("training.csv", 7, "borrower_code")
+
+
+def test_unknown_officer(loaded: Engine, tmp_path: Path) -> None:
+    folder = spoiled(tmp_path, lambda t: t["loans"][0].update(officer_code="OF9"))
+    problem = only_problem(refuse(loaded, folder))
+    assert (problem.file, problem.line, problem.column) == ("loans.csv", 2, "officer_code")
+    assert "not a staff_code" in problem.message
+
+
+def test_officer_code_of_someone_who_is_not_an_officer(loaded: Engine, tmp_path: Path) -> None:
+    folder = spoiled(tmp_path, lambda t: t["borrowers"][2].update(officer_code="TR1"))
+    problem = only_problem(refuse(loaded, folder))
+    assert (problem.file, problem.line, problem.column) == ("borrowers.csv", 4, "officer_code")
+    assert problem.message == "is trainer staff, not an officer"
+
+
+def test_role_outside_its_list(loaded: Engine, tmp_path: Path) -> None:
+    folder = spoiled(tmp_path, lambda t: t["staff"][3].update(role="cashier"))
+    problem = only_problem(refuse(loaded, folder))
+    assert (problem.file, problem.line, problem.column, problem.value) == (
+        "staff.csv",
+        5,
+        "role",
+        "cashier",
+    )
+    assert problem.message == "must be one of: officer, team_leader, trainer, admin"
+
+
+def test_purpose_outside_its_list(loaded: Engine, tmp_path: Path) -> None:
+    folder = spoiled(tmp_path, lambda t: t["visits"][1].update(purpose="chat"))
+    problem = only_problem(refuse(loaded, folder))
+    assert (problem.file, problem.line, problem.column) == ("visits.csv", 3, "purpose")
+
+
+def test_activity_outside_the_configured_list(loaded: Engine, tmp_path: Path) -> None:
+    folder = spoiled(tmp_path, lambda t: t["time_log"][0].update(activity="mahjong"))
+    problem = only_problem(refuse(loaded, folder))
+    assert (problem.file, problem.line, problem.column) == ("time_log.csv", 2, "activity")
+    assert "collection" in problem.message
+
+
+def test_hours_over_24_in_one_cell(loaded: Engine, tmp_path: Path) -> None:
+    folder = spoiled(tmp_path, lambda t: t["time_log"][2].update(hours="25"))
+    problem = only_problem(refuse(loaded, folder))
+    assert (problem.file, problem.line, problem.column) == ("time_log.csv", 4, "hours")
+    assert problem.message == "must be more than 0 and at most 24"
+
+
+def test_a_day_adding_up_to_more_than_24_hours(loaded: Engine, tmp_path: Path) -> None:
+    # Stored: OF1 worked 4 + 3.5 hours on 2025-04-03; this file adds 17 more that day.
+    folder = write_folder(
+        tmp_path / "bad",
+        {
+            "time_log": [
+                {
+                    "officer_code": "OF1",
+                    "work_date": "2025-04-03",
+                    "activity": "travel",
+                    "hours": "17",
+                }
+            ]
+        },
+    )
+    problem = only_problem(refuse(loaded, folder))
+    assert (problem.file, problem.line, problem.column, problem.value) == (
+        "time_log.csv",
+        2,
+        "hours",
+        "24.50",
+    )
+    assert "more than 24" in problem.message
+
+
+def test_installments_not_summing_to_the_principal(loaded: Engine, tmp_path: Path) -> None:
+    folder = spoiled(tmp_path, lambda t: t["installments"][1].update(principal_due="999.99"))
+    problem = only_problem(refuse(loaded, folder))
+    assert (problem.file, problem.line, problem.column, problem.value) == (
+        "installments.csv",
+        2,
+        "principal_due",
+        "2,999.99",
+    )
+    assert "not its principal 3,000.00" in problem.message
+
+
+def test_a_principal_change_that_breaks_the_stored_schedule(loaded: Engine, tmp_path: Path) -> None:
+    folder = write_folder(
+        tmp_path / "bad", {"loans": [{**base_portfolio()["loans"][0], "principal": "3500.00"}]}
+    )
+    problem = only_problem(refuse(loaded, folder))
+    assert (problem.file, problem.line, problem.column) == ("loans.csv", 2, "principal")
+
+
+def test_repayments_summing_to_more_than_the_principal(loaded: Engine, tmp_path: Path) -> None:
+    # Stored: 1,200.00 repaid on L2 (principal 5,000.50); this month adds 3,800.51.
+    folder = write_folder(
+        tmp_path / "bad",
+        {
+            "repayments": [
+                {
+                    "loan_code": "L2",
+                    "paid_on": "2025-04-10",
+                    "principal_paid": "3800.00",
+                    "interest_paid": "",
+                    "receipt_no": "R7",
+                },
+                {
+                    "loan_code": "L2",
+                    "paid_on": "2025-04-11",
+                    "principal_paid": "0.51",
+                    "interest_paid": "",
+                    "receipt_no": "R8",
+                },
+            ]
+        },
+    )
+    problem = only_problem(refuse(loaded, folder))
+    assert (problem.file, problem.line, problem.column, problem.value) == (
+        "repayments.csv",
+        3,
+        "principal_paid",
+        "5,000.51",
+    )
+    assert "more than its principal 5,000.50" in problem.message
+
+
+def test_every_bad_row_is_reported_not_only_the_first(loaded: Engine, tmp_path: Path) -> None:
+    def spoil(t: Tables) -> None:
+        t["loans"][0]["principal"] = "abc"
+        t["loans"][1]["disbursed_on"] = "2025-13-01"
+        t["visits"][0]["outcome"] = "maybe"
+        t["staff"][0]["team"] = ""
+
+    result = refuse(loaded, spoiled(tmp_path, spoil))
+    assert [(p.file, p.line, p.column) for p in result.problems] == [
+        ("loans.csv", 2, "principal"),
+        ("loans.csv", 3, "disbursed_on"),
+        ("staff.csv", 2, "team"),
+        ("visits.csv", 2, "outcome"),
+    ]
+
+
+def test_a_row_with_more_fields_than_the_header(loaded: Engine, tmp_path: Path) -> None:
+    folder = write_folder(tmp_path / "bad", {"staff": base_portfolio()["staff"]})
+    with (folder / "staff.csv").open("a", encoding="utf-8") as handle:
+        handle.write("OF7,某人,officer,城关支行,城关一组,2020-01-01,extra\n")
+    problem = only_problem(refuse(loaded, folder))
+    assert (problem.file, problem.line) == ("staff.csv", 6)
+    assert "7 fields" in problem.message
+
+
+def test_installment_due_before_disbursement(loaded: Engine, tmp_path: Path) -> None:
+    folder = spoiled(tmp_path, lambda t: t["installments"][0].update(due_date="2025-01-31"))
+    problem = only_problem(refuse(loaded, folder))
+    assert (problem.file, problem.line, problem.column) == ("installments.csv", 2, "due_date")
+    assert "2025-02-01" in problem.message
+
+
+def test_repayment_before_disbursement(loaded: Engine, tmp_path: Path) -> None:
+    folder = spoiled(tmp_path, lambda t: t["repayments"][3].update(paid_on="2025-02-09"))
+    problem = only_problem(refuse(loaded, folder))
+    assert (problem.file, problem.line, problem.column) == ("repayments.csv", 5, "paid_on")
+
+
+def test_moving_a_disbursement_after_stored_installments(loaded: Engine, tmp_path: Path) -> None:
+    folder = write_folder(
+        tmp_path / "bad",
+        {"loans": [{**base_portfolio()["loans"][1], "disbursed_on": "2025-03-11"}]},
+    )
+    result = refuse(loaded, folder)
+    assert {(p.file, p.line, p.column) for p in result.problems} == {
+        ("loans.csv", 2, "disbursed_on")
+    }
+    assert any("already stored" in p.message for p in result.problems)
