@@ -36,6 +36,11 @@ SETTINGS: tuple[Setting, ...] = (
         "Folder holding the YAML configuration (activities.yaml, rules, review template).",
     ),
     Setting(
+        "FIELDBOOK_DEFAULT_LANGUAGE",
+        "zh",
+        "Language of the app until a person picks one: zh (Simplified Chinese) or en.",
+    ),
+    Setting(
         "FIELDBOOK_SQLITE_BUSY_TIMEOUT_MS",
         "30000",
         "How long a SQLite writer waits for another writer's lock before giving up, in ms.",
@@ -49,6 +54,7 @@ class Settings:
 
     database_url: str
     config_dir: Path
+    default_language: str
     sqlite_busy_timeout_ms: int
 
 
@@ -63,9 +69,13 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             "FIELDBOOK_SQLITE_BUSY_TIMEOUT_MS must be a whole number of milliseconds, "
             f"not {values['FIELDBOOK_SQLITE_BUSY_TIMEOUT_MS']!r}"
         ) from exc
+    language = values["FIELDBOOK_DEFAULT_LANGUAGE"]
+    if language not in ("zh", "en"):
+        raise SettingsError(f"FIELDBOOK_DEFAULT_LANGUAGE must be zh or en, not {language!r}")
     return Settings(
         database_url=values["DATABASE_URL"],
         config_dir=Path(values["FIELDBOOK_CONFIG_DIR"]),
+        default_language=language,
         sqlite_busy_timeout_ms=busy_timeout_ms,
     )
 

@@ -34,10 +34,18 @@ def render_problems(result: ImportResult, limit: int) -> str:
 def render_summary(result: ImportResult) -> str:
     """Rows added, changed and unchanged per table."""
     verb = "Dry run, nothing written" if result.dry_run else "Imported"
-    rows = [[t, c.added, c.changed, c.unchanged] for t, c in result.counts.items()]
-    total = [sum(int(r[i]) for r in rows) for i in (1, 2, 3)]
+    counts = list(result.counts.values())
+    total: list[object] = [
+        "total",
+        sum(c.added for c in counts),
+        sum(c.changed for c in counts),
+        sum(c.unchanged for c in counts),
+    ]
+    rows: list[list[object]] = [
+        [t, c.added, c.changed, c.unchanged] for t, c in result.counts.items()
+    ]
     table = render_table(
-        ["table", "added", "changed", "unchanged"], [*rows, ["total", *total]], right=[1, 2, 3]
+        ["table", "added", "changed", "unchanged"], [*rows, total], right=[1, 2, 3]
     )
     return f"{verb}: {result.source}\n\n{table}"
 

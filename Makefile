@@ -1,0 +1,66 @@
+# Fieldbook: two commands on a fresh machine.
+#   make run    venv + dependencies + demo database (first time) + app on http://localhost:8501
+#   make test   the same environment + dev tools + system packages; lint and every test
+# Also: make install (just the venv), make lint, make bench, make demo, make clean.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8501
+DB_FILE := data/fieldbook.db
+PG_BIN ?= /usr/lib/postgresql/15/bin
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+export PIP_DISABLE_PIP_VERSION_CHECK = 1
+
+.PHONY: install install-dev system-deps run demo test lint bench clean
+
+$(VENV)/.runtime: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.runtime
+
+install-dev: $(VENV)/.dev
+
+# Debian packages the tests need: Chromium (browser test), CJK fonts (Chinese in
+# screenshots), PostgreSQL 15 (database tests). Installed only when missing.
+system-deps:
+	@missing=""; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing="$$missing fonts-noto-cjk"; \
+	[ -x $(PG_BIN)/initdb ] || missing="$$missing postgresql-15"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+$(DB_FILE): | $(VENV)/.runtime
+	$(PY) -m core demo --scale small --out data/demo
+
+demo: install
+	$(PY) -m core demo --scale small --out data/demo
+
+run: install $(DB_FILE)
+	$(VENV)/bin/streamlit run streamlit_app.py --server.port $(PORT) \
+	  --server.address localhost --browser.gatherUsageStats false
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+test: install-dev system-deps lint
+	$(VENV)/bin/pytest
+
+bench: install-dev system-deps
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache bench-out

@@ -1,0 +1,1 @@
+"""The Streamlit side of Fieldbook: the only package (with pages/) that imports streamlit."""

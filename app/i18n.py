@@ -1,0 +1,68 @@
+"""Strings and number formats per language, read from config/i18n/*.yaml.
+
+The language lives in the session (never process-wide: gettext.install or setlocale
+would switch every user's language at once). Stored values stay codes; only display
+text is translated.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+
+import streamlit as st
+import yaml
+from babel.dates import format_date as babel_format_date
+from babel.numbers import format_decimal
+
+from core.paths import CONFIG_DIR
+from core.settings import SettingsError, load_settings
+
+LANGUAGES = {"en": "English", "zh": "简体中文"}
+_LOCALES = {"en": "en_GB", "zh": "zh_CN"}
+
+
+@cache
+def load_catalog(language: str, folder: Path = CONFIG_DIR / "i18n") -> dict[str, str]:
+    """The strings of one language (cached per process: catalogs are the same for all)."""
+    with (folder / f"{language}.yaml").open(encoding="utf-8") as handle:
+        catalog = yaml.safe_load(handle)
+    return {str(k): str(v) for k, v in catalog.items()}
+
+
+def default_language() -> str:
+    """The configured default language; Chinese when the setting is unusable."""
+    try:
+        return load_settings().default_language
+    except SettingsError:
+        return "zh"
+
+
+def current_language() -> str:
+    """The session's language code."""
+    language = st.session_state.get("language")
+    return language if language in LANGUAGES else default_language()
+
+
+def t(key: str, **values: object) -> str:
+    """The text for `key` in the session's language, with {placeholders} filled."""
+    text = load_catalog(current_language())[key]
+    return text.format(**values) if values else text
+
+
+def money(amount: Decimal) -> str:
+    """¥12,345.00 in both languages (the cooperative counts in yuan)."""
+    return "¥" + format_decimal(amount, format="#,##0.00", locale=_LOCALES[current_language()])
+
+
+def number(value: int) -> str:
+    """12,345."""
+    return format_decimal(value, format="#,##0", locale=_LOCALES[current_language()])
+
+
+def date(value: dt.date) -> str:
+    """28 Nov 2026 / 2026年11月28日."""
+    style = "medium" if current_language() == "en" else "long"
+    return babel_format_date(value, format=style, locale=_LOCALES[current_language()])

@@ -1,0 +1,1 @@
+"""Read side: functions (connection, scope, filters) → rows. The ORM stays in here."""

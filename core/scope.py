@@ -1,0 +1,42 @@
+"""Whose data a viewer may see. Every query in core.queries takes a Scope and filters
+in SQL, so a screen cannot show another scope's rows by mistake."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, and_, false, true
+
+from core.models import Staff
+
+
+@dataclass(frozen=True)
+class Scope:
+    """A viewer's reach: all (admin), a branch, a team, or one officer's own portfolio."""
+
+    kind: str  # "all", "branch", "team", "officer"
+    branch: str | None = None
+    team: str | None = None
+    staff_code: str | None = None
+
+    @classmethod
+    def everyone(cls) -> Scope:
+        """The whole cooperative (admins, and the command line)."""
+        return cls("all")
+
+    @property
+    def cache_key(self) -> str:
+        """A stable text naming the scope, for caches shared by all users."""
+        return f"{self.kind}|{self.branch or ''}|{self.team or ''}|{self.staff_code or ''}"
+
+    def staff_filter(self) -> ColumnElement[bool]:
+        """A WHERE clause on the staff table limiting rows to this scope."""
+        if self.kind == "all":
+            return true()
+        if self.kind == "branch" and self.branch:
+            return Staff.branch == self.branch
+        if self.kind == "team" and self.branch and self.team:
+            return and_(Staff.branch == self.branch, Staff.team == self.team)
+        if self.kind == "officer" and self.staff_code:
+            return Staff.staff_code == self.staff_code
+        return false()  # an incomplete scope sees nothing, never everything

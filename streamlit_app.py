@@ -1,0 +1,18 @@
+"""Fieldbook's entry point: page config, the shell, navigation, then the chosen page."""
+
+import streamlit as st
+
+from app.i18n import t
+from app.resources import get_engine
+from app.shell import STARTUP_ERRORS, render_language_switch, render_startup_error
+
+st.set_page_config(page_title="Fieldbook", page_icon="📒", layout="wide")
+render_language_switch()
+try:
+    get_engine()
+except STARTUP_ERRORS as error:
+    render_startup_error(error)
+    st.stop()
+
+pages = [st.Page("pages/officers.py", title=t("officers.title"), icon="👥", default=True)]
+st.navigation(pages).run()

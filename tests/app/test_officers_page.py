@@ -1,0 +1,57 @@
+"""The officers page shows each officer's portfolio size, in both languages."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.app.conftest import start_app
+
+
+def test_lists_every_officer_with_exact_figures(loaded_db: str) -> None:
+    at = start_app("en")
+    assert not at.exception
+    assert at.title[0].value == "Officers and their portfolios"
+    table = at.dataframe[0].value
+    assert list(table["Code"]) == ["OF1", "OF2"]
+    # OF1: L1 3,000.00 less 2,000.00 repaid; L2 written off (2025-09-30) so not active.
+    assert list(table["Active loans"]) == [1, 0]
+    assert list(table["Borrowers"]) == [2, 1]
+    assert list(table["Outstanding (¥)"]) == ["¥1,000.00", "¥0.00"]
+    assert [m.value for m in at.metric] == ["2", "3", "1", "¥1,000.00"]
+
+
+def test_speaks_chinese(loaded_db: str) -> None:
+    at = start_app("zh")
+    assert at.title[0].value == "信贷员及其贷款组合"
+    assert "未偿本金（元）" in at.dataframe[0].value.columns
+    assert at.metric[3].label == "未偿本金"
+
+
+def test_language_switch_changes_the_page(loaded_db: str) -> None:
+    at = start_app("zh")
+    at.selectbox(key="language").set_value("en").run()
+    assert at.title[0].value == "Officers and their portfolios"
+
+
+def test_branch_filter(loaded_db: str) -> None:
+    at = start_app("en")
+    at.selectbox(key="officers_branch").set_value("城关支行").run()
+    assert len(at.dataframe[0].value) == 2
+    assert at.metric[0].value == "2"
+
+
+def test_an_empty_database_says_how_to_load_data(
+    tmp_path: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/empty.db")
+    at = start_app("en")
+    assert not at.exception
+    assert "python -m core demo" in at.info[0].value
+
+
+def test_an_unreachable_database_gets_a_friendly_page(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://nobody@127.0.0.1:1/none")
+    at = start_app("en")
+    assert not at.exception
+    assert at.title[0].value == "Fieldbook cannot start"
+    assert "DATABASE_URL" in at.info[0].value
