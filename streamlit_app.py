@@ -7,12 +7,14 @@ from app.resources import get_engine
 from app.shell import STARTUP_ERRORS, render_language_switch, render_startup_error
 
 st.set_page_config(page_title="Fieldbook", page_icon="📒", layout="wide")
-render_language_switch()
 try:
     get_engine()
 except STARTUP_ERRORS as error:
+    render_language_switch()
     render_startup_error(error)
     st.stop()
 
 pages = [st.Page("pages/officers.py", title=t("officers.title"), icon="👥", default=True)]
-st.navigation(pages).run()
+page = st.navigation(pages)
+render_language_switch()
+page.run()

@@ -11,14 +11,25 @@ from core.settings import SettingsError
 
 
 def render_language_switch() -> None:
-    """A language picker in the sidebar; the choice stays for the session."""
-    if st.session_state.get("language") not in LANGUAGES:
-        st.session_state["language"] = current_language()
+    """A language picker in the sidebar; the choice stays for the session.
+
+    The language itself lives under "language", apart from the widget's own key, so it
+    survives reruns in which the picker's state is not sent back (AppTest does that).
+    """
+    language = current_language()
+    st.session_state["language"] = language
+
+    def remember_choice() -> None:
+        st.session_state["language"] = st.session_state["language_picker"]
+
+    options = list(LANGUAGES)
     st.sidebar.selectbox(
         t("sidebar.language"),
-        options=list(LANGUAGES),
+        options=options,
+        index=options.index(language),
         format_func=LANGUAGES.__getitem__,
-        key="language",
+        key="language_picker",
+        on_change=remember_choice,
     )
 
 

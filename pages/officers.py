@@ -7,6 +7,7 @@ import streamlit as st
 
 from app.i18n import date, money, number, t
 from app.resources import cached_officer_portfolios, data_version
+from app.widgets import coded_selectbox
 from core.scope import Scope
 
 as_of = dt.date.today()
@@ -19,7 +20,7 @@ if not officers:
     st.stop()
 
 branches = sorted({o.branch for o in officers})
-branch = st.selectbox(
+branch = coded_selectbox(
     t("officers.branch"),
     options=["", *branches],
     format_func=lambda b: b or t("officers.all_branches"),

@@ -1,0 +1,33 @@
+"""Shared widgets."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import streamlit as st
+
+from app.i18n import current_language
+
+
+def coded_selectbox(
+    label: str, options: Sequence[str], format_func: Callable[[str], str], key: str
+) -> str:
+    """A selectbox over codes whose labels follow the language, keeping the choice.
+
+    Streamlit keeps a keyed widget's labels when only format_func changes, so a
+    language switch would leave old-language labels behind. The widget key therefore
+    includes the language, and the chosen code is kept under `key` across switches.
+    """
+    chosen = st.session_state.get(key, options[0] if options else "")
+    index = list(options).index(chosen) if chosen in options else 0
+    # Labels are fixed now: Streamlit may format values again outside this script run.
+    labels = {option: format_func(option) for option in options}
+    value = st.selectbox(
+        label,
+        options,
+        index=index,
+        format_func=labels.__getitem__,
+        key=f"{key}__{current_language()}",
+    )
+    st.session_state[key] = value
+    return str(value)
