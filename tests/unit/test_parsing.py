@@ -1,0 +1,111 @@
+"""Cells become exact values: money to cents, dates checked, encodings detected."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from core.importer.parsing import parse_table
+from core.importer.problems import ProblemLog, format_cents
+from core.importer.sources import RawTable, decode_bytes, parse_csv_text
+from core.importer.spec import SPECS
+
+
+def _parse_money(values: list[str]) -> tuple[list[object], list[str]]:
+    frame = pd.DataFrame(
+        {
+            "loan_code": ["L"] * len(values),
+            "seq": ["1"] * len(values),
+            "due_date": ["2025-01-01"] * len(values),
+            "principal_due": values,
+            "_line": range(2, len(values) + 2),
+        }
+    )
+    log = ProblemLog()
+    typed = parse_table(
+        RawTable("installments", "installments.csv", frame), SPECS["installments"], log, {}
+    )
+    values_out = [None if pd.isna(v) else int(v) for v in typed["principal_due"]]
+    return values_out, [p.message for p in log.sorted()]
+
+
+@pytest.mark.parametrize(
+    ("cell", "cents"),
+    [
+        ("0", 0),
+        ("1", 100),
+        ("1.5", 150),
+        ("1.50", 150),
+        ("0.01", 1),
+        (".5", 50),
+        ("12345678.99", 1234567899),
+        ("+3", 300),
+        ("007.10", 710),
+        ("2.500", 250),
+    ],
+)
+def test_money_becomes_exact_cents(cell: str, cents: int) -> None:
+    assert _parse_money([cell]) == ([cents], [])
+
+
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [
+        ("1.005", "has more than 2 decimal places"),
+        ("-1", "must not be negative"),
+        ("1,000", "is not a money amount"),
+        ("¥5", "is not a money amount"),
+        ("1e3", "is not a money amount"),
+        ("99999999999999", "is too large"),
+    ],
+)
+def test_bad_money_is_refused(cell: str, message: str) -> None:
+    values, messages = _parse_money([cell])
+    assert values == [None]
+    assert messages[0].startswith(message)
+
+
+def test_date_rules() -> None:
+    frame = pd.DataFrame(
+        {
+            "borrower_code": ["B"] * 5,
+            "attended_on": ["2024-02-29", "2025-02-29", "2025-2-3", "0999-01-01", "2025-12-31"],
+            "_line": range(2, 7),
+        }
+    )
+    log = ProblemLog()
+    typed = parse_table(RawTable("training", "training.csv", frame), SPECS["training"], log, {})
+    assert list(typed["attended_on"]) == ["2024-02-29", "", "", "", "2025-12-31"]
+    assert [(p.line, p.message) for p in log.sorted()] == [
+        (3, "is not a real calendar date"),
+        (4, "is not a date in the form YYYY-MM-DD"),
+        (5, "is outside the years 1900-2199"),
+    ]
+
+
+def test_encodings() -> None:
+    text = "name\n张伟\n"
+    log = ProblemLog()
+    assert decode_bytes(text.encode("utf-8"), "a.csv", log) == text
+    assert decode_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"), "a.csv", log) == text
+    assert decode_bytes(text.encode("gb18030"), "a.csv", log) == text
+    assert log.problems == []
+    assert decode_bytes(b"name\nok\n\x80\x80\n", "a.csv", log) is None
+    assert (log.problems[0].line, log.problems[0].value) == (3, "0x80")
+
+
+def test_blank_lines_keep_spreadsheet_line_numbers() -> None:
+    log = ProblemLog()
+    frame = parse_csv_text("a,b\n1,2\n\n3,4\n", "x.csv", log)
+    assert frame is not None
+    assert list(frame["_line"]) == [2, 4]
+    assert list(frame["a"]) == ["1", "3"]
+
+
+def test_format_cents() -> None:
+    assert [format_cents(c) for c in (0, 5, 123456789, -250)] == [
+        "0.00",
+        "0.05",
+        "1,234,567.89",
+        "-2.50",
+    ]
