@@ -36,7 +36,8 @@ def test_the_shipped_activities() -> None:
         ),
         ("activities:\n  - code: a\n", "line 2: missing key 'name'"),
         (
-            "activities:\n  - code: a\n    name: {en: A, zh: 甲}\n  - code: a\n    name: {en: B, zh: 乙}\n",
+            "activities:\n  - code: a\n    name: {en: A, zh: 甲}\n"
+            "  - code: a\n    name: {en: B, zh: 乙}\n",
             "line 4: duplicate activity 'a'",
         ),
         ("activity: []\n", "line 1: unknown key 'activity'"),

@@ -36,7 +36,7 @@ def test_every_public_core_function_has_a_docstring() -> None:
         if "migrations" in path.parts:
             continue
         for node in ast.parse(path.read_text(encoding="utf-8")).body:
-            if isinstance(node, ast.FunctionDef | ast.ClassDef) and not node.name.startswith("_"):
-                if ast.get_docstring(node) is None:
-                    missing.append(f"{path.relative_to(PROJECT_ROOT)}:{node.name}")
+            public = isinstance(node, ast.FunctionDef | ast.ClassDef) and node.name[0] != "_"
+            if public and ast.get_docstring(node) is None:
+                missing.append(f"{path.relative_to(PROJECT_ROOT)}:{node.name}")
     assert missing == []
