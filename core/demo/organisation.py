@@ -179,6 +179,9 @@ def _officer_profiles(
     village_counts = [max(2, round(n / rng.uniform(22, 40))) for n in borrower_counts]
     all_villages = village_names(rng, sum(village_counts))
     team_risk: dict[str, float] = {}
+    # A fixed share of sloppy officers keeps the cooperative's training compliance near
+    # 75-80% whatever the seed; which officers they are is drawn.
+    sloppy_officers = set(rng.sample(range(len(drafts)), max(1, round(len(drafts) * 0.2))))
     profiles: list[OfficerProfile] = []
     first_village = 0
     for (code, branch_index, leader, hired, active), borrowers, villages in zip(
@@ -186,7 +189,7 @@ def _officer_profiles(
     ):
         # A team shares a culture: some teams are tighter than others.
         risk_of_team = team_risk.setdefault(leader, rng.uniform(0.8, 1.25))
-        sloppy = rng.random() < 0.2
+        sloppy = len(profiles) in sloppy_officers
         habit = rng.random()
         if habit < 0.5:
             gap, skip = (20, 75), 0.02

@@ -35,15 +35,14 @@ def render_summary(result: ImportResult) -> str:
     """Rows added, changed and unchanged per table."""
     verb = "Dry run, nothing written" if result.dry_run else "Imported"
     counts = list(result.counts.values())
-    total: list[object] = [
-        "total",
-        sum(c.added for c in counts),
-        sum(c.changed for c in counts),
-        sum(c.unchanged for c in counts),
-    ]
     rows: list[list[object]] = [
-        [t, c.added, c.changed, c.unchanged] for t, c in result.counts.items()
+        [table, f"{c.added:,}", f"{c.changed:,}", f"{c.unchanged:,}"]
+        for table, c in result.counts.items()
     ]
+    added, changed, unchanged = (
+        sum(getattr(c, k) for c in counts) for k in ("added", "changed", "unchanged")
+    )
+    total: list[object] = ["total", f"{added:,}", f"{changed:,}", f"{unchanged:,}"]
     table = render_table(
         ["table", "added", "changed", "unchanged"], [*rows, total], right=[1, 2, 3]
     )
