@@ -97,6 +97,7 @@ def run_import(
         check_row_rules(table, frame, raw[table].source, log)
         typed[table] = drop_duplicates(table, frame, list(spec.key), raw[table].source, log)
     sources = {table: r.source for table, r in raw.items()}
+    del raw  # the text cells are typed now; free them before the big merges
     sources.setdefault("loans", "loans.csv")
 
     if not log.problems:

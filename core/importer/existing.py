@@ -55,6 +55,7 @@ _QUERIES: dict[str, str] = {
         FROM time_log t JOIN staff s ON s.id = t.officer_id""",
 }
 
+FETCH_ROWS = 100_000
 _INT_COLUMNS = {
     "loans": ("principal", "term_months", "cycle"),
     "installments": ("seq", "principal_due", "interest_due", "principal_before_cents"),
@@ -65,15 +66,33 @@ _INT_COLUMNS = {
 
 def load_existing(conn: Connection, table: str) -> pd.DataFrame:
     """All stored rows of one import table, shaped like the typed import frame plus `id`."""
-    result = conn.execute(text(_QUERIES[table]))
-    frame = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+    # The driver's own cursor hands back plain tuples (a frame built from SQLAlchemy
+    # Row objects costs ten times as much); fetching in chunks and typing each chunk
+    # keeps a million Python tuples from piling up at once.
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    chunks: list[pd.DataFrame] = []
+    try:
+        cursor.execute(_QUERIES[table])
+        columns = [d[0] for d in cursor.description]
+        while True:
+            rows = cursor.fetchmany(FETCH_ROWS)
+            chunks.append(_typed(table, pd.DataFrame.from_records(rows, columns=columns)))
+            if len(rows) < FETCH_ROWS:
+                break
+    finally:
+        cursor.close()
+    frame = pd.concat(chunks, ignore_index=True) if len(chunks) > 1 else chunks[0]
+    if table == "loans":
+        frame["annual_rate"] = frame["annual_rate"].map(_normal_rate)
+    return frame
+
+
+def _typed(table: str, frame: pd.DataFrame) -> pd.DataFrame:
     for column in frame.columns:
         if column in _INT_COLUMNS.get(table, ()) or column == "id":
             frame[column] = pd.to_numeric(frame[column]).astype("Int64")
         else:
             frame[column] = frame[column].astype(str)
-    if table == "loans":
-        frame["annual_rate"] = frame["annual_rate"].map(_normal_rate)
     return frame
 
 

@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 import pandas as pd
 
+from core.importer.fast import isin
 from core.importer.problems import ProblemLog
 from core.importer.sources import LINE, RawTable
 from core.importer.spec import ColumnSpec, TableSpec
@@ -83,7 +84,7 @@ def _parse_column(
         return cells
     if column.kind == "enum":
         normal = cells.str.upper() if allowed and allowed[0].isupper() else cells.str.lower()
-        invalid = ~normal.isin(allowed)
+        invalid = ~isin(normal, allowed)
         bad(invalid, "must be one of: " + ", ".join(allowed))
         return normal.where(~invalid | ~filled, "")
     if column.kind == "date":

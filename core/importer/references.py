@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from core.importer.fast import isin
 from core.importer.problems import ProblemLog
 from core.importer.stored import StoredState
 
@@ -58,7 +59,7 @@ def check_references(
                 )
         else:
             known = _known_codes(typed, stored, target)
-            unknown = given & ~cells.isin(known)
+            unknown = given & ~isin(cells, known)
             file_name = {"borrower": "borrowers.csv", "loan": "loans.csv"}[target]
             log.add_rows(
                 sources[table],

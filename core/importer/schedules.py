@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from core.importer.changes import with_occurrence
+from core.importer.fast import isin
 from core.importer.problems import ProblemLog, format_cents
 from core.importer.stored import StoredState
 
@@ -27,7 +28,7 @@ def merged_loans(typed: dict[str, pd.DataFrame], stored: StoredState) -> pd.Data
     loans = stored.frame("loans")[columns].assign(_line=pd.NA)
     if "loans" in typed:
         file_loans = typed["loans"][[*columns, "_line"]]
-        loans = pd.concat([loans[~loans["loan_code"].isin(file_loans["loan_code"])], file_loans])
+        loans = pd.concat([loans[~isin(loans["loan_code"], file_loans["loan_code"])], file_loans])
     return loans.drop_duplicates("loan_code", keep="last").set_index("loan_code")
 
 
@@ -42,11 +43,11 @@ def check_installments(
     file_rows = typed.get("installments", pd.DataFrame(columns=["loan_code", "seq", "_line"]))
     touched = _touched_loans(typed, "installments", loans)
     kept = stored.frame("installments")
-    kept = kept[kept["loan_code"].isin(touched)]
+    kept = kept[isin(kept["loan_code"], touched)]
     kept = kept.merge(file_rows[["loan_code", "seq"]], how="left", indicator=True)
     kept = kept[kept["_merge"] == "left_only"].drop(columns=["_merge"]).assign(_line=pd.NA)
     rows = pd.concat([kept, file_rows], ignore_index=True)
-    rows = rows[rows["loan_code"].isin(touched)]
+    rows = rows[isin(rows["loan_code"], touched)]
     disbursed = rows["loan_code"].map(loans["disbursed_on"])
     early = (rows["due_date"] != "") & (disbursed != "") & (rows["due_date"] < disbursed)
     _report(
@@ -102,9 +103,9 @@ def check_repayments(
     )
     touched = _touched_loans(typed, "repayments", loans)
     kept = stored.frame("repayments")
-    kept = kept[kept["loan_code"].isin(touched)].assign(_line=pd.NA)
+    kept = kept[isin(kept["loan_code"], touched)].assign(_line=pd.NA)
     with_receipt = kept[
-        (kept["receipt_no"] != "") & ~kept["receipt_no"].isin(file_rows["receipt_no"])
+        (kept["receipt_no"] != "") & ~isin(kept["receipt_no"], file_rows["receipt_no"])
     ]
     rows = pd.concat(
         [
@@ -114,7 +115,7 @@ def check_repayments(
         ],
         ignore_index=True,
     )
-    rows = rows[rows["loan_code"].isin(touched)]
+    rows = rows[isin(rows["loan_code"], touched)]
     disbursed = rows["loan_code"].map(loans["disbursed_on"])
     early = (rows["paid_on"] != "") & (disbursed != "") & (rows["paid_on"] < disbursed)
     _report(

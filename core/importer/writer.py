@@ -15,6 +15,7 @@ from sqlalchemy import Connection, text
 
 from core.importer.changes import TableChanges
 from core.importer.existing import load_code_ids
+from core.importer.fast import lookup_ids
 
 Progress = Callable[[str, int, int], None]
 BATCH_ROWS = 50_000
@@ -170,26 +171,20 @@ def _rows(
 ) -> Iterator[list[tuple[Any, ...]]]:
     for start in range(0, len(frame), BATCH_ROWS):
         chunk = frame.iloc[start : start + BATCH_ROWS]
-        values: list[list[Any]] = []
-        for _, source, code_map in columns:
-            series = chunk[source]
-            if code_map:
-                ids = series.map(code_maps[code_map])
-                values.append([None if pd.isna(v) else int(v) for v in ids])
-            else:
-                values.append([_plain(v) for v in series.tolist()])
+        values = [
+            lookup_ids(chunk[source], code_maps[code_map]) if code_map else _plain(chunk[source])
+            for _, source, code_map in columns
+        ]
         if with_id:
-            values.append([int(v) for v in chunk["id"]])
+            values.append(_plain(chunk["id"]))
         yield list(zip(*values, strict=True))
 
 
-def _plain(value: Any) -> Any:
-    # Empty text and missing numbers are SQL NULL; numpy scalars become Python ones.
-    if value is None or value is pd.NA or value == "":
-        return None
-    if hasattr(value, "item"):
-        return value.item()
-    return value
+def _plain(series: pd.Series) -> list[Any]:
+    # Python values for the driver: empty text and missing numbers become SQL NULL.
+    if pd.api.types.is_integer_dtype(series.dtype):
+        return series.astype(object).where(series.notna(), None).tolist()
+    return [value if isinstance(value, str) and value else None for value in series.tolist()]
 
 
 def _insert(conn: Connection, table: str, columns: list[str], rows: list[tuple[Any, ...]]) -> None:

@@ -1,0 +1,1 @@
+"""`make bench`: measured figures for docs/performance.md (never timed tests)."""
