@@ -183,7 +183,8 @@ def _rows(
 def _plain(series: pd.Series) -> list[Any]:
     # Python values for the driver: empty text and missing numbers become SQL NULL.
     if pd.api.types.is_integer_dtype(series.dtype):
-        return series.astype(object).where(series.notna(), None).tolist()
+        values: list[Any] = series.astype(object).where(series.notna(), None).tolist()
+        return values
     return [value if isinstance(value, str) and value else None for value in series.tolist()]
 
 
