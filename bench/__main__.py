@@ -1,6 +1,6 @@
 """Runs the benchmarks and writes docs/performance.md.
 
-    python -m bench [--scale medium] [--seed 1] [--skip-postgres]
+python -m bench [--scale medium] [--seed 1] [--skip-postgres]
 """
 
 from __future__ import annotations
@@ -8,7 +8,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import platform
-from pathlib import Path
 
 from bench.importing import ImportRun, demo_folder, measure_imports
 from core.paths import PROJECT_ROOT
@@ -45,10 +44,18 @@ def _table(runs: list[ImportRun], rows: int) -> str:
             fast = run.seconds <= IMPORT_SECONDS_TARGET
             small = run.peak_mb <= IMPORT_MEMORY_MB_TARGET
             verdict = "meets target" if fast and small else "MISSES target"
-        body.append([run.label, f"{run.seconds:.1f}", f"{rows / run.seconds:,.0f}",
-                     f"{run.peak_mb:,.0f}", verdict])
-    return render_table(["import", "seconds", "rows/s", "peak MB", "target (60 s, 1.5 GB)"],
-                        body, right=[1, 2, 3])
+        body.append(
+            [
+                run.label,
+                f"{run.seconds:.1f}",
+                f"{rows / run.seconds:,.0f}",
+                f"{run.peak_mb:,.0f}",
+                verdict,
+            ]
+        )
+    return render_table(
+        ["import", "seconds", "rows/s", "peak MB", "target (60 s, 1.5 GB)"], body, right=[1, 2, 3]
+    )
 
 
 def _report(scale: str, seed: int, end: dt.date, rows: int, table: str) -> str:

@@ -47,8 +47,10 @@ def measure_imports(folder: Path, work: Path, with_postgres: bool) -> list[Impor
     for path in work.glob("bench.db*"):
         path.unlink()
     url = f"sqlite:///{database}"
-    runs = [_measure("SQLite, first import", folder, url, True),
-            _measure("SQLite, re-import", folder, url, False)]
+    runs = [
+        _measure("SQLite, first import", folder, url, True),
+        _measure("SQLite, re-import", folder, url, False),
+    ]
     if with_postgres:
         from tests.pg_server import PostgresServer
 
@@ -56,8 +58,10 @@ def measure_imports(folder: Path, work: Path, with_postgres: bool) -> list[Impor
         server.start()
         try:
             _create_database(server.url(), "bench")
-            runs += [_measure("PostgreSQL, first import", folder, server.url("bench"), True),
-                     _measure("PostgreSQL, re-import", folder, server.url("bench"), False)]
+            runs += [
+                _measure("PostgreSQL, first import", folder, server.url("bench"), True),
+                _measure("PostgreSQL, re-import", folder, server.url("bench"), False),
+            ]
         finally:
             server.stop()
     return runs
@@ -66,13 +70,19 @@ def measure_imports(folder: Path, work: Path, with_postgres: bool) -> list[Impor
 def _measure(label: str, folder: Path, url: str, first: bool) -> ImportRun:
     print(f"{label} ...", flush=True)
     started = time.perf_counter()
-    child = subprocess.Popen([sys.executable, "-m", "core", "import", str(folder)],
-                             cwd=PROJECT_ROOT, env={**os.environ, "DATABASE_URL": url},
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    child = subprocess.Popen(
+        [sys.executable, "-m", "core", "import", str(folder)],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, "DATABASE_URL": url},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     _, status, usage = os.wait4(child.pid, 0)
     seconds = time.perf_counter() - started
     output = (child.stdout.read() if child.stdout else "") + (
-        child.stderr.read() if child.stderr else "")
+        child.stderr.read() if child.stderr else ""
+    )
     if os.waitstatus_to_exitcode(status) != 0:
         raise RuntimeError(f"{label} failed:\n{output}")
     # ru_maxrss is in kilobytes on Linux.

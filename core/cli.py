@@ -9,6 +9,7 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from core.config import ConfigError, load_activities
 from core.db import DatabaseError, describe, make_engine
@@ -22,6 +23,9 @@ from core.importer.report import (
 from core.progress import TerminalProgress
 from core.schema import ensure_schema
 from core.settings import SettingsError, load_settings
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 
@@ -96,11 +100,17 @@ def _cmd_migrate(_args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _cmd_import(args: argparse.Namespace) -> int:
+def _open_database() -> tuple[Engine, list[str]]:
+    """The engine at the current schema, and the activity codes time is logged against."""
     settings = load_settings()
     activities = [a.code for a in load_activities(settings.config_dir)]
     engine = make_engine(settings)
     ensure_schema(engine)
+    return engine, activities
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    engine, activities = _open_database()
     with TerminalProgress() as progress:
         result = run_import(
             engine, args.path, activities=activities, dry_run=args.dry_run, progress=progress
@@ -121,10 +131,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
 def _cmd_demo(args: argparse.Namespace) -> int:
     from core.demo import generate_demo  # the generator is only needed here
 
-    settings = load_settings()
-    activities = [a.code for a in load_activities(settings.config_dir)]
-    engine = make_engine(settings)
-    ensure_schema(engine)
+    engine, activities = _open_database()
     end = args.end or dt.date.today()
     out = args.out
     if out is None:

@@ -10,18 +10,11 @@ import copy
 import csv
 from pathlib import Path
 
+from core.config import load_activities
 from core.importer.spec import SPECS
+from core.paths import CONFIG_DIR
 
-ACTIVITIES = [
-    "appraisal",
-    "collection",
-    "return_visits",
-    "group_meetings",
-    "training",
-    "office",
-    "travel",
-    "learning",
-]
+ACTIVITIES = [a.code for a in load_activities(CONFIG_DIR)]
 
 _BASE: dict[str, list[dict[str, str]]] = {
     "staff": [

@@ -13,38 +13,11 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
+from core.importer.spec import TABLE_SPECS
+
+# The importer's spec is the one list of files and columns; the demo writes exactly it.
 FILE_COLUMNS: dict[str, tuple[str, ...]] = {
-    "staff.csv": ("staff_code", "name", "role", "branch", "team", "hired_on"),
-    "borrowers.csv": (
-        "borrower_code",
-        "name",
-        "officer_code",
-        "village",
-        "group_code",
-        "joined_on",
-        "business_type",
-        "phone",
-        "id_number",
-    ),
-    "training.csv": ("borrower_code", "attended_on", "trainer_code"),
-    "loans.csv": (
-        "loan_code",
-        "borrower_code",
-        "officer_code",
-        "disbursed_on",
-        "principal",
-        "annual_rate",
-        "term_months",
-        "cycle",
-        "appraisal_grade",
-        "product",
-        "purpose",
-        "written_off_on",
-    ),
-    "installments.csv": ("loan_code", "seq", "due_date", "principal_due", "interest_due"),
-    "repayments.csv": ("loan_code", "paid_on", "principal_paid", "interest_paid", "receipt_no"),
-    "visits.csv": ("officer_code", "borrower_code", "visited_on", "purpose", "outcome", "notes"),
-    "time_log.csv": ("officer_code", "work_date", "activity", "hours"),
+    spec.file_name: tuple(c.name for c in spec.columns) for spec in TABLE_SPECS
 }
 
 _BUFFER_BYTES = 1 << 20

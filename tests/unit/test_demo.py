@@ -13,20 +13,11 @@ from pathlib import Path
 import pytest
 
 from core.demo import SCALES, generate_demo
+from tests.builders import ACTIVITIES
 
 END = datetime.date(2026, 11, 28)
 END_TEXT = END.isoformat()
 QUARTER_START = "2026-10-01"
-ACTIVITIES = [
-    "appraisal",
-    "collection",
-    "return_visits",
-    "group_meetings",
-    "training",
-    "office",
-    "travel",
-    "learning",
-]
 # The columns of docs/import-format.md, in its order.
 HEADERS = {
     "staff.csv": ["staff_code", "name", "role", "branch", "team", "hired_on"],
