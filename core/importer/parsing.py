@@ -72,6 +72,9 @@ def _parse_column(
     log: ProblemLog,
     allowed: tuple[str, ...],
 ) -> pd.Series:
+    if cells.empty:  # a header-only file: nothing to parse, but keep the column types
+        numeric = column.kind in ("money", "hours", "int")
+        return pd.Series([], index=cells.index, dtype="Int64" if numeric else str)
     filled = cells != ""
     context = raw.frame.assign(**{column.name: cells})
 

@@ -202,3 +202,18 @@ def test_headers_match_case_insensitively_and_unknown_columns_warn(
     result = do_import(engine, folder)
     assert result.ok, result.problems
     assert any("unknown column 'remark'" in w for w in result.warnings)
+
+
+def test_a_header_only_file_and_windows_line_ends(engine: Engine, tmp_path: Path) -> None:
+    do_import(engine, write_folder(tmp_path / "first", base_portfolio()))
+    folder = tmp_path / "month"
+    folder.mkdir()
+    (folder / "repayments.csv").write_text(
+        "loan_code,paid_on,principal_paid,interest_paid,receipt_no\n", encoding="utf-8"
+    )
+    (folder / "time_log.csv").write_bytes(
+        "\ufeffofficer_code,work_date,activity,hours\r\nOF1,2025-04-04,office,8\r\n".encode()
+    )
+    result = do_import(engine, folder)
+    assert result.ok, result.problems
+    assert counts(result) == {"repayments": (0, 0, 0), "time_log": (1, 0, 0)}
