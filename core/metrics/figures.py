@@ -1,0 +1,84 @@
+"""The registry of figures: every key a screen, rule or export may name, declared once.
+
+kind: ratio (a fraction 0..1, None when the denominator is 0), count, money (Decimal
+yuan), hours (Decimal). better: which direction is good, for rules and colours.
+cases: what the cases behind a figure are (loan or borrower codes), if any.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class FigureSpec:
+    """One figure of docs/metrics.md."""
+
+    key: str
+    kind: str
+    better: str  # "higher", "lower", "none"
+    cases: str | None
+    name_en: str
+    name_zh: str
+
+
+FIGURES: tuple[FigureSpec, ...] = (
+    FigureSpec("active_loans", "count", "none", None, "Active loans", "在贷笔数"),
+    FigureSpec(
+        "active_borrowers",
+        "count",
+        "none",
+        None,
+        "Active borrowers (caseload)",
+        "在贷借款人（管户数）",
+    ),
+    FigureSpec("outstanding_principal", "money", "none", None, "Outstanding principal", "未偿本金"),
+    FigureSpec("par1", "ratio", "lower", "loan", "PAR 1", "风险贷款率（逾期1天以上）"),
+    FigureSpec("par30", "ratio", "lower", "loan", "PAR 30", "风险贷款率（逾期30天以上）"),
+    FigureSpec("par90", "ratio", "lower", "loan", "PAR 90", "风险贷款率（逾期90天以上）"),
+    FigureSpec("principal_due", "money", "none", None, "Principal due", "应收本金"),
+    FigureSpec("principal_collected", "money", "none", None, "Principal collected", "实收本金"),
+    FigureSpec("recovery_rate", "ratio", "higher", "loan", "Recovery rate", "回收率"),
+    FigureSpec("on_time_rate", "ratio", "higher", "loan", "On-time rate", "按时还款率"),
+    FigureSpec("disbursed_count", "count", "none", None, "Loans disbursed", "发放笔数"),
+    FigureSpec("disbursed_amount", "money", "none", None, "Amount disbursed", "发放金额"),
+    FigureSpec("first_loans", "count", "none", None, "First loans", "首次贷款笔数"),
+    FigureSpec(
+        "first_loans_trained",
+        "count",
+        "none",
+        None,
+        "First loans after full training",
+        "培训达标的首次贷款",
+    ),
+    FigureSpec(
+        "training_compliance", "ratio", "higher", "loan", "Training compliance", "培训达标率"
+    ),
+    FigureSpec("visit_coverage", "ratio", "higher", "borrower", "Visit coverage", "回访覆盖率"),
+    FigureSpec("followups_overdue", "count", "lower", "loan", "Overdue follow-ups", "逾期未跟进"),
+    FigureSpec("hours", "hours", "none", None, "Hours logged", "工作小时"),
+    FigureSpec("writeoff_count", "count", "lower", "loan", "Loans written off", "核销笔数"),
+    FigureSpec("writeoff_principal", "money", "lower", None, "Principal written off", "核销本金"),
+    FigureSpec("renewal_rate", "ratio", "higher", "borrower", "Renewal rate", "续贷率"),
+    FigureSpec("renewed_borrowers", "count", "none", None, "Borrowers renewed", "续贷借款人"),
+    FigureSpec("left_borrowers", "count", "lower", "borrower", "Borrowers who left", "流失借款人"),
+    FigureSpec("pending_renewals", "count", "none", "borrower", "Renewals pending", "待续贷借款人"),
+    FigureSpec(
+        "arrears_visits", "count", "none", None, "Visits to borrowers in arrears", "逾期走访次数"
+    ),
+    FigureSpec(
+        "arrears_visits_unable", "count", "none", None, "… found unable to pay", "其中无力还款"
+    ),
+    FigureSpec(
+        "arrears_visits_unwilling",
+        "count",
+        "none",
+        None,
+        "… found unwilling to pay",
+        "其中有钱不还",
+    ),
+)
+# Rules may also name "time_share.<activity code>" (a ratio): an activity's share of hours.
+TIME_SHARE_PREFIX = "time_share."
+
+FIGURES_BY_KEY: dict[str, FigureSpec] = {f.key: f for f in FIGURES}
