@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     CheckConstraint,
     Date,
     DateTime,
@@ -25,6 +26,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -121,6 +123,10 @@ class Loan(Base):
     product: Mapped[str | None] = mapped_column(Text)
     purpose: Mapped[str | None] = mapped_column(Text)
     written_off_on: Mapped[dt.date | None] = mapped_column(Date)
+    # Derived at import (core/derived.py):
+    repaid_on: Mapped[dt.date | None] = mapped_column(Date)
+    training_days: Mapped[int] = mapped_column(Integer, server_default="0")
+    is_first_loan: Mapped[bool] = mapped_column(Boolean, server_default=false())
 
 
 class Installment(Base):
@@ -147,6 +153,8 @@ class Installment(Base):
     principal_due_cents: Mapped[int] = mapped_column(BigInteger)
     interest_due_cents: Mapped[int | None] = mapped_column(BigInteger)
     principal_before_cents: Mapped[int] = mapped_column(BigInteger)
+    # Derived at import (core/derived.py): the date this installment was fully covered.
+    covered_on: Mapped[dt.date | None] = mapped_column(Date)
 
 
 class Repayment(Base):
@@ -155,7 +163,8 @@ class Repayment(Base):
     __tablename__ = "repayments"
     __table_args__ = (
         CheckConstraint("principal_paid_cents >= 0", name="principal_paid_not_negative"),
-        Index("ix_repayments_loan_paid", "loan_id", "paid_on"),
+        Index("ix_repayments_loan_paid", "loan_id", "paid_on", "paid_cum_cents"),
+        Index("ix_repayments_loan_cum", "loan_id", "paid_cum_cents", "paid_on"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -164,6 +173,8 @@ class Repayment(Base):
     principal_paid_cents: Mapped[int] = mapped_column(BigInteger)
     interest_paid_cents: Mapped[int | None] = mapped_column(BigInteger)
     receipt_no: Mapped[str | None] = mapped_column(CODE, unique=True)
+    # Derived at import (core/derived.py): principal repaid up to this repayment.
+    paid_cum_cents: Mapped[int] = mapped_column(BigInteger, server_default="0")
 
 
 class Visit(Base):

@@ -29,6 +29,21 @@ class Scope:
         """A stable text naming the scope, for caches shared by all users."""
         return f"{self.kind}|{self.branch or ''}|{self.team or ''}|{self.staff_code or ''}"
 
+    def staff_where(self, alias: str) -> tuple[str, dict[str, str]]:
+        """The same filter as SQL text on a staff table alias, with its bound values."""
+        if self.kind == "all":
+            return "1 = 1", {}
+        if self.kind == "branch" and self.branch:
+            return f"{alias}.branch = :scope_branch", {"scope_branch": self.branch}
+        if self.kind == "team" and self.branch and self.team:
+            return (
+                f"{alias}.branch = :scope_branch AND {alias}.team = :scope_team",
+                {"scope_branch": self.branch, "scope_team": self.team},
+            )
+        if self.kind == "officer" and self.staff_code:
+            return f"{alias}.staff_code = :scope_staff", {"scope_staff": self.staff_code}
+        return "1 = 0", {}
+
     def staff_filter(self) -> ColumnElement[bool]:
         """A WHERE clause on the staff table limiting rows to this scope."""
         if self.kind == "all":

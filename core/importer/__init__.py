@@ -21,6 +21,7 @@ import pandas as pd
 from sqlalchemy import Engine, insert
 
 from core.db import bump_data_version, write_transaction
+from core.derived import refresh_derived
 from core.importer.changes import TableChanges
 from core.importer.parsing import check_columns, parse_table
 from core.importer.plan import plan_import
@@ -29,7 +30,7 @@ from core.importer.row_rules import check_row_rules, drop_duplicates
 from core.importer.sources import UnreadableInput, read_input
 from core.importer.spec import SPECS, TABLES
 from core.importer.stored import StoredState
-from core.importer.writer import Progress, write_changes
+from core.importer.writer import Progress, touched_borrowers, write_changes
 from core.models import ImportRun
 
 __all__ = ["ImportResult", "TableCounts", "UnreadableInput", "run_import"]
@@ -111,6 +112,9 @@ def run_import(
                     if log.problems:
                         raise _DiscardChanges
                     write_changes(conn, changes, progress)
+                    if progress:
+                        progress("deriving loan figures", 0, 0)
+                    refresh_derived(conn, touched_borrowers(conn, typed))
                     result.warnings = log.warnings
                     _record(conn, result, changes, started, actor, "imported")
                     bump_data_version(conn)

@@ -205,3 +205,28 @@ def _update(conn: Connection, table: str, columns: list[str], rows: list[tuple[A
     assignments = ", ".join(f"{c} = :{c}" for c in columns)
     params = [dict(zip([*columns, "id"], row, strict=True)) for row in rows]
     conn.execute(text(f"UPDATE {table} SET {assignments} WHERE id = :id"), params)
+
+
+def touched_borrowers(conn: Connection, typed: dict[str, pd.DataFrame]) -> set[int] | None:
+    """Ids of the borrowers whose loans' derived columns the import may have changed.
+
+    None means "all of them": cheaper than a long list when the import is a full export.
+    """
+    loan_codes: set[str] = set()
+    for table in ("loans", "installments", "repayments"):
+        if table in typed:
+            loan_codes |= set(typed[table]["loan_code"])
+    borrower_codes: set[str] = set()
+    for table in ("loans", "training"):
+        if table in typed:
+            borrower_codes |= set(typed[table]["borrower_code"])
+    if not loan_codes and not borrower_codes:
+        return set()
+    borrower_ids = load_code_ids(conn, "borrowers", "borrower_code")
+    if len(borrower_codes) + len(loan_codes) > len(borrower_ids) // 2:
+        return None
+    ids = {borrower_ids[c] for c in borrower_codes if c in borrower_ids}
+    if loan_codes:
+        rows = conn.execute(text("SELECT loan_code, borrower_id FROM loans"))
+        ids |= {borrower for code, borrower in rows if code in loan_codes}
+    return ids

@@ -1,0 +1,268 @@
+"""Officer figures of docs/metrics.md, computed in SQL for every officer of a scope.
+
+Each query aggregates per officer in the database; only the cases behind a figure (the
+loan or borrower codes a screen lists) come back row by row. The derived columns of
+core/derived.py turn "unpaid at t" into `covered_on IS NULL OR covered_on > t`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import Connection
+
+from core.metrics.customers import add_arrears_visits, add_renewals, add_writeoffs
+from core.metrics.params import MetricParams
+from core.metrics.period import Period
+from core.metrics.scorecard import OfficerScorecard
+from core.metrics.sqltext import add_days, run
+from core.scope import Scope
+
+
+def _scoped_loans(scope_sql: str) -> str:
+    return f"""scoped AS (
+        SELECT l.id, l.officer_id, l.borrower_id, l.loan_code, l.principal_cents,
+               l.disbursed_on, l.written_off_on, l.repaid_on, l.is_first_loan, l.training_days
+        FROM loans l JOIN staff s ON s.id = l.officer_id
+        WHERE s.role = 'officer' AND {scope_sql})"""
+
+
+_ACTIVE = """active AS (
+        SELECT l.id, l.officer_id, l.borrower_id, l.loan_code,
+               l.principal_cents - COALESCE((SELECT SUM(r.principal_paid_cents) FROM repayments r
+                                             WHERE r.loan_id = l.id AND r.paid_on <= :as_of), 0)
+                   AS outstanding
+        FROM scoped l
+        WHERE l.disbursed_on <= :as_of
+          AND (l.written_off_on IS NULL OR l.written_off_on > :as_of)
+          AND (l.repaid_on IS NULL OR l.repaid_on > :as_of)),
+    late AS (
+        SELECT i.loan_id, MIN(i.due_date) AS first_due
+        FROM installments i JOIN active a ON a.id = i.loan_id
+        WHERE i.due_date < :as_of AND (i.covered_on IS NULL OR i.covered_on > :as_of)
+        GROUP BY i.loan_id)"""
+
+_FOLLOWUP_OVERDUE = """(late.first_due <= :followup_cut AND NOT EXISTS (
+            SELECT 1 FROM visits v
+            WHERE v.officer_id = a.officer_id AND v.borrower_id = a.borrower_id
+              AND v.visited_on > late.first_due AND v.visited_on <= :as_of))"""
+
+
+def _clamp(amount_sql: str) -> str:
+    # covered_k = min(max(paid - before_k, 0), principal_due_k), written portably.
+    return (
+        f"CASE WHEN {amount_sql} <= 0 THEN 0 WHEN {amount_sql} >= d.principal_due_cents "
+        f"THEN d.principal_due_cents ELSE {amount_sql} END"
+    )
+
+
+def compute_officer_scorecards(
+    conn: Connection, scope: Scope, period: Period, params: MetricParams
+) -> list[OfficerScorecard]:
+    """Every officer in `scope` (those without loans too) with their figures' components."""
+    scope_sql, scope_params = scope.staff_where("s")
+    values: dict[str, Any] = {
+        **scope_params,
+        "start": period.start,
+        "last": period.last,
+        "as_of": period.as_of,
+        "as_of_m30": period.as_of - dt.timedelta(days=30),
+        "as_of_m90": period.as_of - dt.timedelta(days=90),
+        "followup_cut": period.as_of - dt.timedelta(days=params.followup_after_days),
+        "window_start": period.as_of - dt.timedelta(days=params.visit_window_days),
+        "renewal_cut": period.as_of - dt.timedelta(days=params.renewal_window_days),
+        "min_days": params.min_training_days,
+    }
+    cards: dict[int, OfficerScorecard] = {}
+    for officer_id, code, name, team, branch in run(
+        conn,
+        f"""
+            SELECT s.id, s.staff_code, s.name, s.team, s.branch FROM staff s
+            WHERE s.role = 'officer' AND {scope_sql}
+            ORDER BY s.branch, s.team, s.staff_code""",
+        values,
+    ):
+        cards[officer_id] = OfficerScorecard(code, name, team, branch)
+    if cards:
+        scoped = _scoped_loans(scope_sql)
+        _portfolio(conn, scoped, values, cards)
+        _visit_coverage(conn, scoped, values, cards)
+        _collections(conn, scoped, values, params, cards)
+        _disbursements(conn, scoped, values, cards)
+        _time(conn, scope_sql, values, cards)
+        add_writeoffs(conn, scoped, values, cards)
+        add_renewals(conn, scoped, values, params, cards)
+        add_arrears_visits(conn, scope_sql, values, cards)
+    return list(cards.values())
+
+
+def _portfolio(
+    conn: Connection, scoped: str, values: dict[str, Any], cards: dict[int, OfficerScorecard]
+) -> None:
+    for officer_id, loans, borrowers, outstanding, par1, par30, par90, followups in run(
+        conn,
+        f"""WITH {scoped}, {_ACTIVE}
+        SELECT a.officer_id, COUNT(*), COUNT(DISTINCT a.borrower_id), SUM(a.outstanding),
+               SUM(CASE WHEN late.first_due IS NOT NULL THEN a.outstanding ELSE 0 END),
+               SUM(CASE WHEN late.first_due < :as_of_m30 THEN a.outstanding ELSE 0 END),
+               SUM(CASE WHEN late.first_due < :as_of_m90 THEN a.outstanding ELSE 0 END),
+               SUM(CASE WHEN {_FOLLOWUP_OVERDUE} THEN 1 ELSE 0 END)
+        FROM active a LEFT JOIN late ON late.loan_id = a.id
+        GROUP BY a.officer_id""",
+        values,
+    ):
+        c = cards[officer_id].components
+        c.active_loans, c.active_borrowers = int(loans), int(borrowers)
+        c.outstanding_cents, c.par1_cents = int(outstanding), int(par1)
+        c.par30_cents, c.par90_cents, c.followups_overdue = int(par30), int(par90), int(followups)
+    for officer_id, loan_code, first_due, followup in run(
+        conn,
+        f"""WITH {scoped}, {_ACTIVE}
+        SELECT a.officer_id, a.loan_code, late.first_due,
+               CASE WHEN {_FOLLOWUP_OVERDUE} THEN 1 ELSE 0 END
+        FROM active a JOIN late ON late.loan_id = a.id
+        ORDER BY late.first_due, a.loan_code""",
+        values,
+    ):
+        card = cards[officer_id]
+        due = first_due if isinstance(first_due, dt.date) else dt.date.fromisoformat(first_due)
+        days_past_due = (values["as_of"] - due).days
+        card.add_case("par1", loan_code)
+        if days_past_due > 30:
+            card.add_case("par30", loan_code)
+        if days_past_due > 90:
+            card.add_case("par90", loan_code)
+        if followup:
+            card.add_case("followups_overdue", loan_code)
+
+
+def _visit_coverage(
+    conn: Connection, scoped: str, values: dict[str, Any], cards: dict[int, OfficerScorecard]
+) -> None:
+    for officer_id, borrower_code, visited in run(
+        conn,
+        f"""
+        WITH {scoped}, {_ACTIVE},
+        served AS (SELECT DISTINCT officer_id, borrower_id FROM active)
+        SELECT sv.officer_id, b.borrower_code,
+               CASE WHEN EXISTS (SELECT 1 FROM visits v
+                                 WHERE v.officer_id = sv.officer_id
+                                   AND v.borrower_id = sv.borrower_id
+                                   AND v.visited_on > :window_start
+                                   AND v.visited_on <= :as_of) THEN 1 ELSE 0 END
+        FROM served sv JOIN borrowers b ON b.id = sv.borrower_id
+        ORDER BY b.borrower_code""",
+        values,
+    ):
+        card = cards[officer_id]
+        if visited:
+            card.components.visited_borrowers += 1
+        else:
+            card.add_case("visit_coverage", borrower_code)
+
+
+def _collections(
+    conn: Connection,
+    scoped: str,
+    values: dict[str, Any],
+    params: MetricParams,
+    cards: dict[int, OfficerScorecard],
+) -> None:
+    grace_end = add_days(conn, "d.due_date", params.grace_days)
+    on_time_by = f"(CASE WHEN {grace_end} <= :as_of THEN {grace_end} ELSE :as_of END)"
+    paid_on_time = (
+        f"COALESCE((SELECT MAX(r.paid_cum_cents) FROM repayments r "
+        f"WHERE r.loan_id = d.loan_id AND r.paid_on <= {on_time_by}), 0)"
+    )
+    collected = (
+        f"CASE WHEN d.covered_on <= :as_of THEN d.principal_due_cents ELSE "
+        f"{_clamp('COALESCE(p.paid, 0) - d.principal_before_cents')} END"
+    )
+    on_time = (
+        f"CASE WHEN d.covered_on <= {on_time_by} THEN d.principal_due_cents ELSE "
+        f"{_clamp(f'{paid_on_time} - d.principal_before_cents')} END"
+    )
+    rows = run(
+        conn,
+        f"""
+        WITH {scoped},
+        d AS (SELECT i.loan_id, i.due_date, i.principal_due_cents, i.principal_before_cents,
+                     i.covered_on, l.officer_id, l.loan_code
+              FROM installments i JOIN scoped l ON l.id = i.loan_id
+              WHERE i.due_date >= :start AND i.due_date <= :last),
+        p AS (SELECT r.loan_id, SUM(r.principal_paid_cents) AS paid FROM repayments r
+              WHERE r.loan_id IN (SELECT loan_id FROM d) AND r.paid_on <= :as_of
+              GROUP BY r.loan_id),
+        per_loan AS (
+            SELECT d.officer_id, d.loan_code, SUM(d.principal_due_cents) AS due,
+                   SUM({collected}) AS collected, SUM({on_time}) AS on_time
+            FROM d LEFT JOIN p ON p.loan_id = d.loan_id
+            GROUP BY d.officer_id, d.loan_code)
+        SELECT officer_id, loan_code, due, collected, on_time FROM per_loan
+        WHERE collected < due OR on_time < due
+        UNION ALL
+        SELECT officer_id, NULL, SUM(due), SUM(collected), SUM(on_time) FROM per_loan
+        GROUP BY officer_id
+        ORDER BY 2""",
+        values,
+    )
+    for officer_id, loan_code, due, collected, on_time in rows:
+        card = cards[officer_id]
+        if loan_code is None:
+            card.components.principal_due_cents = int(due)
+            card.components.principal_collected_cents = int(collected)
+            card.components.on_time_cents = int(on_time)
+            continue
+        if collected < due:
+            card.add_case("recovery_rate", loan_code)
+        if on_time < due:
+            card.add_case("on_time_rate", loan_code)
+
+
+def _disbursements(
+    conn: Connection, scoped: str, values: dict[str, Any], cards: dict[int, OfficerScorecard]
+) -> None:
+    for officer_id, count, cents, first, trained in run(
+        conn,
+        f"""
+        WITH {scoped}
+        SELECT officer_id, COUNT(*), SUM(principal_cents),
+               SUM(CASE WHEN is_first_loan THEN 1 ELSE 0 END),
+               SUM(CASE WHEN is_first_loan AND training_days >= :min_days THEN 1 ELSE 0 END)
+        FROM scoped WHERE disbursed_on >= :start AND disbursed_on <= :last
+        GROUP BY officer_id""",
+        values,
+    ):
+        c = cards[officer_id].components
+        c.disbursed_count, c.disbursed_cents = int(count), int(cents)
+        c.first_loans, c.first_loans_trained = int(first), int(trained)
+    for officer_id, loan_code in run(
+        conn,
+        f"""
+        WITH {scoped}
+        SELECT officer_id, loan_code FROM scoped
+        WHERE disbursed_on >= :start AND disbursed_on <= :last
+          AND is_first_loan AND training_days < :min_days
+        ORDER BY loan_code""",
+        values,
+    ):
+        cards[officer_id].add_case("training_compliance", loan_code)
+
+
+def _time(
+    conn: Connection, scope_sql: str, values: dict[str, Any], cards: dict[int, OfficerScorecard]
+) -> None:
+    for officer_id, activity, hundredths in run(
+        conn,
+        f"""
+        SELECT s.id, t.activity, SUM(t.hours_hundredths)
+        FROM time_log t JOIN staff s ON s.id = t.officer_id
+        WHERE s.role = 'officer' AND {scope_sql}
+          AND t.work_date >= :start AND t.work_date <= :last
+        GROUP BY s.id, t.activity""",
+        values,
+    ):
+        c = cards[officer_id].components
+        c.hours_hundredths += int(hundredths)
+        c.hours_by_activity[activity] += int(hundredths)
