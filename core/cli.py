@@ -11,6 +11,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from core import cli_metrics
+from core.cli_metrics import SelectionError
 from core.config import ConfigError, load_activities
 from core.db import DatabaseError, describe, make_engine
 from core.importer import UnreadableInput, run_import
@@ -20,6 +22,8 @@ from core.importer.report import (
     render_warnings,
     write_problem_csv,
 )
+from core.metrics.params import MetricParams
+from core.metrics.period import PeriodError
 from core.progress import TerminalProgress
 from core.schema import ensure_schema
 from core.settings import SettingsError, load_settings
@@ -62,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     commands.add_parser("migrate", help="bring the database to the current schema")
+    cli_metrics.add_commands(commands)
     return parser
 
 
@@ -72,10 +77,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         "import": _cmd_import,
         "demo": _cmd_demo,
         "migrate": _cmd_migrate,
+        "metrics": _cmd_metrics,
+        "cohorts": _cmd_cohorts,
     }
     try:
         return handlers[args.command](args)
-    except (ConfigError, DatabaseError, SettingsError, UnreadableInput) as exc:
+    except (
+        ConfigError,
+        DatabaseError,
+        SettingsError,
+        UnreadableInput,
+        PeriodError,
+        SelectionError,
+    ) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_DATA
     except KeyboardInterrupt:
@@ -158,4 +172,18 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         return EXIT_BUG
     print(render_summary(result))
     print(f"Database: {describe(engine)}")
+    return EXIT_OK
+
+
+def _cmd_metrics(args: argparse.Namespace) -> int:
+    engine, activities = _open_database()
+    with engine.connect() as conn:
+        cli_metrics.write_out(cli_metrics.run_metrics(conn, args, MetricParams(), activities))
+    return EXIT_OK
+
+
+def _cmd_cohorts(args: argparse.Namespace) -> int:
+    engine, _ = _open_database()
+    with engine.connect() as conn:
+        cli_metrics.write_out(cli_metrics.run_cohorts(conn, args, MetricParams()))
     return EXIT_OK

@@ -1,0 +1,220 @@
+"""Scorecards and cohorts as JSON, CSV and terminal tables (`python -m core metrics`)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from core.metrics.cohorts import CohortFigures
+from core.metrics.period import Period
+from core.metrics.scorecard import GroupScorecard, OfficerScorecard
+from core.textable import render_table
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(text: str) -> str:
+    """A text cell that a spreadsheet will not run as a formula."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _plain(value: Any) -> Any:
+    # JSON has one number type; money has at most 2 places, so the float prints exactly.
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def officer_record(
+    card: OfficerScorecard, findings: Sequence[dict[str, Any]] = ()
+) -> dict[str, Any]:
+    """One officer's JSON object: identity, every figure under its key, findings."""
+    return {
+        "officer_code": card.staff_code,
+        "name": card.name,
+        "team": card.team,
+        "branch": card.branch,
+        **card.components.figures(),
+        "cases": {k: v for k, v in sorted(card.cases.items())},
+        "findings": list(findings),
+    }
+
+
+def group_record(group: GroupScorecard) -> dict[str, Any]:
+    """A team's, branch's or the cooperative's JSON object."""
+    identity: dict[str, Any] = {}
+    if group.kind == "team":
+        identity = {"team": group.name, "branch": group.branch}
+    elif group.kind == "branch":
+        identity = {"branch": group.name}
+    return {**identity, "officers": group.officers, **group.components.figures()}
+
+
+def metrics_json(
+    period: Period,
+    params: dict[str, int],
+    officers: list[dict[str, Any]],
+    teams: list[dict[str, Any]],
+    branches: list[dict[str, Any]],
+    cooperative: dict[str, Any],
+) -> str:
+    """The document `python -m core metrics --format json` prints."""
+    document = {
+        "period": {
+            "label": period.label,
+            "start": period.start.isoformat(),
+            "end": period.end.isoformat(),
+            "as_of": period.as_of.isoformat(),
+        },
+        "parameters": params,
+        "officers": officers,
+        "teams": teams,
+        "branches": branches,
+        "cooperative": cooperative,
+    }
+    return json.dumps(_plain(document), ensure_ascii=False, indent=2)
+
+
+def _percent(value: Any) -> str:
+    return "—" if value is None else f"{Decimal(value) * 100:.1f}%"
+
+
+_TABLE_COLUMNS = (
+    ("recovery", "recovery_rate", _percent),
+    ("on time", "on_time_rate", _percent),
+    ("PAR30", "par30", _percent),
+    ("trained", "training_compliance", _percent),
+    ("visited", "visit_coverage", _percent),
+    ("follow-ups", "followups_overdue", str),
+    ("active", "active_loans", str),
+    ("outstanding", "outstanding_principal", lambda v: f"{v:,}"),
+)
+
+
+def metrics_table(
+    period: Period, officers: list[dict[str, Any]], groups: list[dict[str, Any]]
+) -> str:
+    """A terminal table: one line per officer, then the groups' totals."""
+    headers = ["officer", "name", "team", *(title for title, _, _ in _TABLE_COLUMNS)]
+    rows = [
+        [
+            o["officer_code"],
+            o["name"],
+            o["team"] or "",
+            *(fmt(o[key]) for _, key, fmt in _TABLE_COLUMNS),
+        ]
+        for o in officers
+    ]
+    rows += [
+        [
+            "",
+            g.get("branch") or "all",
+            g.get("team", ""),
+            *(fmt(g[key]) for _, key, fmt in _TABLE_COLUMNS),
+        ]
+        for g in groups
+    ]
+    title = f"Period {period.label} ({period.start} to {period.end}), as of {period.as_of}"
+    return title + "\n\n" + render_table(headers, rows, right=list(range(3, len(headers))))
+
+
+def metrics_csv(officers: list[dict[str, Any]], activities: Sequence[str]) -> str:
+    """One row per officer, every figure a column (time shares as time_share.<activity>)."""
+    skip = {"cases", "findings", "time_share"}
+    keys = [k for k in officers[0] if k not in skip] if officers else []
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([*keys, *(f"time_share.{a}" for a in activities), "findings_breached"])
+    for o in officers:
+        cells = [inert(v) if isinstance(v, str) else _csv_value(v) for v in (o[k] for k in keys)]
+        shares = [_csv_value(o["time_share"].get(a)) for a in activities]
+        breached = ";".join(f["rule_id"] for f in o["findings"] if f["status"] == "breached")
+        writer.writerow([*cells, *shares, breached])
+    return "\ufeff" + out.getvalue()
+
+
+def _csv_value(value: Any) -> Any:
+    return "" if value is None else value
+
+
+def cohorts_json(
+    as_of: str,
+    min_training_days: int,
+    overall: list[CohortFigures],
+    breakdowns: dict[str, list[CohortFigures]],
+) -> str:
+    """The document `python -m core cohorts --format json` prints."""
+    document: dict[str, Any] = {
+        "as_of": as_of,
+        "min_training_days": min_training_days,
+        "cohorts": [c.figures() for c in overall],
+    }
+    for name, rows in breakdowns.items():
+        document[f"by_{name}"] = [{name: c.group, **c.figures()} for c in rows]
+    return json.dumps(_plain(document), ensure_ascii=False, indent=2)
+
+
+def cohorts_table(overall: list[CohortFigures], breakdowns: dict[str, list[CohortFigures]]) -> str:
+    """Terminal tables: overall, then each breakdown."""
+    headers = [
+        "group",
+        "cohort",
+        "first loans",
+        "due",
+        "collected",
+        "recovery",
+        "ever 30+",
+        "ever 30+ rate",
+    ]
+
+    def rows(items: list[CohortFigures]) -> list[list[str]]:
+        result = []
+        for c in items:
+            f = c.figures()
+            result.append(
+                [
+                    c.group or "all",
+                    c.cohort,
+                    str(c.first_loans),
+                    f"{f['principal_due']:,}",
+                    f"{f['principal_collected']:,}",
+                    _percent(f["recovery_rate"]),
+                    str(c.ever_par30_loans),
+                    _percent(f["ever_par30_rate"]),
+                ]
+            )
+        return result
+
+    parts = [render_table(headers, rows(overall), right=[2, 3, 4, 5, 6, 7])]
+    for name, items in breakdowns.items():
+        parts.append(f"by {name}:\n" + render_table(headers, rows(items), right=[2, 3, 4, 5, 6, 7]))
+    return "\n\n".join(parts)
+
+
+def cohorts_csv(overall: list[CohortFigures], breakdowns: dict[str, list[CohortFigures]]) -> str:
+    """Every cohort row (overall and each breakdown) with a `breakdown` column."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    keys = [
+        "cohort",
+        "first_loans",
+        "principal_due",
+        "principal_collected",
+        "recovery_rate",
+        "ever_par30_loans",
+        "ever_par30_rate",
+    ]
+    writer.writerow(["breakdown", "group", *keys])
+    for name, items in {"all": overall, **breakdowns}.items():
+        for c in items:
+            f = c.figures()
+            writer.writerow([name, inert(c.group or ""), *(_csv_value(f[k]) for k in keys)])
+    return "\ufeff" + out.getvalue()
