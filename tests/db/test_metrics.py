@@ -24,6 +24,8 @@ from core.scope import Scope
 from tests.builders import base_portfolio, write_folder
 from tests.db.helpers import do_import
 
+DEFAULTS = MetricParams()
+
 
 def same(value: object, expected: Fraction | int) -> bool:
     """A Decimal ratio (28 significant digits) equal to the exact fraction."""
@@ -38,7 +40,7 @@ def loaded(engine: Engine, tmp_path: Path) -> Engine:
 
 
 def cards(
-    engine: Engine, period: str, as_of: dt.date | None = None, params: MetricParams = MetricParams()
+    engine: Engine, period: str, as_of: dt.date | None = None, params: MetricParams = DEFAULTS
 ) -> dict[str, OfficerScorecard]:
     with engine.connect() as conn:
         found = compute_officer_scorecards(
