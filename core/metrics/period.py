@@ -96,14 +96,12 @@ def quarter_of(day: dt.date) -> Period:
     return parse_period(f"{day.year}Q{quarter}", as_of=day)
 
 
-def month_ends(last: dt.date, count: int) -> list[dt.date]:
-    """The last `count` month-ends up to `last` (the newest first is `last`'s month-end
-    if `last` is one, else the month-end before it), oldest first."""
-    month_end = _month_end(last)
-    if month_end != last:
-        month_end = last.replace(day=1) - dt.timedelta(days=1)
-    ends = []
+def trend_months(as_of: dt.date, count: int = 12) -> list[Period]:
+    """The `count` calendar months ending with the month of `as_of`, oldest first, each
+    seen as of its last day or `as_of`, whichever is earlier (so the last is month-to-date)."""
+    months = []
+    first = as_of.replace(day=1)
     for _ in range(count):
-        ends.append(month_end)
-        month_end = month_end.replace(day=1) - dt.timedelta(days=1)
-    return list(reversed(ends))
+        months.append(Period(first, _month_end(first), min(_month_end(first), as_of)))
+        first = (first - dt.timedelta(days=1)).replace(day=1)
+    return list(reversed(months))

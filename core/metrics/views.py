@@ -1,0 +1,180 @@
+"""Figures beyond the scorecard: aging, judgement by appraisal grade, and 12-month trends
+(docs/metrics.md). Each takes the viewer's scope and aggregates in SQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection
+
+from core.metrics.components import Components, ratio
+from core.metrics.officers import compute_officer_scorecards
+from core.metrics.params import MetricParams
+from core.metrics.period import Period, trend_months
+from core.metrics.sqltext import add_days, run
+from core.money import cents_to_yuan
+from core.scope import Scope
+
+AGING_BUCKETS = ("current", "1-30", "31-60", "61-90", "91-180", "180+")
+GRADES = ("A", "B", "C", "D", "")
+
+
+@dataclass(frozen=True)
+class AgingBucket:
+    """Active loans in one days-past-due bucket."""
+
+    bucket: str
+    loans: int
+    outstanding: Decimal
+
+
+def compute_aging(conn: Connection, scope: Scope, as_of: dt.date) -> list[AgingBucket]:
+    """Active loans and outstanding principal by DPD(as_of) bucket, every bucket present."""
+    scope_sql, params = scope.staff_where("s")
+    cuts = {f"d{n}": as_of - dt.timedelta(days=n) for n in (30, 60, 90, 180)}
+    bucket = """CASE WHEN late.first_due IS NULL THEN 'current'
+                     WHEN late.first_due >= :d30 THEN '1-30'
+                     WHEN late.first_due >= :d60 THEN '31-60'
+                     WHEN late.first_due >= :d90 THEN '61-90'
+                     WHEN late.first_due >= :d180 THEN '91-180'
+                     ELSE '180+' END"""
+    rows = run(
+        conn,
+        f"""
+        WITH active AS (
+            SELECT l.id, l.principal_cents - COALESCE(
+                       (SELECT SUM(r.principal_paid_cents) FROM repayments r
+                        WHERE r.loan_id = l.id AND r.paid_on <= :as_of), 0) AS outstanding
+            FROM loans l JOIN staff s ON s.id = l.officer_id
+            WHERE s.role = 'officer' AND {scope_sql} AND l.disbursed_on <= :as_of
+              AND (l.written_off_on IS NULL OR l.written_off_on > :as_of)
+              AND (l.repaid_on IS NULL OR l.repaid_on > :as_of)),
+        late AS (
+            SELECT i.loan_id, MIN(i.due_date) AS first_due
+            FROM installments i JOIN active a ON a.id = i.loan_id
+            WHERE i.due_date < :as_of AND (i.covered_on IS NULL OR i.covered_on > :as_of)
+            GROUP BY i.loan_id)
+        SELECT {bucket}, COUNT(*), SUM(a.outstanding)
+        FROM active a LEFT JOIN late ON late.loan_id = a.id
+        GROUP BY {bucket}""",
+        {**params, **cuts, "as_of": as_of},
+    )
+    found = {name: (int(n), int(cents)) for name, n, cents in rows}
+    return [
+        AgingBucket(b, found.get(b, (0, 0))[0], cents_to_yuan(found.get(b, (0, 0))[1]))
+        for b in AGING_BUCKETS
+    ]
+
+
+@dataclass(frozen=True)
+class GradeOutcome:
+    """Loans of one appraisal grade ("" = no grade) and how they turned out."""
+
+    grade: str
+    loans: int
+    ever_par30_loans: int
+    principal_due_cents: int
+    principal_collected_cents: int
+
+    @property
+    def ever_par30_rate(self) -> Decimal | None:
+        """Share of these loans that reached 30+ days past due."""
+        return ratio(self.ever_par30_loans, self.loans)
+
+    @property
+    def recovery_rate(self) -> Decimal | None:
+        """Principal collected over principal due, up to as_of."""
+        return ratio(self.principal_collected_cents, self.principal_due_cents)
+
+
+def compute_judgement(conn: Connection, scope: Scope, as_of: dt.date) -> list[GradeOutcome]:
+    """For each grade: loans disbursed by as_of, ever-30 and recovery up to as_of."""
+    scope_sql, params = scope.staff_where("s")
+    covered = (
+        "CASE WHEN i.covered_on <= :as_of THEN i.principal_due_cents "
+        "WHEN COALESCE(p.paid, 0) - i.principal_before_cents <= 0 THEN 0 "
+        "WHEN COALESCE(p.paid, 0) - i.principal_before_cents >= i.principal_due_cents "
+        "THEN i.principal_due_cents ELSE COALESCE(p.paid, 0) - i.principal_before_cents END"
+    )
+    rows = run(
+        conn,
+        f"""
+        WITH g AS (
+            SELECT l.id, COALESCE(l.appraisal_grade, '') AS grade
+            FROM loans l JOIN staff s ON s.id = l.officer_id
+            WHERE s.role = 'officer' AND {scope_sql} AND l.disbursed_on <= :as_of),
+        p AS (SELECT r.loan_id, SUM(r.principal_paid_cents) AS paid FROM repayments r
+              WHERE r.paid_on <= :as_of AND r.loan_id IN (SELECT id FROM g)
+              GROUP BY r.loan_id),
+        inst AS (SELECT i.loan_id, SUM(i.principal_due_cents) AS due, SUM({covered}) AS got
+                 FROM installments i JOIN g ON g.id = i.loan_id
+                 LEFT JOIN p ON p.loan_id = i.loan_id
+                 WHERE i.due_date <= :as_of GROUP BY i.loan_id),
+        late AS (SELECT DISTINCT i.loan_id FROM installments i JOIN g ON g.id = i.loan_id
+                 WHERE i.due_date <= :as_of_m31
+                   AND (i.covered_on IS NULL OR i.covered_on > {add_days(conn, "i.due_date", 31)}))
+        SELECT g.grade, COUNT(*), SUM(CASE WHEN late.loan_id IS NULL THEN 0 ELSE 1 END),
+               SUM(COALESCE(inst.due, 0)), SUM(COALESCE(inst.got, 0))
+        FROM g LEFT JOIN inst ON inst.loan_id = g.id LEFT JOIN late ON late.loan_id = g.id
+        GROUP BY g.grade""",
+        {**params, "as_of": as_of, "as_of_m31": as_of - dt.timedelta(days=31)},
+    )
+    found = {
+        grade: GradeOutcome(grade, int(n), int(late), int(due), int(got))
+        for grade, n, late, due, got in rows
+    }
+    return [found.get(g, GradeOutcome(g, 0, 0, 0, 0)) for g in GRADES]
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    """Recovery and on-time for one month, and PAR30 at its (capped) month-end."""
+
+    month: str
+    as_of: dt.date
+    recovery_rate: Decimal | None
+    on_time_rate: Decimal | None
+    par30: Decimal | None
+
+
+def compute_trends(
+    conn: Connection, scope: Scope, as_of: dt.date, params: MetricParams, months: int = 12
+) -> list[TrendPoint]:
+    """The last `months` months of the scope, summed over its officers."""
+    points = []
+    for period in trend_months(as_of, months):
+        total = _sum(compute_officer_scorecards(conn, scope, period, params))
+        figures: dict[str, Any] = total.figures()
+        points.append(
+            TrendPoint(
+                period.label,
+                period.as_of,
+                figures["recovery_rate"],
+                figures["on_time_rate"],
+                figures["par30"],
+            )
+        )
+    return points
+
+
+def _sum(cards: list[Any]) -> Components:
+    total = Components()
+    for card in cards:
+        total = total + card.components
+    return total
+
+
+__all__ = [
+    "AGING_BUCKETS",
+    "GRADES",
+    "AgingBucket",
+    "GradeOutcome",
+    "Period",
+    "TrendPoint",
+    "compute_aging",
+    "compute_judgement",
+    "compute_trends",
+]
