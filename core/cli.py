@@ -22,9 +22,9 @@ from core.importer.report import (
     render_warnings,
     write_problem_csv,
 )
-from core.metrics.params import MetricParams
 from core.metrics.period import PeriodError
 from core.progress import TerminalProgress
+from core.rules import check_config_text, load_rules
 from core.schema import ensure_schema
 from core.settings import SettingsError, load_settings
 
@@ -67,6 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("migrate", help="bring the database to the current schema")
     cli_metrics.add_commands(commands)
+    check = commands.add_parser("check-config", help="validate config/rules.yaml (or PATH)")
+    check.add_argument("path", type=Path, nargs="?", help="a rules file (default: the active one)")
     return parser
 
 
@@ -79,6 +81,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "migrate": _cmd_migrate,
         "metrics": _cmd_metrics,
         "cohorts": _cmd_cohorts,
+        "check-config": _cmd_check_config,
     }
     try:
         return handlers[args.command](args)
@@ -177,13 +180,23 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 def _cmd_metrics(args: argparse.Namespace) -> int:
     engine, activities = _open_database()
+    rules = load_rules(load_settings().config_dir / "rules.yaml", activities)
     with engine.connect() as conn:
-        cli_metrics.write_out(cli_metrics.run_metrics(conn, args, MetricParams(), activities))
+        cli_metrics.write_out(cli_metrics.run_metrics(conn, args, rules, activities))
     return EXIT_OK
 
 
 def _cmd_cohorts(args: argparse.Namespace) -> int:
-    engine, _ = _open_database()
+    engine, activities = _open_database()
+    rules = load_rules(load_settings().config_dir / "rules.yaml", activities)
     with engine.connect() as conn:
-        cli_metrics.write_out(cli_metrics.run_cohorts(conn, args, MetricParams()))
+        cli_metrics.write_out(cli_metrics.run_cohorts(conn, args, rules.params))
     return EXIT_OK
+
+
+def _cmd_check_config(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    activities = [a.code for a in load_activities(settings.config_dir)]
+    ok, report = check_config_text(args.path or settings.config_dir / "rules.yaml", activities)
+    print(report, file=sys.stdout if ok else sys.stderr)
+    return EXIT_OK if ok else EXIT_DATA

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from core.metrics.cohorts import compute_cohorts
+from core.metrics.findings import finding_record, judge_officers
 from core.metrics.officers import compute_officer_scorecards
 from core.metrics.params import MetricParams
 from core.metrics.period import PeriodError, parse_date, parse_period
@@ -25,6 +26,7 @@ from core.metrics.report import (
     officer_record,
 )
 from core.metrics.scorecard import OfficerScorecard, group_scorecards
+from core.rules import RuleSet
 from core.scope import Scope
 
 FORMATS = ("table", "json", "csv")
@@ -84,13 +86,10 @@ def select_scopes(conn: Connection, officers: list[str], team: str | None) -> li
 
 
 def run_metrics(
-    conn: Connection,
-    args: argparse.Namespace,
-    params: MetricParams,
-    activities: list[str],
-    evaluate: Any = None,
+    conn: Connection, args: argparse.Namespace, rules: RuleSet, activities: list[str]
 ) -> str:
-    """Computes and renders the figures the arguments ask for."""
+    """Computes, judges and renders the figures the arguments ask for."""
+    params = rules.params
     as_of = parse_date(args.as_of) if args.as_of else None
     period = parse_period(args.period, as_of=as_of)
     cards: dict[str, OfficerScorecard] = {}
@@ -98,8 +97,10 @@ def run_metrics(
         for card in compute_officer_scorecards(conn, scope, period, params):
             cards[card.staff_code] = card
     ordered = sorted(cards.values(), key=lambda c: (c.branch, c.team or "", c.staff_code))
-    findings = evaluate(ordered) if evaluate else {}
-    officers = [officer_record(c, findings.get(c.staff_code, [])) for c in ordered]
+    findings = judge_officers(rules, ordered)
+    officers = [
+        officer_record(c, [finding_record(f) for f in findings[c.staff_code]]) for c in ordered
+    ]
     teams = [group_record(g) for g in group_scorecards(ordered, "team")]
     branches = [group_record(g) for g in group_scorecards(ordered, "branch")]
     everyone = group_scorecards(ordered, "cooperative")

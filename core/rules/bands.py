@@ -41,19 +41,21 @@ def _bound(reader: Reader, node: yaml.Node, key: str, better: str, kind: str) ->
 
 
 def _pair(reader: Reader, node: yaml.Node, key: str, kind: str) -> Pair:
-    if not isinstance(node, yaml.SequenceNode) or len(node.value) != 2:
-        what = f"a list of {len(node.value)}" if isinstance(node, yaml.SequenceNode) else None
-        reader.fail(
-            node, key, f"must be a [low, high] pair for better: range, not {what or describe(node)}"
-        )
-    low, high = (_number(reader, item, key, kind) for item in node.value)
+    wanted = "must be a [low, high] pair for better: range"
+    if not isinstance(node, yaml.SequenceNode):
+        reader.fail(node, key, f"{wanted}, not {describe(node)}")
+    items = reader.sequence(node, key)  # also refuses a tagged list
+    if len(items) != 2:
+        reader.fail(node, key, f"{wanted}, not a list of {len(items)}")
+    low, high = (_number(reader, item, key, kind) for item in items)
     if low > high:
         reader.fail(node, key, f"low ({low}) must not be above high ({high})")
     return low, high
 
 
 def _number(reader: Reader, node: yaml.Node, key: str, kind: str) -> Decimal:
-    number = reader.number(node, key, _RATIO_HINT if kind == "ratio" else "")
+    percent = kind == "ratio" and "%" in str(node.value)
+    number = reader.number(node, key, _RATIO_HINT if percent else "")
     # 95 for 95% is the likeliest mistake in this file; a ratio above 1 can only be that.
     if kind == "ratio" and number > 1:
         reader.fail(

@@ -12,7 +12,6 @@ from core.rules.schema import Level
 
 _TENTH = Decimal("0.1")
 _HOURS_UNIT = {"en": " h", "zh": " 小时"}
-NO_DATA_TEXT = {"en": "no data", "zh": "无数据"}
 
 
 def format_value(kind: str, value: Decimal | int, lang: str) -> str:

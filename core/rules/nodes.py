@@ -18,7 +18,9 @@ import yaml
 from core.config import ConfigError
 
 _TAG = "tag:yaml.org,2002:"
-STR, INT, FLOAT, BOOL, NULL = (_TAG + t for t in ("str", "int", "float", "bool", "null"))
+STR, INT, FLOAT, BOOL, NULL, SEQ, MAP = (
+    _TAG + t for t in ("str", "int", "float", "bool", "null", "seq", "map")
+)
 
 
 def line_of(node: yaml.Node) -> int:
@@ -28,6 +30,9 @@ def line_of(node: yaml.Node) -> int:
 
 def describe(node: yaml.Node) -> str:
     """What a node holds, in the words of an error message: "a list", "text ('high')"."""
+    if node.tag not in (STR, INT, FLOAT, BOOL, NULL, SEQ, MAP):
+        # Explicit tags (!!python/..., !!timestamp, !custom) have no place in a config file.
+        return f"a value tagged {str(node.tag).replace(_TAG, '!!')}"
     if isinstance(node, yaml.MappingNode):
         return "a mapping"
     if isinstance(node, yaml.SequenceNode):
@@ -39,9 +44,7 @@ def describe(node: yaml.Node) -> str:
         return "nothing"
     if node.tag in (INT, FLOAT):
         return f"a number ({value})"
-    if node.tag == STR:
-        return f"text ({value!r})"
-    return f"a value tagged {node.tag}"
+    return f"text ({value!r})"
 
 
 class Reader:
@@ -66,7 +69,7 @@ class Reader:
         key is the dotted path of the mapping itself ("" for the whole file); the keys
         inside are reported as key.inner.
         """
-        if not isinstance(node, yaml.MappingNode):
+        if not isinstance(node, yaml.MappingNode) or node.tag != MAP:
             self.fail(node, key or "(the file)", f"must be a mapping, not {describe(node)}")
         allowed = (*required, *optional)
         result: dict[str, yaml.Node] = {}
@@ -85,7 +88,7 @@ class Reader:
 
     def sequence(self, node: yaml.Node, key: str) -> list[yaml.Node]:
         """The item nodes of a list."""
-        if not isinstance(node, yaml.SequenceNode):
+        if not isinstance(node, yaml.SequenceNode) or node.tag != SEQ:
             self.fail(node, key, f"must be a list, not {describe(node)}")
         return list(node.value)
 
@@ -117,9 +120,10 @@ class Reader:
             try:
                 number = Decimal(str(node.value).replace("_", ""))
             except InvalidOperation:
+                number = Decimal("NaN")
+            # .inf, .nan and 1:30.5 (sexagesimal) are YAML floats but no sensible band.
+            if not number.is_finite():
                 self.fail(node, key, f"must be a plain number, not {node.value!r}")
-        if not number.is_finite():
-            self.fail(node, key, f"must be a finite number, not {node.value}")
         if number < 0:
             self.fail(node, key, f"must not be negative ({number})")
         return number
@@ -128,8 +132,7 @@ class Reader:
         """A non-negative integer written as one (5, not 5.0 or yes)."""
         if not isinstance(node, yaml.ScalarNode) or node.tag != INT:
             self.fail(node, key, f"must be a non-negative whole number, not {describe(node)}")
-        value = int(self.number(node, key))
-        return value
+        return int(self.number(node, key))
 
 
 # Only its integer-reading method is used, on nodes already known to be plain ints.

@@ -1,0 +1,123 @@
+"""`python -m core metrics | cohorts | check-config` as a person runs them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.builders import base_portfolio, write_folder
+from tests.db.test_cli import run_core
+
+
+@pytest.fixture
+def loaded_url(database_url: str, tmp_path: Path) -> str:
+    folder = write_folder(tmp_path / "in", base_portfolio())
+    assert run_core("import", str(folder), database_url=database_url).returncode == 0
+    return database_url
+
+
+def test_metrics_json_has_every_officer_and_figure(loaded_url: str) -> None:
+    done = run_core("metrics", "--period", "2025Q2", "--format", "json", database_url=loaded_url)
+    assert done.returncode == 0, done.stderr
+    document = json.loads(done.stdout)
+    assert document["period"] == {
+        "label": "2025Q2",
+        "start": "2025-04-01",
+        "end": "2025-06-30",
+        "as_of": "2025-06-30",
+    }
+    officers = {o["officer_code"]: o for o in document["officers"]}
+    assert set(officers) == {"OF1", "OF2"}
+    one = officers["OF1"]
+    assert (one["name"], one["team"], one["branch"]) == ("张伟", "城关一组", "城关支行")
+    assert one["outstanding_principal"] == 4800.5
+    assert one["principal_due"] == 4500.25 and one["principal_collected"] == 1000.0
+    assert one["recovery_rate"] == pytest.approx(1000 / 4500.25)
+    assert one["time_share"] == {
+        "collection": pytest.approx(8 / 15),
+        "office": pytest.approx(7 / 15),
+    }
+    assert officers["OF2"]["recovery_rate"] is None
+    statuses = {f["rule_id"]: f["status"] for f in one["findings"]}
+    assert statuses["recovery_rate"] == "breached"  # 22.2% against a 95% floor
+    assert statuses["training_before_first_loan"] == "no data"  # no first loans in Q2
+    assert document["cooperative"]["outstanding_principal"] == 4800.5
+
+
+def test_metrics_for_one_officer_and_a_team(loaded_url: str) -> None:
+    one = run_core(
+        "metrics",
+        "--period",
+        "2025-04",
+        "--officer",
+        "OF2",
+        "--format",
+        "json",
+        database_url=loaded_url,
+    )
+    assert [o["officer_code"] for o in json.loads(one.stdout)["officers"]] == ["OF2"]
+    team = run_core(
+        "metrics",
+        "--period",
+        "2025-04-01:2025-06-30",
+        "--team",
+        "城关一组",
+        database_url=loaded_url,
+    )
+    assert team.returncode == 0
+    assert "OF1" in team.stdout and "22.2%" in team.stdout
+
+
+def test_metrics_csv_opens_in_a_spreadsheet(loaded_url: str) -> None:
+    done = run_core("metrics", "--period", "2025Q2", "--format", "csv", database_url=loaded_url)
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("\ufeffofficer_code,name,team,branch,active_loans")
+    assert "time_share.collection" in lines[0]
+    assert lines[1].startswith("OF1,张伟,城关一组,城关支行,2,2,4800.5")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--period", "2025Q5"], "is not a period"),
+        (["--period", "2025Q2", "--as-of", "2025-02-30"], "not a date"),
+        (["--period", "2025Q2", "--officer", "NOPE"], "no officer with staff_code 'NOPE'"),
+        (["--period", "2025Q2", "--team", "NOPE"], "no team named 'NOPE'"),
+    ],
+)
+def test_bad_arguments_are_clear_errors(loaded_url: str, args: list[str], message: str) -> None:
+    done = run_core("metrics", *args, database_url=loaded_url)
+    assert done.returncode == 1
+    assert message in done.stderr and "Traceback" not in done.stderr
+
+
+def test_cohorts_json(loaded_url: str) -> None:
+    done = run_core("cohorts", "--as-of", "2025-06-30", "--format", "json", database_url=loaded_url)
+    document = json.loads(done.stdout)
+    assert document["as_of"] == "2025-06-30" and document["min_training_days"] == 5
+    cohorts = {c["cohort"]: c for c in document["cohorts"]}
+    assert cohorts["trained"] == {
+        "cohort": "trained",
+        "first_loans": 1,
+        "principal_due": 3000.0,
+        "principal_collected": 2000.0,
+        "recovery_rate": pytest.approx(2 / 3),
+        "ever_par30_loans": 1,
+        "ever_par30_rate": 1.0,
+    }
+    assert cohorts["untrained"]["principal_collected"] == 1200.0
+    assert document["by_quarter"][0]["quarter"] == "2025Q1"
+    assert {row["branch"] for row in document["by_branch"]} == {"城关支行"}
+
+
+def test_check_config(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    good = run_core("check-config", database_url=url)
+    assert good.returncode == 0 and "16 rules" in good.stdout
+    broken = tmp_path / "rules.yaml"
+    broken.write_text("rules:\n  - id: x\n    figure: nonsense\n", encoding="utf-8")
+    bad = run_core("check-config", str(broken), database_url=url)
+    assert bad.returncode == 1
+    assert f"{broken}, line 2" in bad.stderr or f"{broken}, line 3" in bad.stderr
