@@ -3,11 +3,12 @@
 import streamlit as st
 
 from app.i18n import t
-from app.resources import get_engine
+from app.resources import get_engine, get_rules
 from app.shell import STARTUP_ERRORS, render_language_switch, render_startup_error
 
 st.set_page_config(page_title="Fieldbook", page_icon="📒", layout="wide")
 try:
+    get_rules()
     get_engine()
 except STARTUP_ERRORS as error:
     render_language_switch()

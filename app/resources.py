@@ -10,8 +10,16 @@ from sqlalchemy import Engine
 
 from core.db import make_engine, read_data_version
 from core.queries.portfolio import OfficerPortfolio, load_officer_portfolios
+from core.rules import RuleSet, load_default_rules
 from core.schema import ensure_schema
 from core.scope import Scope
+from core.settings import load_settings
+
+
+@st.cache_resource(show_spinner=False)
+def get_rules() -> RuleSet:
+    """The goal rules and metric parameters of config/ (validated; errors are not cached)."""
+    return load_default_rules(load_settings().config_dir)
 
 
 @st.cache_resource(show_spinner=False)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 
+from core.paths import CONFIG_DIR
 from tests.app.conftest import start_app
 
 
@@ -67,3 +71,20 @@ def test_an_unreachable_database_gets_a_friendly_page(monkeypatch: pytest.Monkey
     assert not at.exception
     assert at.title[0].value == "Fieldbook cannot start"
     assert "DATABASE_URL" in at.info[0].value
+
+
+def test_a_broken_rules_file_gets_a_page_naming_its_line(
+    loaded_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "config"
+    shutil.copytree(CONFIG_DIR, config)
+    text = (config / "rules.yaml").read_text(encoding="utf-8")
+    (config / "rules.yaml").write_text(
+        text.replace("figure: recovery_rate", "figure: recovery_rat", 1), encoding="utf-8"
+    )
+    monkeypatch.setenv("FIELDBOOK_CONFIG_DIR", str(config))
+    at = start_app("en")
+    assert not at.exception
+    assert at.title[0].value == "Fieldbook cannot start"
+    assert "rules.yaml, line" in at.error[0].value
+    assert "recovery_rat" in at.error[0].value
