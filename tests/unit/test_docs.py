@@ -28,3 +28,13 @@ def test_choices_are_documented() -> None:
                 assert f"`{choice}`" in DOC, (column.name, choice)
     for activity in load_activities(CONFIG_DIR):
         assert f"`{activity.code}`" in DOC
+
+
+def test_every_command_is_in_the_readme() -> None:
+    import argparse
+
+    from core.cli import build_parser
+
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    commands = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    assert [c for c in commands.choices if f"`python -m core {c}" not in readme] == []
