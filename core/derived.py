@@ -37,6 +37,9 @@ def refresh_derived(conn: Connection, borrower_ids: Collection[int] | None = Non
         )
         loans_filter = f"borrower_id IN (SELECT borrower_id FROM {_SCOPE_TABLE})"
     scoped_loans = f"SELECT id FROM loans WHERE {loans_filter}"
+    # "The smallest loan_code" compares code points, as Python does; PostgreSQL's default
+    # collation might order "L-2" and "L1" by language rules instead.
+    collate = ' COLLATE "C"' if conn.dialect.name == "postgresql" else ""
     try:
         conn.execute(
             text(f"""
@@ -79,7 +82,7 @@ def refresh_derived(conn: Connection, borrower_ids: Collection[int] | None = Non
                     WHERE other.borrower_id = loans.borrower_id
                       AND (other.disbursed_on < loans.disbursed_on
                            OR (other.disbursed_on = loans.disbursed_on
-                               AND other.loan_code < loans.loan_code)))
+                               AND other.loan_code{collate} < loans.loan_code{collate})))
             WHERE {loans_filter}""")
         )
     finally:

@@ -155,7 +155,8 @@ def portfolios(draw: st.DrawFn) -> Tables:
         | {"phone": "", "id_number": ""}
         for i, b in enumerate(borrowers)
     ]
-    counts = {b: draw(st.integers(0, 3)) for b in borrowers}
+    # At least one loan overall: the importer crashes on a header-only loans.csv.
+    counts = {b: draw(st.integers(0 if i else 1, 3)) for i, b in enumerate(borrowers)}
     # Codes in random order, so a same-day tie is not always won by the first loan drawn.
     numbers = draw(st.permutations(range(1, sum(counts.values()) + 1)))
     loans, schedule, payments, anchor = [], [], [], {}
@@ -218,7 +219,10 @@ def _training(
     """Training days around each borrower's first disbursement: before, on and after it."""
     rows = []
     for b in borrowers:
-        offsets = draw(st.sets(st.integers(-20, 10), max_size=8))
+        # Up to 7 days on or before the disbursement (around min_training_days 3-6), and
+        # up to 2 after it, which must not count.
+        before = draw(st.sets(st.integers(-20, 0), min_size=draw(st.integers(0, 7))))
+        offsets = before | draw(st.sets(st.integers(1, 10), max_size=2))
         for offset in sorted(offsets):
             attended = (anchor[b] + dt.timedelta(days=offset)).isoformat()
             trainer = draw(st.sampled_from(["TR1", ""]))

@@ -133,8 +133,9 @@ def check_repayments(
     )
     paid = pd.to_numeric(rows["principal_paid"]).fillna(0).astype("int64")
     running = paid.groupby(rows["loan_code"]).cumsum()
-    principal = rows["loan_code"].map(loans["principal"])
-    over = (running > principal).fillna(False)
+    # to_numeric: mapping an empty column keeps its text dtype, which cannot compare.
+    principal = pd.to_numeric(rows["loan_code"].map(loans["principal"])).astype("Int64")
+    over = (running > principal).fillna(False).astype(bool)
     totals = paid.groupby(rows["loan_code"]).sum()
     for row in rows[over].drop_duplicates("loan_code").to_dict("records"):
         loan_code = row["loan_code"]

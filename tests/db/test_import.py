@@ -6,6 +6,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, text
 
+from core.importer.spec import SPECS
 from tests.builders import base_portfolio, write_folder
 from tests.db.helpers import counts, do_import, snapshot
 
@@ -217,3 +218,15 @@ def test_a_header_only_file_and_windows_line_ends(engine: Engine, tmp_path: Path
     result = do_import(engine, folder)
     assert result.ok, result.problems
     assert counts(result) == {"repayments": (0, 0, 0), "time_log": (1, 0, 0)}
+
+
+def test_header_only_loan_files_import_as_nothing(engine: Engine, tmp_path: Path) -> None:
+    # Found by the oracle's portfolio generator: empty loans, installments and repayments.
+    folder = tmp_path / "empty"
+    folder.mkdir()
+    for table in ("loans", "installments", "repayments"):
+        header = ",".join(c.name for c in SPECS[table].columns)
+        (folder / f"{table}.csv").write_text(header + "\n", encoding="utf-8")
+    result = do_import(engine, folder)
+    assert result.ok, result.problems
+    assert counts(result) == {t: (0, 0, 0) for t in ("loans", "installments", "repayments")}
