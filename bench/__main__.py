@@ -9,7 +9,8 @@ import argparse
 import datetime as dt
 import platform
 
-from bench.importing import ImportRun, demo_folder, measure_imports
+from bench.importing import ImportRun, create_database, demo_folder, measure_imports
+from bench.metrics import REPEATS, Timing, measure_duckdb, measure_engine
 from core.paths import PROJECT_ROOT
 from core.textable import render_table
 
@@ -18,6 +19,10 @@ REPORT = PROJECT_ROOT / "docs" / "performance.md"
 # Targets from the data-foundation issue, for the medium demo on a 2-core machine.
 IMPORT_SECONDS_TARGET = 60
 IMPORT_MEMORY_MB_TARGET = 1536
+# The figures are measured for the demo's last full quarter and one of its officers.
+PERIOD = "2026Q3"
+AS_OF = dt.date(2026, 9, 30)
+OFFICER = "OF0001"
 
 
 def main() -> None:
@@ -29,11 +34,56 @@ def main() -> None:
     args = parser.parse_args()
     end = dt.date(2026, 11, 28)  # fixed, so that runs on different days compare
     folder, rows = demo_folder(WORK, args.scale, args.seed, end)
-    runs = measure_imports(folder, WORK, with_postgres=not args.skip_postgres)
-    table = _table(runs, rows)
-    print(table)
-    REPORT.write_text(_report(args.scale, args.seed, end, rows, table), encoding="utf-8")
+    for path in WORK.glob("bench.db*"):
+        path.unlink()
+    sqlite_url = f"sqlite:///{WORK / 'bench.db'}"
+    server = None
+    postgres_url = None
+    if not args.skip_postgres:
+        from tests.pg_server import PostgresServer
+
+        server = PostgresServer()
+        server.start()
+        create_database(server.url(), "bench")
+        postgres_url = server.url("bench")
+    try:
+        runs = measure_imports(folder, sqlite_url, postgres_url)
+        print("measuring the figures ...", flush=True)
+        engines = {"SQLite": measure_engine(sqlite_url, PERIOD, AS_OF, OFFICER)}
+        if postgres_url:
+            engines["PostgreSQL"] = measure_engine(postgres_url, PERIOD, AS_OF, OFFICER)
+        duck = measure_duckdb(folder, PERIOD, AS_OF, OFFICER)
+    finally:
+        if server:
+            server.stop()
+    import_table = _table(runs, rows)
+    metrics_table = _metrics_table(engines, duck)
+    print(import_table + "\n\n" + metrics_table)
+    REPORT.write_text(
+        _report(args.scale, args.seed, end, rows, import_table, metrics_table), encoding="utf-8"
+    )
     print(f"\nwritten to {REPORT.relative_to(PROJECT_ROOT)}")
+
+
+def _metrics_table(engines: dict[str, list[Timing]], duck: list[Timing] | None) -> str:
+    names = list(engines)
+    headers = ["computation", *(f"{n} s" for n in names), "target s"]
+    if duck:
+        headers += ["DuckDB s", *(f"{n} / DuckDB" for n in names)]
+    body = []
+    for i, timing in enumerate(engines[names[0]]):
+        row = [
+            timing.label,
+            *(f"{engines[n][i].seconds:.3f}" for n in names),
+            f"{timing.target:g}" if timing.target else "",
+        ]
+        if duck:
+            row += [
+                f"{duck[i].seconds:.3f}",
+                *(f"{engines[n][i].seconds / duck[i].seconds:.1f}x" for n in names),
+            ]
+        body.append(row)
+    return render_table(headers, body, right=list(range(1, len(headers))))
 
 
 def _table(runs: list[ImportRun], rows: int) -> str:
@@ -58,7 +108,7 @@ def _table(runs: list[ImportRun], rows: int) -> str:
     )
 
 
-def _report(scale: str, seed: int, end: dt.date, rows: int, table: str) -> str:
+def _report(scale: str, seed: int, end: dt.date, rows: int, table: str, metrics_table: str) -> str:
     return f"""# Performance
 
 Written by `make bench` (`python -m bench`); do not edit by hand.
@@ -80,6 +130,21 @@ database again: every row is compared and found unchanged.
 
 Target (data-foundation issue): the medium import in under 60 s with peak memory under
 1.5 GB on a 2-core machine.
+
+## Figures
+
+Period {PERIOD} as of {AS_OF}, on the database imported above, in one warm process: the
+median of {REPEATS} runs after one warm-up run. "One officer's scorecard" is every figure
+of {OFFICER} with the findings of config/rules.yaml; "all officers" the same for every
+officer; "cohorts" the trained/untrained comparison overall, by disbursement quarter and by
+branch. DuckDB computes the same figures straight from the demo's CSV files (loaded into
+memory first, not timed) with its own implementation of the definitions
+(bench/duckdb_metrics.py): the yardstick. Targets: one officer <= 0.2 s, all officers and
+cohorts <= 2 s, and at most 5x DuckDB's time.
+
+```text
+{metrics_table}
+```
 """
 
 

@@ -41,29 +41,17 @@ def demo_folder(work: Path, scale: str, seed: int, end: dt.date) -> tuple[Path, 
     return folder, sum(json.loads(marker.read_text(encoding="utf-8")).values())
 
 
-def measure_imports(folder: Path, work: Path, with_postgres: bool) -> list[ImportRun]:
-    """First import and re-import on SQLite (and PostgreSQL unless skipped)."""
-    database = work / "bench.db"
-    for path in work.glob("bench.db*"):
-        path.unlink()
-    url = f"sqlite:///{database}"
+def measure_imports(folder: Path, sqlite_url: str, postgres_url: str | None) -> list[ImportRun]:
+    """First import and re-import on SQLite, and on PostgreSQL when a URL is given."""
     runs = [
-        _measure("SQLite, first import", folder, url, True),
-        _measure("SQLite, re-import", folder, url, False),
+        _measure("SQLite, first import", folder, sqlite_url, True),
+        _measure("SQLite, re-import", folder, sqlite_url, False),
     ]
-    if with_postgres:
-        from tests.pg_server import PostgresServer
-
-        server = PostgresServer()
-        server.start()
-        try:
-            _create_database(server.url(), "bench")
-            runs += [
-                _measure("PostgreSQL, first import", folder, server.url("bench"), True),
-                _measure("PostgreSQL, re-import", folder, server.url("bench"), False),
-            ]
-        finally:
-            server.stop()
+    if postgres_url:
+        runs += [
+            _measure("PostgreSQL, first import", folder, postgres_url, True),
+            _measure("PostgreSQL, re-import", folder, postgres_url, False),
+        ]
     return runs
 
 
@@ -89,7 +77,8 @@ def _measure(label: str, folder: Path, url: str, first: bool) -> ImportRun:
     return ImportRun(label, seconds, usage.ru_maxrss / 1024, first)
 
 
-def _create_database(admin_url: str, name: str) -> None:
+def create_database(admin_url: str, name: str) -> None:
+    """CREATE DATABASE on a PostgreSQL server."""
     from sqlalchemy import create_engine, text
 
     engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")

@@ -1,0 +1,105 @@
+"""Metrics benchmark: scorecards and cohorts on the imported demo, from a warm process,
+beside the same figures computed by DuckDB straight from the demo's CSV files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from core.db import make_engine
+from core.metrics.cohorts import compute_cohorts
+from core.metrics.findings import judge_officers
+from core.metrics.officers import compute_officer_scorecards
+from core.metrics.period import parse_period
+from core.rules import load_default_rules
+from core.scope import Scope
+
+REPEATS = 5
+
+
+@dataclass(frozen=True)
+class Timing:
+    """The median of several warm runs of one computation, in seconds."""
+
+    label: str
+    seconds: float
+    target: float | None
+
+
+def warm_median(work: Callable[[], Any]) -> float:
+    """Runs `work` once to warm caches, then REPEATS times; the median wall time."""
+    work()
+    times = []
+    for _ in range(REPEATS):
+        started = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def measure_engine(
+    database_url: str, period_text: str, as_of: dt.date, officer: str
+) -> list[Timing]:
+    """One officer's scorecard, all officers, and cohorts, on the given database."""
+    engine = make_engine(database_url=database_url)
+    rules = load_default_rules()
+    period = parse_period(period_text, as_of=as_of)
+
+    def scorecards(scope: Scope) -> Callable[[], Any]:
+        def run() -> Any:
+            with engine.connect() as conn:
+                cards = compute_officer_scorecards(conn, scope, period, rules.params)
+            return judge_officers(rules, cards)
+
+        return run
+
+    def cohorts() -> Any:
+        with engine.connect() as conn:
+            return [
+                compute_cohorts(conn, Scope.everyone(), as_of, rules.params, by=by)
+                for by in (None, "quarter", "branch")
+            ]
+
+    timings = [
+        Timing(
+            "one officer's scorecard",
+            warm_median(scorecards(Scope("officer", staff_code=officer))),
+            0.2,
+        ),
+        Timing("all officers' scorecards", warm_median(scorecards(Scope.everyone())), 2.0),
+        Timing("cohorts (overall, by quarter, by branch)", warm_median(cohorts), 2.0),
+    ]
+    engine.dispose()
+    return timings
+
+
+def measure_duckdb(
+    folder: Path, period_text: str, as_of: dt.date, officer: str
+) -> list[Timing] | None:
+    """The same three computations in DuckDB from the CSV files (None if unavailable)."""
+    try:
+        from bench import duckdb_metrics
+    except ImportError:
+        return None
+    con = duckdb_metrics.load(folder)
+    period = parse_period(period_text, as_of=as_of)
+
+    def officers(codes: list[str] | None) -> Callable[[], Any]:
+        return lambda: duckdb_metrics.officer_figures(
+            con, period.start, period.end, period.as_of, officers=codes
+        )
+
+    return [
+        Timing("one officer's scorecard", warm_median(officers([officer])), None),
+        Timing("all officers' scorecards", warm_median(officers(None)), None),
+        Timing(
+            "cohorts (overall)",
+            warm_median(lambda: duckdb_metrics.cohort_figures(con, as_of)),
+            None,
+        ),
+    ]
