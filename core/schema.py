@@ -6,10 +6,10 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlalchemy.exc import OperationalError
 
-from core.db import MIGRATIONS_DIR, DatabaseError, describe, write_transaction
+from core.db import MIGRATIONS_DIR, WRITE_OPTION, DatabaseError, describe
 
 
 def alembic_config() -> Config:
@@ -32,19 +32,37 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
-def ensure_schema(engine: Engine) -> bool:
+def ensure_schema(engine: Engine, revision: str = "head") -> bool:
     """Upgrades the database to the newest schema; returns True when it changed anything.
 
     Safe to call from several processes at once: the upgrade runs in one write
     transaction, and a process that finds the database already current does nothing.
     """
     try:
-        if current_revision(engine) == head_revision():
+        target = head_revision() if revision == "head" else revision
+        if current_revision(engine) == target:
             return False
-        with write_transaction(engine) as conn:
-            config = alembic_config()
-            config.attributes["connection"] = conn
-            command.upgrade(config, "head")
+        with engine.connect() as conn:
+            sqlite = conn.dialect.name == "sqlite"
+            if sqlite:
+                # SQLite rebuilds a table to alter it (batch mode): the old table is dropped
+                # while other tables still point at it. Foreign keys are checked again below,
+                # after the rebuild; the pragma only works outside a transaction.
+                conn.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
+            try:
+                with conn.execution_options(**{WRITE_OPTION: True}).begin():
+                    if conn.dialect.name == "postgresql":
+                        conn.execute(text("SELECT pg_advisory_xact_lock(4242)"))
+                    config = alembic_config()
+                    config.attributes["connection"] = conn
+                    command.upgrade(config, revision)
+                    if sqlite:
+                        broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                        if broken:
+                            raise DatabaseError(f"the upgrade broke foreign keys: {broken[:5]}")
+            finally:
+                if sqlite:
+                    conn.connection.driver_connection.execute("PRAGMA foreign_keys=ON")  # type: ignore[union-attr]
     except OperationalError as exc:
         raise DatabaseError(
             f"Cannot open the database {describe(engine)}: {exc.orig}. "

@@ -6,9 +6,12 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import Connection, and_, func, or_, select
+from sqlalchemy import Connection, func, select
 
-from core.models import Borrower, Loan, Repayment, Staff
+from core.metrics.officers import compute_officer_scorecards
+from core.metrics.params import MetricParams
+from core.metrics.period import Period
+from core.models import Borrower, Staff
 from core.money import cents_to_yuan
 from core.scope import Scope
 
@@ -31,55 +34,31 @@ def load_officer_portfolios(
 ) -> list[OfficerPortfolio]:
     """Every officer in `scope` with borrowers, active loans and outstanding principal.
 
-    A loan is active at `as_of` as in docs/metrics.md: disbursed on or before it, not
-    written off by then, and with principal still outstanding after the repayments
-    made on or before it. Officers without loans are listed with zeros.
+    Active loans and outstanding principal are the metrics engine's (docs/metrics.md);
+    borrowers are those assigned to the officer in borrowers.csv. Officers without loans
+    are listed with zeros.
     """
-    paid = (
-        select(Repayment.loan_id, func.sum(Repayment.principal_paid_cents).label("paid"))
-        .where(Repayment.paid_on <= as_of)
-        .group_by(Repayment.loan_id)
-        .subquery()
-    )
-    outstanding = Loan.principal_cents - func.coalesce(paid.c.paid, 0)
-    active = (
-        select(
-            Loan.officer_id,
-            func.count().label("active_loans"),
-            func.sum(outstanding).label("outstanding_cents"),
+    period = Period(as_of, as_of, as_of)
+    cards = compute_officer_scorecards(conn, scope, period, MetricParams())
+    # A comprehension, not dict(result): a Result has keys(), so dict() would index it.
+    assigned = {
+        code: count
+        for code, count in conn.execute(
+            select(Staff.staff_code, func.count(Borrower.id))
+            .join(Borrower, Borrower.officer_id == Staff.id)
+            .where(Staff.role == "officer", scope.staff_filter())
+            .group_by(Staff.staff_code)
         )
-        .outerjoin(paid, paid.c.loan_id == Loan.id)
-        .where(
-            Loan.disbursed_on <= as_of,
-            or_(Loan.written_off_on.is_(None), Loan.written_off_on > as_of),
-            outstanding > 0,
-        )
-        .group_by(Loan.officer_id)
-        .subquery()
-    )
-    borrowers = (
-        select(Borrower.officer_id, func.count().label("borrowers"))
-        .group_by(Borrower.officer_id)
-        .subquery()
-    )
-    query = (
-        select(
-            Staff.staff_code,
-            Staff.name,
-            Staff.branch,
-            Staff.team,
-            func.coalesce(borrowers.c.borrowers, 0),
-            func.coalesce(active.c.active_loans, 0),
-            func.coalesce(active.c.outstanding_cents, 0),
-        )
-        .outerjoin(borrowers, borrowers.c.officer_id == Staff.id)
-        .outerjoin(active, active.c.officer_id == Staff.id)
-        .where(and_(Staff.role == "officer", scope.staff_filter()))
-        .order_by(Staff.branch, Staff.team, Staff.staff_code)
-    )
+    }
     return [
         OfficerPortfolio(
-            code, name, branch, team, int(n_borrowers), int(n_loans), cents_to_yuan(int(cents))
+            card.staff_code,
+            card.name,
+            card.branch,
+            card.team,
+            int(assigned.get(card.staff_code, 0)),
+            card.components.active_loans,
+            cents_to_yuan(card.components.outstanding_cents),
         )
-        for code, name, branch, team, n_borrowers, n_loans, cents in conn.execute(query)
+        for card in cards
     ]
