@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from core.metrics.cohorts import compute_cohorts
+from core.metrics.cohorts import compute_cohort_breakdowns
 from core.metrics.findings import finding_record, judge_officers
 from core.metrics.officers import compute_officer_scorecards
 from core.metrics.params import MetricParams
@@ -117,11 +117,11 @@ def run_metrics(
 def run_cohorts(conn: Connection, args: argparse.Namespace, params: MetricParams) -> str:
     """Computes and renders the cohort comparison."""
     as_of = parse_date(args.as_of) if args.as_of else dt.date.today()
-    everyone = Scope.everyone()
-    overall = compute_cohorts(conn, everyone, as_of, params)
-    breakdowns = {
-        by: compute_cohorts(conn, everyone, as_of, params, by=by) for by in ("quarter", "branch")
-    }
+    found = compute_cohort_breakdowns(
+        conn, Scope.everyone(), as_of, params, [None, "quarter", "branch"]
+    )
+    overall = found[None]
+    breakdowns = {by: found[by] for by in ("quarter", "branch")}
     if args.format == "json":
         return cohorts_json(as_of.isoformat(), params.min_training_days, overall, breakdowns)
     if args.format == "csv":

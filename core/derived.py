@@ -52,21 +52,42 @@ def refresh_derived(conn: Connection, borrower_ids: Collection[int] | None = Non
                     ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS cum
                 FROM repayments WHERE loan_id IN ({scoped_loans})
             ) AS running
-            WHERE repayments.id = running.id""")
+            WHERE repayments.id = running.id
+              AND repayments.paid_cum_cents IS DISTINCT FROM running.cum""")
         )
+        # covered_on in one sorted pass per loan instead of a lookup per installment: in
+        # the loan's rows ordered by amount (installment thresholds and cumulative
+        # repayments together, a threshold before an equal repayment total), the first
+        # repayment at or after an installment's threshold is the earliest date it was
+        # covered, because the cumulative total only grows with the date.
         conn.execute(
             text(f"""
-            UPDATE installments SET covered_on = CASE
-                WHEN principal_due_cents = 0 THEN
-                    (SELECT l.disbursed_on FROM loans l WHERE l.id = installments.loan_id)
-                ELSE
-                    (SELECT MIN(r.paid_on) FROM repayments r
-                     WHERE r.loan_id = installments.loan_id
-                       AND r.paid_cum_cents
-                           >= installments.principal_before_cents
-                              + installments.principal_due_cents)
-                END
-            WHERE loan_id IN ({scoped_loans})""")
+            UPDATE installments SET covered_on = reached.covered_on
+            FROM (
+                SELECT id, kind, MIN(paid_on) OVER (
+                    PARTITION BY loan_id ORDER BY amount, kind
+                    ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING) AS covered_on
+                FROM (
+                    SELECT i.id, i.loan_id, 0 AS kind,
+                           i.principal_before_cents + i.principal_due_cents AS amount,
+                           NULL AS paid_on
+                    FROM installments i
+                    WHERE i.principal_due_cents > 0 AND i.loan_id IN ({scoped_loans})
+                    UNION ALL
+                    SELECT r.id, r.loan_id, 1, r.paid_cum_cents, r.paid_on
+                    FROM repayments r WHERE r.loan_id IN ({scoped_loans})
+                ) AS events
+            ) AS reached
+            WHERE reached.kind = 0 AND installments.id = reached.id
+              AND installments.covered_on IS DISTINCT FROM reached.covered_on""")
+        )
+        # An installment with nothing due is never unpaid: covered from disbursement on.
+        conn.execute(
+            text(f"""
+            UPDATE installments SET covered_on =
+                (SELECT l.disbursed_on FROM loans l WHERE l.id = installments.loan_id)
+            WHERE principal_due_cents = 0 AND loan_id IN ({scoped_loans})
+              AND covered_on IS NULL""")
         )
         conn.execute(
             text(f"""

@@ -4,6 +4,7 @@ versus the rest, overall and broken down by disbursement quarter, branch or offi
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -49,9 +50,7 @@ class CohortFigures:
         return ratio(self.ever_par30_loans, self.first_loans)
 
 
-def _group_sql(conn: Connection, by: str | None) -> str:
-    if by is None:
-        return "NULL"
+def _group_sql(conn: Connection, by: str) -> str:
     if by == "branch":
         return "s.branch"
     if by == "officer":
@@ -72,8 +71,20 @@ def compute_cohorts(
     Both cohorts are always present overall; within a breakdown, groups without first
     loans in a cohort are absent.
     """
-    if by is not None and by not in BREAKDOWNS:
-        raise ValueError(f"unknown breakdown {by!r}; expected one of {', '.join(BREAKDOWNS)}")
+    return compute_cohort_breakdowns(conn, scope, as_of, params, [by])[by]
+
+
+def compute_cohort_breakdowns(
+    conn: Connection,
+    scope: Scope,
+    as_of: dt.date,
+    params: MetricParams,
+    breakdowns: Sequence[str | None],
+) -> dict[str | None, list[CohortFigures]]:
+    """Several breakdowns (None = overall) from one pass over the first loans."""
+    for by in breakdowns:
+        if by is not None and by not in BREAKDOWNS:
+            raise ValueError(f"unknown breakdown {by!r}; expected one of {', '.join(BREAKDOWNS)}")
     scope_sql, scope_params = scope.staff_where("s")
     covered = (
         "CASE WHEN i.covered_on <= :as_of THEN i.principal_due_cents "
@@ -82,11 +93,27 @@ def compute_cohorts(
         "THEN i.principal_due_cents "
         "ELSE COALESCE(p.paid, 0) - i.principal_before_cents END"
     )
+    # Reached 30+ days past due: some installment still unpaid 31 days after its due date.
+    late = (
+        f"CASE WHEN i.due_date <= :as_of_m31 AND (i.covered_on IS NULL OR i.covered_on > "
+        f"{add_days(conn, 'i.due_date', 31)}) THEN 1 ELSE 0 END"
+    )
+    groups = [by for by in dict.fromkeys(breakdowns)]
+    group_columns = ", ".join(f"{_group_sql(conn, by)} AS g_{by}" for by in groups if by)
+    selects = []
+    for by in groups:
+        grp = f"fl.g_{by}" if by else "NULL"
+        selects.append(f"""
+            SELECT '{by or ""}' AS breakdown, fl.cohort, {grp} AS grp, COUNT(*),
+                   SUM(COALESCE(inst.due, 0)), SUM(COALESCE(inst.collected, 0)),
+                   SUM(COALESCE(inst.late, 0))
+            FROM fl LEFT JOIN inst ON inst.loan_id = fl.id
+            GROUP BY fl.cohort{", " + grp if by else ""}""")
     rows = run(
         conn,
         f"""
-        WITH fl AS (
-            SELECT l.id, {_group_sql(conn, by)} AS grp,
+        WITH fl AS MATERIALIZED (
+            SELECT l.id{", " + group_columns if group_columns else ""},
                    CASE WHEN l.training_days >= :min_days THEN 'trained' ELSE 'untrained' END
                        AS cohort
             FROM loans l JOIN staff s ON s.id = l.officer_id
@@ -94,20 +121,15 @@ def compute_cohorts(
         p AS (SELECT r.loan_id, SUM(r.principal_paid_cents) AS paid FROM repayments r
               WHERE r.paid_on <= :as_of AND r.loan_id IN (SELECT id FROM fl)
               GROUP BY r.loan_id),
-        inst AS (SELECT i.loan_id, SUM(i.principal_due_cents) AS due, SUM({covered}) AS collected
-                 FROM installments i JOIN fl ON fl.id = i.loan_id
-                 LEFT JOIN p ON p.loan_id = i.loan_id
-                 WHERE i.due_date <= :as_of
-                 GROUP BY i.loan_id),
-        late AS (SELECT DISTINCT i.loan_id FROM installments i JOIN fl ON fl.id = i.loan_id
-                 WHERE i.due_date <= :as_of_m31
-                   AND (i.covered_on IS NULL OR i.covered_on > {add_days(conn, "i.due_date", 31)}))
-        SELECT fl.cohort, fl.grp, COUNT(*), SUM(COALESCE(inst.due, 0)),
-               SUM(COALESCE(inst.collected, 0)),
-               SUM(CASE WHEN late.loan_id IS NOT NULL THEN 1 ELSE 0 END)
-        FROM fl LEFT JOIN inst ON inst.loan_id = fl.id LEFT JOIN late ON late.loan_id = fl.id
-        GROUP BY fl.cohort, fl.grp
-        ORDER BY fl.grp, fl.cohort""",
+        inst AS MATERIALIZED (
+            SELECT i.loan_id, SUM(i.principal_due_cents) AS due, SUM({covered}) AS collected,
+                   MAX({late}) AS late
+            FROM installments i JOIN fl ON fl.id = i.loan_id
+            LEFT JOIN p ON p.loan_id = i.loan_id
+            WHERE i.due_date <= :as_of
+            GROUP BY i.loan_id)
+        {" UNION ALL ".join(selects)}
+        ORDER BY 1, 3, 2""",
         {
             **scope_params,
             "as_of": as_of,
@@ -115,14 +137,21 @@ def compute_cohorts(
             "min_days": params.min_training_days,
         },
     )
-    found = [
-        CohortFigures(
-            cohort, None if grp is None else str(grp), int(n), int(due), int(collected), int(late)
+    result: dict[str | None, list[CohortFigures]] = {by: [] for by in groups}
+    for breakdown, cohort, grp, n, due, collected, late_loans in rows:
+        by = breakdown or None
+        result[by].append(
+            CohortFigures(
+                cohort,
+                None if grp is None else str(grp),
+                int(n),
+                int(due),
+                int(collected),
+                int(late_loans),
+            )
         )
-        for cohort, grp, n, due, collected, late in rows
-    ]
-    if by is None:
-        present = {f.cohort for f in found}
-        found += [CohortFigures(c, None, 0, 0, 0, 0) for c in COHORTS if c not in present]
-        found.sort(key=lambda f: COHORTS.index(f.cohort))
-    return found
+    if None in result:
+        present = {f.cohort for f in result[None]}
+        result[None] += [CohortFigures(c, None, 0, 0, 0, 0) for c in COHORTS if c not in present]
+        result[None].sort(key=lambda f: COHORTS.index(f.cohort))
+    return result

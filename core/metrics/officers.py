@@ -28,7 +28,7 @@ def _scoped_loans(scope_sql: str) -> str:
         WHERE s.role = 'officer' AND {scope_sql})"""
 
 
-_ACTIVE = """active AS (
+_ACTIVE = """active AS MATERIALIZED (
         SELECT l.id, l.officer_id, l.borrower_id, l.loan_code,
                l.principal_cents - COALESCE((SELECT SUM(r.principal_paid_cents) FROM repayments r
                                              WHERE r.loan_id = l.id AND r.paid_on <= :as_of), 0)
@@ -37,7 +37,7 @@ _ACTIVE = """active AS (
         WHERE l.disbursed_on <= :as_of
           AND (l.written_off_on IS NULL OR l.written_off_on > :as_of)
           AND (l.repaid_on IS NULL OR l.repaid_on > :as_of)),
-    late AS (
+    late AS MATERIALIZED (
         SELECT i.loan_id, MIN(i.due_date) AS first_due
         FROM installments i JOIN active a ON a.id = i.loan_id
         WHERE i.due_date < :as_of AND (i.covered_on IS NULL OR i.covered_on > :as_of)
@@ -87,7 +87,6 @@ def compute_officer_scorecards(
     if cards:
         scoped = _scoped_loans(scope_sql)
         _portfolio(conn, scoped, values, cards)
-        _visit_coverage(conn, scoped, values, cards)
         _collections(conn, scoped, values, params, cards)
         _disbursements(conn, scoped, values, cards)
         _time(conn, scope_sql, values, cards)
@@ -100,66 +99,65 @@ def compute_officer_scorecards(
 def _portfolio(
     conn: Connection, scoped: str, values: dict[str, Any], cards: dict[int, OfficerScorecard]
 ) -> None:
-    for officer_id, loans, borrowers, outstanding, par1, par30, par90, followups in run(
+    # One pass over the active loans (materialised once) yields three kinds of rows: the
+    # sums per officer, each late loan, and each served borrower with whether they were
+    # visited inside the window.
+    rows = run(
         conn,
-        f"""WITH {scoped}, {_ACTIVE}
-        SELECT a.officer_id, COUNT(*), COUNT(DISTINCT a.borrower_id), SUM(a.outstanding),
+        f"""WITH {scoped}, {_ACTIVE},
+        served AS (SELECT officer_id, borrower_id FROM active GROUP BY officer_id, borrower_id)
+        SELECT 'sum', a.officer_id, NULL, NULL, COUNT(*), COUNT(DISTINCT a.borrower_id),
+               SUM(a.outstanding),
                SUM(CASE WHEN late.first_due IS NOT NULL THEN a.outstanding ELSE 0 END),
                SUM(CASE WHEN late.first_due < :as_of_m30 THEN a.outstanding ELSE 0 END),
                SUM(CASE WHEN late.first_due < :as_of_m90 THEN a.outstanding ELSE 0 END),
                SUM(CASE WHEN {_FOLLOWUP_OVERDUE} THEN 1 ELSE 0 END)
         FROM active a LEFT JOIN late ON late.loan_id = a.id
-        GROUP BY a.officer_id""",
-        values,
-    ):
-        c = cards[officer_id].components
-        c.active_loans, c.active_borrowers = int(loans), int(borrowers)
-        c.outstanding_cents, c.par1_cents = int(outstanding), int(par1)
-        c.par30_cents, c.par90_cents, c.followups_overdue = int(par30), int(par90), int(followups)
-    for officer_id, loan_code, first_due, followup in run(
-        conn,
-        f"""WITH {scoped}, {_ACTIVE}
-        SELECT a.officer_id, a.loan_code, late.first_due,
-               CASE WHEN {_FOLLOWUP_OVERDUE} THEN 1 ELSE 0 END
+        GROUP BY a.officer_id
+        UNION ALL
+        SELECT 'late', a.officer_id, a.loan_code, late.first_due,
+               CASE WHEN {_FOLLOWUP_OVERDUE} THEN 1 ELSE 0 END, 0, 0, 0, 0, 0, 0
         FROM active a JOIN late ON late.loan_id = a.id
-        ORDER BY late.first_due, a.loan_code""",
-        values,
-    ):
-        card = cards[officer_id]
-        due = first_due if isinstance(first_due, dt.date) else dt.date.fromisoformat(first_due)
-        days_past_due = (values["as_of"] - due).days
-        card.add_case("par1", loan_code)
-        if days_past_due > 30:
-            card.add_case("par30", loan_code)
-        if days_past_due > 90:
-            card.add_case("par90", loan_code)
-        if followup:
-            card.add_case("followups_overdue", loan_code)
-
-
-def _visit_coverage(
-    conn: Connection, scoped: str, values: dict[str, Any], cards: dict[int, OfficerScorecard]
-) -> None:
-    for officer_id, borrower_code, visited in run(
-        conn,
-        f"""
-        WITH {scoped}, {_ACTIVE},
-        served AS (SELECT DISTINCT officer_id, borrower_id FROM active)
-        SELECT sv.officer_id, b.borrower_code,
+        UNION ALL
+        SELECT 'seen', sv.officer_id, b.borrower_code, NULL,
                CASE WHEN EXISTS (SELECT 1 FROM visits v
                                  WHERE v.officer_id = sv.officer_id
                                    AND v.borrower_id = sv.borrower_id
                                    AND v.visited_on > :window_start
-                                   AND v.visited_on <= :as_of) THEN 1 ELSE 0 END
+                                   AND v.visited_on <= :as_of) THEN 1 ELSE 0 END,
+               0, 0, 0, 0, 0, 0
         FROM served sv JOIN borrowers b ON b.id = sv.borrower_id
-        ORDER BY b.borrower_code""",
+        ORDER BY 1, 4, 3""",
         values,
-    ):
+    )
+    for kind, officer_id, code, first_due, *numbers in rows:
         card = cards[officer_id]
-        if visited:
+        if kind == "sum":
+            c = card.components
+            loans, borrowers, outstanding, par1, par30, par90, followups = map(int, numbers)
+            c.active_loans, c.active_borrowers, c.outstanding_cents = loans, borrowers, outstanding
+            c.par1_cents, c.par30_cents, c.par90_cents = par1, par30, par90
+            c.followups_overdue = followups
+        elif kind == "late":
+            _add_late_loan(card, code, first_due, bool(numbers[0]), values["as_of"])
+        elif numbers[0]:
             card.components.visited_borrowers += 1
         else:
-            card.add_case("visit_coverage", borrower_code)
+            card.add_case("visit_coverage", code)
+
+
+def _add_late_loan(
+    card: OfficerScorecard, loan_code: str, first_due: Any, followup: bool, as_of: dt.date
+) -> None:
+    due = first_due if isinstance(first_due, dt.date) else dt.date.fromisoformat(first_due)
+    days_past_due = (as_of - due).days
+    card.add_case("par1", loan_code)
+    if days_past_due > 30:
+        card.add_case("par30", loan_code)
+    if days_past_due > 90:
+        card.add_case("par90", loan_code)
+    if followup:
+        card.add_case("followups_overdue", loan_code)
 
 
 def _collections(
@@ -194,7 +192,7 @@ def _collections(
         p AS (SELECT r.loan_id, SUM(r.principal_paid_cents) AS paid FROM repayments r
               WHERE r.loan_id IN (SELECT loan_id FROM d) AND r.paid_on <= :as_of
               GROUP BY r.loan_id),
-        per_loan AS (
+        per_loan AS MATERIALIZED (
             SELECT d.officer_id, d.loan_code, SUM(d.principal_due_cents) AS due,
                    SUM({collected}) AS collected, SUM({on_time}) AS on_time
             FROM d LEFT JOIN p ON p.loan_id = d.loan_id
