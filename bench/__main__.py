@@ -10,7 +10,7 @@ import datetime as dt
 import platform
 
 from bench.importing import ImportRun, create_database, demo_folder, measure_imports
-from bench.metrics import REPEATS, Timing, measure_duckdb, measure_engine
+from bench.metrics import REPEATS, Timing, cross_check, measure_duckdb, measure_engine
 from core.paths import PROJECT_ROOT
 from core.textable import render_table
 
@@ -53,11 +53,12 @@ def main() -> None:
         if postgres_url:
             engines["PostgreSQL"] = measure_engine(postgres_url, PERIOD, AS_OF, OFFICER)
         duck = measure_duckdb(folder, PERIOD, AS_OF, OFFICER)
+        agreement = cross_check(sqlite_url, folder, PERIOD, AS_OF)
     finally:
         if server:
             server.stop()
     import_table = _table(runs, rows)
-    metrics_table = _metrics_table(engines, duck)
+    metrics_table = _metrics_table(engines, duck) + "\n\n" + agreement
     print(import_table + "\n\n" + metrics_table)
     REPORT.write_text(
         _report(args.scale, args.seed, end, rows, import_table, metrics_table), encoding="utf-8"
@@ -77,7 +78,9 @@ def _metrics_table(engines: dict[str, list[Timing]], duck: list[Timing] | None) 
             *(f"{engines[n][i].seconds:.3f}" for n in names),
             f"{timing.target:g}" if timing.target else "",
         ]
-        if duck:
+        if duck and i >= len(duck):
+            row += ["", *("" for _ in names)]
+        elif duck:
             row += [
                 f"{duck[i].seconds:.3f}",
                 *(f"{engines[n][i].seconds / duck[i].seconds:.1f}x" for n in names),
