@@ -13,7 +13,7 @@ from sqlalchemy import Connection
 
 from core.metrics.components import ratio
 from core.metrics.params import MetricParams
-from core.metrics.sqltext import add_days, run
+from core.metrics.sqltext import covered_sql, run, unpaid_31_days_sql
 from core.money import cents_to_yuan
 from core.scope import Scope
 
@@ -86,18 +86,9 @@ def compute_cohort_breakdowns(
         if by is not None and by not in BREAKDOWNS:
             raise ValueError(f"unknown breakdown {by!r}; expected one of {', '.join(BREAKDOWNS)}")
     scope_sql, scope_params = scope.staff_where("s")
-    covered = (
-        "CASE WHEN i.covered_on <= :as_of THEN i.principal_due_cents "
-        "WHEN COALESCE(p.paid, 0) - i.principal_before_cents <= 0 THEN 0 "
-        "WHEN COALESCE(p.paid, 0) - i.principal_before_cents >= i.principal_due_cents "
-        "THEN i.principal_due_cents "
-        "ELSE COALESCE(p.paid, 0) - i.principal_before_cents END"
-    )
+    covered = covered_sql("i", "COALESCE(p.paid, 0)")
     # Reached 30+ days past due: some installment still unpaid 31 days after its due date.
-    late = (
-        f"CASE WHEN i.due_date <= :as_of_m31 AND (i.covered_on IS NULL OR i.covered_on > "
-        f"{add_days(conn, 'i.due_date', 31)}) THEN 1 ELSE 0 END"
-    )
+    late = f"CASE WHEN {unpaid_31_days_sql(conn, 'i')} THEN 1 ELSE 0 END"
     groups = [by for by in dict.fromkeys(breakdowns)]
     group_columns = ", ".join(f"{_group_sql(conn, by)} AS g_{by}" for by in groups if by)
     selects = []

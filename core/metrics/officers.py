@@ -16,7 +16,7 @@ from core.metrics.customers import add_arrears_visits, add_renewals, add_writeof
 from core.metrics.params import MetricParams
 from core.metrics.period import Period
 from core.metrics.scorecard import OfficerScorecard
-from core.metrics.sqltext import add_days, run
+from core.metrics.sqltext import add_days, covered_sql, run
 from core.scope import Scope
 
 
@@ -47,14 +47,6 @@ _FOLLOWUP_OVERDUE = """(late.first_due <= :followup_cut AND NOT EXISTS (
             SELECT 1 FROM visits v
             WHERE v.officer_id = a.officer_id AND v.borrower_id = a.borrower_id
               AND v.visited_on > late.first_due AND v.visited_on <= :as_of))"""
-
-
-def _clamp(amount_sql: str) -> str:
-    # covered_k = min(max(paid - before_k, 0), principal_due_k), written portably.
-    return (
-        f"CASE WHEN {amount_sql} <= 0 THEN 0 WHEN {amount_sql} >= d.principal_due_cents "
-        f"THEN d.principal_due_cents ELSE {amount_sql} END"
-    )
 
 
 def compute_officer_scorecards(
@@ -173,14 +165,8 @@ def _collections(
         f"COALESCE((SELECT MAX(r.paid_cum_cents) FROM repayments r "
         f"WHERE r.loan_id = d.loan_id AND r.paid_on <= {on_time_by}), 0)"
     )
-    collected = (
-        f"CASE WHEN d.covered_on <= :as_of THEN d.principal_due_cents ELSE "
-        f"{_clamp('COALESCE(p.paid, 0) - d.principal_before_cents')} END"
-    )
-    on_time = (
-        f"CASE WHEN d.covered_on <= {on_time_by} THEN d.principal_due_cents ELSE "
-        f"{_clamp(f'{paid_on_time} - d.principal_before_cents')} END"
-    )
+    collected = covered_sql("d", "COALESCE(p.paid, 0)")
+    on_time = covered_sql("d", paid_on_time, at=on_time_by)
     rows = run(
         conn,
         f"""

@@ -38,3 +38,26 @@ def run(conn: Connection, sql: str, params: dict[str, Any]) -> list[Any]:
     """Executes a text query with typed date parameters; returns all rows."""
     clause, bound = query(sql, params)
     return list(conn.execute(clause, bound))
+
+
+def covered_sql(alias: str, paid_sql: str, at: str = ":as_of") -> str:
+    """SQL for covered_k(t) = min(max(paid(t) - before_k, 0), principal_due_k).
+
+    `alias` names an installments row, `paid_sql` is paid(t) for its loan and `at` is t.
+    An installment covered by t (covered_on <= t) takes the short way.
+    """
+    part = f"{paid_sql} - {alias}.principal_before_cents"
+    due = f"{alias}.principal_due_cents"
+    return (
+        f"CASE WHEN {alias}.covered_on <= {at} THEN {due} WHEN {part} <= 0 THEN 0 "
+        f"WHEN {part} >= {due} THEN {due} ELSE {part} END"
+    )
+
+
+def unpaid_31_days_sql(conn: Connection, alias: str) -> str:
+    """SQL true when installment `alias` was still unpaid 31 days after its due date, with
+    that day on or before as_of (bind :as_of_m31 = as_of - 31 days): "ever 30+ DPD"."""
+    return (
+        f"({alias}.due_date <= :as_of_m31 AND ({alias}.covered_on IS NULL "
+        f"OR {alias}.covered_on > {add_days(conn, f'{alias}.due_date', 31)}))"
+    )

@@ -14,7 +14,7 @@ from core.metrics.components import Components, ratio
 from core.metrics.officers import compute_officer_scorecards
 from core.metrics.params import MetricParams
 from core.metrics.period import Period, trend_months
-from core.metrics.sqltext import add_days, run
+from core.metrics.sqltext import covered_sql, run, unpaid_31_days_sql
 from core.money import cents_to_yuan
 from core.scope import Scope
 
@@ -93,12 +93,7 @@ class GradeOutcome:
 def compute_judgement(conn: Connection, scope: Scope, as_of: dt.date) -> list[GradeOutcome]:
     """For each grade: loans disbursed by as_of, ever-30 and recovery up to as_of."""
     scope_sql, params = scope.staff_where("s")
-    covered = (
-        "CASE WHEN i.covered_on <= :as_of THEN i.principal_due_cents "
-        "WHEN COALESCE(p.paid, 0) - i.principal_before_cents <= 0 THEN 0 "
-        "WHEN COALESCE(p.paid, 0) - i.principal_before_cents >= i.principal_due_cents "
-        "THEN i.principal_due_cents ELSE COALESCE(p.paid, 0) - i.principal_before_cents END"
-    )
+    covered = covered_sql("i", "COALESCE(p.paid, 0)")
     rows = run(
         conn,
         f"""
@@ -114,8 +109,7 @@ def compute_judgement(conn: Connection, scope: Scope, as_of: dt.date) -> list[Gr
                  LEFT JOIN p ON p.loan_id = i.loan_id
                  WHERE i.due_date <= :as_of GROUP BY i.loan_id),
         late AS (SELECT DISTINCT i.loan_id FROM installments i JOIN g ON g.id = i.loan_id
-                 WHERE i.due_date <= :as_of_m31
-                   AND (i.covered_on IS NULL OR i.covered_on > {add_days(conn, "i.due_date", 31)}))
+                 WHERE {unpaid_31_days_sql(conn, "i")})
         SELECT g.grade, COUNT(*), SUM(CASE WHEN late.loan_id IS NULL THEN 0 ELSE 1 END),
                SUM(COALESCE(inst.due, 0)), SUM(COALESCE(inst.got, 0))
         FROM g LEFT JOIN inst ON inst.loan_id = g.id LEFT JOIN late ON late.loan_id = g.id
