@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import Engine, insert
 
-from core.db import bump_data_version, write_transaction
+from core.db import analyze, bump_data_version, write_transaction
 from core.derived import refresh_derived
 from core.importer.changes import TableChanges
 from core.importer.parsing import check_columns, parse_table
@@ -115,6 +115,7 @@ def run_import(
                     if progress:
                         progress("deriving loan figures", 0, 0)
                     refresh_derived(conn, touched_borrowers(conn, typed))
+                    analyze(conn, _bulk_written(changes))
                     result.warnings = log.warnings
                     _record(conn, result, changes, started, actor, "imported")
                     bump_data_version(conn)
@@ -128,6 +129,18 @@ def run_import(
         with write_transaction(engine) as conn:
             _record(conn, result, {}, started, actor, "refused")
     return result
+
+
+# Below this many written rows the planner's statistics stay good enough.
+ANALYZE_AFTER_ROWS = 5_000
+_DB_TABLES = {"training": "training_days"}
+
+
+def _bulk_written(changes: dict[str, TableChanges]) -> list[str]:
+    written = [t for t, c in changes.items() if c.added + c.changed >= ANALYZE_AFTER_ROWS]
+    if written and "loans" not in written and {"installments", "repayments"} & set(written):
+        written.append("loans")  # their derived columns were rewritten too
+    return [_DB_TABLES.get(t, t) for t in written]
 
 
 def _counts(changes: dict[str, TableChanges]) -> dict[str, TableCounts]:
