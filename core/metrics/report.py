@@ -99,6 +99,15 @@ _TABLE_COLUMNS = (
 )
 
 
+def _group_label(group: dict[str, Any]) -> list[str]:
+    # Totals rows read "team <name> <branch>", "branch <name>", "all officers".
+    if "team" in group:
+        return ["team", group["team"] or "", group["branch"] or ""]
+    if "branch" in group:
+        return ["branch", group["branch"], ""]
+    return ["all", "", ""]
+
+
 def metrics_table(
     period: Period, officers: list[dict[str, Any]], groups: list[dict[str, Any]]
 ) -> str:
@@ -113,15 +122,7 @@ def metrics_table(
         ]
         for o in officers
     ]
-    rows += [
-        [
-            "",
-            g.get("branch") or "all",
-            g.get("team", ""),
-            *(fmt(g[key]) for _, key, fmt in _TABLE_COLUMNS),
-        ]
-        for g in groups
-    ]
+    rows += [[*_group_label(g), *(fmt(g[key]) for _, key, fmt in _TABLE_COLUMNS)] for g in groups]
     title = f"Period {period.label} ({period.start} to {period.end}), as of {period.as_of}"
     return title + "\n\n" + render_table(headers, rows, right=list(range(3, len(headers))))
 
