@@ -11,7 +11,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from core import cli_metrics
+from core import cli_metrics, cli_users
+from core.auth.passwords import PasswordError
+from core.auth.users import UserError
 from core.cli_metrics import SelectionError
 from core.config import ConfigError, load_activities
 from core.db import DatabaseError, describe, make_engine
@@ -67,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("migrate", help="bring the database to the current schema")
     cli_metrics.add_commands(commands)
+    cli_users.add_commands(commands)
     check = commands.add_parser("check-config", help="validate config/rules.yaml (or PATH)")
     check.add_argument("path", type=Path, nargs="?", help="a rules file (default: the active one)")
     return parser
@@ -82,6 +85,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "metrics": _cmd_metrics,
         "cohorts": _cmd_cohorts,
         "check-config": _cmd_check_config,
+        "users": _cmd_users,
     }
     try:
         return handlers[args.command](args)
@@ -92,6 +96,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         UnreadableInput,
         PeriodError,
         SelectionError,
+        UserError,
+        PasswordError,
     ) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_DATA
@@ -174,6 +180,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         print(render_problems(result, 50))
         return EXIT_BUG
     print(render_summary(result))
+    print(cli_users.create_demo_accounts(engine))
     print(f"Database: {describe(engine)}")
     return EXIT_OK
 
@@ -191,6 +198,12 @@ def _cmd_cohorts(args: argparse.Namespace) -> int:
     rules = load_rules(load_settings().config_dir / "rules.yaml", activities)
     with engine.connect() as conn:
         cli_metrics.write_out(cli_metrics.run_cohorts(conn, args, rules.params))
+    return EXIT_OK
+
+
+def _cmd_users(args: argparse.Namespace) -> int:
+    engine, _activities = _open_database()
+    print(cli_users.run(engine, args))
     return EXIT_OK
 
 

@@ -27,6 +27,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -236,3 +237,69 @@ class DataVersion(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     version: Mapped[int] = mapped_column(BigInteger)
+
+
+USER_ROLES = STAFF_ROLES
+LANGUAGES = ("zh", "en")
+
+
+class User(Base):
+    """A person who logs in to the app; officers and team leaders link a staff member.
+
+    The username is stored lowercased, so uniqueness is case-insensitive on both backends
+    without a functional index. Only the argon2id hash of the password is kept.
+    """
+
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint(f"role IN {USER_ROLES!r}", name="role"),
+        CheckConstraint(f"language IN {LANGUAGES!r}", name="language"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(CODE, unique=True)
+    display_name: Mapped[str] = mapped_column(Text)
+    role: Mapped[str] = mapped_column(String(16))
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
+    password_hash: Mapped[str] = mapped_column(Text)
+    language: Mapped[str] = mapped_column(String(2), server_default="zh")
+    active: Mapped[bool] = mapped_column(Boolean, server_default=true())
+    failed_attempts: Mapped[int] = mapped_column(Integer, server_default="0")
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    must_change_password: Mapped[bool] = mapped_column(Boolean, server_default=true())
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    password_changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class UserSession(Base):
+    """A login: the server-side state behind the session cookie.
+
+    Only the SHA-256 of the cookie's random token is stored, so a copy of the database
+    cannot be used to take over a session.
+    """
+
+    __tablename__ = "sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    user_agent: Mapped[str | None] = mapped_column(Text)
+
+
+class AuditEntry(Base):
+    """One write: who did it, when, to what, and the record before and after (JSON)."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    actor: Mapped[str] = mapped_column(Text, index=True)
+    action: Mapped[str] = mapped_column(Text)
+    entity: Mapped[str] = mapped_column(Text)
+    entity_key: Mapped[str] = mapped_column(Text)
+    before: Mapped[str | None] = mapped_column(Text)
+    after: Mapped[str | None] = mapped_column(Text)

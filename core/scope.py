@@ -12,9 +12,10 @@ from core.models import Staff
 
 @dataclass(frozen=True)
 class Scope:
-    """A viewer's reach: all (admin), a branch, a team, or one officer's own portfolio."""
+    """A viewer's reach: all (admin), a branch, a team, one officer's own portfolio, or a
+    trainer's (training records and cohort aggregates only: no officer's rows)."""
 
-    kind: str  # "all", "branch", "team", "officer"
+    kind: str  # "all", "branch", "team", "officer", "trainer", "none"
     branch: str | None = None
     team: str | None = None
     staff_code: str | None = None
@@ -23,6 +24,11 @@ class Scope:
     def everyone(cls) -> Scope:
         """The whole cooperative (admins, and the command line)."""
         return cls("all")
+
+    @classmethod
+    def nobody(cls) -> Scope:
+        """A scope that sees no rows: for a login whose staff link is missing or broken."""
+        return cls("none")
 
     @property
     def cache_key(self) -> str:
@@ -33,6 +39,8 @@ class Scope:
         """The same filter as SQL text on a staff table alias, with its bound values."""
         if self.kind == "all":
             return "1 = 1", {}
+        if self.kind == "trainer":
+            return "1 = 0", {}  # trainers see aggregates, never an officer's rows
         if self.kind == "branch" and self.branch:
             return f"{alias}.branch = :scope_branch", {"scope_branch": self.branch}
         if self.kind == "team" and self.branch and self.team:
@@ -48,6 +56,8 @@ class Scope:
         """A WHERE clause on the staff table limiting rows to this scope."""
         if self.kind == "all":
             return true()
+        if self.kind == "trainer":
+            return false()  # trainers see aggregates, never an officer's rows
         if self.kind == "branch" and self.branch:
             return Staff.branch == self.branch
         if self.kind == "team" and self.branch and self.team:

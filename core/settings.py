@@ -45,6 +45,16 @@ SETTINGS: tuple[Setting, ...] = (
         "30000",
         "How long a SQLite writer waits for another writer's lock before giving up, in ms.",
     ),
+    Setting(
+        "FIELDBOOK_SESSION_IDLE_MINUTES",
+        "60",
+        "A login ends after this many minutes without a request.",
+    ),
+    Setting(
+        "FIELDBOOK_SESSION_MAX_HOURS",
+        "12",
+        "A login ends this many hours after it began, however active the person is.",
+    ),
 )
 
 
@@ -56,6 +66,8 @@ class Settings:
     config_dir: Path
     default_language: str
     sqlite_busy_timeout_ms: int
+    session_idle_minutes: int
+    session_max_hours: int
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
@@ -69,6 +81,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             "FIELDBOOK_SQLITE_BUSY_TIMEOUT_MS must be a whole number of milliseconds, "
             f"not {values['FIELDBOOK_SQLITE_BUSY_TIMEOUT_MS']!r}"
         ) from exc
+    idle_minutes = _positive_whole(values, "FIELDBOOK_SESSION_IDLE_MINUTES", "minutes")
+    max_hours = _positive_whole(values, "FIELDBOOK_SESSION_MAX_HOURS", "hours")
     language = values["FIELDBOOK_DEFAULT_LANGUAGE"]
     if language not in ("zh", "en"):
         raise SettingsError(f"FIELDBOOK_DEFAULT_LANGUAGE must be zh or en, not {language!r}")
@@ -77,7 +91,21 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         config_dir=Path(values["FIELDBOOK_CONFIG_DIR"]),
         default_language=language,
         sqlite_busy_timeout_ms=busy_timeout_ms,
+        session_idle_minutes=idle_minutes,
+        session_max_hours=max_hours,
     )
+
+
+def _positive_whole(values: Mapping[str, str], name: str, unit: str) -> int:
+    try:
+        number = int(values[name])
+    except ValueError:
+        number = 0
+    if number <= 0:
+        raise SettingsError(
+            f"{name} must be a whole number of {unit} above 0, not {values[name]!r}"
+        )
+    return number
 
 
 class SettingsError(ValueError):

@@ -1,4 +1,4 @@
-"""Helpers for database tests: run an import, and take a snapshot of every table."""
+"""Helpers for database tests: run an import, take a snapshot of every table, add a login."""
 
 from __future__ import annotations
 
@@ -6,6 +6,9 @@ from pathlib import Path
 
 from sqlalchemy import Engine, text
 
+from core.auth.accounts import UserRow
+from core.auth.users import add_user
+from core.db import write_transaction
 from core.importer import ImportResult, run_import
 from tests.builders import ACTIVITIES
 
@@ -40,3 +43,28 @@ def snapshot(engine: Engine) -> dict[str, list[tuple[object, ...]]]:
 def counts(result: ImportResult) -> dict[str, tuple[int, int, int]]:
     """table → (added, changed, unchanged)."""
     return {t: (c.added, c.changed, c.unchanged) for t, c in result.counts.items()}
+
+
+PASSWORD = "initial-pw-1"
+
+
+def add_account(
+    engine: Engine,
+    username: str,
+    role: str,
+    staff_code: str | None,
+    password: str = PASSWORD,
+    must_change_password: bool = True,
+) -> UserRow:
+    """Adds a login account as the command line would (actor "cli")."""
+    with write_transaction(engine) as conn:
+        return add_user(
+            conn,
+            username,
+            username.title(),
+            role,
+            staff_code,
+            password,
+            actor="cli",
+            must_change_password=must_change_password,
+        )

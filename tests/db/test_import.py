@@ -230,3 +230,14 @@ def test_header_only_loan_files_import_as_nothing(engine: Engine, tmp_path: Path
     result = do_import(engine, folder)
     assert result.ok, result.problems
     assert counts(result) == {t: (0, 0, 0) for t in ("loans", "installments", "repayments")}
+
+
+def test_imports_enter_the_audit_trail(engine: Engine, tmp_path: Path) -> None:
+    from core.audit import load_audit
+
+    do_import(engine, write_folder(tmp_path / "in", base_portfolio()))
+    with engine.connect() as conn:
+        entries = load_audit(conn, action="import.imported")
+    assert len(entries) == 1
+    assert entries[0].actor == "import"
+    assert entries[0].after is not None and entries[0].after["counts"]["loans"]["added"] == 2

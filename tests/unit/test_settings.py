@@ -19,6 +19,7 @@ def test_defaults_point_into_the_project() -> None:
     assert settings.config_dir == PROJECT_ROOT / "config"
     assert settings.default_language == "zh"
     assert settings.sqlite_busy_timeout_ms == 30000
+    assert (settings.session_idle_minutes, settings.session_max_hours) == (60, 12)
 
 
 def test_environment_overrides_defaults() -> None:
@@ -34,6 +35,9 @@ def test_environment_overrides_defaults() -> None:
     [
         ("FIELDBOOK_SQLITE_BUSY_TIMEOUT_MS", "soon", "whole number of milliseconds"),
         ("FIELDBOOK_DEFAULT_LANGUAGE", "fr", "must be zh or en"),
+        ("FIELDBOOK_SESSION_IDLE_MINUTES", "an hour", "whole number of minutes above 0"),
+        ("FIELDBOOK_SESSION_IDLE_MINUTES", "0", "whole number of minutes above 0"),
+        ("FIELDBOOK_SESSION_MAX_HOURS", "-1", "whole number of hours above 0"),
     ],
 )
 def test_unusable_values_are_refused_with_the_name(name: str, value: str, message: str) -> None:

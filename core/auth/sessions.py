@@ -1,0 +1,308 @@
+"""Logging in and server-side sessions.
+
+`authenticate` checks a username and password and keeps the lockout count; `create_session`
+starts a session and returns the random token for the cookie. Only the token's SHA-256 is
+stored, so the database alone cannot be used to take over a session. `lookup_session`
+turns a cookie's token back into the user, or None once the session is revoked, idle for
+too long, past its absolute lifetime, or its user is disabled.
+
+Every function takes `now` (an aware datetime) so that tests control time. Writes happen in
+the caller's transaction: `authenticate`, `create_session` and the revokes belong in
+`core.db.write_transaction`; `lookup_session` may run in a plain read connection (see it).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, delete, insert, or_, select, update
+from sqlalchemy.exc import OperationalError
+
+from core.audit import record, utc
+from core.auth.accounts import (
+    UserRow,
+    find_user,
+    record_change,
+    require_aware,
+)
+from core.auth.passwords import PasswordError, hash_password, needs_rehash, verify_password
+from core.models import Staff, User, UserSession
+from core.settings import Settings
+
+MAX_FAILED_ATTEMPTS = 5
+LOCKOUT = dt.timedelta(minutes=15)
+# last_seen_at is written at most this often: a page view is then a read, not a write.
+TOUCH_INTERVAL = dt.timedelta(minutes=1)
+
+# One answer for an unknown user, a wrong password and a disabled account, so that the
+# login form does not tell which usernames exist.
+WRONG_CREDENTIALS = (
+    "Wrong username or password. After five wrong attempts in a row an account is locked "
+    "for 15 minutes."
+)
+
+
+@dataclass(frozen=True)
+class AuthResult:
+    """What a login attempt came to: `outcome` is "ok" or "invalid" (wrong name or
+    password, disabled, or locked: one answer, so that none of them can be told apart)."""
+
+    outcome: str
+    message: str
+    user: UserRow | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True when the username and password were right and the account may log in."""
+        return self.outcome == "ok"
+
+
+@dataclass(frozen=True)
+class SessionUser:
+    """The logged-in user behind a session cookie, as read on this request."""
+
+    session_id: int
+    user_id: int
+    username: str
+    display_name: str
+    role: str
+    staff_code: str | None
+    language: str
+    must_change_password: bool
+    expires_at: dt.datetime
+
+
+def token_hash(token: str) -> str:
+    """The SHA-256 (hex) of a session token: what the sessions table stores."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _invalid() -> AuthResult:
+    return AuthResult("invalid", WRONG_CREDENTIALS)
+
+
+def authenticate(conn: Connection, username: str, password: str, now: dt.datetime) -> AuthResult:
+    """Checks a login; counts failures and locks the account on the fifth in a row.
+
+    Unknown users, wrong passwords, disabled and locked accounts all get WRONG_CREDENTIALS,
+    after the same amount of hashing work. A locked account answers so even to the right
+    password: telling it apart would let a guesser carry on through the lock and learn the
+    moment a guess is right. The message itself says that accounts lock, so a person who
+    is locked out knows to wait. Attempts during a lockout neither count nor extend it.
+    """
+    now = require_aware(now)
+    user = find_user(conn, username)
+    if user is None:
+        verify_password(None, password)  # the same work as for a real user
+        return _invalid()
+    stored = conn.execute(select(User.password_hash).where(User.id == user.id)).scalar_one()
+    matched = verify_password(stored, password)
+    if not user.active:
+        return _invalid()
+    if user.is_locked(now):
+        return _invalid()
+    if matched:
+        return AuthResult("ok", "", _login_succeeded(conn, user, stored, password, now))
+    _login_failed(conn, user, now)
+    return _invalid()
+
+
+def _login_succeeded(
+    conn: Connection, user: UserRow, stored: str, password: str, now: dt.datetime
+) -> UserRow:
+    values: dict[str, object] = {}
+    if user.failed_attempts or user.locked_until is not None:
+        values.update(failed_attempts=0, locked_until=None)
+    if needs_rehash(stored):  # hashing parameters were raised since this password was set
+        with contextlib.suppress(PasswordError):  # rules tightened since: keep the old hash
+            values["password_hash"] = hash_password(password)
+    if not values:
+        return user
+    conn.execute(update(User).where(User.id == user.id).values(**values))
+    return record_change(conn, user, "user.login", user.username, now)
+
+
+def _login_failed(conn: Connection, user: UserRow, now: dt.datetime) -> None:
+    # A lockout that has run out starts a fresh count.
+    attempts = (0 if user.locked_until is not None else user.failed_attempts) + 1
+    locked_until = now + LOCKOUT if attempts >= MAX_FAILED_ATTEMPTS else None
+    conn.execute(
+        update(User)
+        .where(User.id == user.id)
+        .values(failed_attempts=attempts, locked_until=locked_until)
+    )
+    record_change(conn, user, "user.lock" if locked_until else "user.login_failed", "system", now)
+
+
+def create_session(
+    conn: Connection,
+    user_id: int,
+    now: dt.datetime,
+    settings: Settings,
+    user_agent: str | None = None,
+) -> str:
+    """Starts a session for an authenticated user; returns the token for the cookie.
+
+    The token (32 random bytes, URL-safe) is returned once and never stored. The user's
+    ended sessions are deleted on the way, so the table does not grow without bound.
+    """
+    now = require_aware(now)
+    user = conn.execute(select(User.username, User.active).where(User.id == user_id)).one()
+    if not user.active:
+        raise ValueError(f"user {user.username!r} is disabled; authenticate first")
+    idle = dt.timedelta(minutes=settings.session_idle_minutes)
+    conn.execute(
+        delete(UserSession).where(
+            UserSession.user_id == user_id,
+            or_(
+                UserSession.revoked_at.is_not(None),
+                UserSession.expires_at <= now,
+                UserSession.last_seen_at <= now - idle,
+            ),
+        )
+    )
+    token = secrets.token_urlsafe(32)
+    expires_at = now + dt.timedelta(hours=settings.session_max_hours)
+    session_id = conn.execute(
+        insert(UserSession)
+        .values(
+            token_hash=token_hash(token),
+            user_id=user_id,
+            created_at=now,
+            last_seen_at=now,
+            expires_at=expires_at,
+            revoked_at=None,
+            user_agent=user_agent[:500] if user_agent else None,
+        )
+        .returning(UserSession.id)
+    ).scalar_one()
+    record(
+        conn,
+        user.username,
+        "session.create",
+        "session",
+        str(session_id),
+        None,
+        {"username": user.username, "expires_at": expires_at.isoformat(), "user_agent": user_agent},
+        at=now,
+    )
+    return token
+
+
+def lookup_session(
+    conn: Connection, token: str, now: dt.datetime, settings: Settings
+) -> SessionUser | None:
+    """The user behind a session token, or None when the session is unknown, revoked,
+    idle for FIELDBOOK_SESSION_IDLE_MINUTES or longer, at or past its absolute end
+    (FIELDBOOK_SESSION_MAX_HOURS after login), or its user is disabled.
+
+    Records the request as activity at most once a minute, in a savepoint: when the write
+    lock is busy (a long import on SQLite) the touch is skipped, never waited for, so a
+    page view never queues behind a writer. A plain read connection is therefore enough.
+    """
+    now = require_aware(now)
+    if not token:
+        return None
+    row = conn.execute(
+        select(
+            UserSession.id.label("session_id"),
+            UserSession.last_seen_at,
+            UserSession.expires_at,
+            UserSession.revoked_at,
+            User.id.label("user_id"),
+            User.username,
+            User.display_name,
+            User.role,
+            Staff.staff_code,
+            User.language,
+            User.active,
+            User.must_change_password,
+        )
+        .join(User, User.id == UserSession.user_id)
+        .outerjoin(Staff, Staff.id == User.staff_id)
+        .where(UserSession.token_hash == token_hash(token))
+    ).one_or_none()
+    if row is None or row.revoked_at is not None or not row.active:
+        return None
+    last_seen, expires_at = utc(row.last_seen_at), utc(row.expires_at)
+    if now >= expires_at or now >= last_seen + dt.timedelta(minutes=settings.session_idle_minutes):
+        return None
+    if now - last_seen >= TOUCH_INTERVAL:
+        _touch(conn, row.session_id, now)
+    return SessionUser(
+        session_id=row.session_id,
+        user_id=row.user_id,
+        username=row.username,
+        display_name=row.display_name,
+        role=row.role,
+        staff_code=row.staff_code,
+        language=row.language,
+        must_change_password=bool(row.must_change_password),
+        expires_at=expires_at,
+    )
+
+
+def _touch(conn: Connection, session_id: int, now: dt.datetime) -> None:
+    try:
+        with conn.begin_nested():
+            conn.execute(
+                update(UserSession).where(UserSession.id == session_id).values(last_seen_at=now)
+            )
+    except OperationalError:
+        pass  # the write lock is taken; the next request will record the activity
+
+
+def revoke_session(conn: Connection, token: str, now: dt.datetime) -> bool:
+    """Ends the session of a token (logout); False when it was unknown or already ended."""
+    now = require_aware(now)
+    row = conn.execute(
+        select(UserSession.id, User.username)
+        .join(User, User.id == UserSession.user_id)
+        .where(UserSession.token_hash == token_hash(token), UserSession.revoked_at.is_(None))
+    ).one_or_none()
+    if row is None:
+        return False
+    conn.execute(update(UserSession).where(UserSession.id == row.id).values(revoked_at=now))
+    record(
+        conn,
+        row.username,
+        "session.revoke",
+        "session",
+        str(row.id),
+        {"username": row.username, "revoked_at": None},
+        {"username": row.username, "revoked_at": now.isoformat()},
+        at=now,
+    )
+    return True
+
+
+def revoke_user_sessions(conn: Connection, user_id: int, now: dt.datetime, *, actor: str) -> int:
+    """Ends every open session of a user (password reset, account disabled); returns how
+    many were open."""
+    now = require_aware(now)
+    ended = conn.execute(
+        update(UserSession)
+        .where(
+            UserSession.user_id == user_id,
+            UserSession.revoked_at.is_(None),
+            UserSession.expires_at > now,
+        )
+        .values(revoked_at=now)
+    ).rowcount
+    if ended:
+        username = conn.execute(select(User.username).where(User.id == user_id)).scalar_one()
+        record(
+            conn,
+            actor,
+            "session.revoke_all",
+            "user",
+            username,
+            None,
+            {"sessions_revoked": ended},
+            at=now,
+        )
+    return int(ended)
