@@ -48,7 +48,7 @@ demo: install
 	$(PY) -m core demo --scale small --out data/demo
 
 run: install $(DB_FILE)
-	$(VENV)/bin/streamlit run streamlit_app.py --server.port $(PORT) \
+	$(VENV)/bin/streamlit run serve.py --server.port $(PORT) \
 	  --server.address localhost --browser.gatherUsageStats false
 
 lint: install-dev

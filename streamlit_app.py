@@ -1,21 +1,58 @@
-"""Fieldbook's entry point: page config, the shell, navigation, then the chosen page."""
+"""Fieldbook's entry point: page config, who is logged in, the pages of their role, run.
+
+Navigation is rebuilt from the logged-in role on every run, so a page of another role is
+not registered and cannot be opened by URL or widget. serve.py wraps this script with the
+login and logout routes (`streamlit run serve.py`).
+"""
 
 import streamlit as st
 
+from app import auth
 from app.i18n import t
 from app.resources import get_engine, get_rules
-from app.shell import STARTUP_ERRORS, render_language_switch, render_startup_error
+from app.shell import (
+    STARTUP_ERRORS,
+    render_language_switch,
+    render_startup_error,
+    render_user_box,
+)
+from app.viewer import Viewer, set_viewer
+from core.auth.scope import scope_for
 
 st.set_page_config(page_title="Fieldbook", page_icon="📒", layout="wide")
 try:
     get_rules()
-    get_engine()
+    engine = get_engine()
+    user = auth.current_user()
 except STARTUP_ERRORS as error:
     render_language_switch()
     render_startup_error(error)
     st.stop()
 
-pages = [st.Page("pages/officers.py", title=t("officers.title"), icon="👥", default=True)]
+if user is None:
+    page = st.navigation(
+        [st.Page("pages/login.py", title=t("login.title"), icon=":material/login:")]
+    )
+    render_language_switch()
+    page.run()
+    st.stop()
+
+with engine.connect() as conn:
+    set_viewer(Viewer(user, scope_for(conn, user)))
+home = st.Page("pages/home.py", title=t("home.title"), icon=":material/home:", default=True)
+officers = st.Page("pages/officers.py", title=t("officers.title"), icon=":material/groups:")
+if user.must_change_password:
+    pages: dict[str, list[st.Page]] = {
+        "": [st.Page("pages/change_password.py", title=t("password.title"), icon=":material/key:")]
+    }
+else:
+    pages = {
+        "officer": {t("nav.my_work"): [home]},
+        "team_leader": {t("nav.team"): [home, officers]},
+        "trainer": {t("nav.training"): [home]},
+        "admin": {t("nav.admin"): [home, officers]},
+    }.get(user.role, {"": [home]})
 page = st.navigation(pages)
-render_language_switch()
+render_user_box(user)
+render_language_switch(user)
 page.run()

@@ -4,13 +4,18 @@ each cached loader is keyed by the viewer's scope and the data version."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import streamlit as st
 from sqlalchemy import Engine
 
 from core.db import make_engine, read_data_version
+from core.metrics.cohorts import CohortFigures, compute_cohorts
+from core.metrics.findings import judge_officers
+from core.metrics.officers import compute_officer_scorecards
+from core.metrics.period import Period
 from core.queries.portfolio import OfficerPortfolio, load_officer_portfolios
-from core.rules import RuleSet, load_default_rules
+from core.rules import BREACHED, WARNING, Finding, RuleSet, load_default_rules
 from core.schema import ensure_schema
 from core.scope import Scope
 from core.settings import load_settings
@@ -42,3 +47,38 @@ def cached_officer_portfolios(scope: Scope, as_of: dt.date, version: int) -> lis
     del version  # only part of the cache key
     with get_engine().connect() as conn:
         return load_officer_portfolios(conn, scope, as_of)
+
+
+@dataclass(frozen=True)
+class OfficerAttention:
+    """An officer and the findings of theirs that are not met."""
+
+    staff_code: str
+    name: str
+    findings: list[Finding]
+
+
+@st.cache_data(show_spinner=False, ttl=3600, max_entries=256)
+def cached_attention(scope: Scope, period: Period, version: int) -> list[OfficerAttention]:
+    """Each officer of `scope` with their breached and warning findings for `period`."""
+    del version  # only part of the cache key
+    rules = get_rules()
+    with get_engine().connect() as conn:
+        cards = compute_officer_scorecards(conn, scope, period, rules.params)
+    judged = judge_officers(rules, cards)
+    return [
+        OfficerAttention(
+            card.staff_code,
+            card.name,
+            [f for f in judged[card.staff_code] if f.status in (BREACHED, WARNING)],
+        )
+        for card in cards
+    ]
+
+
+@st.cache_data(show_spinner=False, ttl=3600, max_entries=64)
+def cached_cohorts(scope: Scope, as_of: dt.date, version: int) -> list[CohortFigures]:
+    """Trained and untrained first loans of `scope` as of a date."""
+    del version  # only part of the cache key
+    with get_engine().connect() as conn:
+        return compute_cohorts(conn, scope, as_of, get_rules().params)

@@ -5,22 +5,32 @@ from __future__ import annotations
 import streamlit as st
 
 from app.i18n import LANGUAGES, current_language, t
+from app.resources import get_engine
+from core.auth.sessions import SessionUser
+from core.auth.users import set_language
 from core.config import ConfigError
-from core.db import DatabaseError
+from core.db import DatabaseError, write_transaction
 from core.settings import SettingsError
 
 
-def render_language_switch() -> None:
-    """A language picker in the sidebar; the choice stays for the session.
+def render_language_switch(user: SessionUser | None = None) -> None:
+    """A language picker in the sidebar; the choice is kept for the session and, for a
+    logged-in person, stored with their account.
 
-    The language itself lives under "language", apart from the widget's own key, so it
-    survives reruns in which the picker's state is not sent back (AppTest does that).
+    The language lives under "language", apart from the widget's own key, so it survives
+    reruns in which the picker's state is not sent back (AppTest does that).
     """
+    if user is not None and st.session_state.get("language") not in LANGUAGES:
+        st.session_state["language"] = user.language
     language = current_language()
     st.session_state["language"] = language
 
     def remember_choice() -> None:
-        st.session_state["language"] = st.session_state["language_picker"]
+        chosen = st.session_state["language_picker"]
+        st.session_state["language"] = chosen
+        if user is not None and chosen != user.language:
+            with write_transaction(get_engine()) as conn:
+                set_language(conn, user.username, chosen)
 
     options = list(LANGUAGES)
     st.sidebar.selectbox(
@@ -30,6 +40,15 @@ def render_language_switch() -> None:
         format_func=LANGUAGES.__getitem__,
         key="language_picker",
         on_change=remember_choice,
+    )
+
+
+def render_user_box(user: SessionUser) -> None:
+    """Who is logged in, and a way out (a plain link: logout is a server route)."""
+    st.sidebar.text(t("sidebar.user", name=user.display_name, role=t(f"role.{user.role}")))
+    # Catalog text only; the link must open in this tab, which st.link_button would not.
+    st.sidebar.markdown(
+        f'<a href="/auth/logout" target="_self">{t("sidebar.logout")}</a>', unsafe_allow_html=True
     )
 
 

@@ -7,14 +7,14 @@ import streamlit as st
 
 from app.i18n import date, money, number, t
 from app.resources import cached_officer_portfolios, data_version
+from app.viewer import viewer
 from app.widgets import coded_selectbox
-from core.scope import Scope
 
 as_of = dt.date.today()
 st.title(t("officers.title"))
 st.caption(t("officers.caption", date=date(as_of)))
 
-officers = cached_officer_portfolios(Scope.everyone(), as_of, data_version())
+officers = cached_officer_portfolios(viewer().scope, as_of, data_version())
 if not officers:
     st.info(t("officers.empty"))
     st.stop()

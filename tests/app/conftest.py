@@ -1,7 +1,9 @@
-"""AppTest fixtures: a loaded SQLite database behind the app, and fresh caches."""
+"""AppTest fixtures: a loaded SQLite database behind the app, a logged-in person (AppTest
+cannot send cookies, so `app.auth.current_user` is patched), and fresh caches."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -9,11 +11,14 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from core.auth.sessions import SessionUser
 from core.db import make_engine
 from core.paths import PROJECT_ROOT
 from core.schema import ensure_schema
 from tests.builders import base_portfolio, write_folder
 from tests.db.helpers import do_import
+
+STAFF = {"officer": "OF1", "team_leader": "TL1", "trainer": "TR1", "admin": None}
 
 
 @pytest.fixture(autouse=True)
@@ -36,6 +41,32 @@ def loaded_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     engine.dispose()
     monkeypatch.setenv("DATABASE_URL", url)
     return url
+
+
+def session_user(role: str, must_change: bool = False) -> SessionUser:
+    """A logged-in person of `role`, linked to the base portfolio's staff."""
+    return SessionUser(
+        session_id=1,
+        user_id=1,
+        username=role,
+        display_name=f"Test {role}",
+        role=role,
+        staff_code=STAFF[role],
+        language="en",
+        must_change_password=must_change,
+        expires_at=dt.datetime(2099, 1, 1, tzinfo=dt.UTC),
+    )
+
+
+@pytest.fixture
+def log_in_as(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """log_in_as("officer") makes the app see that person logged in (None: nobody)."""
+
+    def log_in(role: str | None, must_change: bool = False) -> None:
+        user = None if role is None else session_user(role, must_change)
+        monkeypatch.setattr("app.auth.current_user", lambda: user)
+
+    return log_in
 
 
 def start_app(language: str = "en") -> AppTest:

@@ -71,7 +71,7 @@ def test_a_wrong_account_is_refused_and_nothing_is_written(staffed: Engine) -> N
         with pytest.raises(UserError, match=message):
             add_account(staffed, username, role, staff)
     with staffed.connect() as conn:
-        assert list_users(conn) == [] and load_audit(conn) == []
+        assert list_users(conn) == [] and load_audit(conn, action="user.add") == []
 
 
 def test_other_refusals(staffed: Engine) -> None:

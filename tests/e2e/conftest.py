@@ -7,6 +7,7 @@ for a person to look at.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import socket
 import subprocess
@@ -19,7 +20,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
-from core.db import make_engine
+from core.auth.demo_accounts import ensure_demo_accounts
+from core.db import make_engine, write_transaction
 from core.paths import PROJECT_ROOT
 from core.schema import ensure_schema
 from tests.builders import base_portfolio, write_folder
@@ -52,6 +54,8 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     engine = make_engine(database_url=url)
     ensure_schema(engine)
     assert do_import(engine, write_folder(folder / "in", base_portfolio())).ok
+    with write_transaction(engine) as conn:
+        ensure_demo_accounts(conn, dt.datetime.now(dt.UTC))
     engine.dispose()
     port = _free_port()
     server = subprocess.Popen(
@@ -60,7 +64,7 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             "-m",
             "streamlit",
             "run",
-            "streamlit_app.py",
+            "serve.py",
             "--server.headless",
             "true",
             "--server.address",

@@ -1,4 +1,5 @@
-"""The app in a real browser: it loads, shows the officers, switches language."""
+"""Fieldbook in Debian's Chromium: log in as each demo role, open its pages, refresh, log
+out; a wrong password; screenshots at desktop and phone width in both languages."""
 
 from __future__ import annotations
 
@@ -11,6 +12,13 @@ pytestmark = pytest.mark.e2e
 
 DESKTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
+# Each demo role: the section of its pages, and the titles of those pages.
+ROLES = {
+    "officer": ["What needs attention"],
+    "leader": ["What needs attention", "Officers and their portfolios"],
+    "trainer": ["What needs attention"],
+    "admin": ["What needs attention", "Officers and their portfolios"],
+}
 
 
 def settle(page: Page) -> None:
@@ -19,38 +27,108 @@ def settle(page: Page) -> None:
     page.wait_for_timeout(300)
 
 
-def switch_language(page: Page, label: str) -> None:
+def log_in(page: Page, base: str, username: str, password: str) -> None:
+    page.goto(base)
+    settle(page)
+    page.fill("input[name=username]", username)
+    page.fill("input[type=password]", password)
+    page.click("button[type=submit]")
+    settle(page)
+
+
+def open_sidebar(page: Page) -> None:
+    """On a phone the sidebar starts (and may end up) collapsed."""
+    expand = page.locator("[data-testid=stExpandSidebarButton]")
+    if expand.count() and expand.is_visible():
+        expand.click()
+        page.wait_for_timeout(300)
+
+
+def choose_language(page: Page, label: str) -> None:
     page.locator("[data-testid=stSidebar] [data-testid=stSelectbox]").first.click()
     page.get_by_role("option", name=label).click()
     settle(page)
 
 
-@pytest.mark.parametrize("viewport_name", ["desktop", "phone"])
-def test_officers_page_in_both_languages(
-    live_app: str, browser: Browser, viewport_name: str
+def switch_to_english(page: Page) -> None:
+    choose_language(page, "English")
+
+
+def shoot(page: Page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.wait_for_timeout(1000)  # tables draw on a canvas after the run ends
+    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+
+
+def test_a_wrong_password_is_refused_and_the_username_kept(live_app: str, browser: Browser) -> None:
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    page.goto(live_app)
+    settle(page)
+    expect(page.get_by_role("heading", name="登录 Fieldbook")).to_be_visible()
+    expect(page.get_by_text("用户名")).to_be_visible()
+    shoot(page, "login-zh-desktop")
+    log_in(page, live_app, "officer", "not-the-password")
+    expect(page.get_by_text("用户名或密码错误").first).to_be_visible()
+    expect(page.locator("input[name=username]")).to_have_value("officer")
+    assert not [c for c in context.cookies() if c["name"] == "fieldbook_session"]
+    context.close()
+
+
+@pytest.mark.parametrize("username", list(ROLES))
+def test_each_role_logs_in_opens_its_pages_survives_a_refresh_and_logs_out(
+    live_app: str, browser: Browser, username: str
 ) -> None:
-    viewport = DESKTOP if viewport_name == "desktop" else PHONE
-    context = browser.new_context(viewport=viewport, locale="zh-CN")
+    context = browser.new_context(viewport=DESKTOP)
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(live_app)
+    log_in(page, live_app, username, "demo1234")
+    cookie = next(c for c in context.cookies() if c["name"] == "fieldbook_session")
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+    expect(page.get_by_role("heading", name="需要关注的事项")).to_be_visible()
+    shoot(page, f"home-{username}-zh-desktop")
+    switch_to_english(page)
+    titles = ROLES[username]
+    for title in titles:
+        if len(titles) > 1:
+            page.locator("[data-testid=stSidebarNav] a", has_text=title).click()
+            settle(page)
+        expect(page.get_by_role("heading", name=title)).to_be_visible()
+        assert not page.get_by_text("Traceback").count()
+    shoot(page, f"last-page-{username}-en-desktop")
+    page.reload()  # a refresh keeps the login
+    settle(page)
+    expect(page.get_by_role("heading", name=titles[-1])).to_be_visible()
+    page.goto(f"{live_app}/officers")  # another role's page by URL
+    settle(page)
+    if "Officers and their portfolios" not in titles:
+        expect(page.get_by_role("heading", name="Officers and their portfolios")).to_have_count(0)
+    page.goto(live_app)  # away from the "page not found" notice, which blocks the page
+    settle(page)
+    page.locator("[data-testid=stSidebar] a[href='/auth/logout']").click()
+    settle(page)
+    expect(page.locator("input[type=password]")).to_be_visible()
+    assert not [c for c in context.cookies() if c["name"] == "fieldbook_session"]
+    assert errors == []
+    context.close()
+
+
+def test_phone_width_in_both_languages(live_app: str, browser: Browser) -> None:
+    # The language is stored with the account, so this test sets both explicitly.
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    log_in(page, live_app, "admin", "demo1234")
+    open_sidebar(page)
+    choose_language(page, "简体中文")
+    page.locator("[data-testid=stSidebarNav] a", has_text="信贷员及其贷款组合").click()
     settle(page)
     expect(page.get_by_role("heading", name="信贷员及其贷款组合")).to_be_visible()
-    expect(page.get_by_text("¥1,000.00").first).to_be_visible()
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"officers-zh-{viewport_name}.png", full_page=True)
-
-    if viewport_name == "phone":  # the sidebar starts collapsed on a phone
-        page.locator("[data-testid=stExpandSidebarButton]").click()
-    switch_language(page, "English")
-    expect(page.get_by_role("heading", name="Officers and their portfolios")).to_be_visible()
-    expect(page.get_by_text("Outstanding principal")).to_be_visible()
-    if viewport_name == "phone":
-        page.keyboard.press("Escape")
-        page.locator("[data-testid=stSidebarCollapseButton] button").click()
-        settle(page)
-    page.screenshot(path=SCREENSHOTS / f"officers-en-{viewport_name}.png", full_page=True)
-    assert not page.get_by_text("Traceback").count()
-    assert errors == []
+    shoot(page, "officers-admin-zh-phone")
+    open_sidebar(page)
+    choose_language(page, "English")
+    page.locator("[data-testid=stSidebarNav] a", has_text="What needs attention").click()
+    settle(page)
+    expect(page.get_by_role("heading", name="What needs attention")).to_be_visible()
+    shoot(page, "home-admin-en-phone")
     context.close()

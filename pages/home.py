@@ -1,0 +1,46 @@
+"""Home: what needs attention in the viewer's scope this quarter (goals not met), or, for
+trainers, how trained and untrained borrowers' first loans are doing."""
+
+import datetime as dt
+
+import streamlit as st
+
+from app.i18n import current_language, date, number, t
+from app.resources import cached_attention, cached_cohorts, data_version, get_rules
+from app.viewer import viewer
+from core.metrics.period import quarter_of
+from core.scope import Scope
+
+today = dt.date.today()
+me = viewer()
+st.title(t("home.title"))
+
+if me.user.role == "trainer":
+    days = get_rules().params.min_training_days
+    st.caption(t("home.trainer_caption", date=date(today), days=days))
+    # Trainers see cohort aggregates of the whole cooperative, never a single loan.
+    cohorts = cached_cohorts(Scope.everyone(), today, data_version())
+    for column, cohort in zip(st.columns(2), cohorts, strict=True):
+        rate = cohort.ever_par30_rate
+        column.metric(
+            t(f"home.{cohort.cohort}"), number(cohort.first_loans), help=t("home.first_loans")
+        )
+        column.metric(t("home.ever30"), "—" if rate is None else f"{rate * 100:.1f}%")
+    st.stop()
+
+period = quarter_of(today)
+st.caption(t("home.caption", period=period.label, date=date(period.as_of)))
+attention = cached_attention(me.scope, period, data_version())
+zh = current_language() == "zh"
+missed = [officer for officer in attention if officer.findings]
+if not missed:
+    st.success(t("home.all_met"))
+for officer in missed:
+    with st.container(border=True):
+        st.subheader(t("home.officer", name=officer.name, code=officer.staff_code))
+        for finding in officer.findings:
+            message = finding.message_zh if zh else finding.message_en
+            show = st.error if finding.status == "breached" else st.warning
+            show(message)
+            if finding.cases:
+                st.caption(t("home.cases", cases=", ".join(finding.cases[:20])))

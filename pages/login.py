@@ -1,0 +1,11 @@
+"""Login: the only page anyone sees before logging in."""
+
+import streamlit as st
+
+from app.i18n import t
+from app.login_form import login_form_html
+
+st.title(t("login.title"))
+if st.query_params.get("login_failed") == "1":
+    st.error(t("login.failed"))
+st.html(login_form_html(st.query_params.get("username", "")))

@@ -1,0 +1,11 @@
+"""What `make run` serves: the Streamlit app plus the login and logout routes.
+
+`streamlit run serve.py` finds the st.App below and runs it under uvicorn; the pages
+themselves are in streamlit_app.py.
+"""
+
+import streamlit as st
+
+from app.auth_routes import ROUTES
+
+app = st.App("streamlit_app.py", routes=ROUTES)

@@ -1,0 +1,45 @@
+"""Every text of the app comes from the catalogs, which hold the same keys in both
+languages; a key the code uses is in them, and a key in them is used."""
+
+from __future__ import annotations
+
+import re
+
+from app.i18n import load_catalog
+from core.paths import PROJECT_ROOT
+
+LITERAL = re.compile(r"""\bt\(\s*["']([a-z_][a-z0-9_.]*)["']""")
+DYNAMIC = re.compile(r"""\bt\(\s*f["']([a-z_][a-z0-9_.]*)\{""")
+
+
+def _sources() -> str:
+    files = [
+        PROJECT_ROOT / "streamlit_app.py",
+        *(PROJECT_ROOT / "app").glob("*.py"),
+        *(PROJECT_ROOT / "pages").glob("*.py"),
+    ]
+    return "\n".join(f.read_text(encoding="utf-8") for f in files)
+
+
+def test_both_languages_have_the_same_keys() -> None:
+    assert set(load_catalog("en")) == set(load_catalog("zh"))
+
+
+def test_every_key_used_exists_and_every_key_is_used() -> None:
+    source = _sources()
+    literal = set(LITERAL.findall(source))
+    prefixes = set(DYNAMIC.findall(source))
+    keys = set(load_catalog("en"))
+    assert literal - keys == set()
+    unused = {k for k in keys - literal if not any(k.startswith(p) for p in prefixes)}
+    assert unused == set()
+
+
+def test_no_chinese_text_is_left_in_english() -> None:
+    en, zh = load_catalog("en"), load_catalog("zh")
+    untranslated = [
+        k
+        for k, v in zh.items()
+        if v == en[k] and re.search("[A-Za-z]", re.sub(r"\{[^}]*\}", "", v))
+    ]
+    assert untranslated == []

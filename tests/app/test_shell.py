@@ -1,0 +1,115 @@
+"""The frame around the pages: login, the pages of each role, nothing of other roles."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.app.conftest import start_app
+
+ALL_PAGES = ("pages/home.py", "pages/officers.py", "pages/change_password.py")
+
+
+def html_of(at) -> str:  # type: ignore[no-untyped-def]
+    return " ".join(element.proto.body for element in at.get("html"))
+
+
+def test_nobody_logged_in_sees_only_the_login_form(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+    log_in_as(None)
+    at = start_app("en")
+    assert not at.exception
+    assert at.title[0].value == "Log in to Fieldbook"
+    form = html_of(at)
+    assert 'action="/auth/login"' in form and 'type="password"' in form
+    assert ">Username<" in form and ">Password<" in form and ">Log in<" in form
+    for page in ALL_PAGES:
+        with pytest.raises(ValueError):
+            at.switch_page(page)
+
+
+def test_the_login_form_speaks_chinese(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+    log_in_as(None)
+    form = html_of(start_app("zh"))
+    assert ">用户名<" in form and ">密码<" in form and ">登录<" in form
+
+
+def test_a_failed_login_says_so_and_keeps_the_username_escaped(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+    log_in_as(None)
+    from streamlit.testing.v1 import AppTest
+
+    from core.paths import PROJECT_ROOT
+
+    at = AppTest.from_file(str(PROJECT_ROOT / "streamlit_app.py"), default_timeout=30)
+    at.session_state["language"] = "en"
+    at.query_params["login_failed"] = "1"
+    at.query_params["username"] = '"><script>x</script>'
+    at.run()
+    assert at.error[0].value.startswith("Wrong username or password.")
+    form = html_of(at)
+    assert "<script>x" not in form
+    assert 'value="&quot;&gt;&lt;script&gt;x&lt;/script&gt;"' in form
+
+
+def test_a_first_login_must_change_the_password(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+    log_in_as("officer", must_change=True)
+    at = start_app("en")
+    assert at.title[0].value == "Choose a new password"
+    with pytest.raises(ValueError):
+        at.switch_page("pages/home.py")
+    at.text_input(key="pw_current").set_value("demo1234")
+    at.text_input(key="pw_new").set_value("short")
+    at.text_input(key="pw_repeat").set_value("short")
+    at.button[0].click().run()
+    assert at.error[0].value == "A password needs at least 8 characters."
+    assert at.text_input(key="pw_new").value == "short"  # what was typed stays
+
+
+@pytest.mark.parametrize(
+    ("role", "pages"),
+    [
+        ("officer", {"pages/home.py"}),
+        ("team_leader", {"pages/home.py", "pages/officers.py"}),
+        ("trainer", {"pages/home.py"}),
+        ("admin", {"pages/home.py", "pages/officers.py"}),
+    ],
+)
+def test_each_role_reaches_its_pages_and_no_others(
+    loaded_db: str,
+    log_in_as,
+    role: str,  # type: ignore[no-untyped-def]
+    pages: set[str],
+) -> None:
+    log_in_as(role)
+    at = start_app("en")
+    assert not at.exception
+    assert f"Test {role}" in " ".join(t.value for t in at.sidebar.get("text"))
+    # A fresh app for each page: AppTest forgets the registered pages after a page switch.
+    for page in ALL_PAGES:
+        if page in pages:
+            assert not start_app("en").switch_page(page).run().exception
+        else:
+            with pytest.raises(ValueError):
+                start_app("en").switch_page(page)
+
+
+def test_the_officer_home_lists_their_missed_goals(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+    log_in_as("officer")
+    at = start_app("en")
+    assert at.title[0].value == "What needs attention"
+    assert at.subheader[0].value == "张伟 (OF1)"  # only their own card
+    assert len(at.subheader) == 1
+    messages = " ".join(e.value for e in at.error)
+    assert "PAR30" in messages or "30" in messages
+
+
+def test_the_team_leader_sees_the_team_only(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+    log_in_as("team_leader")
+    at = start_app("en").switch_page("pages/officers.py").run()
+    assert list(at.dataframe[0].value["Code"]) == ["OF1", "OF2"]
+
+
+def test_the_trainer_home_compares_cohorts(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+    log_in_as("trainer")
+    at = start_app("en")
+    labels = [m.label for m in at.metric]
+    assert labels == ["Trained", "Reached 30+ days late", "Untrained", "Reached 30+ days late"]
+    assert at.metric[0].value == "1" and at.metric[1].value == "100.0%"
