@@ -50,7 +50,13 @@ else:
         "officer": {t("nav.my_work"): [home]},
         "team_leader": {t("nav.team"): [home, officers]},
         "trainer": {t("nav.training"): [home]},
-        "admin": {t("nav.admin"): [home, officers]},
+        "admin": {
+            t("nav.admin"): [
+                home,
+                officers,
+                st.Page("pages/audit.py", title=t("audit.title"), icon=":material/history:"),
+            ]
+        },
     }.get(user.role, {"": [home]})
 page = st.navigation(pages)
 render_user_box(user)

@@ -6,7 +6,7 @@ import pytest
 
 from tests.app.conftest import start_app
 
-ALL_PAGES = ("pages/home.py", "pages/officers.py", "pages/change_password.py")
+ALL_PAGES = ("pages/home.py", "pages/officers.py", "pages/audit.py", "pages/change_password.py")
 
 
 def html_of(at) -> str:  # type: ignore[no-untyped-def]
@@ -69,7 +69,7 @@ def test_a_first_login_must_change_the_password(loaded_db: str, log_in_as) -> No
         ("officer", {"pages/home.py"}),
         ("team_leader", {"pages/home.py", "pages/officers.py"}),
         ("trainer", {"pages/home.py"}),
-        ("admin", {"pages/home.py", "pages/officers.py"}),
+        ("admin", {"pages/home.py", "pages/officers.py", "pages/audit.py"}),
     ],
 )
 def test_each_role_reaches_its_pages_and_no_others(
@@ -113,3 +113,11 @@ def test_the_trainer_home_compares_cohorts(loaded_db: str, log_in_as) -> None:  
     labels = [m.label for m in at.metric]
     assert labels == ["Trained", "Reached 30+ days late", "Untrained", "Reached 30+ days late"]
     assert at.metric[0].value == "1" and at.metric[1].value == "100.0%"
+
+
+def test_the_admin_reads_the_audit_trail(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+    log_in_as("admin")
+    at = start_app("en").switch_page("pages/audit.py").run()
+    table = at.dataframe[0].value
+    assert list(table["What"]) == ["import.imported"]  # the fixture's import of the portfolio
+    assert list(table["Who"]) == ["import"]
