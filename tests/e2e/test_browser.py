@@ -17,7 +17,7 @@ ROLES = {
     "officer": ["What needs attention"],
     "leader": ["What needs attention", "Officers and their portfolios"],
     "trainer": ["What needs attention"],
-    "admin": ["What needs attention", "Officers and their portfolios"],
+    "admin": ["What needs attention", "Officers and their portfolios", "Audit trail"],
 }
 
 
@@ -42,6 +42,14 @@ def open_sidebar(page: Page) -> None:
     if expand.count() and expand.is_visible():
         expand.click()
         page.wait_for_timeout(300)
+
+
+def close_sidebar(page: Page) -> None:
+    """On a phone the open sidebar covers the page: close it before a screenshot."""
+    collapse = page.locator("[data-testid=stSidebarCollapseButton] button")
+    if collapse.count() and collapse.is_visible():
+        collapse.click()
+        page.wait_for_timeout(400)
 
 
 def choose_language(page: Page, label: str) -> None:
@@ -124,11 +132,13 @@ def test_phone_width_in_both_languages(live_app: str, browser: Browser) -> None:
     page.locator("[data-testid=stSidebarNav] a", has_text="信贷员及其贷款组合").click()
     settle(page)
     expect(page.get_by_role("heading", name="信贷员及其贷款组合")).to_be_visible()
+    close_sidebar(page)
     shoot(page, "officers-admin-zh-phone")
     open_sidebar(page)
     choose_language(page, "English")
     page.locator("[data-testid=stSidebarNav] a", has_text="What needs attention").click()
     settle(page)
     expect(page.get_by_role("heading", name="What needs attention")).to_be_visible()
+    close_sidebar(page)
     shoot(page, "home-admin-en-phone")
     context.close()
