@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 
 from core.db import make_engine, read_data_version
 from core.metrics.cohorts import CohortFigures, compute_cohorts
+from core.metrics.components import Components
 from core.metrics.findings import judge_officers
 from core.metrics.officers import compute_officer_scorecards
 from core.metrics.period import Period
@@ -82,3 +83,15 @@ def cached_cohorts(scope: Scope, as_of: dt.date, version: int) -> list[CohortFig
     del version  # only part of the cache key
     with get_engine().connect() as conn:
         return compute_cohorts(conn, scope, as_of, get_rules().params)
+
+
+@st.cache_data(show_spinner=False, ttl=3600, max_entries=64)
+def cached_totals(scope: Scope, period: Period, version: int) -> Components:
+    """The summed figures of every officer in `scope` (aggregates only, no officer rows)."""
+    del version  # only part of the cache key
+    with get_engine().connect() as conn:
+        cards = compute_officer_scorecards(conn, scope, period, get_rules().params)
+    total = Components()
+    for card in cards:
+        total = total + card.components
+    return total

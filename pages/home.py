@@ -1,22 +1,42 @@
 """Home: what needs attention in the viewer's scope this quarter (goals not met), or, for
 trainers, how trained and untrained borrowers' first loans are doing."""
 
-import datetime as dt
-
 import streamlit as st
 
+from app import clock
 from app.i18n import current_language, date, number, t
-from app.resources import cached_attention, cached_cohorts, data_version, get_rules
+from app.resources import (
+    cached_attention,
+    cached_cohorts,
+    cached_totals,
+    data_version,
+    get_rules,
+)
 from app.viewer import viewer
 from core.metrics.period import quarter_of
 from core.scope import Scope
 
-today = dt.date.today()
+today = clock.today()
 me = viewer()
 st.title(t("home.title"))
 
 if me.user.role == "trainer":
     days = get_rules().params.min_training_days
+    quarter = quarter_of(today)
+    totals = cached_totals(Scope.everyone(), quarter, data_version())
+    first, trained = totals.first_loans, totals.first_loans_trained
+    if first > trained:
+        st.warning(
+            t(
+                "home.untrained_this_quarter",
+                period=quarter.label,
+                untrained=first - trained,
+                first=first,
+                days=days,
+            )
+        )
+    elif first:
+        st.success(t("home.all_trained_this_quarter", period=quarter.label, first=first, days=days))
     st.caption(t("home.trainer_caption", date=date(today), days=days))
     # Trainers see cohort aggregates of the whole cooperative, never a single loan.
     cohorts = cached_cohorts(Scope.everyone(), today, data_version())

@@ -1,16 +1,15 @@
 """Officers and the size of their portfolios: the first screen of the data foundation."""
 
-import datetime as dt
-
 import pandas as pd
 import streamlit as st
 
+from app import clock
 from app.i18n import date, money, number, t
 from app.resources import cached_officer_portfolios, data_version
 from app.viewer import viewer
 from app.widgets import coded_selectbox
 
-as_of = dt.date.today()
+as_of = clock.today()
 st.title(t("officers.title"))
 st.caption(t("officers.caption", date=date(as_of)))
 

@@ -121,3 +121,19 @@ def test_the_admin_reads_the_audit_trail(loaded_db: str, log_in_as) -> None:  # 
     table = at.dataframe[0].value
     assert list(table["What"]) == ["import.imported"]  # the fixture's import of the portfolio
     assert list(table["Who"]) == ["import"]
+
+
+def test_the_trainer_home_counts_first_loans_without_full_training(
+    loaded_db: str,
+    log_in_as,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+) -> None:
+    import datetime as dt
+
+    monkeypatch.setattr("app.clock.today", lambda: dt.date(2025, 3, 31))
+    log_in_as("trainer")
+    at = start_app("en")
+    # 2025Q1: L1 (5 training days) and L2 (1 day) were the quarter's first loans.
+    assert at.warning[0].value == (
+        "2025Q1: 1 of 2 first loans were disbursed with fewer than 5 days of training."
+    )
