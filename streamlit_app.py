@@ -47,7 +47,14 @@ if user.must_change_password:
     }
 else:
     pages = {
-        "officer": {t("nav.my_work"): [home]},
+        "officer": {
+            t("nav.my_work"): [
+                home,
+                st.Page(
+                    "pages/my_quarter.py", title=t("quarter.title"), icon=":material/insights:"
+                ),
+            ]
+        },
         "team_leader": {t("nav.team"): [home, officers]},
         "trainer": {t("nav.training"): [home]},
         "admin": {

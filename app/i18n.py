@@ -66,3 +66,10 @@ def date(value: dt.date) -> str:
     """28 Nov 2026 / 2026年11月28日."""
     style = "medium" if current_language() == "en" else "long"
     return babel_format_date(value, format=style, locale=_LOCALES[current_language()])
+
+
+def percent(value: Decimal | None) -> str:
+    """97.5% (one decimal), or — where a ratio is undefined."""
+    if value is None:
+        return "—"
+    return format_decimal(value * 100, format="#,##0.0", locale=_LOCALES[current_language()]) + "%"

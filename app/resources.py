@@ -15,6 +15,8 @@ from core.metrics.components import Components
 from core.metrics.findings import judge_officers
 from core.metrics.officers import compute_officer_scorecards
 from core.metrics.period import Period
+from core.metrics.scorecard import OfficerScorecard
+from core.metrics.views import TrendPoint, compute_trends
 from core.queries.portfolio import OfficerPortfolio, load_officer_portfolios
 from core.rules import BREACHED, WARNING, Finding, RuleSet, load_default_rules
 from core.schema import ensure_schema
@@ -95,3 +97,25 @@ def cached_totals(scope: Scope, period: Period, version: int) -> Components:
     for card in cards:
         total = total + card.components
     return total
+
+
+@st.cache_data(show_spinner=False, ttl=3600, max_entries=256)
+def cached_scorecard(
+    scope: Scope, period: Period, version: int
+) -> tuple[OfficerScorecard, list[Finding]] | None:
+    """The one officer of an officer's scope, with all their findings (None if absent)."""
+    del version  # only part of the cache key
+    rules = get_rules()
+    with get_engine().connect() as conn:
+        cards = compute_officer_scorecards(conn, scope, period, rules.params)
+    if len(cards) != 1:
+        return None
+    return cards[0], judge_officers(rules, cards)[cards[0].staff_code]
+
+
+@st.cache_data(show_spinner=False, ttl=3600, max_entries=256)
+def cached_trends(scope: Scope, as_of: dt.date, version: int) -> list[TrendPoint]:
+    """Recovery, on-time and PAR30 for the 12 months up to `as_of`."""
+    del version  # only part of the cache key
+    with get_engine().connect() as conn:
+        return compute_trends(conn, scope, as_of, get_rules().params)

@@ -14,7 +14,7 @@ DESKTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
 # Each demo role: the section of its pages, and the titles of those pages.
 ROLES = {
-    "officer": ["What needs attention"],
+    "officer": ["What needs attention", "My quarter"],
     "leader": ["What needs attention", "Officers and their portfolios"],
     "trainer": ["What needs attention"],
     "admin": ["What needs attention", "Officers and their portfolios", "Audit trail"],

@@ -1,0 +1,115 @@
+"""The pieces of "My quarter": a tile per figure with its goal status, and trend charts."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from app.i18n import current_language, money, number, percent, t
+from core.metrics.figures import FIGURES_BY_KEY
+from core.metrics.scorecard import OfficerScorecard
+from core.metrics.views import TrendPoint
+from core.rules import Finding, RuleSet
+
+# The figures on tiles, in reading order; each is judged by the rule naming it, if any.
+TILES = (
+    "recovery_rate",
+    "on_time_rate",
+    "par30",
+    "training_compliance",
+    "visit_coverage",
+    "followups_overdue",
+    "active_borrowers",
+    "disbursed_count",
+)
+# One colour per status, the same on every screen.
+STATUS_COLOURS = {"met": "green", "warning": "orange", "breached": "red", "no data": "gray"}
+
+
+def _value_text(key: str, value: object) -> str:
+    kind = FIGURES_BY_KEY[key].kind
+    if kind == "ratio":
+        return percent(value if isinstance(value, Decimal) else None)
+    if kind == "money":
+        return money(Decimal(str(value)))
+    return number(int(value))  # type: ignore[call-overload]
+
+
+def _target_text(key: str, target: object) -> str:
+    if isinstance(target, tuple):
+        return "–".join(_value_text(key, bound) for bound in target)
+    return _value_text(key, target)
+
+
+def render_tiles(card: OfficerScorecard, findings: list[Finding], rules: RuleSet) -> None:
+    """Four tiles a row: value, goal status, and the cases behind the figure."""
+    figures = card.components.figures()
+    by_figure = {rules.by_id(f.rule_id).figure: f for f in findings}
+    zh = current_language() == "zh"
+    columns = st.columns(4)
+    for index, key in enumerate(TILES):
+        spec = FIGURES_BY_KEY[key]
+        finding = by_figure.get(key)
+        with columns[index % 4], st.container(border=True):
+            st.metric(spec.name_zh if zh else spec.name_en, _value_text(key, figures[key]))
+            if finding is not None:
+                colour = STATUS_COLOURS[finding.status]
+                status = t(f"quarter.status.{finding.status.replace(' ', '_')}")
+                goal = t("quarter.goal", target=_target_text(key, finding.target))
+                st.markdown(f":{colour}[**{status}**] · {goal}")
+            cases = card.cases.get(key, [])
+            if cases:
+                with st.expander(f"{t('quarter.cases')} ({len(cases)})"):
+                    st.text(", ".join(cases))
+
+
+def trend_chart(points: list[TrendPoint], keys: tuple[str, ...], goal: Decimal | None) -> alt.Chart:
+    """Lines of monthly rates (as percentages) with the goal drawn in, as an Altair chart."""
+    zh = current_language() == "zh"
+    rows = [
+        {
+            t("quarter.chart.month"): p.month,
+            t("quarter.chart.figure"): FIGURES_BY_KEY[k].name_zh
+            if zh
+            else FIGURES_BY_KEY[k].name_en,
+            t("quarter.chart.rate"): None if getattr(p, k) is None else float(getattr(p, k)) * 100,
+        }
+        for p in points
+        for k in keys
+    ]
+    frame = pd.DataFrame(rows)
+    month, rate, figure = (
+        t("quarter.chart.month"),
+        t("quarter.chart.rate"),
+        t("quarter.chart.figure"),
+    )
+    lines = (
+        alt.Chart(frame)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X(f"{month}:O", title=month),
+            y=alt.Y(f"{rate}:Q", title=f"{rate} (%)"),
+            color=alt.Color(f"{figure}:N", title=figure),
+            tooltip=[month, figure, alt.Tooltip(f"{rate}:Q", format=".1f")],
+        )
+    )
+    if goal is None:
+        return lines.properties(height=260)
+    line = (
+        alt.Chart(pd.DataFrame({"goal": [float(goal) * 100]}))
+        .mark_rule(color="#2e7d32", strokeDash=[6, 4])
+        .encode(y="goal:Q")
+    )
+    title = f"{t('quarter.chart.goal')} {float(goal) * 100:.0f}%"
+    return (lines + line).properties(height=260, title=title)
+
+
+def goal_of(rules: RuleSet, figure: str) -> Decimal | None:
+    """The goal line of the first rule judging `figure` (None for none or for a range)."""
+    for rule in rules.rules:
+        if rule.figure == figure and isinstance(rule.target, Decimal):
+            return rule.target
+    return None

@@ -1,0 +1,40 @@
+"""My quarter: the officer's figures for a period against their goals, and 12-month trends."""
+
+import streamlit as st
+
+from app import clock
+from app.i18n import date, t
+from app.period_picker import period_picker
+from app.quarter_view import goal_of, render_tiles, trend_chart
+from app.resources import cached_scorecard, cached_trends, data_version, get_rules
+from app.viewer import viewer
+
+me = viewer()
+st.title(t("quarter.title"))
+period = period_picker(clock.today())
+if period is None:
+    st.stop()
+st.caption(
+    t(
+        "quarter.caption",
+        period=period.label,
+        start=date(period.start),
+        end=date(period.end),
+        as_of=date(period.as_of),
+    )
+)
+found = cached_scorecard(me.scope, period, data_version())
+if found is None:
+    st.stop()
+card, findings = found
+rules = get_rules()
+render_tiles(card, findings, rules)
+
+st.subheader(t("quarter.trends"))
+points = cached_trends(me.scope, period.as_of, data_version())
+left, right = st.columns(2)
+left.altair_chart(
+    trend_chart(points, ("recovery_rate", "on_time_rate"), goal_of(rules, "recovery_rate")),
+    width="stretch",
+)
+right.altair_chart(trend_chart(points, ("par30",), goal_of(rules, "par30")), width="stretch")

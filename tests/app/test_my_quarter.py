@@ -1,0 +1,69 @@
+"""My quarter: the officer's figures equal the engine's, with goal statuses and trends."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from tests.app.conftest import start_app
+
+
+@pytest.fixture(autouse=True)
+def june_end(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("app.clock.today", lambda: dt.date(2025, 6, 30))
+
+
+def open_page(language: str = "en"):  # type: ignore[no-untyped-def]
+    return start_app(language).switch_page("pages/my_quarter.py").run()
+
+
+def test_tiles_show_the_quarter_against_the_goals(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+    log_in_as("officer")
+    at = open_page()
+    assert not at.exception
+    assert at.title[0].value == "My quarter"
+    tiles = {m.label: m.value for m in at.metric}
+    # The hand-checked 2025Q2 figures of OF1 (tests/db/test_metrics.py).
+    assert tiles["Recovery rate"] == "22.2%"
+    assert tiles["On-time rate"] == "0.0%"
+    assert tiles["PAR 30"] == "100.0%"
+    assert tiles["Visit coverage"] == "50.0%"
+    assert tiles["Overdue follow-ups"] == "1"
+    assert tiles["Active borrowers (caseload)"] == "2"
+    assert tiles["Training compliance"] == "—"
+    statuses = " ".join(m.value for m in at.markdown)
+    assert ":red[**Goal missed**] · Goal 100.0%" in statuses
+
+
+def test_a_month_can_be_chosen(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+    log_in_as("officer")
+    at = open_page()
+    at.selectbox(key="period_kind__en").set_value("month").run()
+    at.selectbox(key="period_month__en").set_value("2025-03").run()
+    tiles = {m.label: m.value for m in at.metric}
+    # March: 2,200.00 of 3,500.25 due was covered.
+    assert tiles["Recovery rate"] == "62.9%"
+
+
+def test_trend_charts_draw_the_goal(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+    log_in_as("officer")
+    at = open_page()
+    specs = [json.loads(chart.proto.spec) for chart in at.get("vega_lite_chart")]
+    assert len(specs) == 2
+    assert any(layer["mark"]["type"] == "rule" for layer in specs[0]["layer"])
+
+
+def test_other_roles_cannot_open_it(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+    for role in ("team_leader", "trainer", "admin"):
+        log_in_as(role)
+        with pytest.raises(ValueError):
+            start_app("en").switch_page("pages/my_quarter.py")
+
+
+def test_speaks_chinese(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+    log_in_as("officer")
+    at = open_page("zh")
+    assert at.title[0].value == "我的季度"
+    assert "回收率" in [m.label for m in at.metric]
