@@ -12,6 +12,7 @@ from app.i18n import current_language, money, number, percent, t
 from core.metrics.figures import FIGURES_BY_KEY
 from core.metrics.scorecard import OfficerScorecard
 from core.metrics.views import TrendPoint
+from core.queries.this_week import DueInstallment, VisitDue
 from core.rules import Finding, RuleSet
 
 # The figures on tiles, in reading order; each is judged by the rule naming it, if any.
@@ -113,3 +114,49 @@ def goal_of(rules: RuleSet, figure: str) -> Decimal | None:
         if rule.figure == figure and isinstance(rule.target, Decimal):
             return rule.target
     return None
+
+
+def render_week(followups: list[str], due: list[DueInstallment], visits: list[VisitDue]) -> None:
+    """This week: overdue follow-ups, installments falling due, return visits due."""
+    st.subheader(t("week.title"))
+    left, middle, right = st.columns(3)
+    with left, st.container(border=True):
+        st.markdown(f"**{t('week.followups')}** ({len(followups)})")
+        if followups:
+            st.dataframe(pd.DataFrame({t("week.col.loan"): followups}), hide_index=True)
+        else:
+            st.caption(t("week.none"))
+    with middle, st.container(border=True):
+        st.markdown(f"**{t('week.due')}** ({len(due)})")
+        if due:
+            st.dataframe(
+                pd.DataFrame(
+                    {
+                        t("week.col.due"): [d.due_date.isoformat() for d in due],
+                        t("week.col.borrower"): [d.borrower_name for d in due],
+                        t("week.col.village"): [d.village for d in due],
+                        t("week.col.amount"): [money(d.principal_due) for d in due],
+                    }
+                ),
+                hide_index=True,
+            )
+        else:
+            st.caption(t("week.none"))
+    with right, st.container(border=True):
+        st.markdown(f"**{t('week.visits')}** ({len(visits)})")
+        if visits:
+            st.dataframe(
+                pd.DataFrame(
+                    {
+                        t("week.col.borrower"): [v.borrower_name for v in visits],
+                        t("week.col.village"): [v.village for v in visits],
+                        t("week.col.last_visit"): [
+                            v.last_visit.isoformat() if v.last_visit else t("week.never")
+                            for v in visits
+                        ],
+                    }
+                ),
+                hide_index=True,
+            )
+        else:
+            st.caption(t("week.none"))

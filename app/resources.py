@@ -18,6 +18,7 @@ from core.metrics.period import Period
 from core.metrics.scorecard import OfficerScorecard
 from core.metrics.views import TrendPoint, compute_trends
 from core.queries.portfolio import OfficerPortfolio, load_officer_portfolios
+from core.queries.this_week import DueInstallment, VisitDue, load_installments_due, load_visits_due
 from core.rules import BREACHED, WARNING, Finding, RuleSet, load_default_rules
 from core.schema import ensure_schema
 from core.scope import Scope
@@ -119,3 +120,17 @@ def cached_trends(scope: Scope, as_of: dt.date, version: int) -> list[TrendPoint
     del version  # only part of the cache key
     with get_engine().connect() as conn:
         return compute_trends(conn, scope, as_of, get_rules().params)
+
+
+@st.cache_data(show_spinner=False, ttl=600, max_entries=256)
+def cached_week(
+    scope: Scope, today: dt.date, version: int
+) -> tuple[list[DueInstallment], list[VisitDue]]:
+    """Installments due in the next seven days and borrowers due a return visit."""
+    del version  # only part of the cache key
+    window = get_rules().params.visit_window_days
+    with get_engine().connect() as conn:
+        return (
+            load_installments_due(conn, scope, today),
+            load_visits_due(conn, scope, today, window),
+        )

@@ -5,9 +5,16 @@ import streamlit as st
 from app import clock
 from app.i18n import date, t
 from app.period_picker import period_picker
-from app.quarter_view import goal_of, render_tiles, trend_chart
-from app.resources import cached_scorecard, cached_trends, data_version, get_rules
+from app.quarter_view import goal_of, render_tiles, render_week, trend_chart
+from app.resources import (
+    cached_scorecard,
+    cached_trends,
+    cached_week,
+    data_version,
+    get_rules,
+)
 from app.viewer import viewer
+from core.metrics.period import quarter_of
 
 me = viewer()
 st.title(t("quarter.title"))
@@ -29,6 +36,11 @@ if found is None:
 card, findings = found
 rules = get_rules()
 render_tiles(card, findings, rules)
+
+today = clock.today()
+current = cached_scorecard(me.scope, quarter_of(today), data_version())
+due, visits = cached_week(me.scope, today, data_version())
+render_week(current[0].cases.get("followups_overdue", []) if current else [], due, visits)
 
 st.subheader(t("quarter.trends"))
 points = cached_trends(me.scope, period.as_of, data_version())

@@ -67,3 +67,21 @@ def test_speaks_chinese(loaded_db: str, log_in_as) -> None:  # type: ignore[no-u
     at = open_page("zh")
     assert at.title[0].value == "我的季度"
     assert "回收率" in [m.label for m in at.metric]
+
+
+def test_this_week_lists_follow_ups_due_installments_and_visits(
+    loaded_db: str,
+    log_in_as,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+) -> None:
+    monkeypatch.setattr("app.clock.today", lambda: dt.date(2025, 6, 20))
+    log_in_as("officer")
+    at = open_page()
+    headings = " ".join(m.value for m in at.markdown)
+    assert "**Overdue follow-ups** (1)" in headings  # L1: nothing since 05-01
+    assert "**Installments due in the next 7 days** (0)" in headings
+    assert "**Borrowers due a return visit** (1)" in headings  # B2, last seen 03-20
+    tables = [d.value for d in at.dataframe]
+    assert list(tables[0]["Loan"]) == ["L1"]
+    assert list(tables[1]["Borrower"]) == ["钱二"]
+    assert list(tables[1]["Last visit"]) == ["2025-03-20"]
