@@ -119,44 +119,33 @@ def goal_of(rules: RuleSet, figure: str) -> Decimal | None:
 def render_week(followups: list[str], due: list[DueInstallment], visits: list[VisitDue]) -> None:
     """This week: overdue follow-ups, installments falling due, return visits due."""
     st.subheader(t("week.title"))
-    left, middle, right = st.columns(3)
-    with left, st.container(border=True):
-        st.markdown(f"**{t('week.followups')}** ({len(followups)})")
-        if followups:
-            st.dataframe(pd.DataFrame({t("week.col.loan"): followups}), hide_index=True)
-        else:
-            st.caption(t("week.none"))
-    with middle, st.container(border=True):
-        st.markdown(f"**{t('week.due')}** ({len(due)})")
-        if due:
-            st.dataframe(
-                pd.DataFrame(
-                    {
-                        t("week.col.due"): [d.due_date.isoformat() for d in due],
-                        t("week.col.borrower"): [d.borrower_name for d in due],
-                        t("week.col.village"): [d.village for d in due],
-                        t("week.col.amount"): [money(d.principal_due) for d in due],
-                    }
-                ),
-                hide_index=True,
-            )
-        else:
-            st.caption(t("week.none"))
-    with right, st.container(border=True):
-        st.markdown(f"**{t('week.visits')}** ({len(visits)})")
-        if visits:
-            st.dataframe(
-                pd.DataFrame(
-                    {
-                        t("week.col.borrower"): [v.borrower_name for v in visits],
-                        t("week.col.village"): [v.village for v in visits],
-                        t("week.col.last_visit"): [
-                            v.last_visit.isoformat() if v.last_visit else t("week.never")
-                            for v in visits
-                        ],
-                    }
-                ),
-                hide_index=True,
-            )
-        else:
-            st.caption(t("week.none"))
+    panels = [
+        (t("week.followups"), {t("week.col.loan"): followups}),
+        (
+            t("week.due"),
+            {
+                t("week.col.due"): [d.due_date.isoformat() for d in due],
+                t("week.col.borrower"): [d.borrower_name for d in due],
+                t("week.col.village"): [d.village for d in due],
+                t("week.col.amount"): [money(d.principal_due) for d in due],
+            },
+        ),
+        (
+            t("week.visits"),
+            {
+                t("week.col.borrower"): [v.borrower_name for v in visits],
+                t("week.col.village"): [v.village for v in visits],
+                t("week.col.last_visit"): [
+                    v.last_visit.isoformat() if v.last_visit else t("week.never") for v in visits
+                ],
+            },
+        ),
+    ]
+    for column, (title, table) in zip(st.columns(3), panels, strict=True):
+        rows = len(next(iter(table.values())))
+        with column, st.container(border=True):
+            st.markdown(f"**{title}** ({rows})")
+            if rows:
+                st.dataframe(pd.DataFrame(table), hide_index=True)
+            else:
+                st.caption(t("week.none"))

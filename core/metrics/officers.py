@@ -16,7 +16,7 @@ from core.metrics.customers import add_arrears_visits, add_renewals, add_writeof
 from core.metrics.params import MetricParams
 from core.metrics.period import Period
 from core.metrics.scorecard import OfficerScorecard
-from core.metrics.sqltext import add_days, covered_sql, run
+from core.metrics.sqltext import active_loan_sql, add_days, covered_sql, run
 from core.scope import Scope
 
 
@@ -28,15 +28,13 @@ def _scoped_loans(scope_sql: str) -> str:
         WHERE s.role = 'officer' AND {scope_sql})"""
 
 
-_ACTIVE = """active AS MATERIALIZED (
+_ACTIVE = f"""active AS MATERIALIZED (
         SELECT l.id, l.officer_id, l.borrower_id, l.loan_code,
                l.principal_cents - COALESCE((SELECT SUM(r.principal_paid_cents) FROM repayments r
                                              WHERE r.loan_id = l.id AND r.paid_on <= :as_of), 0)
                    AS outstanding
         FROM scoped l
-        WHERE l.disbursed_on <= :as_of
-          AND (l.written_off_on IS NULL OR l.written_off_on > :as_of)
-          AND (l.repaid_on IS NULL OR l.repaid_on > :as_of)),
+        WHERE {active_loan_sql("l")}),
     late AS MATERIALIZED (
         SELECT i.loan_id, MIN(i.due_date) AS first_due
         FROM installments i JOIN active a ON a.id = i.loan_id

@@ -61,3 +61,13 @@ def unpaid_31_days_sql(conn: Connection, alias: str) -> str:
         f"({alias}.due_date <= :as_of_m31 AND ({alias}.covered_on IS NULL "
         f"OR {alias}.covered_on > {add_days(conn, f'{alias}.due_date', 31)}))"
     )
+
+
+def active_loan_sql(alias: str, at: str = ":as_of") -> str:
+    """SQL true when loan `alias` is active at `at` (docs/metrics.md): disbursed by then,
+    not written off by then, and not yet repaid in full (the derived repaid_on)."""
+    return (
+        f"({alias}.disbursed_on <= {at} "
+        f"AND ({alias}.written_off_on IS NULL OR {alias}.written_off_on > {at}) "
+        f"AND ({alias}.repaid_on IS NULL OR {alias}.repaid_on > {at}))"
+    )

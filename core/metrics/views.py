@@ -14,7 +14,7 @@ from core.metrics.components import Components, ratio
 from core.metrics.officers import compute_officer_scorecards
 from core.metrics.params import MetricParams
 from core.metrics.period import Period, trend_months
-from core.metrics.sqltext import covered_sql, run, unpaid_31_days_sql
+from core.metrics.sqltext import active_loan_sql, covered_sql, run, unpaid_31_days_sql
 from core.money import cents_to_yuan
 from core.scope import Scope
 
@@ -49,9 +49,7 @@ def compute_aging(conn: Connection, scope: Scope, as_of: dt.date) -> list[AgingB
                        (SELECT SUM(r.principal_paid_cents) FROM repayments r
                         WHERE r.loan_id = l.id AND r.paid_on <= :as_of), 0) AS outstanding
             FROM loans l JOIN staff s ON s.id = l.officer_id
-            WHERE s.role = 'officer' AND {scope_sql} AND l.disbursed_on <= :as_of
-              AND (l.written_off_on IS NULL OR l.written_off_on > :as_of)
-              AND (l.repaid_on IS NULL OR l.repaid_on > :as_of)),
+            WHERE s.role = 'officer' AND {scope_sql} AND {active_loan_sql("l")}),
         late AS (
             SELECT i.loan_id, MIN(i.due_date) AS first_due
             FROM installments i JOIN active a ON a.id = i.loan_id

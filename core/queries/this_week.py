@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from sqlalchemy import Connection
 
-from core.metrics.sqltext import run
+from core.metrics.sqltext import active_loan_sql, run
 from core.money import cents_to_yuan
 from core.scope import Scope
 
@@ -76,9 +76,7 @@ def load_visits_due(
         WITH served AS (
             SELECT DISTINCT l.officer_id, l.borrower_id
             FROM loans l JOIN staff s ON s.id = l.officer_id
-            WHERE s.role = 'officer' AND {scope_sql} AND l.disbursed_on <= :today
-              AND (l.written_off_on IS NULL OR l.written_off_on > :today)
-              AND (l.repaid_on IS NULL OR l.repaid_on > :today)),
+            WHERE s.role = 'officer' AND {scope_sql} AND {active_loan_sql("l", ":today")}),
         last_visit AS (
             SELECT sv.borrower_id, MAX(v.visited_on) AS visited_on
             FROM served sv JOIN visits v
