@@ -41,6 +41,11 @@ with engine.connect() as conn:
     set_viewer(Viewer(user, scope_for(conn, user)))
 home = st.Page("pages/home.py", title=t("home.title"), icon=":material/home:", default=True)
 officers = st.Page("pages/officers.py", title=t("officers.title"), icon=":material/groups:")
+portfolio = st.Page("pages/portfolio.py", title=t("portfolio.title"), icon=":material/table_view:")
+# Opened from the portfolio, the visits and the week's lists, not from the menu.
+borrower = st.Page(
+    "pages/borrower.py", title=t("borrower.title"), icon=":material/person:", visibility="hidden"
+)
 if user.must_change_password:
     pages: dict[str, list[st.Page]] = {
         "": [st.Page("pages/change_password.py", title=t("password.title"), icon=":material/key:")]
@@ -53,15 +58,26 @@ else:
                 st.Page(
                     "pages/my_quarter.py", title=t("quarter.title"), icon=":material/insights:"
                 ),
+                portfolio,
+                st.Page(
+                    "pages/visits.py", title=t("visits.title"), icon=":material/directions_walk:"
+                ),
+                st.Page("pages/time.py", title=t("time.title"), icon=":material/schedule:"),
+                st.Page(
+                    "pages/customers.py", title=t("customers.title"), icon=":material/handshake:"
+                ),
+                borrower,
             ]
         },
-        "team_leader": {t("nav.team"): [home, officers]},
+        "team_leader": {t("nav.team"): [home, officers, portfolio, borrower]},
         "trainer": {t("nav.training"): [home]},
         "admin": {
             t("nav.admin"): [
                 home,
                 officers,
+                portfolio,
                 st.Page("pages/audit.py", title=t("audit.title"), icon=":material/history:"),
+                borrower,
             ]
         },
     }.get(user.role, {"": [home]})

@@ -26,10 +26,19 @@ _LOCALES = {"en": "en_GB", "zh": "zh_CN"}
 
 @cache
 def load_catalog(language: str, folder: Path = CONFIG_DIR / "i18n") -> dict[str, str]:
-    """The strings of one language (cached per process: catalogs are the same for all)."""
-    with (folder / f"{language}.yaml").open(encoding="utf-8") as handle:
-        catalog = yaml.safe_load(handle)
-    return {str(k): str(v) for k, v in catalog.items()}
+    """The strings of one language: `<language>.yaml` and every file of the `<language>/`
+    folder (one per screen), merged. A key defined twice is an error, never a silent
+    override. Cached per process: catalogs are the same for all users."""
+    files = [folder / f"{language}.yaml", *sorted((folder / language).glob("*.yaml"))]
+    catalog: dict[str, str] = {}
+    for path in files:
+        with path.open(encoding="utf-8") as handle:
+            part = yaml.safe_load(handle) or {}
+        for key, value in part.items():
+            if str(key) in catalog:
+                raise ValueError(f"{path}: key {key!r} is already defined in another file")
+            catalog[str(key)] = str(value)
+    return catalog
 
 
 def default_language() -> str:

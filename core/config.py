@@ -19,7 +19,8 @@ class ConfigError(ValueError):
 
 @dataclass(frozen=True)
 class Activity:
-    """An activity officers log time against, with its display names."""
+    """A configured code with its display names: an activity officers log time against,
+    or an exit reason."""
 
     code: str
     name_en: str
@@ -81,29 +82,37 @@ def _text(path: Path, node: yaml.Node, key: str) -> str:
     return str(value).strip()
 
 
-def load_activities(config_dir: Path) -> list[Activity]:
-    """Reads config/activities.yaml: the activities time is logged against, in order."""
-    path = config_dir / "activities.yaml"
+def _load_coded_list(config_dir: Path, file_name: str, key: str, what: str) -> list[Activity]:
+    """A YAML file holding one list `key` of {code, name: {en, zh}} items, validated."""
+    path = config_dir / file_name
     root = _compose(path)
     top = _mapping(path, root, "the file")
-    _expect_keys(path, root, top, {"activities"})
-    items = top["activities"]
+    _expect_keys(path, root, top, {key})
+    items = top[key]
     if not isinstance(items, yaml.SequenceNode) or not items.value:
         raise ConfigError(
-            f"{path}, line {items.start_mark.line + 1}: 'activities' must be a non-empty list"
+            f"{path}, line {items.start_mark.line + 1}: {key!r} must be a non-empty list"
         )
-    activities: list[Activity] = []
+    found: list[Activity] = []
     for item in items.value:
-        fields = _mapping(path, item, "an activity")
+        fields = _mapping(path, item, f"an {what}" if what[0] in "aeiou" else f"a {what}")
         _expect_keys(path, item, fields, {"code", "name"})
         code = _text(path, fields["code"], "code")
         names = _mapping(path, fields["name"], "'name'")
         _expect_keys(path, fields["name"], names, {"en", "zh"})
-        if any(a.code == code for a in activities):
+        if any(a.code == code for a in found):
             raise ConfigError(
-                f"{path}, line {fields['code'].start_mark.line + 1}: duplicate activity {code!r}"
+                f"{path}, line {fields['code'].start_mark.line + 1}: duplicate {what} {code!r}"
             )
-        activities.append(
-            Activity(code, _text(path, names["en"], "en"), _text(path, names["zh"], "zh"))
-        )
-    return activities
+        found.append(Activity(code, _text(path, names["en"], "en"), _text(path, names["zh"], "zh")))
+    return found
+
+
+def load_activities(config_dir: Path) -> list[Activity]:
+    """Reads config/activities.yaml: the activities time is logged against, in order."""
+    return _load_coded_list(config_dir, "activities.yaml", "activities", "activity")
+
+
+def load_exit_reasons(config_dir: Path) -> list[Activity]:
+    """Reads config/exit_reasons.yaml: why a borrower leaves, as recorded on a visit."""
+    return _load_coded_list(config_dir, "exit_reasons.yaml", "exit_reasons", "exit reason")

@@ -196,6 +196,12 @@ class Visit(Base):
     purpose: Mapped[str] = mapped_column(String(16))
     outcome: Mapped[str | None] = mapped_column(String(16))
     notes: Mapped[str | None] = mapped_column(Text)
+    # Recorded by the visit form only (visits.csv has none of these): news of the harvest
+    # or business, why a leaving borrower leaves (a code of config/exit_reasons.yaml), and
+    # when the officer means to come back.
+    news: Mapped[str | None] = mapped_column(Text)
+    exit_reason: Mapped[str | None] = mapped_column(String(32))
+    next_visit_on: Mapped[dt.date | None] = mapped_column(Date)
 
 
 class TimeEntry(Base):
