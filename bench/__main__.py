@@ -1,6 +1,9 @@
 """Runs the benchmarks and writes docs/performance.md.
 
-python -m bench [--scale medium] [--seed 1] [--skip-postgres]
+python -m bench [--scale medium] [--seed 1] [--skip-postgres] [--pages-only]
+
+--pages-only times the pages again on the database of the last full run and rewrites only
+the "Pages" section of docs/performance.md.
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ import platform
 
 from bench.importing import ImportRun, create_database, demo_folder, measure_imports
 from bench.metrics import REPEATS, Timing, cross_check, measure_duckdb, measure_engine
+from bench.pages import REPEATS as PAGE_REPEATS
+from bench.pages import TARGET_SECONDS, measure_pages, pages_table
 from core.paths import PROJECT_ROOT
 from core.textable import render_table
 
@@ -31,12 +36,18 @@ def main() -> None:
     parser.add_argument("--scale", default="medium", choices=["small", "medium", "large"])
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--skip-postgres", action="store_true")
+    parser.add_argument("--pages-only", action="store_true")
     args = parser.parse_args()
+    sqlite_url = f"sqlite:///{WORK / 'bench.db'}"
+    if args.pages_only:
+        if not (WORK / "bench.db").exists():
+            parser.error("no benchmark database yet: run `python -m bench` once first")
+        _write_pages_section(pages_table(measure_pages(sqlite_url)))
+        return
     end = dt.date(2026, 11, 28)  # fixed, so that runs on different days compare
     folder, rows = demo_folder(WORK, args.scale, args.seed, end)
     for path in WORK.glob("bench.db*"):
         path.unlink()
-    sqlite_url = f"sqlite:///{WORK / 'bench.db'}"
     server = None
     postgres_url = None
     if not args.skip_postgres:
@@ -57,11 +68,14 @@ def main() -> None:
     finally:
         if server:
             server.stop()
+    print("timing the pages in Chromium ...", flush=True)
+    pages = pages_table(measure_pages(sqlite_url))
     import_table = _table(runs, rows)
     metrics_table = _metrics_table(engines, duck) + "\n\n" + agreement
-    print(import_table + "\n\n" + metrics_table)
+    print(import_table + "\n\n" + metrics_table + "\n\n" + pages)
     REPORT.write_text(
-        _report(args.scale, args.seed, end, rows, import_table, metrics_table), encoding="utf-8"
+        _report(args.scale, args.seed, end, rows, import_table, metrics_table, pages),
+        encoding="utf-8",
     )
     print(f"\nwritten to {REPORT.relative_to(PROJECT_ROOT)}")
 
@@ -111,7 +125,51 @@ def _table(runs: list[ImportRun], rows: int) -> str:
     )
 
 
-def _report(scale: str, seed: int, end: dt.date, rows: int, table: str, metrics_table: str) -> str:
+PAGES_START = "<!-- pages:start -->"
+PAGES_END = "<!-- pages:end -->"
+
+
+def _pages_section(table: str) -> str:
+    return f"""{PAGES_START}
+## Pages
+
+Each page of each demo account in Debian's Chromium (headless, 1366x900), on the SQLite
+database imported above, served by `streamlit run serve.py` on this machine. "First open" is
+the page's first open in the session (its caches may still be cold); "warm" is the median
+of {PAGE_REPEATS} later opens, each after another page. Time runs from the click on the menu
+link to the end of the script run with the page's title on screen. Measured
+{dt.date.today().isoformat()}. Target (officer workspace issue): at most {TARGET_SECONDS:g} s
+warm.
+
+```text
+{table}
+```
+{PAGES_END}
+"""
+
+
+def _write_pages_section(table: str) -> None:
+    text = REPORT.read_text(encoding="utf-8")
+    section = _pages_section(table)
+    if PAGES_START in text:
+        before, rest = text.split(PAGES_START, 1)
+        after = rest.split(PAGES_END, 1)[1].lstrip("\n")
+        text = before + section + after
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    REPORT.write_text(text, encoding="utf-8")
+    print(table + f"\n\nwritten to {REPORT.relative_to(PROJECT_ROOT)}")
+
+
+def _report(
+    scale: str,
+    seed: int,
+    end: dt.date,
+    rows: int,
+    table: str,
+    metrics_table: str,
+    pages: str,
+) -> str:
     return f"""# Performance
 
 Written by `make bench` (`python -m bench`); do not edit by hand.
@@ -148,7 +206,8 @@ cohorts <= 2 s, and at most 5x DuckDB's time.
 ```text
 {metrics_table}
 ```
-"""
+
+{_pages_section(pages)}"""
 
 
 def _cores() -> int:

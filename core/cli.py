@@ -152,7 +152,10 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    from core.demo import generate_demo  # the generator is only needed here
+    # The generator is only needed here.
+    from core.config import load_exit_reasons
+    from core.demo import generate_demo
+    from core.demo.exit_reasons import record_demo_exit_reasons
 
     engine, activities = _open_database()
     end = args.end or dt.date.today()
@@ -180,6 +183,10 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         print(render_problems(result, 50))
         return EXIT_BUG
     print(render_summary(result))
+    reasons = record_demo_exit_reasons(
+        engine, args.seed, {r.code for r in load_exit_reasons(load_settings().config_dir)}
+    )
+    print(f"Exit reasons recorded on {reasons:,} visits of borrowers who left.")
     print(cli_users.create_demo_accounts(engine))
     print(f"Database: {describe(engine)}")
     return EXIT_OK

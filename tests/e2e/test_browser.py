@@ -7,55 +7,34 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import SCREENSHOTS
+from tests.e2e.driver import (
+    DESKTOP,
+    PHONE,
+    choose_language,
+    close_sidebar,
+    log_in,
+    open_page,
+    open_sidebar,
+    settle,
+)
 
 pytestmark = pytest.mark.e2e
 
-DESKTOP = {"width": 1366, "height": 900}
-PHONE = {"width": 390, "height": 844}
-# Each demo role: the section of its pages, and the titles of those pages.
+# Each demo role: the titles of its pages, in menu order.
+OFFICER_PAGES = [
+    "What needs attention",
+    "My quarter",
+    "Portfolio",
+    "Visits",
+    "My time",
+    "Judgement and customers",
+]
 ROLES = {
-    "officer": ["What needs attention", "My quarter"],
-    "leader": ["What needs attention", "Officers and their portfolios"],
+    "officer": OFFICER_PAGES,
+    "leader": ["What needs attention", "Officers and their portfolios", "Portfolio"],
     "trainer": ["What needs attention"],
-    "admin": ["What needs attention", "Officers and their portfolios", "Audit trail"],
+    "admin": ["What needs attention", "Officers and their portfolios", "Portfolio", "Audit trail"],
 }
-
-
-def settle(page: Page) -> None:
-    """Waits until the script run has finished."""
-    page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", timeout=30_000)
-    page.wait_for_timeout(300)
-
-
-def log_in(page: Page, base: str, username: str, password: str) -> None:
-    page.goto(base)
-    settle(page)
-    page.fill("input[name=username]", username)
-    page.fill("input[type=password]", password)
-    page.click("button[type=submit]")
-    settle(page)
-
-
-def open_sidebar(page: Page) -> None:
-    """On a phone the sidebar starts (and may end up) collapsed."""
-    expand = page.locator("[data-testid=stExpandSidebarButton]")
-    if expand.count() and expand.is_visible():
-        expand.click()
-        page.wait_for_timeout(300)
-
-
-def close_sidebar(page: Page) -> None:
-    """On a phone the open sidebar covers the page: close it before a screenshot."""
-    collapse = page.locator("[data-testid=stSidebarCollapseButton] button")
-    if collapse.count() and collapse.is_visible():
-        collapse.click()
-        page.wait_for_timeout(400)
-
-
-def choose_language(page: Page, label: str) -> None:
-    page.locator("[data-testid=stSidebar] [data-testid=stSelectbox]").first.click()
-    page.get_by_role("option", name=label).click()
-    settle(page)
 
 
 def switch_to_english(page: Page) -> None:
@@ -141,4 +120,33 @@ def test_phone_width_in_both_languages(live_app: str, browser: Browser) -> None:
     expect(page.get_by_role("heading", name="What needs attention")).to_be_visible()
     close_sidebar(page)
     shoot(page, "home-admin-en-phone")
+    context.close()
+
+
+# The officer's pages in Chinese, in the same order as OFFICER_PAGES.
+OFFICER_PAGES_ZH = ["需要关注的事项", "我的季度", "贷款组合", "走访", "我的时间", "判断与客户"]
+SLUGS = ["home", "my-quarter", "portfolio", "visits", "time", "customers"]
+
+
+@pytest.mark.parametrize("width", ["desktop", "phone"])
+def test_officer_workspace_in_both_languages(live_app: str, browser: Browser, width: str) -> None:
+    context = browser.new_context(viewport=DESKTOP if width == "desktop" else PHONE)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    log_in(page, live_app, "officer", "demo1234")
+    for language, label, titles in (
+        ("zh", "简体中文", OFFICER_PAGES_ZH),
+        ("en", "English", OFFICER_PAGES),
+    ):
+        open_sidebar(page)
+        choose_language(page, label)
+        for slug, title in zip(SLUGS, titles, strict=True):
+            open_page(page, title)
+            expect(page.get_by_role("heading", name=title, exact=True)).to_be_visible()
+            assert not page.locator("[data-testid=stException]").count(), title
+            assert not page.get_by_text("Traceback").count(), title
+            close_sidebar(page)
+            shoot(page, f"{slug}-officer-{language}-{width}")
+    assert errors == []
     context.close()

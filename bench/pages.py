@@ -1,0 +1,139 @@
+"""Page load times in the browser: Debian's Chromium opens every page of each demo role on
+the benchmark database, through the sidebar as a person would.
+
+A page's time runs from the click on its menu link to the end of the script run with the
+page's title on screen. The first open of a page fills the caches ("cold"); the page is then
+opened REPEATS more times, with another page in between, and the median is the "warm" time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+import time
+from dataclasses import dataclass
+
+from playwright.sync_api import Page, sync_playwright
+
+from core.auth.demo_accounts import ensure_demo_accounts
+from core.db import make_engine, write_transaction
+from core.schema import ensure_schema
+from core.textable import render_table
+from tests.e2e.driver import (
+    CHROMIUM,
+    CHROMIUM_FLAGS,
+    DESKTOP,
+    RUN_FINISHED,
+    choose_language,
+    log_in,
+    serve,
+    settle,
+)
+
+REPEATS = 3
+TARGET_SECONDS = 1.5
+# The pages of each demo account, by their English menu titles.
+ROLE_PAGES = {
+    "officer": [
+        "What needs attention",
+        "My quarter",
+        "Portfolio",
+        "Visits",
+        "My time",
+        "Judgement and customers",
+    ],
+    "leader": ["What needs attention", "Officers and their portfolios", "Portfolio"],
+    "trainer": ["What needs attention"],
+    "admin": ["What needs attention", "Officers and their portfolios", "Portfolio", "Audit trail"],
+}
+
+
+@dataclass(frozen=True)
+class PageTiming:
+    """One page of one role: first (cold) and median warm load, in seconds."""
+
+    role: str
+    title: str
+    cold: float
+    warm: float
+
+
+def _wait_for(page: Page, title: str, started: float) -> float:
+    page.get_by_role("heading", name=title, exact=True).first.wait_for(timeout=60_000)
+    page.wait_for_selector(RUN_FINISHED, timeout=60_000)
+    return time.perf_counter() - started
+
+
+def _open(page: Page, title: str) -> float:
+    started = time.perf_counter()
+    page.locator("[data-testid=stSidebarNav] a", has_text=title).click()
+    return _wait_for(page, title, started)
+
+
+def _reload(page: Page, title: str) -> float:
+    started = time.perf_counter()
+    page.reload()
+    return _wait_for(page, title, started)
+
+
+def _time_page(page: Page, titles: list[str], title: str) -> tuple[float, float]:
+    """(first open, median warm open) of one page; a role with one page has no menu, so
+    its page is timed by reloading it."""
+    if len(titles) == 1:
+        cold = _reload(page, title)
+        return cold, statistics.median(_reload(page, title) for _ in range(REPEATS))
+    neighbour = titles[1] if title == titles[0] else titles[0]
+    if title == titles[0]:
+        _open(page, neighbour)  # the home page is open after login: leave it first
+    cold = _open(page, title)
+    warm = []
+    for _ in range(REPEATS):
+        _open(page, neighbour)
+        settle(page, pause_ms=100)
+        warm.append(_open(page, title))
+    return cold, statistics.median(warm)
+
+
+def measure_pages(database_url: str) -> list[PageTiming]:
+    """Serves the app on `database_url` and times every page of every demo role."""
+    engine = make_engine(database_url=database_url)
+    ensure_schema(engine)
+    with write_transaction(engine) as conn:
+        ensure_demo_accounts(conn, dt.datetime.now(dt.UTC))
+    engine.dispose()
+    timings: list[PageTiming] = []
+    with serve(database_url) as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS
+        )
+        for role, titles in ROLE_PAGES.items():
+            context = browser.new_context(viewport=DESKTOP)
+            page = context.new_page()
+            log_in(page, base, role, "demo1234")
+            choose_language(page, "English")
+            for title in titles:
+                cold, warm = _time_page(page, titles, title)
+                timings.append(PageTiming(role, title, cold, warm))
+                print(f"  {role:8} {title:32} first {cold:5.2f} s, warm {warm:5.2f} s", flush=True)
+            context.close()
+        browser.close()
+    return timings
+
+
+def pages_table(timings: list[PageTiming]) -> str:
+    """The timings as a text table with the verdict against the 1.5 s target."""
+    body = [
+        [
+            t.role,
+            t.title,
+            f"{t.cold:.2f}",
+            f"{t.warm:.2f}",
+            "meets target" if t.warm <= TARGET_SECONDS else "MISSES target",
+        ]
+        for t in timings
+    ]
+    return render_table(
+        ["account", "page", "first open s", "warm s", f"target ({TARGET_SECONDS:g} s warm)"],
+        body,
+        right=[2, 3],
+    )

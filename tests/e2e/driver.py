@@ -1,0 +1,131 @@
+"""Driving Fieldbook in a browser: start a server, wait for runs, log in, use the sidebar.
+Shared by the browser tests and the page-load benchmark (bench/pages.py)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from playwright.sync_api import Page, ViewportSize
+
+from core.paths import PROJECT_ROOT
+
+CHROMIUM = Path(os.environ.get("FIELDBOOK_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+DESKTOP: ViewportSize = {"width": 1366, "height": 900}
+PHONE: ViewportSize = {"width": 390, "height": 844}
+RUN_FINISHED = "[data-testid=stApp][data-test-script-state=notRunning]"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def serve(database_url: str, extra_env: dict[str, str] | None = None) -> Iterator[str]:
+    """`streamlit run serve.py` on a free port for the database; yields its base URL."""
+    port = _free_port()
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "serve.py",
+            "--server.headless",
+            "true",
+            "--server.address",
+            "127.0.0.1",
+            "--server.port",
+            str(port),
+            "--browser.gatherUsageStats",
+            "false",
+            "--server.fileWatcherType",
+            "none",
+        ],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, "DATABASE_URL": database_url, **(extra_env or {})},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as reply:
+                    if reply.status == 200:
+                        break
+            except OSError:
+                pass
+            if server.poll() is not None or time.monotonic() > deadline:
+                output = server.stdout.read().decode() if server.stdout else ""
+                raise RuntimeError(f"streamlit did not start:\n{output}")
+            time.sleep(0.3)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+def settle(page: Page, pause_ms: int = 300) -> None:
+    """Waits until the script run has finished."""
+    page.wait_for_selector(RUN_FINISHED, timeout=30_000)
+    page.wait_for_timeout(pause_ms)
+
+
+def log_in(page: Page, base: str, username: str, password: str) -> None:
+    """Opens the app and logs in through the login form."""
+    page.goto(base)
+    settle(page)
+    page.fill("input[name=username]", username)
+    page.fill("input[type=password]", password)
+    page.click("button[type=submit]")
+    settle(page)
+
+
+def open_sidebar(page: Page) -> None:
+    """On a phone the sidebar starts (and may end up) collapsed."""
+    expand = page.locator("[data-testid=stExpandSidebarButton]")
+    if expand.count() and expand.is_visible():
+        expand.click()
+        page.wait_for_timeout(300)
+
+
+def close_sidebar(page: Page) -> None:
+    """On a phone the open sidebar covers the page: close it before a screenshot."""
+    collapse = page.locator("[data-testid=stSidebarCollapseButton] button")
+    if collapse.count() and collapse.is_visible():
+        collapse.click()
+        page.wait_for_timeout(400)
+
+
+def choose_language(page: Page, label: str) -> None:
+    """Picks a language in the sidebar's language switch."""
+    page.locator("[data-testid=stSidebar] [data-testid=stSelectbox]").first.click()
+    page.get_by_role("option", name=label).click()
+    settle(page)
+
+
+def open_page(page: Page, title: str) -> None:
+    """Clicks a page's link in the sidebar and waits for its run to finish."""
+    open_sidebar(page)
+    page.locator("[data-testid=stSidebarNav] a", has_text=title).click()
+    settle(page)
