@@ -26,6 +26,7 @@ from tests.e2e.driver import (
     RUN_FINISHED,
     choose_language,
     log_in,
+    nav_link,
     serve,
     settle,
 )
@@ -66,7 +67,7 @@ def _wait_for(page: Page, title: str, started: float) -> float:
 
 def _open(page: Page, title: str) -> float:
     started = time.perf_counter()
-    page.locator("[data-testid=stSidebarNav] a", has_text=title).click()
+    nav_link(page, title).click()
     return _wait_for(page, title, started)
 
 

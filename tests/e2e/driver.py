@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from playwright.sync_api import Page, ViewportSize
+from playwright.sync_api import Locator, Page, ViewportSize
 
 from core.paths import PROJECT_ROOT
 
@@ -124,8 +124,13 @@ def choose_language(page: Page, label: str) -> None:
     settle(page)
 
 
+def nav_link(page: Page, title: str) -> Locator:
+    """The sidebar's link to the page titled exactly `title`."""
+    return page.locator("[data-testid=stSidebarNav]").get_by_role("link", name=title, exact=True)
+
+
 def open_page(page: Page, title: str) -> None:
     """Clicks a page's link in the sidebar and waits for its run to finish."""
     open_sidebar(page)
-    page.locator("[data-testid=stSidebarNav] a", has_text=title).click()
+    nav_link(page, title).click()
     settle(page)

@@ -13,6 +13,7 @@ from tests.e2e.driver import (
     choose_language,
     close_sidebar,
     log_in,
+    nav_link,
     open_page,
     open_sidebar,
     settle,
@@ -79,7 +80,7 @@ def test_each_role_logs_in_opens_its_pages_survives_a_refresh_and_logs_out(
     titles = ROLES[username]
     for title in titles:
         if len(titles) > 1:
-            page.locator("[data-testid=stSidebarNav] a", has_text=title).click()
+            nav_link(page, title).click()
             settle(page)
         expect(page.get_by_role("heading", name=title)).to_be_visible()
         assert not page.get_by_text("Traceback").count()
@@ -108,14 +109,14 @@ def test_phone_width_in_both_languages(live_app: str, browser: Browser) -> None:
     log_in(page, live_app, "admin", "demo1234")
     open_sidebar(page)
     choose_language(page, "简体中文")
-    page.locator("[data-testid=stSidebarNav] a", has_text="信贷员及其贷款组合").click()
+    nav_link(page, "信贷员及其贷款组合").click()
     settle(page)
     expect(page.get_by_role("heading", name="信贷员及其贷款组合")).to_be_visible()
     close_sidebar(page)
     shoot(page, "officers-admin-zh-phone")
     open_sidebar(page)
     choose_language(page, "English")
-    page.locator("[data-testid=stSidebarNav] a", has_text="What needs attention").click()
+    nav_link(page, "What needs attention").click()
     settle(page)
     expect(page.get_by_role("heading", name="What needs attention")).to_be_visible()
     close_sidebar(page)
