@@ -12,11 +12,10 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from app.i18n import current_language, money, number, percent, t
+from app.i18n import current_language, number, percent, t
 from app.resources import get_engine
 from core.config import Activity, load_exit_reasons
 from core.metrics.views import GradeOutcome, compute_judgement
-from core.money import cents_to_yuan
 from core.queries.customers import Leaver, load_leavers
 from core.scope import Scope
 from core.settings import load_settings
@@ -101,7 +100,7 @@ def judgement_chart(mine: list[GradeOutcome], branch: list[GradeOutcome]) -> alt
             ),
             tooltip=[grade, who, loans, alt.Tooltip(f"{rate}:Q", format=".1f")],
         )
-        .properties(height=260)
+        .properties(height=240)
     )
 
 
@@ -129,7 +128,6 @@ def _grade_columns(outcomes: list[GradeOutcome]) -> dict[str, list[str]]:
         t("customers.col.loans"): [number(o.loans) for o in outcomes],
         t("customers.col.ever30"): [percent(o.ever_par30_rate) for o in outcomes],
         t("customers.col.recovery"): [percent(o.recovery_rate) for o in outcomes],
-        t("customers.col.due"): [money(cents_to_yuan(o.principal_due_cents)) for o in outcomes],
     }
 
 

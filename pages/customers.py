@@ -42,13 +42,10 @@ mine = cached_judgement(me.scope, period.as_of, version)
 branch = cached_judgement(Scope("branch", branch=card.branch), period.as_of, version)
 
 table = grade_comparison(mine, branch)
-left, right = st.columns([3, 2])
-with left:
-    if table is not None:
-        st.dataframe(table, hide_index=True)
-    else:
-        st.caption(t("customers.no_loans"))
-with right:
+if table is None:
+    st.caption(t("customers.no_loans"))
+else:
+    st.dataframe(table, hide_index=True)
     st.altair_chart(judgement_chart(mine, branch), width="stretch")
 
 # --- Arrears visits ----------------------------------------------------------------

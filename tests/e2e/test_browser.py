@@ -43,9 +43,20 @@ def switch_to_english(page: Page) -> None:
 
 
 def shoot(page: Page, name: str) -> None:
+    """A screenshot of the whole page. Streamlit scrolls inside its main area, so the
+    window is made as tall as the content for the shot, then put back."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    size = page.viewport_size
+    assert size is not None
+    height = page.evaluate(
+        "() => document.querySelector('[data-testid=stMain]')?.scrollHeight ?? 0"
+    )
+    page.set_viewport_size(
+        {"width": size["width"], "height": max(size["height"], min(height, 8000))}
+    )
     page.wait_for_timeout(1000)  # tables draw on a canvas after the run ends
-    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+    page.screenshot(path=SCREENSHOTS / f"{name}.png")
+    page.set_viewport_size(size)
 
 
 def test_a_wrong_password_is_refused_and_the_username_kept(live_app: str, browser: Browser) -> None:
