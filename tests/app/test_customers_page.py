@@ -3,7 +3,6 @@ the borrowers who left with their exit reasons, as the engine computes them."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 

@@ -1,0 +1,243 @@
+"""The time screen's inputs: one day's hours, a week grid, and deleting an entry.
+
+Widget keys hold the data version: after a save the version changes, so the inputs show
+what is stored; after a refused save it does not, so they keep what the person typed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pandas as pd
+import streamlit as st
+
+from app.forms import field_errors, remember_errors
+from app.i18n import date, t
+from app.resources import get_engine
+from app.time_view import (
+    activity_name,
+    cached_entries,
+    cached_week_grid,
+    get_activities,
+    hours_text,
+)
+from app.viewer import Viewer
+from app.widgets import coded_selectbox
+from core.timelog import MAX_AGE_DAYS, Saved, cell_field, delete_entry, save_day, save_week
+from core.validation import FieldError, ValidationFailed
+
+_FLASH = "time_flash"
+_WEEK_ERRORS = "time_week_errors"
+DAY_FORM = "time_day_form"
+
+
+def show_flash() -> None:
+    """The outcome of the last save or delete, shown once after the rerun it caused."""
+    message = st.session_state.pop(_FLASH, None)
+    if message:
+        st.success(message)
+
+
+def _saved(saved: Saved) -> None:
+    if saved.total:
+        text = t("time.saved", added=saved.added, changed=saved.changed, removed=saved.removed)
+    else:
+        text = t("time.unchanged")
+    st.session_state[_FLASH] = text
+
+
+def _decimal(value: object) -> Decimal | None:
+    """A widget's number as Decimal (its shortest text, so 7.25 stays 7.25); None if empty."""
+    if value is None or pd.isna(value):
+        return None
+    return Decimal(str(value))
+
+
+def day_form(me: Viewer, today: dt.date, version: int) -> None:
+    """A date and one number per activity, holding that day's saved hours."""
+    staff = str(me.user.staff_code)
+    day = st.date_input(
+        t("time.day.date"),
+        value=today,
+        min_value=today - dt.timedelta(days=MAX_AGE_DAYS),
+        max_value=today,
+        key="time_day",
+    )
+    if not isinstance(day, dt.date):
+        return
+    stored = {row.activity: row.hours for row in cached_entries(me.scope, staff, day, day, version)}
+    values: dict[str, object] = {}
+    with st.form(DAY_FORM):
+        columns = st.columns(2)
+        for index, activity in enumerate(get_activities()):
+            with columns[index % 2]:
+                values[activity.code] = st.number_input(
+                    activity_name(activity.code),
+                    min_value=0.0,
+                    max_value=24.0,
+                    step=0.25,
+                    format="%.2f",
+                    value=float(stored.get(activity.code, 0)),
+                    key=f"time_day_{day.isoformat()}_{activity.code}_{version}",
+                )
+                field_errors(DAY_FORM, cell_field(day, activity.code), "time")
+        others = {a: h for a, h in stored.items() if a not in values}
+        if others:
+            listed = ", ".join(f"{activity_name(a)} {hours_text(h)}" for a, h in others.items())
+            st.caption(t("time.day.others", entries=listed))
+        field_errors(DAY_FORM, day.isoformat(), "time")
+        field_errors(DAY_FORM, "staff", "time")
+        submitted = st.form_submit_button(t("time.save"), type="primary")
+    if not submitted:
+        return
+    hours = {code: _decimal(value) for code, value in values.items()}
+    try:
+        saved = save_day(get_engine(), me.user.username, staff, day, hours, today, values)
+    except ValidationFailed as failed:
+        remember_errors(DAY_FORM, failed)
+        st.rerun()
+    remember_errors(DAY_FORM, None)
+    _saved(saved)
+    st.rerun()
+
+
+def _day_label(day: dt.date) -> str:
+    return f"{t(f'time.weekday.{day.weekday()}')} {day.month}/{day.day}"
+
+
+def week_form(me: Viewer, today: dt.date, version: int) -> None:
+    """A week (Monday to Sunday) as a grid: a row per activity, a column per day."""
+    staff = str(me.user.staff_code)
+    picked = st.date_input(
+        t("time.week.pick"),
+        value=today,
+        min_value=today - dt.timedelta(days=MAX_AGE_DAYS),
+        max_value=today,
+        key="time_week_day",
+    )
+    if not isinstance(picked, dt.date):
+        return
+    monday = picked - dt.timedelta(days=picked.weekday())
+    days = [monday + dt.timedelta(days=i) for i in range(7)]
+    st.caption(t("time.week.range", start=date(days[0]), end=date(days[-1])))
+    grid = cached_week_grid(me.scope, staff, monday, version)
+    codes = [a.code for a in get_activities()]
+    # Empty cells show 0.00 (a blank would read "None"); 0 means no entry when saved.
+    frame = pd.DataFrame(
+        {
+            "activity": [activity_name(c) for c in codes],
+            **{d.isoformat(): [float(grid.get((d, c), 0)) for c in codes] for d in days},
+        },
+        index=codes,
+    )
+    config: dict[str, object] = {
+        "activity": st.column_config.TextColumn(t("time.week.activity"), disabled=True)
+    }
+    for d in days:
+        config[d.isoformat()] = st.column_config.NumberColumn(
+            _day_label(d),
+            min_value=0.0,
+            max_value=24.0,
+            step=0.25,
+            format="%.2f",
+            disabled=d > today,  # the future cannot be logged yet
+        )
+    edited = st.data_editor(
+        frame,
+        column_config=config,
+        hide_index=True,
+        num_rows="fixed",
+        width="stretch",
+        key=f"time_week_{monday.isoformat()}_{version}",
+    )
+    totals = {
+        _day_label(d): hours_text(Decimal(str(edited[d.isoformat()].fillna(0).sum()))) for d in days
+    }
+    st.dataframe(
+        pd.DataFrame([{t("time.week.activity"): t("time.week.total"), **totals}]),
+        hide_index=True,
+        width="stretch",
+    )
+    _week_errors(days, staff)
+    if not st.button(t("time.save"), type="primary", key="time_week_save"):
+        return
+    cells = {
+        (d, code): _decimal(edited.at[code, d.isoformat()])
+        for d in days
+        if d <= today
+        for code in codes
+    }
+    try:
+        saved = save_week(get_engine(), me.user.username, staff, monday, cells, today, codes)
+    except ValidationFailed as failed:
+        st.session_state[_WEEK_ERRORS] = (staff, monday, failed.errors)
+        st.rerun()
+    st.session_state.pop(_WEEK_ERRORS, None)
+    _saved(saved)
+    st.rerun()
+
+
+def _week_errors(days: list[dt.date], staff: str) -> None:
+    """The refused cells and days of this week's grid, each named, in red under it."""
+    kept = st.session_state.get(_WEEK_ERRORS)
+    if not kept or kept[0] != staff or kept[1] != days[0]:
+        return
+    errors: list[FieldError] = kept[2]
+    for error in errors:
+        day_text, _, code = error.field.partition("/")
+        try:
+            where = _day_label(dt.date.fromisoformat(day_text))
+        except ValueError:
+            where = t("time.week.title")
+        if code:
+            where = f"{where} · {activity_name(code)}"
+        message = t(f"time.error.{error.code}", **error.values)
+        st.markdown(f":red[{where}: {message}]")
+
+
+def entries_table(me: Viewer, start: dt.date, last: dt.date, today: dt.date, version: int) -> None:
+    """The officer's entries of the period, and deleting one after a confirmation."""
+    staff = str(me.user.staff_code)
+    rows = cached_entries(me.scope, staff, start, last, version)
+    if not rows:
+        st.caption(t("time.entries.none"))
+        return
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("time.entries.date"): [r.work_date.isoformat() for r in rows],
+                t("time.entries.activity"): [activity_name(r.activity) for r in rows],
+                t("time.entries.hours"): [float(r.hours) for r in rows],
+            }
+        ),
+        hide_index=True,
+        column_config={t("time.entries.hours"): st.column_config.NumberColumn(format="%.2f")},
+    )
+    labels = {
+        f"{r.work_date.isoformat()}/{r.activity}": (
+            f"{date(r.work_date)} · {activity_name(r.activity)} · {hours_text(r.hours)}"
+        )
+        for r in rows
+    }
+    with st.container(border=True):
+        chosen = coded_selectbox(
+            t("time.entries.pick"), list(labels), labels.__getitem__, key="time_delete_pick"
+        )
+        sure = st.checkbox(t("time.entries.confirm"), key=f"time_delete_sure_{version}")
+        clicked = st.button(t("time.entries.delete"), disabled=not sure, key="time_delete")
+        field_errors("time_delete", chosen, "time")
+        field_errors("time_delete", chosen.partition("/")[0], "time")
+    if not clicked:
+        return
+    day_text, _, activity = chosen.partition("/")
+    try:
+        delete_entry(
+            get_engine(), me.user.username, staff, dt.date.fromisoformat(day_text), activity, today
+        )
+    except ValidationFailed as failed:
+        remember_errors("time_delete", failed)
+        st.rerun()
+    remember_errors("time_delete", None)
+    st.session_state[_FLASH] = t("time.deleted", entry=labels[chosen])
+    st.rerun()

@@ -1,0 +1,299 @@
+"""An officer's time sheet: days and weeks saved exactly, every problem refused at once,
+audited; the allocation equals the metrics engine's time shares."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+
+from core.audit import load_audit
+from core.db import read_data_version
+from core.metrics.officers import compute_officer_scorecards
+from core.metrics.params import MetricParams
+from core.metrics.period import parse_period
+from core.queries.time import (
+    WeekHours,
+    load_allocation,
+    load_entries,
+    load_week,
+    load_weekly_totals,
+)
+from core.scope import Scope
+from core.timelog import MAX_AGE_DAYS, Saved, delete_entry, save_day, save_week
+from core.validation import FieldError, ValidationFailed
+from tests.builders import base_portfolio, write_folder
+from tests.db.helpers import do_import, snapshot
+
+TODAY = dt.date(2025, 4, 10)  # a Thursday
+MON = dt.date(2025, 4, 7)
+OF1 = Scope("officer", staff_code="OF1")
+TEAM = Scope("team", branch="城关支行", team="城关一组")
+D = Decimal
+
+
+@pytest.fixture
+def loaded(engine: Engine, tmp_path: Path) -> Engine:
+    # The base portfolio logs, on Thu 2025-04-03: OF1 collection 4 + office 3.5, OF2
+    # appraisal 7.25.
+    assert do_import(engine, write_folder(tmp_path / "base", base_portfolio())).ok
+    return engine
+
+
+def stored(engine: Engine, staff: str = "OF1") -> dict[tuple[str, str], int]:
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT t.work_date, t.activity, t.hours_hundredths FROM time_log t "
+                "JOIN staff s ON s.id = t.officer_id WHERE s.staff_code = :c"
+            ),
+            {"c": staff},
+        )
+        return {(str(day), activity): int(h) for day, activity, h in rows}
+
+
+def version(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return read_data_version(conn)
+
+
+def time_audit(engine: Engine) -> list[tuple[str, str, object, object]]:
+    with engine.connect() as conn:
+        rows = reversed(load_audit(conn))
+        return [(e.action, e.entity_key, e.before, e.after) for e in rows if e.entity == "time"]
+
+
+def test_a_day_is_stored_in_exact_hundredths_and_audited(loaded: Engine) -> None:
+    before = version(loaded)
+    saved = save_day(
+        loaded, "of1", "OF1", MON, {"appraisal": D("7.25"), "office": D("0.75")}, TODAY
+    )
+    assert saved == Saved(added=2)
+    assert stored(loaded)["2025-04-07", "appraisal"] == 725
+    assert stored(loaded)["2025-04-07", "office"] == 75
+    assert version(loaded) == before + 1
+    assert time_audit(loaded) == [
+        ("time.set", "OF1/2025-04-07/appraisal", None, {"hours": "7.25"}),
+        ("time.set", "OF1/2025-04-07/office", None, {"hours": "0.75"}),
+    ]
+    with loaded.connect() as conn:
+        actors = {e.actor for e in load_audit(conn, action="time.set")}
+    assert actors == {"of1"}
+
+
+def test_a_second_save_replaces_and_zero_or_empty_removes(loaded: Engine) -> None:
+    save_day(loaded, "of1", "OF1", MON, {"appraisal": D("7.25"), "office": D("0.75")}, TODAY)
+    again = save_day(
+        loaded, "of1", "OF1", MON, {"appraisal": D(6), "office": D("0.75"), "travel": D(1)}, TODAY
+    )
+    assert again == Saved(added=1, changed=1)  # office is unchanged: no write, no audit
+    assert stored(loaded)["2025-04-07", "appraisal"] == 600
+    gone = save_day(loaded, "of1", "OF1", MON, {"office": D(0), "travel": None}, TODAY)
+    assert gone == Saved(removed=2)
+    assert {k: v for k, v in stored(loaded).items() if k[0] == "2025-04-07"} == {
+        ("2025-04-07", "appraisal"): 600
+    }
+    assert time_audit(loaded)[-4:] == [
+        ("time.set", "OF1/2025-04-07/appraisal", {"hours": "7.25"}, {"hours": "6.00"}),
+        ("time.set", "OF1/2025-04-07/travel", None, {"hours": "1.00"}),
+        ("time.delete", "OF1/2025-04-07/office", {"hours": "0.75"}, None),
+        ("time.delete", "OF1/2025-04-07/travel", {"hours": "1.00"}, None),
+    ]
+    # Saving what is stored changes nothing and does not bump the data version.
+    unchanged = version(loaded)
+    assert save_day(loaded, "of1", "OF1", MON, {"appraisal": D(6)}, TODAY) == Saved()
+    assert version(loaded) == unchanged
+
+
+def test_the_day_total_counts_entries_left_out_of_the_grid(loaded: Engine) -> None:
+    thu = dt.date(2025, 4, 3)  # collection 4 + office 3.5 stored already
+    assert save_day(loaded, "of1", "OF1", thu, {"appraisal": D("16.5")}, TODAY) == Saved(added=1)
+    state = snapshot(loaded)
+    with pytest.raises(ValidationFailed) as refused:
+        save_day(loaded, "of1", "OF1", thu, {"appraisal": D("16.75")}, TODAY)
+    assert refused.value.errors == [FieldError("2025-04-03", "day_over_24", {"total": "24.25"})]
+    assert snapshot(loaded) == state
+    # Lowering another activity in the same grid makes room.
+    save_day(loaded, "of1", "OF1", thu, {"appraisal": D("16.75"), "office": D("3.25")}, TODAY)
+    assert sum(h for (d, _), h in stored(loaded).items() if d == "2025-04-03") == 2400
+
+
+def test_every_problem_is_refused_at_once_and_nothing_is_written(loaded: Engine) -> None:
+    state, before = snapshot(loaded), version(loaded)
+    with pytest.raises(ValidationFailed) as refused:
+        save_day(
+            loaded,
+            "of1",
+            "OF1",
+            MON,
+            {
+                "appraisal": D(3),  # valid, but must not be written either
+                "cooking": D(1),
+                "office": D("-1"),
+                "travel": D("0.125"),
+                "learning": D(25),
+                "training": D("NaN"),
+            },
+            TODAY,
+        )
+    assert sorted(refused.value.errors, key=lambda e: e.field) == [
+        FieldError("2025-04-07/cooking", "unknown_activity", {"activity": "cooking"}),
+        FieldError("2025-04-07/learning", "over_24", {"hours": "25"}),
+        FieldError("2025-04-07/office", "negative", {"hours": "-1"}),
+        FieldError("2025-04-07/training", "not_a_number", {"hours": "NaN"}),
+        FieldError("2025-04-07/travel", "too_precise", {"hours": "0.125"}),
+    ]
+    assert snapshot(loaded) == state
+    assert version(loaded) == before
+    assert time_audit(loaded) == []
+
+
+def test_future_and_closed_days_are_refused(loaded: Engine) -> None:
+    with pytest.raises(ValidationFailed) as future:
+        save_day(loaded, "of1", "OF1", TODAY + dt.timedelta(days=1), {"office": D(1)}, TODAY)
+    assert future.value.errors == [FieldError("2025-04-11", "future", {"date": "2025-04-11"})]
+    oldest = TODAY - dt.timedelta(days=MAX_AGE_DAYS)
+    assert save_day(loaded, "of1", "OF1", oldest, {"office": D(1)}, TODAY) == Saved(added=1)
+    with pytest.raises(ValidationFailed) as closed:
+        save_day(loaded, "of1", "OF1", oldest - dt.timedelta(days=1), {"office": D(1)}, TODAY)
+    assert closed.value.errors == [FieldError("2024-03-05", "closed", {"days": "400"})]
+    # Today itself is fine.
+    assert save_day(loaded, "of1", "OF1", TODAY, {"office": D(1)}, TODAY) == Saved(added=1)
+
+
+def test_only_officers_keep_time_sheets(loaded: Engine) -> None:
+    for code in ("TL1", "NOBODY"):
+        with pytest.raises(ValidationFailed) as refused:
+            save_day(loaded, code.lower(), code, MON, {"office": D(1)}, TODAY)
+        assert refused.value.errors == [FieldError("staff", "unknown_staff", {"staff": code})]
+
+
+def test_a_week_is_saved_in_one_transaction(loaded: Engine) -> None:
+    week = dt.date(2025, 3, 31)
+    saved = save_week(
+        loaded,
+        "of1",
+        "OF1",
+        week,
+        {
+            (week, "appraisal"): D("7.5"),
+            (dt.date(2025, 4, 1), "group_meetings"): D("2.25"),
+            (dt.date(2025, 4, 3), "office"): D(0),  # removes the stored 3.5
+            (dt.date(2025, 4, 3), "collection"): D(4),  # as stored
+            (dt.date(2025, 4, 6), "travel"): None,
+        },
+        TODAY,
+    )
+    assert saved == Saved(added=2, removed=1)
+    assert stored(loaded) == {
+        ("2025-03-31", "appraisal"): 750,
+        ("2025-04-01", "group_meetings"): 225,
+        ("2025-04-03", "collection"): 400,
+    }
+    with loaded.connect() as conn:
+        grid = load_week(conn, OF1, "OF1", week)
+        hidden = load_week(conn, Scope("officer", staff_code="OF2"), "OF1", week)
+    assert grid == {
+        (week, "appraisal"): D("7.50"),
+        (dt.date(2025, 4, 1), "group_meetings"): D("2.25"),
+        (dt.date(2025, 4, 3), "collection"): D("4.00"),
+    }
+    assert hidden == {}  # another officer's sheet is outside OF2's scope
+
+
+def test_a_bad_week_writes_nothing(loaded: Engine) -> None:
+    state = snapshot(loaded)
+    with pytest.raises(ValidationFailed) as refused:
+        save_week(
+            loaded,
+            "of1",
+            "OF1",
+            dt.date(2025, 4, 1),  # a Tuesday
+            {
+                (dt.date(2025, 4, 1), "office"): D(2),
+                (dt.date(2025, 4, 9), "office"): D(2),  # outside 04-01..04-07
+                (dt.date(2025, 4, 2), "appraisal"): D(13),
+                (dt.date(2025, 4, 2), "collection"): D(12),  # 25 h that day
+            },
+            TODAY,
+        )
+    assert refused.value.errors == [
+        FieldError("week", "not_monday", {"date": "2025-04-01"}),
+        FieldError("2025-04-09/office", "outside_week", {"date": "2025-04-09"}),
+        FieldError("2025-04-02", "day_over_24", {"total": "25.00"}),
+    ]
+    assert snapshot(loaded) == state
+
+
+def test_delete_an_entry(loaded: Engine) -> None:
+    before = version(loaded)
+    delete_entry(loaded, "of1", "OF1", dt.date(2025, 4, 3), "collection", TODAY)
+    assert stored(loaded) == {("2025-04-03", "office"): 350}
+    assert version(loaded) == before + 1
+    assert time_audit(loaded) == [
+        ("time.delete", "OF1/2025-04-03/collection", {"hours": "4.00"}, None)
+    ]
+    with pytest.raises(ValidationFailed) as missing:
+        delete_entry(loaded, "of1", "OF1", dt.date(2025, 4, 3), "collection", TODAY)
+    assert missing.value.errors == [FieldError("2025-04-03/collection", "not_found")]
+    with pytest.raises(ValidationFailed) as other:
+        delete_entry(loaded, "of2", "OF2", dt.date(2025, 4, 3), "office", TODAY)
+    assert other.value.errors == [FieldError("2025-04-03/office", "not_found")]
+    assert stored(loaded) == {("2025-04-03", "office"): 350}
+
+
+def test_allocation_shares_equal_the_engine_time_shares(loaded: Engine) -> None:
+    save_day(loaded, "of1", "OF1", MON, {"appraisal": D(6), "office": D(2)}, TODAY)
+    with loaded.connect() as conn:
+        week = load_allocation(conn, OF1, MON, TODAY)
+        quarter = parse_period("2025Q2", as_of=TODAY)
+        q = load_allocation(conn, OF1, quarter.start, quarter.last)
+        team = load_allocation(conn, TEAM, quarter.start, quarter.last)
+        cards = compute_officer_scorecards(conn, TEAM, quarter, MetricParams())
+    # 6 h appraisal + 2 h office.
+    assert week.total == D("8.00")
+    assert week.shares == {"appraisal": D("0.75"), "office": D("0.25")}
+    assert week.share("travel") == 0
+    # The quarter adds 04-03: collection 4 + office 3.5, so 15.5 h in all.
+    assert q.total == D("15.50")
+    assert q.hours == {"appraisal": D("6.00"), "collection": D("4.00"), "office": D("5.50")}
+    assert round(q.shares["appraisal"], 4) == D("0.3871")  # 6 / 15.5
+    by_code = {c.staff_code: c.components.figures() for c in cards}
+    assert q.shares == by_code["OF1"]["time_share"]
+    assert q.total == by_code["OF1"]["hours"]
+    # The team adds OF2's 7.25 h appraisal: 22.75 h, of which 13.25 appraisal.
+    assert team.total == D("22.75")
+    assert team.hours["appraisal"] == D("13.25")
+    assert round(team.shares["appraisal"], 4) == D("0.5824")  # 13.25 / 22.75
+    with loaded.connect() as conn:
+        nothing = load_allocation(conn, OF1, dt.date(2025, 1, 1), dt.date(2025, 1, 31))
+    assert nothing.total == 0 and nothing.shares == {} and nothing.share("office") is None
+
+
+def test_weekly_totals_group_by_iso_week(loaded: Engine) -> None:
+    save_day(loaded, "of1", "OF1", MON, {"appraisal": D(6), "office": D(2)}, TODAY)
+    # A Sunday belongs to the week that began the Monday before.
+    save_day(loaded, "of1", "OF1", dt.date(2025, 4, 6), {"office": D("1.5")}, TODAY)
+    with loaded.connect() as conn:
+        team = load_weekly_totals(conn, TEAM, dt.date(2025, 3, 1), TODAY)
+        mine = load_weekly_totals(conn, OF1, dt.date(2025, 4, 7), TODAY)
+        entries = load_entries(conn, OF1, "OF1", dt.date(2025, 4, 1), TODAY)
+    week1, week2 = dt.date(2025, 3, 31), MON
+    assert team == [
+        WeekHours(week1, "appraisal", D("7.25")),
+        WeekHours(week1, "collection", D("4.00")),
+        WeekHours(week1, "office", D("5.00")),
+        WeekHours(week2, "appraisal", D("6.00")),
+        WeekHours(week2, "office", D("2.00")),
+    ]
+    assert mine == [WeekHours(week2, "appraisal", D("6.00")), WeekHours(week2, "office", D("2.00"))]
+    assert [(e.work_date.isoformat(), e.activity, e.hours) for e in entries] == [
+        ("2025-04-07", "appraisal", D("6.00")),
+        ("2025-04-07", "office", D("2.00")),
+        ("2025-04-06", "office", D("1.50")),
+        ("2025-04-03", "collection", D("4.00")),
+        ("2025-04-03", "office", D("3.50")),
+    ]
