@@ -1,0 +1,186 @@
+"""Visits screen: log a visit (errors next to the fields, input kept), the return-visit
+board, the history with edit and delete, in both languages, for officers only."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tests.app.conftest import start_app
+
+TODAY = dt.date(2025, 6, 30)
+
+
+@pytest.fixture(autouse=True)
+def june_end(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("app.clock.today", lambda: TODAY)
+
+
+def open_page(language: str = "en", borrower: str | None = None):  # type: ignore[no-untyped-def]
+    at = start_app(language)
+    if borrower is not None:
+        at.query_params["borrower"] = borrower
+    return at.switch_page("pages/visits.py").run()
+
+
+def texts(at) -> str:  # type: ignore[no-untyped-def]
+    """Every markdown, caption, alert and toast text of the run."""
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    parts += [e.value for e in at.success] + [e.value for e in at.error]
+    return "\n".join(str(p) for p in parts)
+
+
+def history_frame(at):  # type: ignore[no-untyped-def]
+    return next(d.value for d in at.dataframe if "Purpose" in d.value.columns)
+
+
+def board_frame(at):  # type: ignore[no-untyped-def]
+    return next(d.value for d in at.dataframe if "Status" in d.value.columns)
+
+
+def fill(at, borrower: str, day: dt.date, notes: str) -> None:  # type: ignore[no-untyped-def]
+    at.selectbox(key="visits_borrower").set_value(borrower)
+    at.date_input(key="visits_date").set_value(day)
+    at.selectbox(key="visits_purpose__en").set_value("return_visit")
+    at.selectbox(key="visits_outcome__en").set_value("promised")
+    at.text_area(key="visits_notes").set_value(notes)
+    at.text_area(key="visits_news").set_value("小麦长势好")
+
+
+def test_a_valid_visit_is_saved_and_shows_in_the_history(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+    log_in_as("officer")
+    at = open_page()
+    assert not at.exception
+    fill(at, "B2", dt.date(2025, 6, 29), "答应月底还")
+    at.button(key="FormSubmitter:visits_log_form-Save the visit").click().run()
+    assert not at.exception
+    assert "Visit to 钱二 on 29 Jun 2025 saved." in texts(at)
+    # The form starts empty again.
+    assert at.selectbox(key="visits_borrower").value is None
+    assert at.text_area(key="visits_notes").value == ""
+    history = history_frame(at)
+    assert list(history["Date"]) == ["2025-06-29", "2025-04-03"]
+    first = history.iloc[0]
+    assert (first["Borrower"], first["Purpose"], first["Outcome"], first["Notes"]) == (
+        "B2",
+        "Return visit",
+        "Promised to pay",
+        "答应月底还",
+    )
+    assert first["News"] == "小麦长势好"
+
+
+def test_a_future_date_is_refused_next_to_the_field_keeping_the_input(
+    loaded_db: str,
+    log_in_as,  # type: ignore[no-untyped-def]
+) -> None:
+    log_in_as("officer")
+    at = open_page()
+    fill(at, "B1", dt.date(2025, 7, 1), "明天再来")
+    at.button(key="FormSubmitter:visits_log_form-Save the visit").click().run()
+    assert not at.exception
+    assert ":red[The date cannot be in the future (today is 2025-06-30).]" in texts(at)
+    assert at.text_area(key="visits_notes").value == "明天再来"
+    assert at.selectbox(key="visits_borrower").value == "B1"
+    assert "saved" not in texts(at)
+    # Nothing was written: the history still holds the base portfolio's one visit in range.
+    assert list(history_frame(at)["Date"]) == ["2025-04-03"]
+
+
+def test_leaving_without_a_reason_is_refused(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+    log_in_as("officer")
+    at = open_page()
+    fill(at, "B1", dt.date(2025, 6, 29), "")
+    at.checkbox(key="visits_leaving").check()
+    at.button(key="FormSubmitter:visits_log_form-Save the visit").click().run()
+    assert ":red[Choose why the borrower is leaving.]" in texts(at)
+
+
+def test_the_borrower_page_link_preselects_the_borrower(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+    log_in_as("officer")
+    at = open_page(borrower="B2")
+    assert not at.exception
+    assert at.selectbox(key="visits_borrower").value == "B2"
+    # Used once, then taken off the address: a saved form starts empty again.
+    assert "borrower" not in at.query_params
+    fill(at, "B2", dt.date(2025, 6, 29), "")
+    at.button(key="FormSubmitter:visits_log_form-Save the visit").click().run()
+    assert at.selectbox(key="visits_borrower").value is None
+
+
+def test_names_shown_in_messages_are_inert() -> None:
+    from app.visits_view import plain
+
+    assert plain("赵一") == "赵一"
+    assert plain("[x](javascript:alert(1)) :red[!]") == (
+        r"\[x\]\(javascript\:alert\(1\)\) \:red\[\!\]"
+    )
+
+
+def test_the_board_shows_statuses(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+    log_in_as("officer")
+    at = open_page()
+    board = board_frame(at)
+    # 06-30: B2 last seen 03-20 (overdue); B1 on 04-03, out of the window on 07-02.
+    assert list(board["Status"]) == ["Overdue", "Due soon"]
+    assert list(board["Name"]) == ["钱二", "赵一"]
+    assert list(board["Borrower"]) == ["borrower?code=B2", "borrower?code=B1"]
+    assert list(board["Visit due by"]) == ["2025-06-18", "2025-07-02"]
+    counts = {m.label: m.value for m in at.metric}
+    assert counts == {"Never visited": "0", "Overdue": "1", "Due soon": "1", "On track": "0"}
+    assert ":red-badge[Overdue]" in texts(at)
+
+
+def test_an_officer_never_sees_another_officers_borrower(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+    log_in_as("officer")
+    at = open_page(borrower="B3")
+    assert at.selectbox(key="visits_borrower").options == [
+        "B1 · 赵一 · 李家庄",
+        "B2 · 钱二 · 李家庄",
+    ]
+    assert at.selectbox(key="visits_borrower").value is None
+    assert "孙三" not in board_frame(at)["Name"].tolist()
+    assert "B3" not in " ".join(board_frame(at)["Borrower"])
+
+
+def test_an_own_visit_is_edited_then_deleted(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+    log_in_as("officer")
+    at = open_page()
+    label = at.selectbox(key="visits_edit_choice").options[0]
+    assert label == "2025-04-03 · B1 赵一 · Return visit"
+    at.selectbox(key="visits_edit_choice").select_index(0).run()
+    choice = at.selectbox(key="visits_edit_choice").value
+    at.text_area(key=f"visits_notes_{choice}").set_value("补记：一切正常")
+    at.button(key=f"FormSubmitter:visits_edit_{choice}-Save changes").click().run()
+    assert not at.exception
+    assert "Visit changed." in texts(at)
+    assert list(history_frame(at)["Notes"]) == ["补记：一切正常"]
+
+    at.button(key=f"FormSubmitter:visits_delete_{choice}-Delete the visit").click().run()
+    assert "Tick “Yes, delete this visit” first." in [w.value for w in at.warning]
+    at.checkbox(key=f"visits_delete_sure_{choice}").check()
+    at.button(key=f"FormSubmitter:visits_delete_{choice}-Delete the visit").click().run()
+    assert not at.exception
+    assert "Visit deleted." in texts(at)
+    assert "No visits in this range." in texts(at)
+
+
+def test_speaks_chinese(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+    log_in_as("officer")
+    at = open_page("zh")
+    assert not at.exception
+    assert at.title[0].value == "走访"
+    assert list(board_frame_zh(at)["状态"]) == ["已逾期", "即将到期"]
+    assert "“无力还款”指借款人确实没钱还" in texts(at)
+
+
+def board_frame_zh(at):  # type: ignore[no-untyped-def]
+    return next(d.value for d in at.dataframe if "状态" in d.value.columns)
+
+
+def test_other_roles_cannot_open_it(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+    for role in ("team_leader", "trainer", "admin"):
+        log_in_as(role)
+        with pytest.raises(ValueError):
+            start_app("en").switch_page("pages/visits.py")
