@@ -69,9 +69,15 @@ def day_form(me: Viewer, today: dt.date, version: int) -> None:
     stored = {row.activity: row.hours for row in cached_entries(me.scope, staff, day, day, version)}
     values: dict[str, object] = {}
     with st.form(DAY_FORM):
-        columns = st.columns(2)
-        for index, activity in enumerate(get_activities()):
-            with columns[index % 2]:
+        activities = get_activities()
+        # A row of two per pair, so that a phone (one column) keeps the config's order.
+        cells = [
+            cell
+            for start in range(0, len(activities), 2)
+            for cell in st.columns(2)[: len(activities[start : start + 2])]
+        ]
+        for activity, cell in zip(activities, cells, strict=True):
+            with cell:
                 values[activity.code] = st.number_input(
                     activity_name(activity.code),
                     min_value=0.0,

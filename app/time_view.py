@@ -157,7 +157,12 @@ def allocation_chart(frame: pd.DataFrame, period_label: str) -> alt.LayerChart:
     bars = base.mark_bar(height=10).encode(
         y=y,
         x=alt.X("share:Q", title=f"{share} (%)"),
-        color=alt.Color("status:N", title=t("time.chart.status"), scale=_status_scale()),
+        color=alt.Color(
+            "status:N",
+            title=t("time.chart.status"),
+            scale=_status_scale(),
+            legend=alt.Legend(orient="bottom"),
+        ),
         tooltip=[
             alt.Tooltip("activity:N", title=activity),
             alt.Tooltip("hours:Q", title=t("time.chart.hours"), format=".2f"),
@@ -196,7 +201,8 @@ def weekly_chart(totals: list[WeekHours]) -> alt.LayerChart:
                 title=t("time.chart.activity"),
                 scale=alt.Scale(range=ACTIVITY_COLOURS),
                 sort=[activity_name(a.code) for a in get_activities()],
-                legend=alt.Legend(labelLimit=240),
+                # Below the chart: beside it, the legend takes half a phone's width.
+                legend=alt.Legend(labelLimit=240, orient="bottom", columns=2),
             ),
             tooltip=[
                 alt.Tooltip("week:O", title=week),

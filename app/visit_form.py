@@ -2,7 +2,7 @@
 
 Single column so they work at phone width. A refused write shows each problem next to its
 field (app/forms.py) and keeps what was typed; a saved visit clears the log form on the
-next run (widget values can only be reset before the widgets are drawn).
+next run (its widgets get new keys).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import datetime as dt
 import streamlit as st
 
 from app.forms import field_errors, remember_errors
-from app.i18n import LANGUAGES, date, t
+from app.i18n import date, t
 from app.resources import get_engine
 from app.visits_view import error_text, exit_reason_name, outcome_name, plain, purpose_name
 from app.widgets import coded_selectbox
@@ -27,7 +27,7 @@ LOG_FORM = "visits_log"
 # Return visits are what this screen is mostly for: first in the list, the default.
 PURPOSES = ("return_visit", *(p for p in VISIT_PURPOSES if p != "return_visit"))
 _SAVED = "visits_saved_message"
-_RESET = "visits_reset_log_form"
+_GENERATION = "visits_log_form_generation"
 
 
 def _errors(form: str, field: str) -> None:
@@ -108,19 +108,14 @@ def _visit_fields(
     )
 
 
-def _reset_log_form() -> None:
-    """Forgets what the log form holds, so that it is drawn empty (before its widgets)."""
-    if not st.session_state.pop(_RESET, False):
-        return
-    for name in ("borrower", "date", "notes", "news", "leaving", "next"):
-        st.session_state.pop(f"visits_{name}", None)
-    for name in ("purpose", "outcome", "exit_reason"):
-        st.session_state.pop(f"visits_{name}", None)
-        for language in LANGUAGES:
-            st.session_state.pop(f"visits_{name}__{language}", None)
+def _log_form_generation() -> str:
+    """The suffix of the log form's widget keys. A saved visit moves it on, so the next run
+    draws new, empty widgets: deleting the old keys from the session state does not empty
+    widgets the browser still shows."""
+    return f"_n{st.session_state.get(_GENERATION, 0)}"
 
 
-def _preselect(codes: list[str]) -> None:
+def _preselect(codes: list[str], key: str) -> None:
     """The borrower page links here with ?borrower=<code>: choose them, once per link.
 
     The parameter is taken off the address once used, so that a saved (and reset) form
@@ -131,7 +126,7 @@ def _preselect(codes: list[str]) -> None:
         return
     del st.query_params["borrower"]
     if wanted in codes:  # anyone else's code is ignored, as if it did not exist
-        st.session_state["visits_borrower"] = wanted
+        st.session_state[key] = wanted
 
 
 def render_log_form(
@@ -142,10 +137,10 @@ def render_log_form(
     today: dt.date,
 ) -> None:
     """The "log a visit" form; saves through core.visits.log_visit."""
-    _reset_log_form()
+    generation = _log_form_generation()
     codes = [b.code for b in borrowers]
     labels = {b.code: f"{b.code} · {b.name} · {b.village}" for b in borrowers}
-    _preselect(codes)
+    _preselect(codes, f"visits_borrower{generation}")
     saved = st.session_state.pop(_SAVED, None)
     if saved:
         st.success(saved)
@@ -156,10 +151,10 @@ def render_log_form(
             index=None,
             format_func=labels.__getitem__,
             placeholder=t("visits.form.borrower_placeholder"),
-            key="visits_borrower",
+            key=f"visits_borrower{generation}",
         )
         _errors(LOG_FORM, "borrower")
-        fields = _visit_fields(LOG_FORM, "", today, reasons, None)
+        fields = _visit_fields(LOG_FORM, generation, today, reasons, None)
         _errors(LOG_FORM, "officer")
         submitted = st.form_submit_button(t("visits.form.submit"), type="primary", width="stretch")
     if not submitted:
@@ -174,7 +169,7 @@ def render_log_form(
     name = next(b.name for b in borrowers if b.code == borrower)
     when = date(form.visited_on) if form.visited_on else ""
     st.session_state[_SAVED] = t("visits.form.saved", name=plain(name), date=when)
-    st.session_state[_RESET] = True
+    st.session_state[_GENERATION] = st.session_state.get(_GENERATION, 0) + 1
     st.rerun()
 
 

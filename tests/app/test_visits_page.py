@@ -40,12 +40,12 @@ def board_frame(at):  # type: ignore[no-untyped-def]
 
 
 def fill(at, borrower: str, day: dt.date, notes: str) -> None:  # type: ignore[no-untyped-def]
-    at.selectbox(key="visits_borrower").set_value(borrower)
-    at.date_input(key="visits_date").set_value(day)
-    at.selectbox(key="visits_purpose__en").set_value("return_visit")
-    at.selectbox(key="visits_outcome__en").set_value("promised")
-    at.text_area(key="visits_notes").set_value(notes)
-    at.text_area(key="visits_news").set_value("小麦长势好")
+    at.selectbox(key="visits_borrower_n0").set_value(borrower)
+    at.date_input(key="visits_date_n0").set_value(day)
+    at.selectbox(key="visits_purpose_n0__en").set_value("return_visit")
+    at.selectbox(key="visits_outcome_n0__en").set_value("promised")
+    at.text_area(key="visits_notes_n0").set_value(notes)
+    at.text_area(key="visits_news_n0").set_value("小麦长势好")
 
 
 def test_a_valid_visit_is_saved_and_shows_in_the_history(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
@@ -56,9 +56,9 @@ def test_a_valid_visit_is_saved_and_shows_in_the_history(loaded_db: str, log_in_
     at.button(key="FormSubmitter:visits_log_form-Save the visit").click().run()
     assert not at.exception
     assert "Visit to 钱二 on 29 Jun 2025 saved." in texts(at)
-    # The form starts empty again.
-    assert at.selectbox(key="visits_borrower").value is None
-    assert at.text_area(key="visits_notes").value == ""
+    # The form starts empty again: new widgets (keys of the next generation).
+    assert at.selectbox(key="visits_borrower_n1").value is None
+    assert at.text_area(key="visits_notes_n1").value == ""
     history = history_frame(at)
     assert list(history["Date"]) == ["2025-06-29", "2025-04-03"]
     first = history.iloc[0]
@@ -81,8 +81,8 @@ def test_a_future_date_is_refused_next_to_the_field_keeping_the_input(
     at.button(key="FormSubmitter:visits_log_form-Save the visit").click().run()
     assert not at.exception
     assert ":red[The date cannot be in the future (today is 2025-06-30).]" in texts(at)
-    assert at.text_area(key="visits_notes").value == "明天再来"
-    assert at.selectbox(key="visits_borrower").value == "B1"
+    assert at.text_area(key="visits_notes_n0").value == "明天再来"
+    assert at.selectbox(key="visits_borrower_n0").value == "B1"
     assert "saved" not in texts(at)
     # Nothing was written: the history still holds the base portfolio's one visit in range.
     assert list(history_frame(at)["Date"]) == ["2025-04-03"]
@@ -92,7 +92,7 @@ def test_leaving_without_a_reason_is_refused(loaded_db: str, log_in_as) -> None:
     log_in_as("officer")
     at = open_page()
     fill(at, "B1", dt.date(2025, 6, 29), "")
-    at.checkbox(key="visits_leaving").check()
+    at.checkbox(key="visits_leaving_n0").check()
     at.button(key="FormSubmitter:visits_log_form-Save the visit").click().run()
     assert ":red[Choose why the borrower is leaving.]" in texts(at)
 
@@ -101,12 +101,12 @@ def test_the_borrower_page_link_preselects_the_borrower(loaded_db: str, log_in_a
     log_in_as("officer")
     at = open_page(borrower="B2")
     assert not at.exception
-    assert at.selectbox(key="visits_borrower").value == "B2"
+    assert at.selectbox(key="visits_borrower_n0").value == "B2"
     # Used once, then taken off the address: a saved form starts empty again.
     assert "borrower" not in at.query_params
     fill(at, "B2", dt.date(2025, 6, 29), "")
     at.button(key="FormSubmitter:visits_log_form-Save the visit").click().run()
-    assert at.selectbox(key="visits_borrower").value is None
+    assert at.selectbox(key="visits_borrower_n1").value is None
 
 
 def test_names_shown_in_messages_are_inert() -> None:
@@ -135,11 +135,11 @@ def test_the_board_shows_statuses(loaded_db: str, log_in_as) -> None:  # type: i
 def test_an_officer_never_sees_another_officers_borrower(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
     log_in_as("officer")
     at = open_page(borrower="B3")
-    assert at.selectbox(key="visits_borrower").options == [
+    assert at.selectbox(key="visits_borrower_n0").options == [
         "B1 · 赵一 · 李家庄",
         "B2 · 钱二 · 李家庄",
     ]
-    assert at.selectbox(key="visits_borrower").value is None
+    assert at.selectbox(key="visits_borrower_n0").value is None
     assert "孙三" not in board_frame(at)["Name"].tolist()
     assert "B3" not in " ".join(board_frame(at)["Borrower"])
 

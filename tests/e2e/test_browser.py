@@ -162,3 +162,28 @@ def test_officer_workspace_in_both_languages(live_app: str, browser: Browser, wi
             shoot(page, f"{slug}-officer-{language}-{width}")
     assert errors == []
     context.close()
+
+
+def test_an_officer_logs_a_visit_at_phone_width(live_app: str, browser: Browser) -> None:
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    log_in(page, live_app, "officer", "demo1234")
+    open_sidebar(page)
+    choose_language(page, "English")
+    open_page(page, "Visits")
+    close_sidebar(page)
+    form = page.locator("[data-testid=stForm]")
+    form.locator("[data-testid=stSelectbox]").first.click()
+    page.get_by_role("option").first.click()
+    form.get_by_label("Notes").fill("Pigs sold at market; repays on Friday.")
+    form.get_by_role("button", name="Save the visit").click()
+    settle(page)
+    expect(page.get_by_text("saved.", exact=False).first).to_be_visible()
+    # The form is empty again for the next visit.
+    expect(form.get_by_label("Notes")).to_have_value("")
+    shoot(page, "visit-logged-officer-en-phone")
+    for tab, name in (("Return-visit board", "visit-board"), ("History", "visit-history")):
+        page.get_by_role("tab", name=tab).click()
+        page.wait_for_timeout(500)
+        shoot(page, f"{name}-officer-en-phone")
+    context.close()
