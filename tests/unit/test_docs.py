@@ -38,3 +38,20 @@ def test_every_command_is_in_the_readme() -> None:
     readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
     commands = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
     assert [c for c in commands.choices if f"`python -m core {c}" not in readme] == []
+
+
+def test_every_page_is_in_the_readmes_screens_table() -> None:
+    import re
+
+    import yaml
+
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme.split("## Screens")[1].split("\n\n")[1]
+    source = (PROJECT_ROOT / "streamlit_app.py").read_text(encoding="utf-8")
+    catalog: dict[str, str] = {}
+    for path in [CONFIG_DIR / "i18n" / "en.yaml", *(CONFIG_DIR / "i18n" / "en").glob("*.yaml")]:
+        catalog.update(yaml.safe_load(path.read_text(encoding="utf-8")))
+    titles = {catalog[key] for key in re.findall(r'title=t\("([a-z_]+\.title)"\)', source)}
+    # The borrower page is reached from the portfolio, not from the menu.
+    titles -= {catalog["borrower.title"], catalog["password.title"], catalog["login.title"]}
+    assert sorted(title for title in titles if title not in table) == []
