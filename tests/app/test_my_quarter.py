@@ -85,3 +85,20 @@ def test_this_week_lists_follow_ups_due_installments_and_visits(
     assert list(tables[0]["Loan"]) == ["L1"]
     assert list(tables[1]["Borrower"]) == ["钱二"]
     assert list(tables[1]["Last visit"]) == ["2025-03-20"]
+
+
+def test_every_tile_equals_the_command_line(loaded_db: str, log_in_as, capsys) -> None:  # type: ignore[no-untyped-def]
+    from core.cli import main
+    from core.metrics.figures import FIGURES_BY_KEY
+
+    assert main(["metrics", "--period", "2025Q2", "--officer", "OF1", "--format", "json"]) == 0
+    figures = json.loads(capsys.readouterr().out)["officers"][0]
+    log_in_as("officer")
+    tiles = {m.label: m.value for m in open_page().metric}
+    expected = {}
+    for key in ("recovery_rate", "on_time_rate", "par30", "visit_coverage"):
+        value = figures[key]
+        expected[FIGURES_BY_KEY[key].name_en] = "—" if value is None else f"{value * 100:.1f}%"
+    for key in ("followups_overdue", "active_borrowers", "disbursed_count"):
+        expected[FIGURES_BY_KEY[key].name_en] = f"{figures[key]:,}"
+    assert {label: tiles[label] for label in expected} == expected
