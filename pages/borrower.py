@@ -1,7 +1,73 @@
-"""borrower: being built (issue 5)."""
+"""A borrower's file: profile (ID number and phone masked), training, each loan with its
+schedule and payments, and the visits. Opened with ?code=<borrower code>; a code outside
+the viewer's scope reads exactly like an unknown one."""
 
 import streamlit as st
 
-from app.i18n import t
+from app import clock
+from app.borrower_view import (
+    as_of_param,
+    cached_borrower,
+    loan_heading,
+    loan_summary,
+    payments_frame,
+    profile_frame,
+    schedule_frame,
+    training_lines,
+    visits_frame,
+)
+from app.i18n import date, t
+from app.resources import data_version
+from app.viewer import viewer
 
+me = viewer()
+today = clock.today()
+code = (st.query_params.get("code") or "").strip()
+as_of = as_of_param(st.query_params.get("as_of"), today)
+st.page_link("pages/portfolio.py", label=t("borrower.back"), icon=":material/arrow_back:")
+found = cached_borrower(me.scope, code, as_of, data_version()) if code else None
+if found is None:
+    st.title(t("borrower.title"))
+    st.info(t("borrower.not_found") if code else t("borrower.missing"))
+    st.stop()
+
+# The name is written by people: a title is plain text, never Markdown from the import.
 st.title(t("borrower.title"))
+st.text(f"{found.profile.name} · {found.profile.borrower_code}")
+st.caption(t("borrower.caption", date=date(found.as_of)))
+if me.user.role == "officer":
+    st.page_link(
+        "pages/visits.py",
+        label=t("borrower.log_visit"),
+        icon=":material/directions_walk:",
+        query_params={"borrower": found.profile.borrower_code},
+    )
+
+left, right = st.columns(2)
+with left:
+    st.subheader(t("borrower.profile"))
+    st.dataframe(profile_frame(found), hide_index=True, width="stretch")
+with right:
+    st.subheader(t("borrower.training"))
+    for line in training_lines(found):
+        st.markdown(line)
+
+st.subheader(t("borrower.loans"))
+if not found.loans:
+    st.caption(t("borrower.no_loans"))
+for index, loan in enumerate(reversed(found.loans)):
+    with st.expander(loan_heading(loan), expanded=index == 0):
+        st.dataframe(loan_summary(loan), hide_index=True)
+        st.markdown(f"**{t('borrower.schedule')}**")
+        st.dataframe(schedule_frame(loan), hide_index=True, width="stretch")
+        st.markdown(f"**{t('borrower.payments')}**")
+        if loan.payments:
+            st.dataframe(payments_frame(loan), hide_index=True, width="stretch")
+        else:
+            st.caption(t("borrower.no_payments"))
+
+st.subheader(t("borrower.visits"))
+if found.visits:
+    st.dataframe(visits_frame(found), hide_index=True, width="stretch")
+else:
+    st.caption(t("borrower.no_visits"))

@@ -21,6 +21,27 @@ from core.scope import Scope
 AGING_BUCKETS = ("current", "1-30", "31-60", "61-90", "91-180", "180+")
 GRADES = ("A", "B", "C", "D", "")
 
+# Aging bucket boundaries (aging chart and loan table): an active loan's bucket follows the
+# due date of its oldest unpaid installment, cut at as_of minus these days.
+BUCKET_CUTS = (30, 60, 90, 180)
+
+
+def bucket_case_sql(first_due_sql: str) -> str:
+    """SQL naming the aging bucket from the due date of the oldest unpaid installment
+    (NULL: none, so "current"); binds :d30, :d60, :d90, :d180 (see `bucket_cut_params`)."""
+    names = AGING_BUCKETS
+    parts = [f"WHEN {first_due_sql} IS NULL THEN '{names[0]}'"]
+    parts += [
+        f"WHEN {first_due_sql} >= :d{days} THEN '{name}'"
+        for days, name in zip(BUCKET_CUTS, names[1:], strict=False)
+    ]
+    return "CASE " + " ".join(parts) + f" ELSE '{names[-1]}' END"
+
+
+def bucket_cut_params(as_of: dt.date) -> dict[str, dt.date]:
+    """The dates `bucket_case_sql` compares with: as_of minus each boundary in days."""
+    return {f"d{days}": as_of - dt.timedelta(days=days) for days in BUCKET_CUTS}
+
 
 @dataclass(frozen=True)
 class AgingBucket:
@@ -34,13 +55,8 @@ class AgingBucket:
 def compute_aging(conn: Connection, scope: Scope, as_of: dt.date) -> list[AgingBucket]:
     """Active loans and outstanding principal by DPD(as_of) bucket, every bucket present."""
     scope_sql, params = scope.staff_where("s")
-    cuts = {f"d{n}": as_of - dt.timedelta(days=n) for n in (30, 60, 90, 180)}
-    bucket = """CASE WHEN late.first_due IS NULL THEN 'current'
-                     WHEN late.first_due >= :d30 THEN '1-30'
-                     WHEN late.first_due >= :d60 THEN '31-60'
-                     WHEN late.first_due >= :d90 THEN '61-90'
-                     WHEN late.first_due >= :d180 THEN '91-180'
-                     ELSE '180+' END"""
+    cuts = bucket_cut_params(as_of)
+    bucket = bucket_case_sql("late.first_due")
     rows = run(
         conn,
         f"""

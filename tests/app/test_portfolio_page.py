@@ -1,0 +1,277 @@
+"""The portfolio screen and the borrower's file, on the hand-checked base portfolio
+(plus L3, OF2's loan to B3, where two officers are needed)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from app.portfolio_view import file_stem
+from core.db import make_engine
+from core.schema import ensure_schema
+from core.scope import Scope
+from tests.app.conftest import start_app
+from tests.builders import write_folder
+from tests.db.helpers import do_import
+from tests.db.test_loan_table import with_l3
+
+
+@pytest.fixture(autouse=True)
+def june_end(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("app.clock.today", lambda: dt.date(2025, 6, 30))
+
+
+@pytest.fixture
+def two_officers_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The base portfolio plus L3 (OF2 → B3, 90 days late on 06-30)."""
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    engine = make_engine(database_url=url)
+    ensure_schema(engine)
+    assert do_import(engine, write_folder(tmp_path / "in", with_l3())).ok
+    engine.dispose()
+    monkeypatch.setenv("DATABASE_URL", url)
+    return url
+
+
+def portfolio(language: str = "en") -> AppTest:
+    return start_app(language).switch_page("pages/portfolio.py").run()
+
+
+def borrower(code: str | None, language: str = "en") -> AppTest:
+    at = start_app(language).switch_page("pages/borrower.py")
+    if code is not None:
+        at.query_params["code"] = code
+    return at.run()
+
+
+def test_an_officer_sees_their_loans_with_exact_values(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+    log_in_as("officer")
+    at = portfolio()
+    assert not at.exception
+    assert at.title[0].value == "Portfolio"
+    table = at.dataframe[0].value
+    # An officer's own portfolio has no officer columns.
+    assert list(table.columns) == [
+        "Loan",
+        "Borrower code",
+        "Borrower",
+        "Days past due",
+        "Aging",
+        "Outstanding (¥)",
+        "Status",
+        "Village",
+        "Group",
+        "Grade",
+        "Disbursed",
+        "Principal (¥)",
+    ]
+    assert table.to_dict("records") == [
+        {
+            "Loan": "L2",
+            "Borrower code": "B2",
+            "Borrower": "钱二",
+            "Village": "李家庄",
+            "Group": "G1",
+            "Grade": "C",
+            "Disbursed": dt.date(2025, 2, 10),
+            "Principal (¥)": 5000.50,
+            "Outstanding (¥)": 3800.50,
+            "Days past due": 112,
+            "Aging": "91–180 days",
+            "Status": "Active",
+        },
+        {
+            "Loan": "L1",
+            "Borrower code": "B1",
+            "Borrower": "赵一",
+            "Village": "李家庄",
+            "Group": "G1",
+            "Grade": "B",
+            "Disbursed": dt.date(2025, 2, 1),
+            "Principal (¥)": 3000.00,
+            "Outstanding (¥)": 1000.00,
+            "Days past due": 60,
+            "Aging": "31–60 days",
+            "Status": "Active",
+        },
+    ]
+    assert at.markdown[0].value == (
+        "**2** loans shown · **2** active · outstanding **¥4,800.50** · **2** active loans late"
+    )
+
+
+def test_a_filter_changes_the_rows(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+    log_in_as("officer")
+    at = portfolio()
+    at.multiselect(key="portfolio_f_bucket__en").set_value(["31-60"]).run()
+    assert list(at.dataframe[0].value["Loan"]) == ["L1"]
+    assert at.markdown[0].value.startswith("**1** loans shown · **1** active")
+    at.multiselect(key="portfolio_f_bucket__en").set_value(["current"]).run()
+    assert not at.dataframe
+    assert at.info[0].value == "No loans match these filters."
+
+
+def test_an_earlier_date_shows_the_loans_as_they_were(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+    log_in_as("officer")
+    at = portfolio()
+    at.date_input(key="portfolio_as_of").set_value(dt.date(2025, 3, 31)).run()
+    table = at.dataframe[0].value
+    assert list(zip(table["Loan"], table["Days past due"], strict=True)) == [("L2", 21), ("L1", 0)]
+    assert list(table["Outstanding (¥)"]) == [3800.50, 2000.00]
+
+
+def test_downloads_and_a_link_to_each_borrower(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+    log_in_as("officer")
+    at = portfolio()
+    assert [b.label for b in at.get("download_button")] == ["Download CSV", "Download Excel"]
+    link = at.get("page_link")[0].proto
+    assert (link.page, link.query_string) == ("borrower", "code=B1")
+    at.selectbox(key="portfolio_open__en").set_value("B2").run()
+    assert at.get("page_link")[0].proto.query_string == "code=B2"
+    # A date in the past travels with the link.
+    at.date_input(key="portfolio_as_of").set_value(dt.date(2025, 3, 31)).run()
+    assert at.get("page_link")[0].proto.query_string == "code=B2&as_of=2025-03-31"
+
+
+def test_file_names() -> None:
+    day = dt.date(2025, 6, 30)
+    assert file_stem(Scope("officer", staff_code="OF1"), day) == "portfolio-OF1-2025-06-30"
+    assert file_stem(Scope.everyone(), day) == "portfolio-all-2025-06-30"
+    assert file_stem(Scope("team", branch="城关支行", team="城关/一组"), day) == (
+        "portfolio-城关_一组-2025-06-30"
+    )
+
+
+def test_aging_chart(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+    log_in_as("officer")
+    at = portfolio()
+    chart = at.get("vega_lite_chart")[0].proto
+    spec = json.loads(chart.spec)
+    assert spec["mark"]["type"] == "bar"
+    assert spec["title"] == "Outstanding principal of active loans by days past due"
+    assert spec["encoding"]["y"]["title"] == "Outstanding principal (¥)"
+    assert spec["encoding"]["color"]["scale"]["range"][0] == "green"
+    data = pa.ipc.open_stream(chart.datasets[0].data.data).read_all().to_pandas()
+    assert list(data["Outstanding principal"]) == [0.0, 0.0, 1000.0, 0.0, 3800.5, 0.0]
+    assert list(data["Loans"]) == [0, 0, 1, 0, 1, 0]
+
+
+def test_speaks_chinese(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+    log_in_as("officer")
+    at = portfolio("zh")
+    assert at.title[0].value == "贷款组合"
+    table = at.dataframe[0].value
+    assert list(table["状态"]) == ["在贷", "在贷"]
+    assert list(table["账龄"]) == ["91–180天", "31–60天"]
+    assert [b.label for b in at.get("download_button")] == ["下载CSV", "下载Excel"]
+    b1 = borrower("B1", "zh")
+    assert b1.title[0].value == "借款人"
+    assert "未还清，逾期60天" in list(b1.dataframe[2].value["状态"])
+
+
+def test_a_team_leader_sees_both_officers(two_officers_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+    log_in_as("team_leader")
+    at = portfolio()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert list(zip(table["Loan"], table["Officer"], strict=True)) == [
+        ("L2", "张伟"),
+        ("L3", "刘洋"),
+        ("L1", "张伟"),
+    ]
+    assert list(table["Group"]) == ["G1", "—", "G1"]
+    at.multiselect(key="portfolio_f_officer__en").set_value(["OF2"]).run()
+    assert list(at.dataframe[0].value["Loan"]) == ["L3"]
+
+
+def test_an_officer_does_not_see_another_officers_loans(two_officers_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+    log_in_as("officer")
+    assert list(portfolio().dataframe[0].value["Loan"]) == ["L2", "L1"]
+
+
+def test_a_trainer_has_no_portfolio(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+    log_in_as("trainer")
+    with pytest.raises(ValueError):
+        start_app("en").switch_page("pages/portfolio.py")
+
+
+def test_the_borrower_file(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+    log_in_as("officer")
+    at = borrower("B1")
+    assert not at.exception
+    assert at.text[0].value == "赵一 · B1"
+    profile = dict(zip(at.dataframe[0].value["Field"], at.dataframe[0].value["Value"], strict=True))
+    assert profile["ID number"] == "110101********1237"
+    assert profile["Phone"] == "138****0001"
+    assert "110101199001011237" not in str([d.value for d in at.dataframe])
+    assert at.expander[0].label == "L1 · Active · disbursed 1 Feb 2025 · ¥3,000.00"
+    schedule = at.dataframe[2].value
+    assert list(schedule["State"]) == [
+        "Paid on time",
+        "Paid 4 days late",
+        "Unpaid, 60 days past due",
+    ]
+    assert list(schedule["Paid of it"]) == ["¥1,000.00", "¥1,000.00", "¥0.00"]
+    assert list(at.dataframe[3].value["Principal"]) == ["¥1,000.00", "¥500.00", "¥500.00"]
+    visits = at.dataframe[4].value
+    assert list(visits["Date"]) == ["2025-04-03"]
+    assert list(visits["Purpose"]) == ["Return visit"]
+    assert at.markdown[1].value.endswith(":green[**met**]")
+    link = at.get("page_link")[1].proto
+    assert (link.page, link.query_string) == ("visits", "borrower=B1")
+
+
+def test_the_borrower_file_at_an_earlier_date(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+    log_in_as("officer")
+    at = start_app("en").switch_page("pages/borrower.py")
+    at.query_params["code"] = "B1"
+    at.query_params["as_of"] = "2025-04-03"
+    at.run()
+    assert list(at.dataframe[2].value["State"]) == [
+        "Paid on time",
+        "Unpaid, 2 days past due",
+        "Not yet due",
+    ]
+
+
+def test_another_officers_borrower_is_not_found(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+    log_in_as("officer")
+    for code in ("B3", "NOPE"):
+        at = borrower(code)
+        assert not at.exception
+        assert at.info[0].value.startswith("This borrower is not in your portfolio")
+        assert not at.dataframe
+    assert borrower(None).info[0].value == "No borrower chosen. Open one from the portfolio."
+
+
+def test_a_team_leader_reads_a_file_but_logs_no_visit(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+    log_in_as("team_leader")
+    at = borrower("B2")
+    assert at.text[0].value == "钱二 · B2"
+    assert list(at.dataframe[4].value["Notes"]) == ["说好下周还, 没还"]
+    assert [link.proto.page for link in at.get("page_link")] == ["portfolio"]
+
+
+def test_active_loans_by_default_history_on_request(
+    loaded_db: str,
+    log_in_as,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+) -> None:
+    monkeypatch.setattr("app.clock.today", lambda: dt.date(2025, 10, 1))
+    log_in_as("officer")
+    at = portfolio()
+    # L2 was written off on 09-30: only L1 (10-01 - 05-01 = 153 days late) is active.
+    assert at.multiselect(key="portfolio_f_status__en").value == ["active"]
+    assert list(at.dataframe[0].value["Loan"]) == ["L1"]
+    at.multiselect(key="portfolio_f_status__en").set_value([]).run()
+    table = at.dataframe[0].value
+    assert list(zip(table["Loan"], table["Status"], table["Aging"], strict=True)) == [
+        ("L2", "Written off", "—"),
+        ("L1", "Active", "91–180 days"),
+    ]
+    assert list(table["Days past due"]) == [205, 153]
