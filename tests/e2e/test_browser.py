@@ -187,3 +187,30 @@ def test_an_officer_logs_a_visit_at_phone_width(live_app: str, browser: Browser)
         page.wait_for_timeout(500)
         shoot(page, f"{name}-officer-en-phone")
     context.close()
+
+
+def test_from_the_portfolio_to_a_borrower_and_a_visit(live_app: str, browser: Browser) -> None:
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    log_in(page, live_app, "officer", "demo1234")
+    choose_language(page, "English")
+    open_page(page, "Portfolio")
+    chosen = page.locator("[data-testid=stSelectbox]", has_text="Borrower").inner_text()
+    code = chosen.split("\n")[-1].split(" · ")[0].strip()
+    page.get_by_role("link", name="Open the file").click()
+    settle(page)
+    expect(page.get_by_role("heading", name="Borrower", exact=True)).to_be_visible()
+    expect(page.get_by_text(code).first).to_be_visible()
+    assert not page.locator("[data-testid=stException]").count()
+    shoot(page, "borrower-officer-en-desktop")
+    page.get_by_role("link", name="Log a visit").click()
+    settle(page)
+    expect(page.get_by_role("heading", name="Visits", exact=True)).to_be_visible()
+    # The form starts with that borrower chosen.
+    expect(page.locator("[data-testid=stForm] [data-testid=stSelectbox]").first).to_contain_text(
+        code
+    )
+    assert errors == []
+    context.close()
