@@ -12,6 +12,7 @@ from app.i18n import t
 from app.resources import get_engine, get_rules
 from app.shell import (
     STARTUP_ERRORS,
+    adopt_language,
     render_language_switch,
     render_startup_error,
     render_user_box,
@@ -37,6 +38,7 @@ if user is None:
     page.run()
     st.stop()
 
+adopt_language(user)  # before the menu's titles are translated
 with engine.connect() as conn:
     set_viewer(Viewer(user, scope_for(conn, user)))
 home = st.Page("pages/home.py", title=t("home.title"), icon=":material/home:", default=True)

@@ -13,6 +13,13 @@ from core.db import DatabaseError, write_transaction
 from core.settings import SettingsError
 
 
+def adopt_language(user: SessionUser) -> None:
+    """A new session (after login, a refresh, a new tab) starts in the account's language.
+    Called before anything is translated, the menu included."""
+    if st.session_state.get("language") not in LANGUAGES:
+        st.session_state["language"] = user.language
+
+
 def render_language_switch(user: SessionUser | None = None) -> None:
     """A language picker in the sidebar; the choice is kept for the session and, for a
     logged-in person, stored with their account.
@@ -20,8 +27,8 @@ def render_language_switch(user: SessionUser | None = None) -> None:
     The language lives under "language", apart from the widget's own key, so it survives
     reruns in which the picker's state is not sent back (AppTest does that).
     """
-    if user is not None and st.session_state.get("language") not in LANGUAGES:
-        st.session_state["language"] = user.language
+    if user is not None:
+        adopt_language(user)
     language = current_language()
     st.session_state["language"] = language
 

@@ -169,6 +169,8 @@ def test_an_officer_logs_a_visit_at_phone_width(live_app: str, browser: Browser)
     page = context.new_page()
     log_in(page, live_app, "officer", "demo1234")
     open_sidebar(page)
+    # The account's language is English now (the test above left it so): a new session
+    # starts in it, the menu included, and choosing English again changes nothing.
     choose_language(page, "English")
     open_page(page, "Visits")
     close_sidebar(page)
