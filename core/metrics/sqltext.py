@@ -24,6 +24,17 @@ def days_between(conn: Connection, later_sql: str, earlier_sql: str) -> str:
     return f"({later_sql} - {earlier_sql})"
 
 
+def as_date(value: object) -> dt.date:
+    """A date read through text SQL: SQLite hands back ISO text (a timestamp's too, hence
+    the first ten characters), PostgreSQL a date."""
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+
+
+def as_optional_date(value: object) -> dt.date | None:
+    """as_date, for a column that may be NULL."""
+    return None if value is None else as_date(value)
+
+
 def query(sql: str, params: dict[str, Any]) -> tuple[TextClause, dict[str, Any]]:
     """A text query whose date parameters are bound as SQL dates on every backend."""
     clause = text(sql)

@@ -19,7 +19,7 @@ from decimal import Decimal
 from sqlalchemy import Connection
 
 from core.metrics.params import MetricParams
-from core.metrics.sqltext import run
+from core.metrics.sqltext import as_date, run
 from core.privacy import mask_id_number, mask_phone
 from core.queries.loan_history import (
     InstallmentLine,
@@ -133,7 +133,7 @@ def load_borrower(
         name=b[2],
         village=b[3],
         group_code=b[4] or "",
-        joined_on=_day(b[5]),
+        joined_on=as_date(b[5]),
         business_type=b[6] or "",
         phone=mask_phone(b[7]),
         id_number=mask_id_number(b[8]),
@@ -154,7 +154,7 @@ def load_borrower(
 
 def _training(conn: Connection, borrower_id: int, as_of: dt.date, min_days: int) -> Training:
     days = tuple(
-        _day(r[0])
+        as_date(r[0])
         for r in run(
             conn,
             "SELECT attended_on FROM training_days WHERE borrower_id = :b "
@@ -208,7 +208,7 @@ def _loans(
             cycle=cycle,
             product=product or "",
             purpose=purpose or "",
-            written_off_on=None if off is None or _day(off) > as_of else _day(off),
+            written_off_on=None if off is None or as_date(off) > as_of else as_date(off),
             schedule=tuple(schedules.get(int(loan_id), [])),
             payments=tuple(payments.get(int(loan_id), [])),
         )
@@ -232,19 +232,14 @@ def _visits(
     )
     return tuple(
         VisitLine(
-            _day(on),
+            as_date(on),
             officer,
             purpose,
             outcome or "",
             notes or "",
             news or "",
             exit_reason or "",
-            None if next_on is None else _day(next_on),
+            None if next_on is None else as_date(next_on),
         )
         for on, officer, purpose, outcome, notes, news, exit_reason, next_on in rows
     )
-
-
-def _day(value: object) -> dt.date:
-    # SQLite may hand back text for dates read through text SQL; PostgreSQL a date.
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, bindparam
 
-from core.metrics.sqltext import query
+from core.metrics.sqltext import as_optional_date, query
 from core.scope import Scope
 
 
@@ -28,12 +28,6 @@ class Leaver:
     exit_reason: str | None  # a code of config/exit_reasons.yaml, as recorded on a visit
     reason_noted_on: dt.date | None
     last_visit_on: dt.date | None
-
-
-def _day(value: object) -> dt.date | None:
-    if value is None or isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value))
 
 
 def load_leavers(
@@ -78,7 +72,16 @@ def load_leavers(
     clause, bound = query(sql, {**params, "as_of": as_of, "codes": list(borrower_codes)})
     clause = clause.bindparams(bindparam("codes", expanding=True))
     return [
-        Leaver(code, name, village, group, _day(repaid), reason, _day(noted), _day(seen))
+        Leaver(
+            code,
+            name,
+            village,
+            group,
+            as_optional_date(repaid),
+            reason,
+            as_optional_date(noted),
+            as_optional_date(seen),
+        )
         for code, name, village, group, repaid, reason, noted, seen in conn.execute(clause, bound)
     ]
 

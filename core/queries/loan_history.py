@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from sqlalchemy import Connection
 
-from core.metrics.sqltext import covered_sql, run
+from core.metrics.sqltext import as_date, covered_sql, run
 from core.money import cents_to_yuan
 
 INSTALLMENT_STATES = ("on_time", "late", "unpaid", "not_due")
@@ -77,8 +77,8 @@ def load_schedules(
     )
     result: dict[int, list[InstallmentLine]] = {}
     for loan_id, seq, due, due_cents, covered_cents, covered_on in rows:
-        due_date = _day(due)
-        seen = None if covered_on is None or _day(covered_on) > as_of else _day(covered_on)
+        due_date = as_date(due)
+        seen = None if covered_on is None or as_date(covered_on) > as_of else as_date(covered_on)
         state, days = installment_state(due_date, seen, as_of, grace_days)
         result.setdefault(int(loan_id), []).append(
             InstallmentLine(
@@ -111,15 +111,10 @@ def load_payments(
     for loan_id, paid_on, principal, interest, receipt in rows:
         result.setdefault(int(loan_id), []).append(
             PaymentLine(
-                _day(paid_on),
+                as_date(paid_on),
                 cents_to_yuan(int(principal)),
                 None if interest is None else cents_to_yuan(int(interest)),
                 receipt or "",
             )
         )
     return result
-
-
-def _day(value: object) -> dt.date:
-    # SQLite may hand back text for dates read through text SQL; PostgreSQL a date.
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from core.metrics.sqltext import active_loan_sql, days_between, run
+from core.metrics.sqltext import active_loan_sql, as_date, days_between, run
 from core.metrics.views import GRADES, bucket_case_sql, bucket_cut_params
 from core.scope import Scope
 
@@ -141,7 +141,7 @@ def select_loan_rows(
             grade=r[5],
             officer_code=r[6],
             officer_name=r[7],
-            disbursed_on=_day(r[8]),
+            disbursed_on=as_date(r[8]),
             principal=_yuan(int(r[9])),
             outstanding=_yuan(int(r[10])),
             dpd=int(r[11]),
@@ -206,8 +206,3 @@ def _yuan(cents: int) -> Decimal:
     # cents_to_yuan's exact result (two places) without a division per cell: the admin's
     # table has tens of thousands of rows.
     return Decimal(cents).scaleb(-2)
-
-
-def _day(value: object) -> dt.date:
-    # SQLite hands back text for computed date columns; PostgreSQL a date.
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))

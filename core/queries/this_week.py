@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from sqlalchemy import Connection
 
-from core.metrics.sqltext import active_loan_sql, run
+from core.metrics.sqltext import active_loan_sql, as_date, run
 from core.money import cents_to_yuan
 from core.scope import Scope
 
@@ -35,10 +35,6 @@ class VisitDue:
     last_visit: dt.date | None
 
 
-def _day(value: object) -> dt.date:
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
-
-
 def load_installments_due(
     conn: Connection, scope: Scope, today: dt.date, days: int = 7
 ) -> list[DueInstallment]:
@@ -59,7 +55,7 @@ def load_installments_due(
         {**params, "today": today, "until": today + dt.timedelta(days=days)},
     )
     return [
-        DueInstallment(code, borrower, name, village, _day(due), cents_to_yuan(int(cents)))
+        DueInstallment(code, borrower, name, village, as_date(due), cents_to_yuan(int(cents)))
         for code, borrower, name, village, due, cents in rows
     ]
 
@@ -92,6 +88,6 @@ def load_visits_due(
         {**params, "today": today, "due_by": today - dt.timedelta(days=window_days - soon_days)},
     )
     return [
-        VisitDue(code, name, village, None if last is None else _day(last))
+        VisitDue(code, name, village, None if last is None else as_date(last))
         for code, name, village, last in rows
     ]

@@ -16,7 +16,7 @@ from decimal import Decimal
 from sqlalchemy import Connection
 
 from core.metrics.components import ratio
-from core.metrics.sqltext import run
+from core.metrics.sqltext import as_date, run
 from core.money import cents_to_yuan
 from core.scope import Scope
 
@@ -57,11 +57,6 @@ class WeekHours:
     hours: Decimal
 
 
-def _day(value: object) -> dt.date:
-    # SQLite hands back dates computed in SQL as text.
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
-
-
 def allocation_of(hundredths_by_activity: Mapping[str, int]) -> Allocation:
     """The allocation of hours given in hundredths per activity (for instance a
     scorecard's components.hours_by_activity), with the engine's time_share ratios."""
@@ -93,7 +88,7 @@ def load_entries(
         ORDER BY t.work_date DESC, t.activity""",
         {**params, "staff_code": staff_code, "start": start, "end": end},
     )
-    return [TimeRow(_day(day), activity, cents_to_yuan(int(h))) for day, activity, h in rows]
+    return [TimeRow(as_date(day), activity, cents_to_yuan(int(h))) for day, activity, h in rows]
 
 
 def load_week(
@@ -148,4 +143,4 @@ def load_weekly_totals(
         ORDER BY 1, 2""",
         {**params, "start": start, "last": last},
     )
-    return [WeekHours(_day(week), activity, cents_to_yuan(int(h))) for week, activity, h in rows]
+    return [WeekHours(as_date(week), activity, cents_to_yuan(int(h))) for week, activity, h in rows]

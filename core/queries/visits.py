@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection
 
-from core.metrics.sqltext import active_loan_sql, run
+from core.metrics.sqltext import active_loan_sql, as_date, as_optional_date, run
 from core.scope import Scope
 
 # Board statuses, in the order the board lists them: the ones to visit first.
@@ -67,18 +67,6 @@ class BorrowerChoice:
     code: str
     name: str
     village: str
-
-
-def _day(value: object) -> dt.date | None:
-    """A date column as a date (SQLite hands text queries' dates back as ISO text)."""
-    if value is None or isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])
-
-
-def _date(value: object) -> dt.date:
-    """A non-null date column as a date."""
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
 
 
 def _village_filter(villages: Sequence[str]) -> tuple[str, dict[str, str]]:
@@ -150,7 +138,7 @@ def load_return_visit_board(
     )
     board = []
     for code, name, village, group, staff, staff_name, last, planned, active, shut, rank in rows:
-        last_visit = _day(last)
+        last_visit = as_optional_date(last)
         board.append(
             BoardRow(
                 borrower_code=code,
@@ -160,11 +148,11 @@ def load_return_visit_board(
                 officer_code=staff,
                 officer_name=staff_name,
                 last_visit=last_visit,
-                next_visit_on=_day(planned),
+                next_visit_on=as_optional_date(planned),
                 due_on=None if last_visit is None else last_visit + dt.timedelta(window_days),
                 status=STATUSES[int(rank)],
                 active=bool(active),
-                closed_on=None if active else _day(shut),
+                closed_on=None if active else as_optional_date(shut),
             )
         )
     return board
@@ -197,7 +185,7 @@ def load_visit_history(
     return [
         VisitRow(
             id=int(row[0]),
-            visited_on=_date(row[1]),
+            visited_on=as_date(row[1]),
             borrower_code=row[2],
             borrower_name=row[3],
             village=row[4],
@@ -206,7 +194,7 @@ def load_visit_history(
             notes=row[7],
             news=row[8],
             exit_reason=row[9],
-            next_visit_on=_day(row[10]),
+            next_visit_on=as_optional_date(row[10]),
             officer_code=row[11],
             officer_name=row[12],
         )

@@ -4,11 +4,12 @@ cannot send cookies, so `app.auth.current_user` is patched), and fresh caches.""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 import streamlit as st
+from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
 from core.auth.sessions import SessionUser
@@ -31,16 +32,32 @@ def fresh_caches() -> Iterator[None]:
     st.cache_resource.clear()
 
 
-@pytest.fixture
-def loaded_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    """DATABASE_URL of a SQLite database holding the base portfolio."""
+def app_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, load: Callable[[Engine, Path], None]
+) -> str:
+    """A SQLite database filled by `load(engine, folder)` behind the app (DATABASE_URL)."""
     url = f"sqlite:///{tmp_path / 'app.db'}"
     engine = make_engine(database_url=url)
     ensure_schema(engine)
-    assert do_import(engine, write_folder(tmp_path / "in", base_portfolio())).ok
+    load(engine, tmp_path / "in")
     engine.dispose()
     monkeypatch.setenv("DATABASE_URL", url)
     return url
+
+
+def import_tables(tables: dict[str, list[dict[str, str]]]) -> Callable[[Engine, Path], None]:
+    """A loader for app_database importing these tables."""
+
+    def load(engine: Engine, folder: Path) -> None:
+        assert do_import(engine, write_folder(folder, tables)).ok
+
+    return load
+
+
+@pytest.fixture
+def loaded_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """DATABASE_URL of a SQLite database holding the base portfolio."""
+    return app_database(tmp_path, monkeypatch, import_tables(base_portfolio()))
 
 
 def session_user(role: str, must_change: bool = False) -> SessionUser:

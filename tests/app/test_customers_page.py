@@ -8,22 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from core.db import make_engine
-from core.schema import ensure_schema
-from tests.app.conftest import start_app
+from tests.app.conftest import app_database, start_app
 from tests.customers_portfolio import AS_OF, load_customers_portfolio
 
 
 @pytest.fixture
 def customers_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    url = f"sqlite:///{tmp_path / 'app.db'}"
-    engine = make_engine(database_url=url)
-    ensure_schema(engine)
-    load_customers_portfolio(engine, tmp_path / "in")
-    engine.dispose()
-    monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.setattr("app.clock.today", lambda: AS_OF)
-    return url
+    return app_database(tmp_path, monkeypatch, load_customers_portfolio)
 
 
 def open_q2(language: str = "en"):  # type: ignore[no-untyped-def]

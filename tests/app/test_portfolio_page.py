@@ -12,12 +12,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app.portfolio_view import file_stem
-from core.db import make_engine
-from core.schema import ensure_schema
 from core.scope import Scope
-from tests.app.conftest import start_app
-from tests.builders import write_folder
-from tests.db.helpers import do_import
+from tests.app.conftest import app_database, import_tables, start_app
 from tests.db.test_loan_table import with_l3
 
 
@@ -29,13 +25,7 @@ def june_end(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def two_officers_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     """The base portfolio plus L3 (OF2 → B3, 90 days late on 06-30)."""
-    url = f"sqlite:///{tmp_path / 'app.db'}"
-    engine = make_engine(database_url=url)
-    ensure_schema(engine)
-    assert do_import(engine, write_folder(tmp_path / "in", with_l3())).ok
-    engine.dispose()
-    monkeypatch.setenv("DATABASE_URL", url)
-    return url
+    return app_database(tmp_path, monkeypatch, import_tables(with_l3()))
 
 
 def portfolio(language: str = "en") -> AppTest:

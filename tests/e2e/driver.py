@@ -30,6 +30,20 @@ CHROMIUM_FLAGS = [
 DESKTOP: ViewportSize = {"width": 1366, "height": 900}
 PHONE: ViewportSize = {"width": 390, "height": 844}
 RUN_FINISHED = "[data-testid=stApp][data-test-script-state=notRunning]"
+# The pages of each demo account, by their English menu titles, in menu order.
+ROLE_PAGES = {
+    "officer": [
+        "What needs attention",
+        "My quarter",
+        "Portfolio",
+        "Visits",
+        "My time",
+        "Judgement and customers",
+    ],
+    "leader": ["What needs attention", "Officers and their portfolios", "Portfolio"],
+    "trainer": ["What needs attention"],
+    "admin": ["What needs attention", "Officers and their portfolios", "Portfolio", "Audit trail"],
+}
 
 
 def _free_port() -> int:

@@ -10,6 +10,7 @@ from tests.e2e.conftest import SCREENSHOTS
 from tests.e2e.driver import (
     DESKTOP,
     PHONE,
+    ROLE_PAGES,
     choose_language,
     close_sidebar,
     log_in,
@@ -21,21 +22,8 @@ from tests.e2e.driver import (
 
 pytestmark = pytest.mark.e2e
 
-# Each demo role: the titles of its pages, in menu order.
-OFFICER_PAGES = [
-    "What needs attention",
-    "My quarter",
-    "Portfolio",
-    "Visits",
-    "My time",
-    "Judgement and customers",
-]
-ROLES = {
-    "officer": OFFICER_PAGES,
-    "leader": ["What needs attention", "Officers and their portfolios", "Portfolio"],
-    "trainer": ["What needs attention"],
-    "admin": ["What needs attention", "Officers and their portfolios", "Portfolio", "Audit trail"],
-}
+OFFICER_PAGES = ROLE_PAGES["officer"]
+ROLES = ROLE_PAGES
 
 
 def switch_to_english(page: Page) -> None:
