@@ -309,3 +309,8 @@ class AuditEntry(Base):
     entity_key: Mapped[str] = mapped_column(Text)
     before: Mapped[str | None] = mapped_column(Text)
     after: Mapped[str | None] = mapped_column(Text)
+
+
+# The review and coaching tables live in their own module; importing it here registers
+# them on Base.metadata wherever the models are used (migrations, schema checks).
+import core.review_models  # noqa: E402, F401

@@ -1,0 +1,1 @@
+"""Quarterly self-reviews and coaching: template, workflow, evidence, exports."""
