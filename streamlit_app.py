@@ -48,6 +48,8 @@ portfolio = st.Page("pages/portfolio.py", title=t("portfolio.title"), icon=":mat
 borrower = st.Page(
     "pages/borrower.py", title=t("borrower.title"), icon=":material/person:", visibility="hidden"
 )
+# Officers read their 1:1 notes and action items here; team leaders keep them.
+coaching = st.Page("pages/coaching.py", title=t("coaching.title"), icon=":material/forum:")
 if user.must_change_password:
     pages: dict[str, list[st.Page]] = {
         "": [st.Page("pages/change_password.py", title=t("password.title"), icon=":material/key:")]
@@ -68,10 +70,28 @@ else:
                 st.Page(
                     "pages/customers.py", title=t("customers.title"), icon=":material/handshake:"
                 ),
+                st.Page(
+                    "pages/my_review.py", title=t("my_review.title"), icon=":material/edit_note:"
+                ),
+                coaching,
                 borrower,
             ]
         },
-        "team_leader": {t("nav.team"): [home, officers, portfolio, borrower]},
+        "team_leader": {
+            t("nav.team"): [
+                home,
+                st.Page("pages/team.py", title=t("team.title"), icon=":material/leaderboard:"),
+                st.Page(
+                    "pages/team_reviews.py",
+                    title=t("team_reviews.title"),
+                    icon=":material/rate_review:",
+                ),
+                coaching,
+                officers,
+                portfolio,
+                borrower,
+            ]
+        },
         "trainer": {t("nav.training"): [home]},
         "admin": {
             t("nav.admin"): [

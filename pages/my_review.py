@@ -1,0 +1,7 @@
+"""my_review: being built (issue 6)."""
+
+import streamlit as st
+
+from app.i18n import t
+
+st.title(t("my_review.title"))
