@@ -12,7 +12,7 @@ PG_BIN ?= /usr/lib/postgresql/15/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export PIP_DISABLE_PIP_VERSION_CHECK = 1
 
-.PHONY: install install-dev system-deps run demo test lint bench clean
+.PHONY: install install-dev fonts system-deps run demo test lint bench clean
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -28,9 +28,23 @@ install: $(VENV)/.runtime
 
 install-dev: $(VENV)/.dev
 
-# Debian packages the tests need: Chromium (browser test), CJK fonts (Chinese in
-# screenshots), PostgreSQL 15 (database tests). Installed only when missing.
-system-deps:
+# Debian packages, installed only when missing. The app itself needs WenQuanYi Micro Hei
+# (embedded in review PDFs, so Chinese prints); the tests also need Chromium (browser
+# test), Noto CJK (Chinese in screenshots) and PostgreSQL 15 (database tests).
+define apt_install_missing
+	@missing=""; \
+	for pkg in $(1); do dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
+	fi
+endef
+
+fonts:
+	$(call apt_install_missing,fonts-wqy-microhei)
+
+system-deps: fonts
 	@missing=""; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
 	dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing="$$missing fonts-noto-cjk"; \
@@ -47,7 +61,7 @@ $(DB_FILE): | $(VENV)/.runtime
 demo: install
 	$(PY) -m core demo --scale small --out data/demo
 
-run: install $(DB_FILE)
+run: install fonts $(DB_FILE)
 	$(VENV)/bin/streamlit run serve.py --server.port $(PORT) \
 	  --server.address localhost --browser.gatherUsageStats false
 
