@@ -11,16 +11,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Connection
 
+from core.metrics.figures import FIGURES_BY_KEY
 from core.metrics.findings import judge_officers
 from core.metrics.officers import compute_officer_scorecards
 from core.metrics.period import Period
 from core.metrics.views import compute_trends
+from core.reviews.goals import Goal
 from core.reviews.template import TREND_FIGURES
 from core.rules import Finding, RuleSet
 from core.scope import Scope
@@ -144,3 +147,16 @@ def goal_outcome(better: str, target: Decimal, value: Decimal | None) -> str:
     if better == "lower":
         return "met" if value <= target else "missed"
     return "met" if value == target else "missed"
+
+
+def goal_outcomes(goals: Sequence[Goal], evidence: Evidence | None) -> list[tuple[Goal, str]]:
+    """Last quarter's goals judged on this quarter's evidence: "met", "missed", "no data",
+    or "" for a goal in words only (the officer and leader judge those themselves)."""
+    judged: list[tuple[Goal, str]] = []
+    for goal in goals:
+        if goal.figure is None or goal.target is None or goal.figure not in FIGURES_BY_KEY:
+            judged.append((goal, ""))
+            continue
+        value = None if evidence is None else evidence.number(goal.figure)
+        judged.append((goal, goal_outcome(FIGURES_BY_KEY[goal.figure].better, goal.target, value)))
+    return judged

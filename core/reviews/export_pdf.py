@@ -35,6 +35,15 @@ HEADING_FILL = (232, 236, 241)
 KEEP_WITH_NEXT = 28.0
 
 
+def pdf_font_problem() -> str | None:
+    """Why a PDF cannot be made on this server (no CJK font), or None when it can."""
+    try:
+        _font()
+    except ExportError as error:
+        return str(error)
+    return None
+
+
 def _font() -> tuple[Path, int]:
     for path, index in FONT_CANDIDATES:
         if path.is_file():

@@ -17,6 +17,7 @@ from core.audit import utc
 from core.models import Staff
 from core.review_models import Review, ReviewGoal, ReviewSection
 from core.reviews.evidence import Evidence
+from core.reviews.goals import Goal as Goal  # re-exported: pages import it from here
 from core.scope import Scope
 
 NOT_STARTED = "not_started"
@@ -33,15 +34,6 @@ class SectionText:
     comment: str = ""
     rating: str | None = None
     comment_revision: int = 0
-
-
-@dataclass(frozen=True)
-class Goal:
-    """A goal of an improvement plan: a figure with a target, free text, or both."""
-
-    figure: str | None
-    target: Decimal | None
-    text: str
 
 
 @dataclass(frozen=True)
