@@ -188,6 +188,9 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     )
     print(f"Exit reasons recorded on {reasons:,} visits of borrowers who left.")
     print(cli_users.create_demo_accounts(engine))
+    from core.demo.reviews import demo_reviews
+
+    print(demo_reviews(engine, end))
     print(f"Database: {describe(engine)}")
     return EXIT_OK
 
