@@ -1,7 +1,67 @@
-"""coaching: being built (issue 6)."""
+"""Coaching: a team leader keeps the 1:1 log and action items of the officers of their
+team; an officer reads their 1:1s (never the leader's private notes) and marks their own
+action items done."""
 
 import streamlit as st
 
-from app.i18n import t
+from app import clock
+from app.coaching_forms import render_add_item, render_edit_session, render_new_session
+from app.coaching_view import (
+    cached_actions,
+    cached_officers,
+    cached_sessions,
+    render_actions,
+    render_history,
+    show_flash,
+)
+from app.i18n import current_language, t
+from app.resources import cached_scorecard, data_version
+from app.viewer import viewer
+from app.widgets import coded_selectbox
+from core.metrics.period import quarter_of
+from core.reviews.coaching import suggest_agenda
+from core.scope import Scope
 
+me = viewer()
+today = clock.today()
+version = data_version()
 st.title(t("coaching.title"))
+show_flash()
+
+if me.user.role == "officer":
+    # An officer's own records; the scope limits every query to them.
+    code = me.user.staff_code or ""
+    st.caption(t("coaching.officer_caption"))
+    st.subheader(t("coaching.items.title"))
+    render_actions(me, cached_actions(me.scope, code, ("open",), today, version), leader=False)
+    st.subheader(t("coaching.history.title"))
+    render_history(cached_sessions(me.scope, code, False, version))
+    st.stop()
+if me.user.role != "team_leader":
+    st.stop()  # only officers and team leaders have this page
+
+officers = cached_officers(me.scope, version)
+if not officers:
+    st.info(t("coaching.no_officers"))
+    st.stop()
+names = {o.staff_code: f"{o.name} ({o.staff_code})" for o in officers}
+code = coded_selectbox(
+    t("coaching.officer"), list(names), names.__getitem__, key="coaching_officer"
+)
+items = cached_actions(me.scope, code, ("open",), today, version)
+sessions = cached_sessions(me.scope, code, True, version)
+
+st.subheader(t("coaching.items.title"))
+st.caption(t("coaching.items.caption"))
+render_actions(me, items, leader=True)
+with st.expander(t("coaching.add.title")):
+    render_add_item(me, code, sessions, today)
+
+st.subheader(t("coaching.new.title"))
+# The officer's own scorecard: `code` comes from the leader's scope, so it is theirs to see.
+found = cached_scorecard(Scope("officer", staff_code=code), quarter_of(today), version)
+suggestion = suggest_agenda(found[1] if found else [], items, current_language())
+render_new_session(me, code, suggestion, today)
+
+st.subheader(t("coaching.history.title"))
+render_history(sessions, lambda row: render_edit_session(me, code, row, today))

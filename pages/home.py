@@ -5,6 +5,7 @@ import streamlit as st
 
 from app import clock
 from app.i18n import current_language, date, number, t
+from app.reminders import render_reminders
 from app.resources import (
     cached_attention,
     cached_cohorts,
@@ -19,6 +20,7 @@ from core.scope import Scope
 today = clock.today()
 me = viewer()
 st.title(t("home.title"))
+render_reminders(me, today)  # overdue action items, for officers and team leaders
 
 if me.user.role == "trainer":
     days = get_rules().params.min_training_days
