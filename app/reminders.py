@@ -9,18 +9,81 @@ from collections import Counter
 import streamlit as st
 
 from app.coaching_view import cached_overdue
-from app.i18n import number, t
-from app.resources import data_version
+from app.i18n import date, number, t
+from app.resources import data_version, get_engine
+from app.review_view import get_template
 from app.viewer import Viewer
 from app.visits_view import plain
+from core.reviews.cycle import current_cycle, previous_label
+from core.reviews.records import ReviewStatusRow, list_review_statuses
+from core.scope import Scope
 
 COACHING_PAGE = "pages/coaching.py"
 
 
+REVIEW_PAGE = "pages/my_review.py"
+QUEUE_PAGE = "pages/team_reviews.py"
+
+
 def render_reminders(viewer: Viewer, today: dt.date) -> None:
     """Every reminder for an officer or a team leader (other roles get none)."""
+    if viewer.user.role == "officer":
+        my_review_due(viewer, today)
+    if viewer.user.role == "team_leader":
+        reviews_waiting(viewer, today)
     if viewer.user.role in ("officer", "team_leader"):
         overdue_action_items(viewer, today)
+
+
+@st.cache_data(show_spinner=False, ttl=600, max_entries=256)
+def _statuses(scope: Scope, period: str, version: int) -> list[ReviewStatusRow]:
+    del version  # only part of the cache key
+    with get_engine().connect() as conn:
+        return list_review_statuses(conn, scope, period)
+
+
+def my_review_due(viewer: Viewer, today: dt.date) -> None:
+    """The officer's review of the quarter to write: returned for revision, overdue, or due
+    within the template's remind_days."""
+    template = get_template()
+    cycle = current_cycle(today, template.due_days)
+    rows = _statuses(viewer.scope, cycle.period, data_version())
+    status = rows[0].status if rows else None
+    if status is None or status in ("submitted", "signed_off"):
+        return
+    days = (cycle.due_on - today).days
+    if status == "returned":
+        st.warning(t("reminders.review_returned", period=cycle.period))
+    elif days < 0:
+        st.error(t("reminders.review_overdue", period=cycle.period, due=date(cycle.due_on)))
+    elif days <= template.remind_days:
+        st.warning(
+            t("reminders.review_due", period=cycle.period, due=date(cycle.due_on), days=days)
+        )
+    else:
+        return
+    st.page_link(REVIEW_PAGE, label=t("reminders.open_review"), icon=":material/edit_note:")
+
+
+def reviews_waiting(viewer: Viewer, today: dt.date) -> None:
+    """Submitted reviews of the team waiting for the leader, in the quarter to review now
+    and the one before (a late sign-off)."""
+    template = get_template()
+    label = current_cycle(today, template.due_days).period
+    waiting = [
+        (period, row)
+        for period in (label, previous_label(label))
+        for row in _statuses(viewer.scope, period, data_version())
+        if row.status == "submitted"
+    ]
+    if not waiting:
+        return
+    lines = [
+        "- " + t("reminders.waiting_line", name=plain(row.officer_name), period=period)
+        for period, row in waiting
+    ]
+    st.info(t("reminders.reviews_waiting", count=number(len(waiting))) + "\n\n" + "\n".join(lines))
+    st.page_link(QUEUE_PAGE, label=t("reminders.open_queue"), icon=":material/rate_review:")
 
 
 def overdue_action_items(viewer: Viewer, today: dt.date) -> None:

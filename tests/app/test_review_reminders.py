@@ -1,0 +1,82 @@
+"""Home pages remind: an officer of a review due soon, overdue or returned; a team leader
+of submitted reviews waiting for them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from core.db import make_engine
+from core.metrics.period import parse_period
+from core.paths import CONFIG_DIR
+from core.reviews.evidence import build_evidence
+from core.reviews.records import Goal
+from core.reviews.template import load_review_template
+from core.reviews.workflow import return_review, save_body, save_goals, submit
+from core.rules import load_default_rules
+from core.scope import Scope
+from tests.app.conftest import start_app
+
+OF1 = Scope("officer", staff_code="OF1")
+TEAM = Scope("team", branch="城关支行", team="城关一组")
+NOW = dt.datetime(2025, 7, 2, tzinfo=dt.UTC)
+
+
+def texts(at) -> str:  # type: ignore[no-untyped-def]
+    return "\n".join(str(e.value) for e in [*at.warning, *at.error, *at.info])
+
+
+def home(monkeypatch: pytest.MonkeyPatch, day: dt.date):  # type: ignore[no-untyped-def]
+    monkeypatch.setattr("app.clock.today", lambda: day)
+    return start_app("en")
+
+
+def submit_q2(url: str) -> None:
+    engine = make_engine(database_url=url)
+    rules = load_default_rules()
+    template = load_review_template(CONFIG_DIR / "review_template.yaml", rules)
+    for section in template.sections:
+        save_body(engine, "of1", OF1, "2025Q2", section.key, "写好了", 0, template, NOW)
+    save_goals(engine, "of1", OF1, "2025Q2", [Goal("par30", Decimal("0.05"), "")], 0, NOW)
+    with engine.connect() as conn:
+        evidence = build_evidence(conn, "OF1", "2025Q2", parse_period("2025Q2"), rules)
+    assert evidence is not None
+    submit(engine, "of1", OF1, "2025Q2", evidence, 1, template, NOW)
+    engine.dispose()
+
+
+def test_the_officer_is_reminded_as_the_due_date_nears(
+    loaded_db: str,
+    log_in_as,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+) -> None:
+    log_in_as("officer")
+    # 2025Q2's review is due 07-15; remind_days is 10.
+    assert "Your review of 2025Q2" not in texts(home(monkeypatch, dt.date(2025, 6, 20)))
+    assert "Your review of 2025Q2 is due on 15 Jul 2025 (13 days left)." not in texts(
+        home(monkeypatch, dt.date(2025, 7, 2))
+    )
+    assert "Your review of 2025Q2 is due on 15 Jul 2025 (10 days left)." in texts(
+        home(monkeypatch, dt.date(2025, 7, 5))
+    )
+    submit_q2(loaded_db)
+    assert "Your review of 2025Q2" not in texts(home(monkeypatch, dt.date(2025, 7, 5)))
+
+
+def test_the_leader_sees_reviews_waiting_and_the_officer_a_return(
+    loaded_db: str,
+    log_in_as,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+) -> None:
+    submit_q2(loaded_db)
+    log_in_as("team_leader")
+    shown = texts(home(monkeypatch, dt.date(2025, 7, 5)))
+    assert "1 review(s) are waiting for your comments and sign-off:" in shown
+    assert "张伟: 2025Q2" in shown
+    engine = make_engine(database_url=loaded_db)
+    return_review(engine, "tl1", TEAM, "OF1", "2025Q2", "请补充", 2, NOW)
+    engine.dispose()
+    log_in_as("officer")
+    assert "was returned for revision" in texts(home(monkeypatch, dt.date(2025, 7, 5)))
