@@ -39,8 +39,17 @@ ROLE_PAGES = {
         "Visits",
         "My time",
         "Judgement and customers",
+        "My quarterly review",
+        "Coaching and action items",
     ],
-    "leader": ["What needs attention", "Officers and their portfolios", "Portfolio"],
+    "leader": [
+        "What needs attention",
+        "Team overview",
+        "Reviews to coach",
+        "Coaching and action items",
+        "Officers and their portfolios",
+        "Portfolio",
+    ],
     "trainer": ["What needs attention"],
     "admin": ["What needs attention", "Officers and their portfolios", "Portfolio", "Audit trail"],
 }

@@ -3,6 +3,8 @@ out; a wrong password; screenshots at desktop and phone width in both languages.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
@@ -124,8 +126,17 @@ def test_phone_width_in_both_languages(live_app: str, browser: Browser) -> None:
 
 
 # The officer's pages in Chinese, in the same order as OFFICER_PAGES.
-OFFICER_PAGES_ZH = ["需要关注的事项", "我的季度", "贷款组合", "走访", "我的时间", "判断与客户"]
-SLUGS = ["home", "my-quarter", "portfolio", "visits", "time", "customers"]
+OFFICER_PAGES_ZH = [
+    "需要关注的事项",
+    "我的季度",
+    "贷款组合",
+    "走访",
+    "我的时间",
+    "判断与客户",
+    "我的季度总结",
+    "辅导与行动项",
+]
+SLUGS = ["home", "my-quarter", "portfolio", "visits", "time", "customers", "my-review", "coaching"]
 
 
 @pytest.mark.parametrize("width", ["desktop", "phone"])
@@ -202,5 +213,28 @@ def test_from_the_portfolio_to_a_borrower_and_a_visit(live_app: str, browser: Br
     expect(page.locator("[data-testid=stForm] [data-testid=stSelectbox]").first).to_contain_text(
         code
     )
+    assert errors == []
+    context.close()
+
+
+def test_an_officer_drafts_a_review_that_saves_itself(live_app: str, browser: Browser) -> None:
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    log_in(page, live_app, "officer", "demo1234")
+    choose_language(page, "English")
+    open_page(page, "My quarterly review")
+    box = page.locator("[data-testid=stTextArea] textarea").first
+    box.fill("Two loans went late: I did not check the size of the pig farm at appraisal.")
+    box.press("Tab")  # leaving the box saves the draft
+    settle(page)
+    expect(page.get_by_text(re.compile(r"^Saved \d\d:\d\d$"))).to_be_visible()
+    page.reload()  # a new session reads the saved draft back
+    settle(page)
+    expect(page.locator("[data-testid=stTextArea] textarea").first).to_have_value(
+        "Two loans went late: I did not check the size of the pig farm at appraisal."
+    )
+    shoot(page, "my-review-draft-officer-en-desktop")
     assert errors == []
     context.close()
