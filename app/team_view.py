@@ -1,0 +1,187 @@
+"""The team overview's cached loaders and panels: bullet charts of the officers side by
+side, the breaches ranked across the team, the review status of each officer, and the
+scorecard downloads.
+
+Loaders are keyed on (scope, period or quarter, data version): the cache is shared by
+every user, so nothing inside reads the session.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from decimal import Decimal
+
+import pandas as pd
+import streamlit as st
+
+from app.i18n import current_language, t
+from app.resources import get_engine, get_rules
+from app.review_view import figure_name, submitted_text, target_text, value_text
+from app.team_charts import bullet_chart
+from app.visits_view import plain
+from core.metrics.figures import FIGURES_BY_KEY
+from core.metrics.findings import judge_officers
+from core.metrics.officers import compute_officer_scorecards
+from core.metrics.period import Period
+from core.metrics.scorecard import OfficerScorecard
+from core.metrics.team import (
+    MAIN_FIGURES,
+    SCORECARD_FIGURES,
+    RankedFinding,
+    rank_breaches,
+    rule_for_figure,
+    scorecard_cells,
+)
+from core.reviews.export import team_scorecard_csv, team_scorecard_xlsx
+from core.reviews.records import ReviewStatusRow, list_review_statuses
+from core.rules import Finding, RuleSet
+from core.scope import Scope
+
+REVIEWS_PAGE = "pages/team_reviews.py"
+
+
+@st.cache_data(show_spinner=False, ttl=3600, max_entries=256)
+def cached_team(
+    scope: Scope, period: Period, version: int
+) -> tuple[list[OfficerScorecard], dict[str, list[Finding]]]:
+    """Every officer of `scope` with their figures and all their findings for `period`."""
+    del version  # only part of the cache key
+    rules = get_rules()
+    with get_engine().connect() as conn:
+        cards = compute_officer_scorecards(conn, scope, period, rules.params)
+    return cards, judge_officers(rules, cards)
+
+
+@st.cache_data(show_spinner=False, ttl=600, max_entries=256)
+def cached_review_statuses(scope: Scope, period: str, version: int) -> list[ReviewStatusRow]:
+    """Where each officer's review of the quarter `period` stands."""
+    del version  # only part of the cache key
+    with get_engine().connect() as conn:
+        return list_review_statuses(conn, scope, period)
+
+
+def render_bullet_charts(
+    cards: Sequence[OfficerScorecard], findings: dict[str, list[Finding]], rules: RuleSet
+) -> None:
+    """One bullet chart per main figure, stacked so a phone shows them one by one."""
+    for figure in MAIN_FIGURES:
+        rule = rule_for_figure(rules, figure)
+        if rule is None:
+            continue  # no goal for this figure in config/rules.yaml: nothing to compare
+        st.altair_chart(bullet_chart(rule, cards, findings), width="stretch")
+
+
+def _target_code(finding: Finding) -> str:
+    target = finding.target
+    if isinstance(target, tuple):
+        return f"{target[0]}-{target[1]}"
+    return str(target)
+
+
+def breaches_frame(ranked: Sequence[RankedFinding]) -> pd.DataFrame:
+    """The ranked breaches and warnings as a table in the reader's language."""
+    zh = current_language() == "zh"
+    columns = [
+        t("team.col.officer"),
+        t("team.col.rule"),
+        t("team.col.value"),
+        t("team.col.goal"),
+        t("team.col.status"),
+    ]
+    rows = []
+    for item in ranked:
+        finding, figure = item.finding, item.rule.figure
+        value = None if finding.value is None else Decimal(finding.value)
+        rows.append(
+            [
+                f"{item.officer_name} ({item.officer_code})",
+                item.rule.name_zh if zh else item.rule.name_en,
+                value_text(figure, value),
+                target_text(figure, _target_code(finding)),
+                t(f"quarter.status.{finding.status.replace(' ', '_')}"),
+            ]
+        )
+    return pd.DataFrame(rows, columns=columns)
+
+
+def render_breaches(
+    cards: Sequence[OfficerScorecard], findings: dict[str, list[Finding]], rules: RuleSet
+) -> None:
+    """Every breached, then warning, finding of the team, most severe first."""
+    ranked = rank_breaches(rules, cards, findings)
+    if not ranked:
+        st.success(t("team.no_breaches"))
+        return
+    st.caption(t("team.breaches_caption"))
+    st.dataframe(breaches_frame(ranked), hide_index=True, width="stretch")
+
+
+def render_review_statuses(rows: Sequence[ReviewStatusRow], period: str) -> None:
+    """Each officer's review status for the quarter, with a link to read it."""
+    if not rows:
+        st.caption(t("team.no_officers"))
+        return
+    for row in rows:
+        with st.container(border=True):
+            left, right = st.columns([3, 2])
+            status = t(f"review.status.{row.status}")
+            if row.signed_off_at is not None:
+                when = t("team.signed_off_at", when=submitted_text(row.signed_off_at))
+            elif row.submitted_at is not None:
+                when = t("team.submitted_at", when=submitted_text(row.submitted_at))
+            else:
+                when = ""
+            # Names come from imported data: escaped, never Markdown.
+            left.markdown(f"**{plain(row.officer_name)}** ({plain(row.officer_code)}) · {status}")
+            if when:
+                left.caption(when)
+            right.page_link(
+                REVIEWS_PAGE,
+                label=t("team.open_review"),
+                icon=":material/rate_review:",
+                query_params={"officer": row.officer_code, "period": period},
+            )
+
+
+def scorecard_headers(figures: Sequence[str] = SCORECARD_FIGURES) -> list[str]:
+    """The scorecard's column headers in the reader's language, units named."""
+    return [t("team.col.code"), t("team.col.name"), *(_header(f) for f in figures)]
+
+
+def _header(figure: str) -> str:
+    # Ratios go out as percentages (97.5 for 97.5%): the header says so.
+    name, kind = figure_name(figure), FIGURES_BY_KEY[figure].kind
+    if kind == "ratio":
+        return t("team.col.percent", name=name)
+    if kind == "money":
+        return t("team.col.yuan", name=name)
+    if kind == "hours":
+        return t("team.col.hours", name=name)
+    return name
+
+
+def render_scorecard_downloads(cards: Sequence[OfficerScorecard], period: Period) -> None:
+    """CSV and Excel of the scorecard; the files are made only when clicked."""
+    headers = scorecard_headers()
+    rows = scorecard_cells(cards)
+    stem = f"team-scorecard-{period.label.replace(':', '_')}"
+    left, right, _ = st.columns([1, 1, 2])
+    left.download_button(
+        t("team.download_csv"),
+        data=functools.partial(team_scorecard_csv, rows, headers),
+        file_name=f"{stem}.csv",
+        mime="text/csv",
+        key="team_scorecard_csv",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+    right.download_button(
+        t("team.download_xlsx"),
+        data=functools.partial(team_scorecard_xlsx, rows, headers, t("team.sheet_title")),
+        file_name=f"{stem}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="team_scorecard_xlsx",
+        on_click="ignore",
+        icon=":material/download:",
+    )
