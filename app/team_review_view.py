@@ -15,6 +15,7 @@ import streamlit as st
 from app.i18n import current_language, t
 from app.resources import get_engine
 from app.review_view import figure_name, submitted_text, value_text
+from app.team_view import cached_review_statuses
 from app.visits_view import plain
 from core.reviews.cycle import previous_label
 from core.reviews.evidence import Evidence, goal_outcomes
@@ -182,3 +183,12 @@ def show_flash() -> None:
     if found:
         kind, text = found
         {"success": st.success, "warning": st.warning}[kind](text)
+
+
+def first_quarter_waiting(scope: Scope, labels: Sequence[str], version: int) -> str | None:
+    """The newest of `labels` in which a review of the scope is submitted and waiting for
+    the leader (None when none is)."""
+    for label in labels:
+        if any(row.status == "submitted" for row in cached_review_statuses(scope, label, version)):
+            return label
+    return None

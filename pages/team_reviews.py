@@ -11,6 +11,7 @@ from app.review_view import template_or_error
 from app.team_review_form import render_review
 from app.team_review_view import (
     cached_review,
+    first_quarter_waiting,
     queue_order,
     render_queue,
     show_flash,
@@ -41,6 +42,11 @@ if any(wanted) and st.session_state.get("team_reviews_link") != wanted:
             for language in LANGUAGES:
                 st.session_state.pop(f"{key}__{language}", None)
 
+if "team_reviews_period" not in st.session_state:
+    # First visit: open on the newest quarter with reviews waiting for the leader.
+    waiting = first_quarter_waiting(me.scope, labels, version)
+    if waiting is not None:
+        st.session_state["team_reviews_period"] = waiting
 period = coded_selectbox(t("team_reviews.period"), labels, str, key="team_reviews_period")
 rows = queue_order(cached_review_statuses(me.scope, period, version))
 if not rows:

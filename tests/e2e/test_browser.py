@@ -4,6 +4,7 @@ out; a wrong password; screenshots at desktop and phone width in both languages.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -236,5 +237,37 @@ def test_an_officer_drafts_a_review_that_saves_itself(live_app: str, browser: Br
         "Two loans went late: I did not check the size of the pig farm at appraisal."
     )
     shoot(page, "my-review-draft-officer-en-desktop")
+    assert errors == []
+    context.close()
+
+
+@pytest.mark.parametrize("width", ["desktop", "phone"])
+def test_a_leader_coaches_and_prints_a_review(
+    live_app: str, browser: Browser, width: str, tmp_path: Path
+) -> None:
+    context = browser.new_context(viewport=DESKTOP if width == "desktop" else PHONE)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    log_in(page, live_app, "leader", "demo1234")
+    open_sidebar(page)
+    choose_language(page, "English")
+    # The demo wrote last quarter's reviews: the team's officers' wait for the leader.
+    expect(page.get_by_text("waiting for your comments and sign-off", exact=False)).to_be_visible()
+    for title, slug in (("Team overview", "team"), ("Reviews to coach", "team-reviews")):
+        open_page(page, title)
+        close_sidebar(page)
+        expect(page.get_by_role("heading", name=title, exact=True)).to_be_visible()
+        assert not page.locator("[data-testid=stException]").count(), title
+        shoot(page, f"{slug}-leader-en-{width}")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download PDF").first.click()
+    path = tmp_path / "review.pdf"
+    download.value.save_as(path)
+    assert path.read_bytes().startswith(b"%PDF")
+    open_sidebar(page)
+    choose_language(page, "简体中文")
+    close_sidebar(page)
+    shoot(page, f"team-reviews-leader-zh-{width}")
     assert errors == []
     context.close()
