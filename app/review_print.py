@@ -12,8 +12,14 @@ from collections.abc import Sequence
 
 import streamlit as st
 
+from app import clock
+from app.coaching_view import cached_actions
 from app.i18n import current_language, t
-from app.review_view import figure_name, target_text, value_text
+from app.resources import data_version
+from app.review_view import figure_name, get_template, target_text, value_text
+from app.viewer import viewer
+from core.review_models import ACTION_STATUSES
+from core.reviews.cycle import cycle_of
 from core.reviews.document import DocActionItem, ReviewDocument
 from core.reviews.evidence import Evidence
 from core.reviews.export import review_markdown, review_pdf
@@ -60,6 +66,25 @@ def build_document(
     return review_document(record, evidence, template, wording(), previous, actions)
 
 
+def _actions(record: ReviewRecord) -> list[DocActionItem]:
+    """The officer's action items that belong with this review: those still open, and
+    those due within the quarter or before its review was due."""
+    cycle = cycle_of(record.period, get_template().due_days)
+    rows = cached_actions(
+        viewer().scope, record.officer_code, ACTION_STATUSES, clock.today(), data_version()
+    )
+    return [
+        DocActionItem(
+            row.text,
+            t(f"coaching.owner.{row.owner}"),
+            row.due_on.isoformat(),
+            t(f"coaching.status.{row.status}"),
+        )
+        for row in sorted(rows, key=lambda r: r.due_on)
+        if row.status == "open" or cycle.start <= row.due_on <= cycle.due_on
+    ]
+
+
 def render_review_downloads(
     record: ReviewRecord,
     evidence: Evidence | None,
@@ -70,7 +95,7 @@ def render_review_downloads(
     """PDF and Markdown download buttons for a review that exists."""
     if record.id is None:
         return
-    document = build_document(record, evidence, template, previous, actions)
+    document = build_document(record, evidence, template, previous, actions or _actions(record))
     stem = f"review-{record.officer_code}-{record.period}-{current_language()}"
     left, right, _ = st.columns([1, 1, 2])
     problem = pdf_font_problem()

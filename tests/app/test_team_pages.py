@@ -366,3 +366,34 @@ def test_other_roles_cannot_open_them(loaded_db: str, log_in_as, role: str) -> N
     for page in ("pages/team.py", "pages/team_reviews.py"):
         with pytest.raises(ValueError):
             start_app("en").switch_page(page)
+
+
+def test_the_printed_review_carries_the_officers_action_items(
+    loaded_db: str,
+    log_in_as,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+) -> None:
+    import app.review_print
+    from core.reviews.actions import add_action
+
+    submit_of1(loaded_db)
+    engine = engine_of(loaded_db)
+    add_action(
+        engine, "tl1", TEAM, "OF1", "每周二回访逾期户", "officer", dt.date(2025, 7, 10), None,
+        dt.date(2025, 7, 5),
+    )  # fmt: skip
+    engine.dispose()
+    documents = []
+    build = app.review_print.build_document
+
+    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+        documents.append(build(*args, **kwargs))
+        return documents[-1]
+
+    monkeypatch.setattr(app.review_print, "build_document", spy)
+    log_in_as("team_leader")
+    open_reviews(officer="OF1", period=Q2)
+    assert documents, "the review's downloads were not offered"
+    assert [(a.text, a.owner, a.due, a.status) for a in documents[-1].action_items] == [
+        ("每周二回访逾期户", "Officer", "2025-07-10", "open")
+    ]
