@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from app import forms
 from app.i18n import date, t
 from app.resources import get_engine
 from app.viewer import Viewer
@@ -64,16 +65,13 @@ def cached_overdue(scope: Scope, today: dt.date, version: int) -> list[ActionRow
 
 
 def flash(kind: str, text: str) -> None:
-    """Keeps a message to show at the top of the next run (after a save and rerun)."""
-    st.session_state[FLASH] = (kind, text)
+    """Keeps a message for the top of the next run (app/forms.py)."""
+    forms.flash(FLASH, kind, text)
 
 
 def show_flash() -> None:
     """Shows, once, the message a save left for this run."""
-    found = st.session_state.pop(FLASH, None)
-    if found:
-        kind, text = found
-        {"success": st.success, "warning": st.warning, "error": st.error}[kind](text)
+    forms.show_flash(FLASH)
 
 
 def who(username: str | None) -> str:

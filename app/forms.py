@@ -30,3 +30,17 @@ def field_errors(form: str, field: str, prefix: str) -> None:
     if isinstance(failed, ValidationFailed):
         for error in failed.for_field(field):
             st.markdown(f":red[{t(f'{prefix}.error.{error.code}', **error.values)}]")
+
+
+def flash(key: str, kind: str, text: str) -> None:
+    """Keeps a message ("success", "warning" or "error") under `key` for the next run: a
+    save reruns the page, and its outcome shows at the top of the page it reran."""
+    st.session_state[key] = (kind, text)
+
+
+def show_flash(key: str) -> None:
+    """Shows, once, the message a save left under `key` for this run."""
+    found = st.session_state.pop(key, None)
+    if found:
+        kind, text = found
+        {"success": st.success, "warning": st.warning, "error": st.error}[kind](text)

@@ -14,6 +14,7 @@ from decimal import Decimal
 import pandas as pd
 import streamlit as st
 
+from app import forms
 from app.forms import remember_errors
 from app.i18n import current_language, date, t
 from app.resources import get_engine
@@ -76,8 +77,8 @@ def officer_may_edit(record: ReviewRecord, today: dt.date, due_days: int) -> boo
 
 
 def flash(kind: str, text: str) -> None:
-    """Keeps a message to show at the top of the next run (after a save and rerun)."""
-    st.session_state[FLASH] = (kind, text)
+    """Keeps a message for the top of the next run (app/forms.py)."""
+    forms.flash(FLASH, kind, text)
 
 
 def flash_other_errors(failed: ValidationFailed, shown: set[str]) -> None:
@@ -106,10 +107,7 @@ def _render_unsaved(record: ReviewRecord, template: ReviewTemplate) -> None:
 
 def show_flash() -> None:
     """Shows, once, the message a save left for this run."""
-    found = st.session_state.pop(FLASH, None)
-    if found:
-        kind, text = found
-        {"success": st.success, "warning": st.warning, "error": st.error}[kind](text)
+    forms.show_flash(FLASH)
 
 
 def submit_form(label: str) -> str:

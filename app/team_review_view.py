@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import pandas as pd
 import streamlit as st
 
+from app import forms
 from app.i18n import current_language, t
 from app.resources import get_engine
 from app.review_view import figure_name, submitted_text, value_text
@@ -173,16 +174,13 @@ def rating_name(template: ReviewTemplate, code: str) -> str:
 
 
 def flash(kind: str, text: str) -> None:
-    """Keeps a message to show at the top of the next run (after a save and rerun)."""
-    st.session_state[FLASH] = (kind, text)
+    """Keeps a message for the top of the next run (app/forms.py)."""
+    forms.flash(FLASH, kind, text)
 
 
 def show_flash() -> None:
     """Shows, once, the message a save left for this run."""
-    found = st.session_state.pop(FLASH, None)
-    if found:
-        kind, text = found
-        {"success": st.success, "warning": st.warning}[kind](text)
+    forms.show_flash(FLASH)
 
 
 def first_quarter_waiting(scope: Scope, labels: Sequence[str], version: int) -> str | None:

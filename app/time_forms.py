@@ -12,6 +12,7 @@ from decimal import Decimal
 import pandas as pd
 import streamlit as st
 
+from app import forms
 from app.forms import field_errors, remember_errors
 from app.i18n import date, t
 from app.resources import get_engine
@@ -34,9 +35,7 @@ DAY_FORM = "time_day_form"
 
 def show_flash() -> None:
     """The outcome of the last save or delete, shown once after the rerun it caused."""
-    message = st.session_state.pop(_FLASH, None)
-    if message:
-        st.success(message)
+    forms.show_flash(_FLASH)
 
 
 def _saved(saved: Saved) -> None:
@@ -44,7 +43,7 @@ def _saved(saved: Saved) -> None:
         text = t("time.saved", added=saved.added, changed=saved.changed, removed=saved.removed)
     else:
         text = t("time.unchanged")
-    st.session_state[_FLASH] = text
+    forms.flash(_FLASH, "success", text)
 
 
 def _decimal(value: object) -> Decimal | None:
@@ -245,5 +244,5 @@ def entries_table(me: Viewer, start: dt.date, last: dt.date, today: dt.date, ver
         remember_errors("time_delete", failed)
         st.rerun()
     remember_errors("time_delete", None)
-    st.session_state[_FLASH] = t("time.deleted", entry=labels[chosen])
+    forms.flash(_FLASH, "success", t("time.deleted", entry=labels[chosen]))
     st.rerun()
