@@ -1,7 +1,8 @@
 """Quarterly reviews in the demo, so the review and coaching screens have something to show:
 for each officer of the demo leader's team, last quarter's review written and submitted
 through the real workflow; the demo officer's is also commented, rated and signed off by
-the demo leader, with goals that this quarter's review then judges."""
+the demo leader, with goals that this quarter's review then judges, followed by a 1:1 and
+its action items."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from sqlalchemy import Engine, select
 
 from core.config import load_activities
 from core.models import Staff, User
+from core.reviews.actions import add_action
+from core.reviews.coaching import SessionForm, save_session
 from core.reviews.cycle import current_cycle, cycle_of, previous_label
 from core.reviews.evidence import build_evidence
 from core.reviews.goals import Goal
@@ -102,7 +105,32 @@ def create_demo_reviews(
                 template, signed_at,
             )  # fmt: skip
         sign_off(engine, leader_username, team, code, label, 2, template, signed_at)
+        _coaching(engine, leader_username, team, code, signed_at)
     return written
+
+
+def _coaching(
+    engine: Engine, leader: str, team: Scope, officer_code: str, when: dt.datetime
+) -> None:
+    """A 1:1 after the sign-off with two action items due two and four weeks later (by the
+    demo's last day usually overdue, so the home pages' reminders have something to say)."""
+    held_on = when.date()
+    form = SessionForm(
+        held_on=held_on,
+        agenda="1. 季度总结的点评\n2. 回访覆盖率未达标\n3. 下季度目标",
+        shared_notes="总结写得具体。下季度把回访排进每周计划，逾期七天内必须上门。",
+        private_notes="进步明显，可以考虑让他带新同事。",
+        field_notes="一起走访了两户养猪户，圈舍规模与贷前调查一致。",
+    )
+    session = save_session(engine, leader, team, officer_code, None, form, None, when)
+    for text, owner, days in (
+        ("把回访计划写进每周工作安排", "officer", 14),
+        ("联系农技站安排一次养殖培训", "leader", 30),
+    ):
+        add_action(
+            engine, leader, team, officer_code, text, owner, held_on + dt.timedelta(days=days),
+            session.id, held_on, now=when,
+        )  # fmt: skip
 
 
 def demo_reviews(engine: Engine, today: dt.date) -> str:

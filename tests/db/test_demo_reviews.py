@@ -10,6 +10,8 @@ from sqlalchemy import Engine
 from core.auth.demo_accounts import ensure_demo_accounts
 from core.db import write_transaction
 from core.demo.reviews import demo_reviews
+from core.reviews.actions import load_actions
+from core.reviews.coaching import load_sessions
 from core.reviews.records import list_review_statuses, load_review
 from core.scope import Scope
 from tests.builders import base_portfolio, write_folder
@@ -33,6 +35,15 @@ def test_last_quarters_reviews_are_written_and_the_officers_signed_off(
     assert statuses == {"OF1": "signed_off", "OF2": "submitted"}
     assert signed is not None and signed.signed_off_by == "leader"
     assert signed.snapshot is not None and signed.snapshot.period == "2025Q2"
+    with engine.connect() as conn:
+        sessions = load_sessions(conn, team, "OF1", include_private=True)
+        actions = load_actions(conn, team, "OF1", today=dt.date(2025, 8, 1))
+    assert [s.private_notes for s in sessions] == ["进步明显，可以考虑让他带新同事。"]
+    # Signed off 8 days after the quarter (07-08): items due 07-22 and 08-07.
+    assert [(a.owner, a.due_on, a.overdue) for a in actions] == [
+        ("officer", dt.date(2025, 7, 22), True),
+        ("leader", dt.date(2025, 8, 7), False),
+    ]
     # Running the demo again leaves them as they are.
     assert demo_reviews(engine, dt.date(2025, 7, 20)).startswith(
         "Demo reviews of last quarter written: 0"
