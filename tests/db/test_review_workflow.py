@@ -83,6 +83,7 @@ def test_a_draft_saves_with_revisions_and_refuses_a_stale_save(loaded: Engine) -
     assert review(loaded, TEAM).status == "draft"
     assert review(loaded, TEAM).section("judging").body == ""
     assert review(loaded, OF2) is None
+    assert review(loaded, OTHER_TEAM) is None  # a leader reads their own team's only
 
 
 def test_goals_replace_the_plan_and_empty_rows_are_dropped(loaded: Engine) -> None:
