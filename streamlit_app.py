@@ -48,6 +48,10 @@ portfolio = st.Page("pages/portfolio.py", title=t("portfolio.title"), icon=":mat
 borrower = st.Page(
     "pages/borrower.py", title=t("borrower.title"), icon=":material/person:", visibility="hidden"
 )
+# Training records and first loans made without full training: trainers see their batches,
+# team leaders their officers' exceptions, admins everything.
+training = st.Page("pages/training.py", title=t("training.title"), icon=":material/school:")
+cohorts = st.Page("pages/cohorts.py", title=t("cohorts.title"), icon=":material/monitoring:")
 # Officers read their 1:1 notes and action items here; team leaders keep them.
 coaching = st.Page("pages/coaching.py", title=t("coaching.title"), icon=":material/forum:")
 if user.must_change_password:
@@ -89,15 +93,18 @@ else:
                 coaching,
                 officers,
                 portfolio,
+                training,
                 borrower,
             ]
         },
-        "trainer": {t("nav.training"): [home]},
+        "trainer": {t("nav.training"): [home, training, cohorts]},
         "admin": {
             t("nav.admin"): [
                 home,
                 officers,
                 portfolio,
+                training,
+                cohorts,
                 st.Page("pages/audit.py", title=t("audit.title"), icon=":material/history:"),
                 borrower,
             ]

@@ -49,9 +49,17 @@ ROLE_PAGES = {
         "Coaching and action items",
         "Officers and their portfolios",
         "Portfolio",
+        "Training records",
     ],
-    "trainer": ["What needs attention"],
-    "admin": ["What needs attention", "Officers and their portfolios", "Portfolio", "Audit trail"],
+    "trainer": ["What needs attention", "Training records", "Training and loan outcomes"],
+    "admin": [
+        "What needs attention",
+        "Officers and their portfolios",
+        "Portfolio",
+        "Training records",
+        "Training and loan outcomes",
+        "Audit trail",
+    ],
 }
 
 
