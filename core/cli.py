@@ -70,8 +70,15 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("migrate", help="bring the database to the current schema")
     cli_metrics.add_commands(commands)
     cli_users.add_commands(commands)
-    check = commands.add_parser("check-config", help="validate config/rules.yaml (or PATH)")
-    check.add_argument("path", type=Path, nargs="?", help="a rules file (default: the active one)")
+    check = commands.add_parser(
+        "check-config", help="validate config/rules.yaml and config/review_template.yaml"
+    )
+    check.add_argument(
+        "path",
+        type=Path,
+        nargs="?",
+        help="one file to check instead: a rules file, or a review_template.yaml",
+    )
     return parser
 
 
@@ -218,8 +225,20 @@ def _cmd_users(args: argparse.Namespace) -> int:
 
 
 def _cmd_check_config(args: argparse.Namespace) -> int:
+    from core.reviews.template import check_template_text
+
     settings = load_settings()
     activities = [a.code for a in load_activities(settings.config_dir)]
-    ok, report = check_config_text(args.path or settings.config_dir / "rules.yaml", activities)
-    print(report, file=sys.stdout if ok else sys.stderr)
-    return EXIT_OK if ok else EXIT_DATA
+    rules_path = settings.config_dir / "rules.yaml"
+    template_path = settings.config_dir / "review_template.yaml"
+    checks: list[tuple[bool, str]] = []
+    if args.path is None or args.path.name != template_path.name:
+        checks.append(check_config_text(args.path or rules_path, activities))
+    if args.path is None or args.path.name == template_path.name:
+        # The template names rules: it is checked against the active ones.
+        checks.append(
+            check_template_text(args.path or template_path, load_rules(rules_path, activities))
+        )
+    for ok, report in checks:
+        print(report, file=sys.stdout if ok else sys.stderr)
+    return EXIT_OK if all(ok for ok, _ in checks) else EXIT_DATA

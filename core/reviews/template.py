@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from core.config import _compose
+from core.config import ConfigError, _compose
 from core.metrics.figures import FIGURES_BY_KEY
 from core.rules.nodes import BOOL, Reader
 from core.rules.schema import RuleSet
@@ -160,3 +160,15 @@ def load_review_template(path: Path, rules: RuleSet) -> ReviewTemplate:
     if len(plans) > 1:
         reader.fail(top["sections"], "sections", "only one section may be the plan (plan: true)")
     return ReviewTemplate(tuple(sections), tuple(ratings), due_days, remind_days)
+
+
+def check_template_text(path: Path, rules: RuleSet) -> tuple[bool, str]:
+    """(ok, report) for `check-config`: a one-line summary, or the error with file and line."""
+    try:
+        template = load_review_template(path, rules)
+    except ConfigError as exc:
+        return False, str(exc)
+    return True, (
+        f"{path}: {len(template.sections)} sections, {len(template.ratings)} ratings, "
+        f"due {template.due_days} days after the quarter"
+    )

@@ -1,0 +1,28 @@
+"""`python -m core check-config` checks the rules and the review template."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from core.paths import CONFIG_DIR
+from tests.db.test_cli import run_core
+
+
+def test_both_files_are_checked_by_default(tmp_path: Path) -> None:
+    done = run_core("check-config", database_url=f"sqlite:///{tmp_path / 'x.db'}")
+    assert done.returncode == 0, done.stderr
+    assert "16 rules" in done.stdout
+    assert "review_template.yaml: 7 sections, 5 ratings, due 15 days after the quarter" in (
+        done.stdout
+    )
+
+
+def test_a_broken_template_is_refused_with_its_line(tmp_path: Path) -> None:
+    text = (CONFIG_DIR / "review_template.yaml").read_text(encoding="utf-8")
+    broken = tmp_path / "review_template.yaml"
+    broken.write_text(text.replace("rules: [visit_coverage]", "rules: [no_such_rule]"), "utf-8")
+    done = run_core("check-config", str(broken), database_url=f"sqlite:///{tmp_path / 'x.db'}")
+    assert done.returncode == 1
+    assert f"{broken}, line " in done.stderr
+    assert "unknown rule 'no_such_rule'" in done.stderr
+    assert "rules" not in done.stdout  # only the file asked for was checked
