@@ -10,15 +10,20 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from core.metrics.cohorts import compute_cohort_breakdowns
+from core.metrics.cohort_output import (
+    cohorts_csv,
+    cohorts_json,
+    cohorts_table,
+    training_days_csv,
+    vintage_csv,
+)
+from core.metrics.cohort_report import DEFAULT_BREAKDOWNS, build_cohort_report
+from core.metrics.cohorts import BREAKDOWNS
 from core.metrics.findings import finding_record, judge_officers
 from core.metrics.officers import compute_officer_scorecards
 from core.metrics.params import MetricParams
 from core.metrics.period import PeriodError, parse_date, parse_period
 from core.metrics.report import (
-    cohorts_csv,
-    cohorts_json,
-    cohorts_table,
     group_record,
     metrics_csv,
     metrics_json,
@@ -53,6 +58,19 @@ def add_commands(commands: Any) -> None:
 
     cohorts = commands.add_parser("cohorts", help="trained versus untrained first loans")
     cohorts.add_argument("--as-of", help="YYYY-MM-DD (default: today)")
+    cohorts.add_argument(
+        "--by",
+        action="append",
+        choices=BREAKDOWNS,
+        default=[],
+        help="break the cohorts down (repeatable; default: quarter and branch)",
+    )
+    cohorts.add_argument(
+        "--vintage", action="store_true", help="share of principal 30+ days late by month on book"
+    )
+    cohorts.add_argument(
+        "--by-days", action="store_true", help="first loans and ever-30 rate by training days"
+    )
     cohorts.add_argument("--format", choices=FORMATS, default="table")
 
 
@@ -115,20 +133,31 @@ def run_metrics(
 
 
 def run_cohorts(conn: Connection, args: argparse.Namespace, params: MetricParams) -> str:
-    """Computes and renders the cohort comparison."""
+    """Computes and renders the cohort comparison (and the curves and buckets asked for)."""
     as_of = parse_date(args.as_of) if args.as_of else dt.date.today()
-    found = compute_cohort_breakdowns(
-        conn, Scope.everyone(), as_of, params, [None, "quarter", "branch"]
+    if args.format == "csv" and args.vintage and args.by_days:
+        raise SelectionError("--format csv prints one table: ask for --vintage or --by-days")
+    report = build_cohort_report(
+        conn,
+        Scope.everyone(),
+        as_of,
+        params,
+        breakdowns=tuple(dict.fromkeys(args.by)) or DEFAULT_BREAKDOWNS,
+        vintage=args.vintage,
+        by_days=args.by_days,
     )
-    overall = found[None]
-    breakdowns = {by: found[by] for by in ("quarter", "branch")}
     if args.format == "json":
-        return cohorts_json(as_of.isoformat(), params.min_training_days, overall, breakdowns)
+        return cohorts_json(report)
     if args.format == "csv":
-        return cohorts_csv(overall, breakdowns)
+        if args.vintage:
+            return vintage_csv(report)
+        return training_days_csv(report) if args.by_days else cohorts_csv(report)
     return (
         f"Cohorts of first loans disbursed on or before {as_of}; trained = at least "
-        f"{params.min_training_days} training days\n\n" + cohorts_table(overall, breakdowns)
+        f"{params.min_training_days} training days; groups of fewer than "
+        f"{params.min_cohort_size} first loans are too few to compare; intervals are 95%. "
+        "Not a controlled experiment: borrowers who train longer may differ in other ways."
+        "\n\n" + cohorts_table(report)
     )
 
 

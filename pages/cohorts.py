@@ -1,7 +1,88 @@
-"""cohorts: being built (issue 7)."""
+"""Training and loan outcomes: trained against untrained first loans with honest statistics
+(intervals, tests, "too few" groups), vintage curves and outcomes by training days. Trainers
+and admins see aggregates of the whole cooperative; no single borrower or loan is shown."""
 
 import streamlit as st
 
-from app.i18n import t
+from app import clock
+from app.cohorts_view import (
+    breakdown_table,
+    breakdowns_for,
+    cached_cohort_report,
+    days_chart,
+    days_table,
+    difference_sentence,
+    ever30_chart,
+    render_cohort,
+    vintage_chart,
+)
+from app.i18n import date, t
+from app.resources import data_version, get_rules
+from app.viewer import viewer
+from app.widgets import coded_selectbox
+from core.scope import Scope
 
+me = viewer()
+if me.user.role not in ("trainer", "admin"):
+    st.stop()  # navigation offers the page to these roles only; aggregates are theirs
 st.title(t("cohorts.title"))
+today = clock.today()
+as_of = st.date_input(t("cohorts.as_of"), value=today, max_value=today, key="cohorts_as_of")
+params = get_rules().params
+breakdowns = breakdowns_for(me.user.role)
+# Aggregates over the whole cooperative: a trainer's own scope sees no officer rows.
+report = cached_cohort_report(Scope.everyone(), as_of, breakdowns, data_version())
+st.caption(
+    t(
+        "cohorts.caption",
+        as_of=date(as_of),
+        days=params.min_training_days,
+        size=params.min_cohort_size,
+    )
+)
+st.info(t("cohorts.caveat"))
+
+# --- Trained against untrained -------------------------------------------------------
+st.subheader(t("cohorts.comparison"))
+left, right = st.columns(2)
+render_cohort(left, report.overall.trained)
+render_cohort(right, report.overall.untrained)
+if report.overall.too_few:
+    st.markdown(t("cohorts.too_few_overall", size=params.min_cohort_size))
+else:
+    st.markdown(difference_sentence("ever30", report.overall.ever_par30_test))
+    st.markdown(difference_sentence("recovery", report.overall.recovery_test))
+    chart = ever30_chart(report.overall)
+    if chart is not None:
+        st.altair_chart(chart, width="stretch")
+
+# --- Breakdown -----------------------------------------------------------------------
+st.subheader(t("cohorts.breakdown"))
+by = coded_selectbox(
+    t("cohorts.breakdown_by"), breakdowns, lambda b: t(f"cohorts.by.{b}"), key="cohorts_by"
+)
+comparisons = report.breakdowns[by]
+if comparisons:
+    st.dataframe(breakdown_table(by, comparisons), hide_index=True)
+    st.caption(t("cohorts.breakdown_help", size=params.min_cohort_size))
+else:
+    st.caption(t("cohorts.no_loans"))
+
+# --- Vintage curves ------------------------------------------------------------------
+st.subheader(t("cohorts.vintage"))
+st.caption(t("cohorts.vintage_help"))
+quarters = sorted({p.quarter for p in report.vintage or []}, reverse=True)
+if quarters:
+    quarter = coded_selectbox(t("cohorts.quarter"), quarters, str, key="cohorts_vintage_quarter")
+    st.altair_chart(vintage_chart(report.vintage or [], quarter), width="stretch")
+else:
+    st.caption(t("cohorts.no_loans"))
+
+# --- Training days and outcomes --------------------------------------------------------
+st.subheader(t("cohorts.days"))
+rows = report.training_days or []
+days = days_chart(rows, params.min_training_days)
+if days is not None:
+    st.altair_chart(days, width="stretch")
+st.dataframe(days_table(rows), hide_index=True)
+st.caption(t("cohorts.days_help", size=params.min_cohort_size))

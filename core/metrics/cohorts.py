@@ -1,5 +1,6 @@
 """Cohort figures of docs/metrics.md: first loans trained at least `min_training_days`
-versus the rest, overall and broken down by disbursement quarter, branch or officer."""
+versus the rest, overall and broken down by disbursement quarter, branch, officer or
+trainer, with the per-loan sums the recovery rate's standard error needs."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from core.metrics.cohort_stats import RatioSums
 from core.metrics.components import ratio
 from core.metrics.params import MetricParams
 from core.metrics.sqltext import covered_sql, run, unpaid_31_days_sql
@@ -18,7 +20,7 @@ from core.money import cents_to_yuan
 from core.scope import Scope
 
 COHORTS = ("trained", "untrained")
-BREAKDOWNS = ("quarter", "branch", "officer")
+BREAKDOWNS = ("quarter", "branch", "officer", "trainer")
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,13 @@ class CohortFigures:
     principal_due_cents: int
     principal_collected_cents: int
     ever_par30_loans: int
+    # Per-loan sums for the ratio estimator's standard error (core.metrics.cohort_stats):
+    # loans with principal due > 0, and sums over loans of due^2, collected^2 and
+    # due * collected, all in cents (squares in cents^2, exact integers).
+    loans_with_due: int = 0
+    due_squared: int = 0
+    collected_squared: int = 0
+    due_times_collected: int = 0
 
     def figures(self) -> dict[str, Any]:
         """The spec's cohort keys: money as Decimal yuan, ratios as Decimal fractions."""
@@ -49,18 +58,60 @@ class CohortFigures:
         """Share of the cohort's first loans that reached 30+ days past due."""
         return ratio(self.ever_par30_loans, self.first_loans)
 
+    def recovery_sums(self) -> RatioSums:
+        """The recovery rate's per-loan sums (x = principal due, y = principal collected)."""
+        return RatioSums(
+            n=self.loans_with_due,
+            sum_x=self.principal_due_cents,
+            sum_y=self.principal_collected_cents,
+            sum_xx=self.due_squared,
+            sum_yy=self.collected_squared,
+            sum_xy=self.due_times_collected,
+        )
+
+
+def quarter_sql(conn: Connection, date_sql: str) -> str:
+    """SQL for the quarter label (2025Q1) of a date column."""
+    if conn.dialect.name == "sqlite":
+        return (
+            f"strftime('%Y', {date_sql}) || 'Q' || "
+            f"((CAST(strftime('%m', {date_sql}) AS INTEGER) + 2) / 3)"
+        )
+    return f"to_char({date_sql}, 'YYYY\"Q\"Q')"
+
+
+def trainer_cte(source: str) -> str:
+    """SQL of a CTE body naming each first loan's trainer (docs/metrics.md): the trainer of
+    most of the borrower's training days up to the disbursement, ties to the trainer seen
+    first (then the smaller staff code); days without a trainer count for nobody.
+
+    `source` is a CTE with columns id, borrower_id, disbursed_on; the result has loan_id and
+    trainer (loans whose training days have no trainer are absent).
+    """
+    return f"""
+        SELECT loan_id, trainer FROM (
+            SELECT loan_id, trainer,
+                   ROW_NUMBER() OVER (PARTITION BY loan_id
+                                      ORDER BY days DESC, first_day, trainer) AS pick
+            FROM (SELECT src.id AS loan_id, ts.staff_code AS trainer,
+                         COUNT(DISTINCT td.attended_on) AS days,
+                         MIN(td.attended_on) AS first_day
+                  FROM {source} src
+                  JOIN training_days td ON td.borrower_id = src.borrower_id
+                       AND td.attended_on <= src.disbursed_on
+                  JOIN staff ts ON ts.id = td.trainer_id
+                  GROUP BY src.id, ts.staff_code) per_trainer) ranked
+        WHERE pick = 1"""
+
 
 def _group_sql(conn: Connection, by: str) -> str:
     if by == "branch":
         return "s.branch"
     if by == "officer":
         return "s.staff_code"
-    if conn.dialect.name == "sqlite":
-        return (
-            "strftime('%Y', l.disbursed_on) || 'Q' || "
-            "((CAST(strftime('%m', l.disbursed_on) AS INTEGER) + 2) / 3)"
-        )
-    return "to_char(l.disbursed_on, 'YYYY\"Q\"Q')"
+    if by == "trainer":
+        return "COALESCE(tr.trainer, '')"
+    return quarter_sql(conn, "l.disbursed_on")
 
 
 def compute_cohorts(
@@ -91,24 +142,36 @@ def compute_cohort_breakdowns(
     late = f"CASE WHEN {unpaid_31_days_sql(conn, 'i')} THEN 1 ELSE 0 END"
     groups = [by for by in dict.fromkeys(breakdowns)]
     group_columns = ", ".join(f"{_group_sql(conn, by)} AS g_{by}" for by in groups if by)
+    loans_from = "FROM loans l JOIN staff s ON s.id = l.officer_id"
+    where = f"WHERE l.is_first_loan AND l.disbursed_on <= :as_of AND {scope_sql}"
+    trainer = ""
+    if "trainer" in groups:
+        trainer = f"""
+        firsts AS (SELECT l.id, l.borrower_id, l.disbursed_on {loans_from} {where}),
+        tr AS ({trainer_cte("firsts")}),"""
+        loans_from += " LEFT JOIN tr ON tr.loan_id = l.id"
     selects = []
     for by in groups:
         grp = f"fl.g_{by}" if by else "NULL"
         selects.append(f"""
             SELECT '{by or ""}' AS breakdown, fl.cohort, {grp} AS grp, COUNT(*),
                    SUM(COALESCE(inst.due, 0)), SUM(COALESCE(inst.collected, 0)),
-                   SUM(COALESCE(inst.late, 0))
+                   SUM(COALESCE(inst.late, 0)),
+                   SUM(CASE WHEN inst.due > 0 THEN 1 ELSE 0 END),
+                   COALESCE(SUM(inst.due * inst.due), 0),
+                   COALESCE(SUM(inst.collected * inst.collected), 0),
+                   COALESCE(SUM(inst.due * inst.collected), 0)
             FROM fl LEFT JOIN inst ON inst.loan_id = fl.id
             GROUP BY fl.cohort{", " + grp if by else ""}""")
     rows = run(
         conn,
         f"""
-        WITH fl AS MATERIALIZED (
+        WITH {trainer}
+        fl AS MATERIALIZED (
             SELECT l.id{", " + group_columns if group_columns else ""},
                    CASE WHEN l.training_days >= :min_days THEN 'trained' ELSE 'untrained' END
                        AS cohort
-            FROM loans l JOIN staff s ON s.id = l.officer_id
-            WHERE l.is_first_loan AND l.disbursed_on <= :as_of AND {scope_sql}),
+            {loans_from} {where}),
         p AS (SELECT r.loan_id, SUM(r.principal_paid_cents) AS paid FROM repayments r
               WHERE r.paid_on <= :as_of AND r.loan_id IN (SELECT id FROM fl)
               GROUP BY r.loan_id),
@@ -129,18 +192,9 @@ def compute_cohort_breakdowns(
         },
     )
     result: dict[str | None, list[CohortFigures]] = {by: [] for by in groups}
-    for breakdown, cohort, grp, n, due, collected, late_loans in rows:
+    for breakdown, cohort, grp, *sums in rows:
         by = breakdown or None
-        result[by].append(
-            CohortFigures(
-                cohort,
-                None if grp is None else str(grp),
-                int(n),
-                int(due),
-                int(collected),
-                int(late_loans),
-            )
-        )
+        result[by].append(CohortFigures(cohort, None if grp is None else str(grp), *map(int, sums)))
     if None in result:
         present = {f.cohort for f in result[None]}
         result[None] += [CohortFigures(c, None, 0, 0, 0, 0) for c in COHORTS if c not in present]

@@ -14,3 +14,4 @@ class MetricParams:
     visit_window_days: int = 90
     followup_after_days: int = 7
     renewal_window_days: int = 90
+    min_cohort_size: int = 10

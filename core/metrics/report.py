@@ -1,4 +1,5 @@
-"""Scorecards and cohorts as JSON, CSV and terminal tables (`python -m core metrics`)."""
+"""Scorecards as JSON, CSV and terminal tables (`python -m core metrics`); the shared
+helpers of every export (core.metrics.cohort_output renders the cohorts)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from core.metrics.cohorts import CohortFigures
 from core.metrics.period import Period
 from core.metrics.scorecard import GroupScorecard, OfficerScorecard
 from core.textable import render_table
@@ -144,78 +144,3 @@ def metrics_csv(officers: list[dict[str, Any]], activities: Sequence[str]) -> st
 
 def _csv_value(value: Any) -> Any:
     return "" if value is None else value
-
-
-def cohorts_json(
-    as_of: str,
-    min_training_days: int,
-    overall: list[CohortFigures],
-    breakdowns: dict[str, list[CohortFigures]],
-) -> str:
-    """The document `python -m core cohorts --format json` prints."""
-    document: dict[str, Any] = {
-        "as_of": as_of,
-        "min_training_days": min_training_days,
-        "cohorts": [c.figures() for c in overall],
-    }
-    for name, rows in breakdowns.items():
-        document[f"by_{name}"] = [{name: c.group, **c.figures()} for c in rows]
-    return json.dumps(_plain(document), ensure_ascii=False, indent=2)
-
-
-def cohorts_table(overall: list[CohortFigures], breakdowns: dict[str, list[CohortFigures]]) -> str:
-    """Terminal tables: overall, then each breakdown."""
-    headers = [
-        "group",
-        "cohort",
-        "first loans",
-        "due",
-        "collected",
-        "recovery",
-        "ever 30+",
-        "ever 30+ rate",
-    ]
-
-    def rows(items: list[CohortFigures]) -> list[list[str]]:
-        result = []
-        for c in items:
-            f = c.figures()
-            result.append(
-                [
-                    c.group or "all",
-                    c.cohort,
-                    str(c.first_loans),
-                    f"{f['principal_due']:,}",
-                    f"{f['principal_collected']:,}",
-                    _percent(f["recovery_rate"]),
-                    str(c.ever_par30_loans),
-                    _percent(f["ever_par30_rate"]),
-                ]
-            )
-        return result
-
-    parts = [render_table(headers, rows(overall), right=[2, 3, 4, 5, 6, 7])]
-    for name, items in breakdowns.items():
-        parts.append(f"by {name}:\n" + render_table(headers, rows(items), right=[2, 3, 4, 5, 6, 7]))
-    return "\n\n".join(parts)
-
-
-def cohorts_csv(overall: list[CohortFigures], breakdowns: dict[str, list[CohortFigures]]) -> str:
-    """Every cohort row (overall and each breakdown) with a `breakdown` column."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    keys = [
-        "cohort",
-        "first_loans",
-        "principal_due",
-        "principal_collected",
-        "recovery_rate",
-        "ever_par30_loans",
-        "ever_par30_rate",
-    ]
-    writer.writerow(["breakdown", "group", *keys])
-    for name, items in {"all": overall, **breakdowns}.items():
-        for c in items:
-            f = c.figures()
-            writer.writerow([name, inert(c.group or ""), *(_csv_value(f[k]) for k in keys)])
-    return "\ufeff" + out.getvalue()

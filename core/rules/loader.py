@@ -81,6 +81,11 @@ def _parameters(reader: Reader, node: yaml.Node) -> MetricParams:
     values = {
         name: reader.whole_number(value, f"parameters.{name}") for name, value in fields.items()
     }
+    # A cohort of no loans has no rate to compare: the smallest group is one loan.
+    if values.get("min_cohort_size") == 0:
+        reader.fail(
+            fields["min_cohort_size"], "parameters.min_cohort_size", "must be at least 1, not 0"
+        )
     return MetricParams(**values)
 
 

@@ -98,6 +98,7 @@ def test_cohorts_json(loaded_url: str) -> None:
     document = json.loads(done.stdout)
     assert document["as_of"] == "2025-06-30" and document["min_training_days"] == 5
     cohorts = {c["cohort"]: c for c in document["cohorts"]}
+    # One first loan per cohort: far fewer than min_cohort_size (10), so no interval.
     assert cohorts["trained"] == {
         "cohort": "trained",
         "first_loans": 1,
@@ -106,10 +107,70 @@ def test_cohorts_json(loaded_url: str) -> None:
         "recovery_rate": pytest.approx(2 / 3),
         "ever_par30_loans": 1,
         "ever_par30_rate": 1.0,
+        "too_few": True,
+        "recovery_low": None,
+        "recovery_high": None,
+        "ever_par30_low": None,
+        "ever_par30_high": None,
     }
     assert cohorts["untrained"]["principal_collected"] == 1200.0
+    assert document["min_cohort_size"] == 10
+    assert document["difference"] == {
+        "too_few": True,
+        "ever_par30_z": None,
+        "ever_par30_p": None,
+        "recovery_z": None,
+        "recovery_p": None,
+    }
     assert document["by_quarter"][0]["quarter"] == "2025Q1"
+    assert document["by_quarter_difference"][0]["too_few"] is True
     assert {row["branch"] for row in document["by_branch"]} == {"城关支行"}
+    assert "vintage" not in document and "by_training_days" not in document
+
+
+def test_cohorts_by_trainer_vintage_and_training_days(loaded_url: str) -> None:
+    done = run_core(
+        "cohorts",
+        "--as-of",
+        "2025-06-30",
+        "--by",
+        "trainer",
+        "--vintage",
+        "--by-days",
+        "--format",
+        "json",
+        database_url=loaded_url,
+    )
+    assert done.returncode == 0, done.stderr
+    document = json.loads(done.stdout)
+    assert "by_quarter" not in document
+    # B1 trained 5 days with TR1; B2's one day has no trainer.
+    assert [(r["trainer"], r["cohort"]) for r in document["by_trainer"]] == [
+        ("", "untrained"),
+        ("TR1", "trained"),
+    ]
+    # L1 (3,000.00, 2025-02-01) reached 30+ on 05-01 + 31 = 06-01: month 4; as of 06-30 it
+    # is 4 months on book (06-01 <= 06-30 < 07-01).
+    trained = [p for p in document["vintage"] if p["cohort"] == "trained"]
+    assert [(p["month"], p["share"]) for p in trained] == [(1, 0), (2, 0), (3, 0), (4, 1.0)]
+    days = {r["training_days"]: r["first_loans"] for r in document["by_training_days"]}
+    assert days == {"0": 0, "1": 1, "2": 0, "3": 0, "4": 0, "5": 1, "6": 0, "7+": 0}
+
+
+def test_cohorts_table_and_csv(loaded_url: str) -> None:
+    table = run_core("cohorts", "--as-of", "2025-06-30", "--by-days", database_url=loaded_url)
+    assert table.returncode == 0, table.stderr
+    assert "Not a controlled experiment" in table.stdout
+    assert "all: too few to compare" in table.stdout
+    assert "by training days:" in table.stdout
+    csv_text = run_core(
+        "cohorts", "--as-of", "2025-06-30", "--format", "csv", database_url=loaded_url
+    ).stdout
+    header = csv_text.lstrip("\ufeff").splitlines()[0].split(",")
+    assert header[:4] == ["breakdown", "group", "cohort", "first_loans"]
+    assert {"too_few", "ever_par30_low", "ever_par30_p", "recovery_p"} <= set(header)
+    both = run_core("cohorts", "--vintage", "--by-days", "--format", "csv", database_url=loaded_url)
+    assert both.returncode == 1 and "one table" in both.stderr
 
 
 def test_check_config(tmp_path: Path) -> None:

@@ -76,6 +76,7 @@ def test_the_shipped_rules_load() -> None:
         visit_window_days=90,
         followup_after_days=7,
         renewal_window_days=90,
+        min_cohort_size=10,
     )
     by_id = {rule.id: rule for rule in rule_set.rules}
     assert len(by_id) == len(rule_set.rules) >= 16
@@ -103,7 +104,8 @@ def test_a_valid_file_and_its_summary(tmp_path: Path) -> None:
     assert ok
     assert report == (
         f"{path}: 1 rule, parameters: min_training_days=5, grace_days=0, "
-        "visit_window_days=90, followup_after_days=7, renewal_window_days=90"
+        "visit_window_days=90, followup_after_days=7, renewal_window_days=90, "
+        "min_cohort_size=10"
     )
 
 
@@ -224,6 +226,12 @@ def test_the_shipped_file_passes_check_config() -> None:
         (_edit(("min_training_days: 5", "min_training_days: five")), 2, "parameters.", "whole"),
         (_edit(("min_training_days: 5", "min_training_days: yes")), 2, "parameters.", "yes/no"),
         ("parameters: [5]\nrules: []\n", 1, "parameters", "must be a mapping, not a list"),
+        (
+            _edit(("min_training_days: 5", "min_cohort_size: 0")),
+            2,
+            "parameters.min_cohort_size",
+            "must be at least 1, not 0",
+        ),
         # explicit tags are refused, never constructed
         (_edit(("recovery_rate\n", "!!python/name:os.system\n")), 6, "figure", "tagged"),
         (_edit(("warn: 0.98", "warn: !!str 0.98")), 9, "bands.warn", "not text ('0.98')"),
