@@ -141,6 +141,33 @@ def _colour_scale(title: str) -> alt.Color:
     )
 
 
+def _bars_with_interval(
+    frame: pd.DataFrame, x: alt.X, title: str, tooltip: list[alt.Tooltip]
+) -> alt.LayerChart:
+    """Bars of `rate` (%) coloured by cohort, a whisker from `low` to `high` on each, on a
+    y axis from 0 to a little above the highest whisker (rates here are small: a 0-100
+    axis would flatten them)."""
+    top = max(10.0, float(frame["high"].max()) * 1.15)
+    y_scale = alt.Scale(domain=[0, top], nice=True)
+    rate = t("cohorts.chart.ever30")
+    base = alt.Chart(frame).encode(x=x)
+    bars = base.mark_bar(width={"band": 0.6}).encode(
+        y=alt.Y("rate:Q", title=f"{rate} (%)", scale=y_scale),
+        color=_colour_scale(t("cohorts.chart.cohort")),
+        tooltip=tooltip,
+    )
+    whisker = base.mark_rule(color="#333333", strokeWidth=1.5).encode(
+        y=alt.Y("low:Q", scale=y_scale), y2="high:Q"
+    )
+    ends = [
+        base.mark_tick(color="#333333", thickness=1.5, width=14).encode(
+            y=alt.Y(f"{end}:Q", scale=y_scale)
+        )
+        for end in ("low", "high")
+    ]
+    return alt.layer(bars, whisker, *ends).properties(height=280, title=title)
+
+
 def ever30_chart(overall: Comparison) -> alt.LayerChart | None:
     """Ever-30 rate per cohort (%) with its 95% interval as whiskers; None when too few."""
     rows = [
@@ -156,27 +183,22 @@ def ever30_chart(overall: Comparison) -> alt.LayerChart | None:
     if not rows:
         return None
     rate = t("cohorts.chart.ever30")
-    base = alt.Chart(pd.DataFrame(rows)).encode(
-        x=alt.X("cohort:N", title=None, axis=alt.Axis(labelAngle=0))
-    )
-    bars = base.mark_bar(size=48).encode(
-        y=alt.Y("rate:Q", title=f"{rate} (%)", scale=alt.Scale(domain=[0, 100])),
-        color=_colour_scale(t("cohorts.chart.cohort")),
-        tooltip=[
+    return _bars_with_interval(
+        pd.DataFrame(rows),
+        alt.X("cohort:N", title=None, axis=alt.Axis(labelAngle=0, labelLimit=200)),
+        t("cohorts.chart.ever30_title"),
+        [
             alt.Tooltip("cohort:N", title=t("cohorts.chart.cohort")),
             alt.Tooltip("rate:Q", title=rate, format=".1f"),
             alt.Tooltip("low:Q", title=t("cohorts.chart.low"), format=".1f"),
             alt.Tooltip("high:Q", title=t("cohorts.chart.high"), format=".1f"),
         ],
     )
-    whiskers = base.mark_errorbar(ticks=True, color="#333333").encode(
-        y=alt.Y("low:Q", title=f"{rate} (%)"), y2="high:Q"
-    )
-    return (bars + whiskers).properties(height=280, title=t("cohorts.chart.ever30_title"))
 
 
 def vintage_chart(points: list[VintagePoint], quarter: str) -> alt.Chart:
-    """Share of principal 30+ days late by month on book, a line per cohort."""
+    """Share of principal 30+ days late by month on book, a line per cohort (the tooltip
+    gives each point's number of loans: late months of a quarter hold fewer)."""
     month, share = t("cohorts.chart.month"), t("cohorts.chart.share")
     rows = [
         {
@@ -192,8 +214,8 @@ def vintage_chart(points: list[VintagePoint], quarter: str) -> alt.Chart:
         alt.Chart(pd.DataFrame(rows))
         .mark_line(point=True)
         .encode(
-            x=alt.X("month:Q", title=month, axis=alt.Axis(tickMinStep=1)),
-            y=alt.Y("share:Q", title=f"{share} (%)"),
+            x=alt.X("month:Q", title=month, axis=alt.Axis(tickMinStep=1, format="d")),
+            y=alt.Y("share:Q", title=f"{share} (%)", axis=alt.Axis(format=".1f")),
             color=_colour_scale(t("cohorts.chart.cohort")),
             tooltip=[
                 alt.Tooltip("cohort:N", title=t("cohorts.chart.cohort")),
@@ -244,21 +266,25 @@ def days_chart(rows: list[TrainingDaysRow], min_days: int) -> alt.LayerChart | N
         ]
     )
     order = [r.label for r in rows]
-    base = alt.Chart(frame).encode(
-        x=alt.X("days:O", title=days, sort=order, axis=alt.Axis(labelAngle=0))
-    )
-    bars = base.mark_bar().encode(
-        y=alt.Y("rate:Q", title=f"{rate} (%)", scale=alt.Scale(domain=[0, 100])),
-        color=_colour_scale(t("cohorts.chart.cohort")),
-        tooltip=[
+    return _bars_with_interval(
+        frame,
+        alt.X("days:O", title=days, sort=order, axis=alt.Axis(labelAngle=0)),
+        t("cohorts.chart.days_title", days=min_days),
+        [
             alt.Tooltip("days:O", title=days),
             alt.Tooltip("rate:Q", title=rate, format=".1f"),
+            alt.Tooltip("low:Q", title=t("cohorts.chart.low"), format=".1f"),
+            alt.Tooltip("high:Q", title=t("cohorts.chart.high"), format=".1f"),
             alt.Tooltip("loans:Q", title=t("cohorts.chart.loans")),
         ],
     )
-    whiskers = base.mark_errorbar(ticks=True, color="#333333").encode(
-        y=alt.Y("low:Q", title=f"{rate} (%)"), y2="high:Q"
-    )
-    return (bars + whiskers).properties(
-        height=280, title=t("cohorts.chart.days_title", days=min_days)
-    )
+
+
+def seasoned_quarter(points: list[VintagePoint], months: int = 6) -> str:
+    """The newest disbursement quarter with at least `months` months on book (else the
+    oldest there is): the first curve worth showing."""
+    reach: dict[str, int] = {}
+    for point in points:
+        reach[point.quarter] = max(reach.get(point.quarter, 0), point.month)
+    seasoned = [q for q, m in reach.items() if m >= months]
+    return max(seasoned) if seasoned else min(reach)

@@ -14,6 +14,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from app.charts import show_chart
 from app.i18n import current_language, money, number, percent, t
 from app.quarter_view import STATUS_COLOURS, goal_of
 from app.resources import get_engine, get_rules
@@ -183,7 +184,7 @@ def render_evidence(evidence: Evidence | None, section: Section) -> None:
                 # Rule messages come from config/rules.yaml, not from users.
                 st.markdown(f"{status_badge(finding.status)} {finding.message(language)}")
         if section.chart:
-            st.altair_chart(evidence_chart(evidence, section.chart), width="stretch")
+            show_chart(evidence_chart(evidence, section.chart))
 
 
 def submitted_text(when: dt.datetime | None) -> str:

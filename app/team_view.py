@@ -15,6 +15,7 @@ from decimal import Decimal
 import pandas as pd
 import streamlit as st
 
+from app.charts import show_chart
 from app.i18n import current_language, t
 from app.resources import get_engine, get_rules
 from app.review_view import figure_name, submitted_text, target_text, value_text
@@ -69,7 +70,7 @@ def render_bullet_charts(
         rule = rule_for_figure(rules, figure)
         if rule is None:
             continue  # no goal for this figure in config/rules.yaml: nothing to compare
-        st.altair_chart(bullet_chart(rule, cards, findings), width="stretch")
+        show_chart(bullet_chart(rule, cards, findings), frame=0)
 
 
 def _target_code(finding: Finding) -> str:

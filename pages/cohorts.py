@@ -5,6 +5,7 @@ and admins see aggregates of the whole cooperative; no single borrower or loan i
 import streamlit as st
 
 from app import clock
+from app.charts import show_chart
 from app.cohorts_view import (
     breakdown_table,
     breakdowns_for,
@@ -14,6 +15,7 @@ from app.cohorts_view import (
     difference_sentence,
     ever30_chart,
     render_cohort,
+    seasoned_quarter,
     vintage_chart,
 )
 from app.i18n import date, t
@@ -54,7 +56,7 @@ else:
     st.markdown(difference_sentence("recovery", report.overall.recovery_test))
     chart = ever30_chart(report.overall)
     if chart is not None:
-        st.altair_chart(chart, width="stretch")
+        show_chart(chart)
 
 # --- Breakdown -----------------------------------------------------------------------
 st.subheader(t("cohorts.breakdown"))
@@ -73,8 +75,10 @@ st.subheader(t("cohorts.vintage"))
 st.caption(t("cohorts.vintage_help"))
 quarters = sorted({p.quarter for p in report.vintage or []}, reverse=True)
 if quarters:
+    # Open on a quarter old enough to have a curve, not on one a few weeks on book.
+    st.session_state.setdefault("cohorts_vintage_quarter", seasoned_quarter(report.vintage or []))
     quarter = coded_selectbox(t("cohorts.quarter"), quarters, str, key="cohorts_vintage_quarter")
-    st.altair_chart(vintage_chart(report.vintage or [], quarter), width="stretch")
+    show_chart(vintage_chart(report.vintage or [], quarter))
 else:
     st.caption(t("cohorts.no_loans"))
 
@@ -83,6 +87,6 @@ st.subheader(t("cohorts.days"))
 rows = report.training_days or []
 days = days_chart(rows, params.min_training_days)
 if days is not None:
-    st.altair_chart(days, width="stretch")
+    show_chart(days)
 st.dataframe(days_table(rows), hide_index=True)
 st.caption(t("cohorts.days_help", size=params.min_cohort_size))

@@ -4,6 +4,7 @@ versus unwilling among my arrears visits, my renewals and the borrowers who left
 import streamlit as st
 
 from app import clock
+from app.charts import show_chart
 from app.customers_view import (
     cached_judgement,
     cached_leavers,
@@ -46,7 +47,7 @@ if table is None:
     st.caption(t("customers.no_loans"))
 else:
     st.dataframe(table, hide_index=True)
-    st.altair_chart(judgement_chart(mine, branch), width="stretch")
+    show_chart(judgement_chart(mine, branch))
 
 # --- Arrears visits ----------------------------------------------------------------
 st.subheader(t("customers.arrears"))
@@ -82,7 +83,7 @@ st.markdown(f"**{t('customers.leavers')}** ({len(leavers)})")
 if leavers:
     left, right = st.columns([3, 2])
     left.dataframe(leavers_table(leavers, with_reason=True), hide_index=True)
-    right.altair_chart(reasons_chart(count_exit_reasons(leavers)), width="stretch")
+    show_chart(reasons_chart(count_exit_reasons(leavers)), right)
 else:
     st.caption(t("customers.no_leavers"))
 pending_codes = tuple(card.cases.get("pending_renewals", []))

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from app import clock
+from app.charts import show_chart
 from app.i18n import date, t
 from app.period_picker import period_picker
 from app.quarter_view import goal_of, render_tiles, render_week, trend_chart
@@ -45,8 +46,7 @@ render_week(current[0].cases.get("followups_overdue", []) if current else [], du
 st.subheader(t("quarter.trends"))
 points = cached_trends(me.scope, period.as_of, data_version())
 left, right = st.columns(2)
-left.altair_chart(
-    trend_chart(points, ("recovery_rate", "on_time_rate"), goal_of(rules, "recovery_rate")),
-    width="stretch",
+show_chart(
+    trend_chart(points, ("recovery_rate", "on_time_rate"), goal_of(rules, "recovery_rate")), left
 )
-right.altair_chart(trend_chart(points, ("par30",), goal_of(rules, "par30")), width="stretch")
+show_chart(trend_chart(points, ("par30",), goal_of(rules, "par30")), right)

@@ -6,6 +6,7 @@ from decimal import Decimal
 import streamlit as st
 
 from app import clock
+from app.charts import show_chart
 from app.i18n import date, money, number, t
 from app.portfolio_view import (
     aging_chart,
@@ -110,4 +111,4 @@ else:
     )
 
 st.subheader(t("portfolio.aging"))
-st.altair_chart(aging_chart(cached_aging(me.scope, as_of, version)), width="stretch")
+show_chart(aging_chart(cached_aging(me.scope, as_of, version)))

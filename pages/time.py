@@ -4,6 +4,7 @@ hours are shared out against the target band of each activity."""
 import streamlit as st
 
 from app import clock
+from app.charts import show_chart
 from app.i18n import date, t
 from app.period_picker import period_picker
 from app.resources import cached_scorecard, data_version, get_rules
@@ -56,10 +57,7 @@ if not allocation.total:
     st.stop()
 st.caption(t("time.total", hours=hours_text(allocation.total)))
 frame = allocation_frame(allocation, found[1] if found else [], get_rules())
-st.altair_chart(allocation_chart(frame, period.label), width="stretch")
+show_chart(allocation_chart(frame, period.label))
 
 st.subheader(t("time.weekly"))
-st.altair_chart(
-    weekly_chart(cached_weekly_totals(me.scope, period.start, period.last, version)),
-    width="stretch",
-)
+show_chart(weekly_chart(cached_weekly_totals(me.scope, period.start, period.last, version)))
