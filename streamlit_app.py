@@ -105,6 +105,18 @@ else:
                 portfolio,
                 training,
                 cohorts,
+                st.Page(
+                    "pages/admin_import.py", title=t("admin_import.title"), icon=":material/upload:"
+                ),
+                st.Page(
+                    "pages/admin_users.py", title=t("admin_users.title"), icon=":material/person:"
+                ),
+                st.Page(
+                    "pages/admin_config.py", title=t("admin_config.title"), icon=":material/tune:"
+                ),
+                st.Page(
+                    "pages/admin_backup.py", title=t("admin_backup.title"), icon=":material/backup:"
+                ),
                 st.Page("pages/audit.py", title=t("audit.title"), icon=":material/history:"),
                 borrower,
             ]

@@ -58,6 +58,10 @@ ROLE_PAGES = {
         "Portfolio",
         "Training records",
         "Training and loan outcomes",
+        "Import data",
+        "Users",
+        "Configuration",
+        "Backup and restore",
         "Audit trail",
     ],
 }
