@@ -271,3 +271,30 @@ def test_a_leader_coaches_and_prints_a_review(
     shoot(page, f"team-reviews-leader-zh-{width}")
     assert errors == []
     context.close()
+
+
+@pytest.mark.parametrize("width", ["desktop", "phone"])
+def test_a_trainer_reads_training_records_and_outcomes(
+    live_app: str, browser: Browser, width: str
+) -> None:
+    context = browser.new_context(viewport=DESKTOP if width == "desktop" else PHONE)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    log_in(page, live_app, "trainer", "demo1234")
+    for language, label, titles in (
+        ("zh", "简体中文", ("培训记录", "培训与贷款结果")),
+        ("en", "English", ("Training records", "Training and loan outcomes")),
+    ):
+        open_sidebar(page)
+        choose_language(page, label)
+        for slug, title in zip(("training", "cohorts"), titles, strict=True):
+            open_page(page, title)
+            close_sidebar(page)
+            expect(page.get_by_role("heading", name=title, exact=True)).to_be_visible()
+            assert not page.locator("[data-testid=stException]").count(), title
+            shoot(page, f"{slug}-trainer-{language}-{width}")
+    # Trainers see cohort aggregates, never a single borrower's repayments.
+    expect(page.get_by_text("not a controlled experiment", exact=False)).to_be_visible()
+    assert errors == []
+    context.close()
