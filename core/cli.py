@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from core import cli_metrics, cli_users
 from core.auth.passwords import PasswordError
 from core.auth.users import UserError
+from core.backup import BackupError, backup, default_backup_path, record_backup, restore
 from core.cli_metrics import SelectionError
 from core.config import ConfigError, load_activities
 from core.db import DatabaseError, describe, make_engine
@@ -70,6 +71,15 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("migrate", help="bring the database to the current schema")
     cli_metrics.add_commands(commands)
     cli_users.add_commands(commands)
+    back = commands.add_parser("backup", help="copy the SQLite database safely while it is in use")
+    back.add_argument(
+        "path",
+        type=Path,
+        nargs="?",
+        help="the backup file to write (default: data/backups/fieldbook-<timestamp>.db)",
+    )
+    rest = commands.add_parser("restore", help="replace the SQLite database with a backup")
+    rest.add_argument("path", type=Path, help="a backup file made by `backup`")
     check = commands.add_parser(
         "check-config", help="validate config/rules.yaml and config/review_template.yaml"
     )
@@ -93,6 +103,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "cohorts": _cmd_cohorts,
         "check-config": _cmd_check_config,
         "users": _cmd_users,
+        "backup": _cmd_backup,
+        "restore": _cmd_restore,
     }
     try:
         return handlers[args.command](args)
@@ -105,6 +117,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         SelectionError,
         UserError,
         PasswordError,
+        BackupError,
     ) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_DATA
@@ -221,6 +234,24 @@ def _cmd_cohorts(args: argparse.Namespace) -> int:
 def _cmd_users(args: argparse.Namespace) -> int:
     engine, _activities = _open_database()
     print(cli_users.run(engine, args))
+    return EXIT_OK
+
+
+def _cmd_backup(args: argparse.Namespace) -> int:
+    engine = make_engine(load_settings())
+    if engine.dialect.name == "sqlite":  # PostgreSQL is refused by backup() itself
+        ensure_schema(engine)
+    made = backup(engine, args.path or default_backup_path())
+    size = made.stat().st_size
+    record_backup(engine, "cli", made.name, size)
+    print(f"Backup of {describe(engine)} written to {made} ({size:,} bytes)")
+    return EXIT_OK
+
+
+def _cmd_restore(args: argparse.Namespace) -> int:
+    url = load_settings().database_url
+    revision = restore(args.path, url, actor="cli")
+    print(f"Restored {args.path} (schema revision {revision}) into {describe(make_engine())}")
     return EXIT_OK
 
 

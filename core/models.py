@@ -314,3 +314,4 @@ class AuditEntry(Base):
 # The review and coaching tables live in their own module; importing it here registers
 # them on Base.metadata wherever the models are used (migrations, schema checks).
 import core.review_models  # noqa: E402, F401
+from core import config_models  # noqa: E402, F401

@@ -55,6 +55,12 @@ SETTINGS: tuple[Setting, ...] = (
         "12",
         "A login ends this many hours after it began, however active the person is.",
     ),
+    Setting(
+        "FIELDBOOK_MAX_UPLOAD_MB",
+        "50",
+        "The largest file the import page accepts, in megabytes (keep Streamlit's "
+        "server.maxUploadSize at least as large).",
+    ),
 )
 
 
@@ -68,6 +74,7 @@ class Settings:
     sqlite_busy_timeout_ms: int
     session_idle_minutes: int
     session_max_hours: int
+    max_upload_mb: int = 50
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
@@ -83,6 +90,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         ) from exc
     idle_minutes = _positive_whole(values, "FIELDBOOK_SESSION_IDLE_MINUTES", "minutes")
     max_hours = _positive_whole(values, "FIELDBOOK_SESSION_MAX_HOURS", "hours")
+    max_upload_mb = _positive_whole(values, "FIELDBOOK_MAX_UPLOAD_MB", "megabytes")
     language = values["FIELDBOOK_DEFAULT_LANGUAGE"]
     if language not in ("zh", "en"):
         raise SettingsError(f"FIELDBOOK_DEFAULT_LANGUAGE must be zh or en, not {language!r}")
@@ -93,6 +101,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         sqlite_busy_timeout_ms=busy_timeout_ms,
         session_idle_minutes=idle_minutes,
         session_max_hours=max_hours,
+        max_upload_mb=max_upload_mb,
     )
 
 

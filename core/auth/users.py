@@ -103,6 +103,11 @@ def staff_link_id(
     return int(staff.id)
 
 
+def _is_self(actor: str, user: UserRow) -> bool:
+    # An admin who locks themselves out may leave nobody able to manage accounts.
+    return normalise_username(actor) == user.username
+
+
 def _write(conn: Connection, user_id: int, **values: Any) -> None:
     conn.execute(update(User).where(User.id == user_id).values(**values))
 
@@ -158,6 +163,8 @@ def disable_user(
     """Stops an account from logging in and ends its open sessions."""
     now = _now(now)
     user = get_user(conn, username)
+    if _is_self(actor, user):
+        raise UserError("You cannot disable your own account; ask another admin.")
     if not user.active:
         return user  # nothing to write, nothing to audit
     _write(conn, user.id, active=False)
@@ -219,6 +226,8 @@ def set_role(
     now = _now(now)
     user = get_user(conn, username)
     _check_choice(role, USER_ROLES, "role")
+    if _is_self(actor, user) and user.role == "admin" and role != "admin":
+        raise UserError("You cannot take away your own admin role; ask another admin.")
     staff_id = staff_link_id(conn, role, staff_code, user_id=user.id)
     _write(conn, user.id, role=role, staff_id=staff_id)
     return record_change(conn, user, "user.set_role", actor, now)

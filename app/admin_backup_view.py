@@ -1,0 +1,47 @@
+"""The backup screen: "Make a backup now" copies the database with SQLite's online backup
+(safe while others use the app), records it in the audit trail and offers the file."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from app.i18n import number, t
+from app.resources import get_engine
+from app.viewer import Viewer
+from core.backup import BackupError, backup_bytes, backup_file_name, record_backup
+
+_MADE = "admin_backup_made"
+
+
+def backup_panel(me: Viewer) -> None:
+    """The button that makes a backup, then the download of the backup just made."""
+    engine = get_engine()
+    if engine.dialect.name != "sqlite":
+        st.info(t("admin_backup.postgres"))
+        return
+    st.caption(t("admin_backup.caption"))
+    if st.button(t("admin_backup.make"), key="admin_backup_make", type="primary"):
+        try:
+            data = backup_bytes(engine)
+        except BackupError:
+            st.error(t("admin_backup.failed"))
+            return
+        name = backup_file_name(dt.datetime.now(dt.UTC))
+        record_backup(engine, me.user.username, name, len(data))
+        # Kept for this session only, so the download survives the rerun a click causes.
+        st.session_state[_MADE] = (name, data)
+    made = st.session_state.get(_MADE)
+    if made is None:
+        return
+    name, data = made
+    st.success(t("admin_backup.made", name=name, size=number(len(data))))
+    st.download_button(
+        t("admin_backup.download"),
+        data=data,
+        file_name=name,
+        mime="application/vnd.sqlite3",
+        key="admin_backup_download",
+        on_click="ignore",
+    )

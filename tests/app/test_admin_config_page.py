@@ -1,0 +1,171 @@
+"""The configuration page: the active rules shown readably, a checked upload installed,
+a bad file refused, versions restored; admins only (issue 8)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from core.config_models import ConfigVersion
+from core.db import make_engine
+from core.paths import CONFIG_DIR
+from core.settings import load_settings
+from tests.app.conftest import start_app
+
+PAGE = "pages/admin_config.py"
+OLD_BANDS = "bands: {target: 1.0, warn: 0.98, fail: 0.95}"
+NEW_BANDS = "bands: {target: 1.0, warn: 0.97, fail: 0.95}"
+
+
+@pytest.fixture
+def config_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private copy of config/ behind the app; the real files are never touched."""
+    folder = Path(shutil.copytree(CONFIG_DIR, tmp_path / "config"))
+    monkeypatch.setenv("FIELDBOOK_CONFIG_DIR", str(folder))
+    assert load_settings().config_dir == folder
+    return folder
+
+
+def open_page(language: str = "en"):  # type: ignore[no-untyped-def]
+    return start_app(language).switch_page(PAGE).run()
+
+
+def frame_with(at, column: str):  # type: ignore[no-untyped-def]
+    """The one table on the page that has this column."""
+    found = [d.value for d in at.dataframe if column in d.value.columns]
+    assert len(found) == 1, column
+    return found[0]
+
+
+def rules_frame(at):  # type: ignore[no-untyped-def]
+    return (
+        frame_with(at, "Figure") if at.session_state["language"] == "en" else frame_with(at, "指标")
+    )
+
+
+def button_keys(at) -> set[str]:  # type: ignore[no-untyped-def]
+    return {b.key for b in at.button}
+
+
+def stored(url: str) -> list[tuple[str, str]]:
+    engine = make_engine(database_url=url)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(ConfigVersion.file, ConfigVersion.uploaded_by).order_by(ConfigVersion.id)
+        ).all()
+    engine.dispose()
+    return [tuple(r) for r in rows]  # type: ignore[misc]
+
+
+def test_the_rules_table_shows_the_recovery_goal(  # type: ignore[no-untyped-def]
+    loaded_db: str, config_dir: Path, log_in_as
+) -> None:
+    log_in_as("admin")
+    at = open_page()
+    assert not at.exception
+    assert at.title[0].value == "Configuration"
+    frame = rules_frame(at)
+    row = frame[frame["Rule"] == "recovery_rate"].iloc[0]
+    assert (row["Name"], row["Better"]) == ("Recovery rate", "Higher")
+    assert (row["Goal"], row["Warning from"], row["Missed from"]) == ("100.0%", "98.0%", "95.0%")
+    # The template tab: sections and the rating scale.
+    sections = frame_with(at, "Key")
+    assert list(sections["Key"])[:2] == ["judging", "customers"]
+    assert list(frame_with(at, "Rating")["Rating"])[0] == "Needs much improvement"
+
+
+def test_the_rules_read_in_chinese(  # type: ignore[no-untyped-def]
+    loaded_db: str, config_dir: Path, log_in_as
+) -> None:
+    log_in_as("admin")
+    at = open_page("zh")
+    assert not at.exception
+    frame = rules_frame(at)
+    row = frame[frame["规则"] == "recovery_rate"].iloc[0]
+    assert (row["名称"], row["方向"], row["预警线"]) == ("回收率", "越高越好", "98.0%")
+
+
+def test_a_checked_upload_is_installed_then_restored(  # type: ignore[no-untyped-def]
+    loaded_db: str, config_dir: Path, log_in_as
+) -> None:
+    log_in_as("admin")
+    original = (config_dir / "rules.yaml").read_text(encoding="utf-8")
+    new = original.replace(OLD_BANDS, NEW_BANDS)
+    at = open_page()
+    assert at.file_uploader[0].label.startswith("New rules.yaml")
+    at.file_uploader[0].set_value(("rules.yaml", new.encode("utf-8"), "application/x-yaml")).run()
+    assert "admin_config.install.rules.yaml" not in button_keys(at)  # not before a check
+    at.button(key="admin_config.check.rules.yaml").click().run()
+    assert not at.exception
+    assert "The file is valid" in at.success[0].value
+    at.text_input(key="admin_config.note.rules.yaml").set_value("97% counts as met")
+    at.button(key="admin_config.install.rules.yaml").click().run()
+    assert not at.exception
+    assert (config_dir / "rules.yaml").read_text(encoding="utf-8") == new
+    assert stored(loaded_db) == [("rules.yaml", "system"), ("rules.yaml", "admin")]
+
+    at = open_page()  # a fresh session: the new goal is what the app now uses
+    frame = rules_frame(at)
+    assert frame[frame["Rule"] == "recovery_rate"].iloc[0]["Warning from"] == "97.0%"
+    versions = [d.value for d in at.dataframe if "Who" in d.value.columns][0]
+    assert list(versions["Who"]) == ["admin", "system"]
+    assert list(versions["Note"]) == ["97% counts as met", "in place before this install"]
+    assert list(versions["In use"]) == ["Yes", ""]
+
+    original_id = int(versions["Version"].iloc[1])
+    at.selectbox(key="admin_config.pick.rules.yaml").set_value(original_id).run()
+    at.button(key="admin_config.restore.rules.yaml").click().run()
+    assert f"Make version {original_id} the active rules.yaml?" in at.warning[0].value
+    assert (config_dir / "rules.yaml").read_text(encoding="utf-8") == new  # asked, not done
+    at.button(key="admin_config.yes.rules.yaml").click().run()
+    assert not at.exception
+    assert (config_dir / "rules.yaml").read_text(encoding="utf-8") == original
+    assert f"Version {original_id} restored" in at.success[0].value
+
+
+def test_a_bad_rules_file_is_refused_with_its_line(  # type: ignore[no-untyped-def]
+    loaded_db: str, config_dir: Path, log_in_as
+) -> None:
+    log_in_as("admin")
+    original = (config_dir / "rules.yaml").read_text(encoding="utf-8")
+    broken = original.replace("figure: recovery_rate", "figure: recovery_rat", 1)
+    at = open_page()
+    at.file_uploader[0].set_value(("rules.yaml", broken.encode("utf-8"), "text/yaml")).run()
+    at.button(key="admin_config.check.rules.yaml").click().run()
+    assert not at.exception
+    assert "refused" in at.error[0].value
+    detail = " ".join(c.value for c in at.code)
+    assert "rules.yaml, line 72, key 'figure': unknown figure 'recovery_rat'" in detail
+    assert "admin_config.install.rules.yaml" not in button_keys(at)
+    assert (config_dir / "rules.yaml").read_text(encoding="utf-8") == original
+    assert stored(loaded_db) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "problem"),
+    [
+        ("rules.txt", b"rules: []\n", "rules.txt is not a YAML file"),
+        ("rules.yaml", "规则: []\n".encode("gb18030"), "not UTF-8"),
+        ("rules.yaml", b"#" * (256 * 1024 + 1), "too large"),
+    ],
+)
+def test_wrong_files_are_refused(  # type: ignore[no-untyped-def]
+    loaded_db: str, config_dir: Path, log_in_as, name: str, data: bytes, problem: str
+) -> None:
+    log_in_as("admin")
+    at = open_page()
+    at.file_uploader[0].set_value((name, data, "application/octet-stream")).run()
+    at.button(key="admin_config.check.rules.yaml").click().run()
+    assert not at.exception
+    assert problem in " ".join(c.value for c in at.code)
+    assert stored(loaded_db) == []
+
+
+def test_other_roles_cannot_open_it(loaded_db: str, config_dir: Path, log_in_as) -> None:  # type: ignore[no-untyped-def]
+    for role in ("officer", "team_leader", "trainer"):
+        log_in_as(role)
+        with pytest.raises(ValueError):
+            start_app("en").switch_page(PAGE)

@@ -1,0 +1,287 @@
+"""The import page: upload, dry run (problems or counts), the real import with its history,
+and every bad input refused with a message naming the file while nothing is written."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+from sqlalchemy import text
+from streamlit.testing.v1 import AppTest
+
+from app.admin_import_view import refusals
+from core.db import make_engine
+from tests.app.conftest import app_database, start_app
+from tests.builders import base_portfolio, write_folder
+from tests.db.helpers import snapshot
+
+CSV = "text/csv"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@pytest.fixture
+def empty_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """DATABASE_URL of an empty database behind the app."""
+    return app_database(tmp_path, monkeypatch, lambda engine, folder: None)
+
+
+def portfolio_files(folder: Path, tables: dict[str, list[dict[str, str]]] | None = None):  # type: ignore[no-untyped-def]
+    written = write_folder(folder, tables if tables is not None else base_portfolio())
+    return [(p.name, p.read_bytes(), CSV) for p in sorted(written.glob("*.csv"))]
+
+
+def open_page(language: str = "en") -> AppTest:
+    return start_app(language).switch_page("pages/admin_import.py").run()
+
+
+def upload(at: AppTest, files) -> AppTest:  # type: ignore[no-untyped-def]
+    return at.file_uploader(key="admin_import_files").set_value(files).run()
+
+
+def check(at: AppTest) -> AppTest:
+    return at.button(key="admin_import_check").click().run()
+
+
+def table(at: AppTest, index: int = 0) -> dict[str, list[object]]:
+    frame = at.dataframe[index].value
+    return {str(c): frame[c].tolist() for c in frame.columns}
+
+
+def db_snapshot(url: str):  # type: ignore[no-untyped-def]
+    engine = make_engine(database_url=url)
+    try:
+        return snapshot(engine)
+    finally:
+        engine.dispose()
+
+
+def history_rows(url: str) -> list[tuple[object, ...]]:
+    engine = make_engine(database_url=url)
+    try:
+        with engine.connect() as conn:
+            return [
+                tuple(row)
+                for row in conn.execute(text("SELECT actor, status FROM import_runs ORDER BY id"))
+            ]
+    finally:
+        engine.dispose()
+
+
+def test_dry_run_shows_counts_then_import_writes_and_shows_history(
+    empty_db: str,
+    log_in_as,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    log_in_as("admin")
+    at = open_page()
+    assert at.title[0].value == "Import data"
+    assert at.button(key="admin_import_check").disabled
+    at = check(upload(at, portfolio_files(tmp_path / "upload")))
+    assert not at.exception
+    assert "Check passed" in at.success[0].value
+    # The base portfolio's rows per table, all new to an empty database.
+    assert table(at) == {
+        "Table": [
+            "Staff",
+            "Borrowers",
+            "Training days",
+            "Loans",
+            "Installments",
+            "Repayments",
+            "Visits",
+            "Time log",
+            "Total",
+        ],
+        "Added": [4, 3, 6, 2, 5, 4, 2, 3, 29],
+        "Changed": [0] * 9,
+        "Unchanged": [0] * 9,
+    }
+    assert all(rows == [] for rows in db_snapshot(empty_db).values())
+    assert history_rows(empty_db) == []  # a dry run is no import
+    assert not at.button(key="admin_import_run").disabled
+
+    at = at.button(key="admin_import_run").click().run()
+    assert not at.exception
+    assert at.success[0].value.startswith("Imported.")
+    stored = db_snapshot(empty_db)
+    assert (len(stored["loans"]), len(stored["repayments"]), len(stored["staff"])) == (2, 4, 4)
+    assert history_rows(empty_db) == [("admin", "imported")]
+    history = table(at, 1)
+    assert history["Who"] == ["admin"]
+    assert history["Result"] == ["Imported"]
+    assert history["Added"] == [29]
+    assert history["Files"] == [
+        "borrowers.csv, installments.csv, loans.csv, repayments.csv, staff.csv, "
+        "time_log.csv, training.csv, visits.csv"
+    ]
+    # Done: a second import of the same files needs a fresh check.
+    assert at.button(key="admin_import_run").disabled
+
+
+def test_a_changed_row_is_counted_as_changed(loaded_db: str, log_in_as, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    log_in_as("admin")
+    repayments = base_portfolio()["repayments"]
+    repayments[0]["interest_paid"] = "20.00"  # receipt R1, was 21.25
+    at = check(
+        upload(open_page(), portfolio_files(tmp_path / "upload", {"repayments": repayments}))
+    )
+    assert table(at)["Table"] == ["Repayments", "Total"]
+    assert table(at)["Added"] == [0, 0]
+    assert table(at)["Changed"] == [1, 1]
+    assert table(at)["Unchanged"] == [3, 3]
+
+
+def test_a_bad_csv_shows_the_problem_row_and_writes_nothing(
+    loaded_db: str,
+    log_in_as,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    log_in_as("admin")
+    before = db_snapshot(loaded_db)
+    loans = base_portfolio()["loans"]
+    loans[1]["principal"] = "<b>lots</b>"
+    at = check(upload(open_page(), portfolio_files(tmp_path / "upload", {"loans": loans})))
+    assert not at.exception
+    assert at.error[0].value == "Refused: 1 problem(s) in 1 file(s)."
+    problems = table(at)
+    assert problems["File"] == ["loans.csv"]
+    assert problems["Line"] == [3]
+    assert problems["Column"] == ["principal"]
+    assert problems["Value"] == ["<b>lots</b>"]  # shown as text, not markup
+    assert "Nothing was written." in [w.value for w in at.warning]
+    assert at.button(key="admin_import_run").disabled
+    assert db_snapshot(loaded_db) == before
+
+
+def test_broken_encoding_is_refused_naming_the_file(
+    loaded_db: str,
+    log_in_as,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    log_in_as("admin")
+    before = db_snapshot(loaded_db)
+    [(name, data, mime)] = portfolio_files(
+        tmp_path / "upload", {"visits": base_portfolio()["visits"]}
+    )
+    broken = data + b"\xff\xfe\xfa,broken\n"
+    at = check(upload(open_page(), [(name, broken, mime)]))
+    problems = table(at)
+    assert problems["File"] == ["visits.csv"]
+    assert "neither UTF-8 nor GB18030" in problems["Problem"][0]
+    assert db_snapshot(loaded_db) == before
+
+
+def workbook_bytes(sheets: dict[str, list[list[object]]]) -> bytes:
+    book = Workbook()
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_workbook_without_import_sheets_is_refused_naming_it(
+    loaded_db: str,
+    log_in_as,  # type: ignore[no-untyped-def]
+) -> None:
+    log_in_as("admin")
+    before = db_snapshot(loaded_db)
+    data = workbook_bytes({"Sheet A": [["a", "b"], [1, 2]]})
+    at = check(upload(open_page(), [("month.xlsx", data, XLSX)]))
+    assert not at.exception
+    message = at.error[0].value
+    assert message.startswith("Cannot read the upload: month.xlsx: has none of the sheets")
+    assert at.button(key="admin_import_run").disabled
+    assert db_snapshot(loaded_db) == before
+
+
+def test_a_formula_cell_is_refused_naming_the_sheet(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+    log_in_as("admin")
+    before = db_snapshot(loaded_db)
+    staff = base_portfolio()["staff"]
+    header = list(staff[0])
+    rows: list[list[object]] = [header, *[list(r.values()) for r in staff]]
+    rows[1][header.index("name")] = '=HYPERLINK("http://x")'
+    at = check(upload(open_page(), [("month.xlsx", workbook_bytes({"staff": rows}), XLSX)]))
+    problems = table(at)
+    assert problems["File"] == ["month.xlsx[staff]"]
+    assert problems["Line"] == [2]
+    assert problems["Column"] == ["name"]
+    assert db_snapshot(loaded_db) == before
+
+
+def test_csv_files_named_after_no_table_are_refused(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+    log_in_as("admin")
+    at = check(upload(open_page(), [("march.csv", b"a,b\n1,2\n", CSV)]))
+    assert at.error[0].value.startswith(
+        "None of the uploaded files (march.csv) is an import file; expected names: staff.csv"
+    )
+
+
+def test_a_text_file_is_refused(
+    loaded_db: str,
+    log_in_as,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+) -> None:
+    log_in_as("admin")
+    before = db_snapshot(loaded_db)
+    at = open_page()
+    # The uploader takes any file: the page's own check refuses it, naming the file, and
+    # nothing reaches the importer.
+    at = upload(at, [("loans.txt", b"loan_code\nL9\n", "text/plain")])
+    assert not at.exception
+    assert "loans.txt: not a CSV file or an .xlsx workbook; refused." in [e.value for e in at.error]
+    assert db_snapshot(loaded_db) == before
+    monkeypatch.setenv("FIELDBOOK_DEFAULT_LANGUAGE", "en")
+    assert refusals([("loans.txt", b"x"), ("loans.csv", b"x")], 50) == [
+        "loans.txt: not a CSV file or an .xlsx workbook; refused."
+    ]
+
+
+def test_an_oversize_file_is_refused(
+    loaded_db: str,
+    log_in_as,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+) -> None:
+    monkeypatch.setenv("FIELDBOOK_MAX_UPLOAD_MB", "1")
+    log_in_as("admin")
+    big = b"loan_code\n" + b"L1\n" * 400_000  # 1,200,010 bytes: 1.1 MB
+    at = upload(open_page(), [("loans.csv", big, CSV)])
+    assert "loans.csv: 1.1 MB is over the limit of 1 MB; refused." in [e.value for e in at.error]
+    assert at.button(key="admin_import_check").disabled
+    assert history_rows(loaded_db) == [(None, "imported")]  # only the fixture's import
+
+
+def test_a_workbook_with_csv_files_is_refused(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+    log_in_as("admin")
+    files = [("month.xlsx", workbook_bytes({"staff": [["x"]]}), XLSX), ("loans.csv", b"a\n", CSV)]
+    at = upload(open_page(), files)
+    assert any("A workbook is imported on its own" in e.value for e in at.error)
+    assert at.button(key="admin_import_check").disabled
+
+
+def test_history_lists_command_line_imports(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+    log_in_as("admin")
+    history = table(open_page())
+    assert history["Who"] == ["command line"]
+    assert history["Result"] == ["Imported"]
+    assert history["Added"] == [29]
+
+
+def test_speaks_chinese(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+    log_in_as("admin")
+    at = open_page("zh")
+    assert at.title[0].value == "导入数据"
+    assert table(at)["结果"] == ["已导入"]
+
+
+def test_other_roles_cannot_open_it(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+    for role in ("officer", "team_leader", "trainer"):
+        log_in_as(role)
+        with pytest.raises(ValueError):
+            start_app("en").switch_page("pages/admin_import.py")

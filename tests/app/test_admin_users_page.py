@@ -1,0 +1,177 @@
+"""The users page (admins only): add, disable, reset a password, change a role, with
+refusals shown next to the fields and the typed values kept."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from core.audit import load_audit
+from core.auth.directory import list_accounts
+from core.db import make_engine
+from core.models import User
+from tests.app.conftest import start_app
+from tests.db.helpers import add_account
+
+PAGE = "pages/admin_users.py"
+
+
+@pytest.fixture
+def accounts(loaded_db: str, log_in_as) -> str:  # type: ignore[no-untyped-def]
+    """The base portfolio with the accounts `admin` (the person logged in) and `wang`."""
+    engine = make_engine(database_url=loaded_db)
+    add_account(engine, "admin", "admin", None)
+    add_account(engine, "wang", "officer", "OF1")
+    engine.dispose()
+    log_in_as("admin")
+    return loaded_db
+
+
+def open_page():  # type: ignore[no-untyped-def]
+    return start_app().switch_page(PAGE).run()
+
+
+def stored(url: str) -> dict[str, tuple[str, str | None, bool, bool]]:
+    engine = make_engine(database_url=url)
+    with engine.connect() as conn:
+        found = {
+            a.user.username: (
+                a.user.role,
+                a.user.staff_code,
+                a.user.active,
+                a.user.must_change_password,
+            )
+            for a in list_accounts(conn)
+        }
+        hashes = conn.execute(select(User.password_hash)).scalars().all()
+    engine.dispose()
+    assert all(h.startswith("$argon2id$") for h in hashes)
+    return found
+
+
+def last_audit(url: str) -> tuple[str, str, str]:
+    engine = make_engine(database_url=url)
+    with engine.connect() as conn:
+        entry = load_audit(conn, limit=1)[0]
+    engine.dispose()
+    return entry.actor, entry.action, entry.entity_key
+
+
+def press(at, label: str):  # type: ignore[no-untyped-def]
+    return next(b for b in at.button if b.label == label).click().run()
+
+
+def reds(at) -> list[str]:  # type: ignore[no-untyped-def]
+    return [m.value for m in at.markdown if m.value.startswith(":red[")]
+
+
+@pytest.mark.parametrize("role", ["officer", "team_leader", "trainer"])
+def test_only_admins_have_the_page(loaded_db: str, log_in_as, role: str) -> None:  # type: ignore[no-untyped-def]
+    log_in_as(role)
+    with pytest.raises(ValueError):
+        start_app().switch_page(PAGE).run()
+
+
+def test_the_table_lists_accounts_without_password_material(accounts: str) -> None:
+    at = open_page()
+    assert not at.exception
+    frame = at.dataframe[0].value
+    assert list(frame["Username"]) == ["admin", "wang"]
+    assert list(frame["Role"]) == ["Administrator", "Officer"]
+    assert list(frame["Staff code"]) == ["", "OF1"]
+    assert list(frame["Must change password"]) == ["yes", "yes"]
+    assert not any("argon2" in str(v) for v in frame.to_numpy().ravel())
+
+
+def test_add_a_user_with_a_generated_password_shown_once(accounts: str) -> None:
+    at = open_page()
+    # OF1 has an account already: only OF2 is offered to a new officer.
+    assert at.selectbox(key="au_add_staff_officer").options == ["OF2"]
+    at.text_input(key="au_add_username").input("Zhang")
+    at.text_input(key="au_add_name").input("张伟")
+    at = press(at, "Add the user")
+    assert not at.exception
+    assert [s.value for s in at.success] == ["The account zhang was added."]
+    (shown,) = at.code
+    assert len(shown.value) == 12
+    assert stored(accounts)["zhang"] == ("officer", "OF2", True, True)
+    assert last_audit(accounts) == ("admin", "user.add", "zhang")
+    at = at.run()  # shown once only
+    assert not at.code
+
+
+def test_a_refused_add_shows_the_errors_and_keeps_what_was_typed(accounts: str) -> None:
+    at = open_page()
+    at.text_input(key="au_add_username").input("wang")
+    at.text_input(key="au_add_name").input("Wang Two")
+    at.text_input(key="au_add_password").input("short")
+    at = press(at, "Add the user")
+    assert reds(at) == [":red[The username wang is taken\\.]"]
+    assert at.text_input(key="au_add_name").value == "Wang Two"
+    at.text_input(key="au_add_username").input("wang2")
+    at = press(at, "Add the user")
+    assert reds(at) == [":red[A password needs at least 8 characters\\.]"]
+    assert set(stored(accounts)) == {"admin", "wang"}
+    assert not at.code
+
+
+def test_disable_and_enable_an_account_but_not_ones_own(accounts: str) -> None:
+    at = open_page()
+    at.selectbox(key="au_pick").set_value("wang")
+    at = press(at.run(), "Disable the account")
+    assert [s.value for s in at.success] == [
+        "The account wang was disabled; its open sessions ended."
+    ]
+    assert stored(accounts)["wang"][2] is False
+    assert last_audit(accounts) == ("admin", "user.disable", "wang")
+    at = press(at, "Enable the account")
+    assert stored(accounts)["wang"][2] is True
+
+    at.selectbox(key="au_pick").set_value("admin")
+    at = press(at.run(), "Disable the account")
+    assert reds(at) == [":red[You cannot disable your own account; ask another administrator\\.]"]
+    assert stored(accounts)["admin"][2] is True
+
+
+def test_reset_a_password(accounts: str) -> None:
+    engine = make_engine(database_url=accounts)
+    with engine.connect() as conn:
+        old = conn.execute(select(User.password_hash).where(User.username == "wang")).scalar()
+    at = open_page()
+    at.selectbox(key="au_pick").set_value("wang")
+    at.selectbox(key="au_action__en").set_value("reset")
+    at = at.run()
+    at.text_input(key="au_reset_password_wang").input("   ")
+    at = press(at, "Reset the password")
+    assert reds(at) == [":red[A password needs at least 8 characters\\.]"]
+    at.text_input(key="au_reset_password_wang").input("a-new-password")
+    at = press(at, "Reset the password")
+    assert not reds(at) and not at.code  # typed, so nothing to show
+    with engine.connect() as conn:
+        new = conn.execute(select(User.password_hash).where(User.username == "wang")).scalar()
+    engine.dispose()
+    assert new != old and stored(accounts)["wang"][3] is True
+    assert last_audit(accounts) == ("admin", "user.reset_password", "wang")
+
+
+def test_set_role_and_staff_link_and_no_self_demotion(accounts: str) -> None:
+    at = open_page()
+    at.selectbox(key="au_pick").set_value("wang")
+    at.selectbox(key="au_action__en").set_value("role")
+    at = at.run()
+    at.selectbox(key="au_role_wang__en").set_value("trainer")
+    at = at.run()
+    assert at.selectbox(key="au_role_staff_wang_trainer").options == ["TR1"]
+    at = press(at, "Save role and staff link")
+    assert [s.value for s in at.success] == ["wang is now Trainer."]
+    assert stored(accounts)["wang"][:2] == ("trainer", "TR1")
+    assert last_audit(accounts) == ("admin", "user.set_role", "wang")
+
+    at.selectbox(key="au_pick").set_value("admin")
+    at = at.run()
+    at.selectbox(key="au_role_admin__en").set_value("officer")
+    at = press(at.run(), "Save role and staff link")
+    assert reds(at) == [
+        ":red[You cannot take away your own administrator role; ask another administrator\\.]"
+    ]
+    assert stored(accounts)["admin"][0] == "admin"

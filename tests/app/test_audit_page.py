@@ -1,0 +1,94 @@
+"""The audit trail page: filters by who, what (action) and when (UTC days)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core.audit import record
+from core.db import make_engine, write_transaction
+from tests.app.conftest import start_app
+
+
+@pytest.fixture
+def audited(loaded_db: str) -> str:
+    """The base portfolio's database plus three account changes in June 2025."""
+    engine = make_engine(database_url=loaded_db)
+    entries = [
+        ("admin", "user.add", "wang", dt.datetime(2025, 6, 1, 9, tzinfo=dt.UTC)),
+        ("admin", "user.disable", "li", dt.datetime(2025, 6, 10, 23, 59, tzinfo=dt.UTC)),
+        ("cli", "user.add", "zhao", dt.datetime(2025, 6, 11, 0, 0, tzinfo=dt.UTC)),
+    ]
+    with write_transaction(engine) as conn:
+        for actor, action, key, at in entries:
+            record(conn, actor, action, "user", key, None, {"username": key}, at=at)
+    engine.dispose()
+    return loaded_db
+
+
+@pytest.fixture(autouse=True)
+def today(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("app.clock.today", lambda: dt.date(2025, 6, 30))
+
+
+def open_page() -> AppTest:
+    return start_app("en").switch_page("pages/audit.py").run()
+
+
+def keys(at: AppTest) -> list[str]:
+    return [str(k) for k in at.dataframe[0].value["Key"].tolist()]
+
+
+def test_what_offers_every_recorded_action(audited: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+    log_in_as("admin")
+    at = open_page()
+    box = at.selectbox(key="audit_action__en")
+    assert box.options == ["Every action", "import.imported", "user.add", "user.disable"]
+    # Newest first: the fixture's import happened today (real time), after June 2025.
+    assert keys(at)[1:] == ["zhao", "li", "wang"]
+    at = box.set_value("user.add").run()
+    assert keys(at) == ["zhao", "wang"]
+
+
+def test_who_and_what_combine(audited: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+    log_in_as("admin")
+    at = open_page()
+    at.selectbox(key="audit_action__en").set_value("user.add").run()
+    at = at.text_input(key="audit_actor").set_value("admin").run()
+    assert keys(at) == ["wang"]
+
+
+def test_when_includes_both_days(audited: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+    log_in_as("admin")
+    at = open_page()
+    at.date_input(key="audit_since").set_value(dt.date(2025, 6, 2)).run()
+    at = at.date_input(key="audit_until").set_value(dt.date(2025, 6, 10)).run()
+    # 10 June 23:59 is inside the "to" day; 11 June 00:00 is not; 1 June is before.
+    assert keys(at) == ["li"]
+    at = at.date_input(key="audit_until").set_value(dt.date(2025, 6, 11)).run()
+    assert keys(at) == ["zhao", "li"]
+
+
+def test_a_reversed_range_is_explained(audited: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+    log_in_as("admin")
+    at = open_page()
+    at.date_input(key="audit_since").set_value(dt.date(2025, 6, 12)).run()
+    at = at.date_input(key="audit_until").set_value(dt.date(2025, 6, 2)).run()
+    assert at.warning[0].value == 'The "to" day is before the "from" day.'
+    assert not at.dataframe
+
+
+def test_nothing_matching_says_so(audited: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+    log_in_as("admin")
+    at = open_page()
+    at = at.text_input(key="audit_actor").set_value("nobody").run()
+    assert at.info[0].value == "Nothing recorded yet."
+
+
+def test_other_roles_cannot_open_it(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+    for role in ("officer", "team_leader", "trainer"):
+        log_in_as(role)
+        with pytest.raises(ValueError):
+            start_app("en").switch_page("pages/audit.py")

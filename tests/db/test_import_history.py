@@ -1,0 +1,48 @@
+"""The import history and the audit trail's actions, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+from core.importer import run_import
+from core.queries.audit_actions import load_audit_actions
+from core.queries.import_history import load_import_history
+from core.scope import Scope
+from core.settings import SettingsError, load_settings
+from tests.builders import ACTIVITIES, base_portfolio, write_folder
+
+
+def test_history_lists_imports_and_refusals_newest_first(engine: Engine, tmp_path: Path) -> None:
+    good = write_folder(tmp_path / "good", base_portfolio())
+    assert run_import(engine, good, activities=ACTIVITIES, actor="admin").ok
+    loans = base_portfolio()["loans"]
+    loans[0]["principal"] = "lots"
+    bad = write_folder(tmp_path / "bad", {"loans": loans})
+    assert not run_import(engine, bad, activities=ACTIVITIES, actor="wang").ok
+    assert run_import(engine, good, activities=ACTIVITIES, dry_run=True).ok  # not recorded
+    with engine.connect() as conn:
+        runs = load_import_history(conn, Scope.everyone())
+        assert load_import_history(conn, Scope("branch", branch="B1")) == []
+        assert load_import_history(conn, Scope("officer", staff_code="OF1")) == []
+        assert [r.actor for r in load_import_history(conn, Scope.everyone(), limit=1)] == ["wang"]
+        actions = load_audit_actions(conn)
+    assert [(r.actor, r.status, r.files, r.problems) for r in runs] == [
+        ("wang", "refused", ["loans.csv"], 1),
+        ("admin", "imported", sorted(f"{t}.csv" for t in base_portfolio()), 0),
+    ]
+    # 4 staff + 3 borrowers + 6 training days + 2 loans + 5 installments + 4 repayments
+    # + 2 visits + 3 time entries.
+    assert (runs[1].added, runs[1].changed, runs[1].unchanged) == (29, 0, 0)
+    assert (runs[0].added, runs[0].changed, runs[0].unchanged) == (0, 0, 0)
+    assert runs[0].started_at >= runs[1].started_at and runs[0].started_at.tzinfo is not None
+    assert actions == ["import.imported", "import.refused"]
+
+
+def test_upload_limit_setting() -> None:
+    assert load_settings({}).max_upload_mb == 50
+    assert load_settings({"FIELDBOOK_MAX_UPLOAD_MB": "5"}).max_upload_mb == 5
+    with pytest.raises(SettingsError, match="FIELDBOOK_MAX_UPLOAD_MB must be a whole number"):
+        load_settings({"FIELDBOOK_MAX_UPLOAD_MB": "0"})
