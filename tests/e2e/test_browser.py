@@ -298,3 +298,32 @@ def test_a_trainer_reads_training_records_and_outcomes(
     expect(page.get_by_text("not a controlled experiment", exact=False)).to_be_visible()
     assert errors == []
     context.close()
+
+
+def test_an_admin_imports_a_file_from_the_browser(
+    live_app: str, browser: Browser, tmp_path: Path
+) -> None:
+    # Runs last: it adds two staff members to the shared demo database.
+    staff = tmp_path / "staff.csv"
+    staff.write_text(
+        "staff_code,name,role,branch,team,hired_on\n"
+        "OF9001,测试一,officer,城关支行,城关一组,2026-01-05\n"
+        "OF9002,测试二,officer,城关支行,城关一组,\n",
+        encoding="utf-8",
+    )
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    log_in(page, live_app, "admin", "demo1234")
+    choose_language(page, "English")
+    open_page(page, "Import data")
+    page.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files(str(staff))
+    settle(page)
+    page.get_by_role("button", name="Check (dry run)").click()
+    settle(page)
+    import_button = page.get_by_role("button", name="Import", exact=True)
+    expect(import_button).to_be_enabled()
+    import_button.click()
+    settle(page)
+    expect(page.get_by_text("Imported. Every screen now shows the new data.")).to_be_visible()
+    shoot(page, "import-admin-en-desktop")
+    context.close()
