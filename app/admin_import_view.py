@@ -19,10 +19,11 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from app.i18n import number, t
+from app.i18n import current_language, number, t
 from app.resources import get_engine
 from core.config import load_activities
 from core.importer import ImportResult, UnreadableInput, run_import
+from core.importer.messages_zh import to_chinese
 from core.importer.spec import TABLES
 from core.metrics.report import inert
 from core.queries.import_history import ImportRunRow, load_import_history
@@ -131,7 +132,13 @@ def _unreadable(message: str, folder: Path, names: list[str]) -> str:
             files=", ".join(names),
             expected=", ".join(f"{table}.csv" for table in TABLES),
         )
-    return t("admin_import.refused.unreadable", reason=message.replace(f"{folder}/", ""))
+    reason = in_language(message.replace(f"{folder}/", ""))
+    return t("admin_import.refused.unreadable", reason=reason)
+
+
+def in_language(message: str) -> str:
+    """An importer message (English, as the command line shows it) in the viewer's language."""
+    return to_chinese(message) if current_language() == "zh" else message
 
 
 def render_problems(result: ImportResult) -> None:
@@ -147,7 +154,7 @@ def render_problems(result: ImportResult) -> None:
                 t("admin_import.col.line"): [p.line for p in shown],
                 t("admin_import.col.column"): [p.column for p in shown],
                 t("admin_import.col.value"): [str(p.value) for p in shown],
-                t("admin_import.col.problem"): [p.message for p in shown],
+                t("admin_import.col.problem"): [in_language(p.message) for p in shown],
             }
         ),
         hide_index=True,
@@ -170,7 +177,9 @@ def problem_csv(result: ImportResult) -> bytes:
     writer = csv.writer(buffer)
     writer.writerow(["file", "line", "column", "value", "problem"])
     for p in result.problems:
-        writer.writerow([inert(p.file), p.line, inert(p.column), inert(p.value), p.message])
+        # A message can start with a code from the file ("OF1's hours on ..."): inert too.
+        message = inert(in_language(p.message))
+        writer.writerow([inert(p.file), p.line, inert(p.column), inert(p.value), message])
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -194,7 +203,7 @@ def render_counts(result: ImportResult) -> None:
         width="stretch",
     )
     for warning in result.warnings:
-        st.text(t("admin_import.warning", text=warning))
+        st.text(t("admin_import.warning", text=in_language(warning)))
 
 
 @st.cache_data(show_spinner=False, ttl=600, max_entries=16)

@@ -1,0 +1,84 @@
+"""The import page in Chinese: the importer's problems, warnings and refusals are shown in
+Chinese (the command line keeps English), with the file's codes and values unchanged."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.app.test_admin_import_page import (
+    XLSX,
+    check,
+    open_page,
+    portfolio_files,
+    table,
+    upload,
+    workbook_bytes,
+)
+from tests.builders import base_portfolio
+
+
+def test_a_bad_csv_shows_the_problems_in_chinese(
+    loaded_db: str,
+    log_in_as,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    log_in_as("admin")
+    loans = base_portfolio()["loans"]
+    loans[0]["principal"] = "abc"
+    loans[1]["officer_code"] = "TR1"
+    at = check(upload(open_page("zh"), portfolio_files(tmp_path / "upload", {"loans": loans})))
+    assert not at.exception
+    assert at.error[0].value == "已拒绝：1 个文件中有 1 个问题。"
+    problems = table(at)
+    assert problems["文件"] == ["loans.csv"]
+    assert problems["行"] == [2]
+    assert problems["列"] == ["principal"]
+    assert problems["值"] == ["abc"]
+    assert problems["问题"] == ["不是金额（应为数字，可带小数点，例如 1250.50）"]
+
+    # Once the cell is fixed, the officer code of a trainer is refused, in Chinese too.
+    loans[0]["principal"] = "3000.00"
+    at = check(upload(open_page("zh"), portfolio_files(tmp_path / "again", {"loans": loans})))
+    assert table(at)["问题"] == ["是培训员，不是信贷员"]
+
+
+def test_the_same_problem_stays_english_in_english(
+    loaded_db: str,
+    log_in_as,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    log_in_as("admin")
+    loans = base_portfolio()["loans"]
+    loans[0]["principal"] = "abc"
+    at = check(upload(open_page("en"), portfolio_files(tmp_path / "upload", {"loans": loans})))
+    assert table(at)["Problem"] == [
+        "is not a money amount (digits with an optional decimal point, e.g. 1250.50)"
+    ]
+
+
+def test_warnings_are_in_chinese(
+    loaded_db: str,
+    log_in_as,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    log_in_as("admin")
+    visits = base_portfolio()["visits"]
+    visits.append(dict(visits[0]))  # an exact repeat: counted once, with a warning
+    at = check(upload(open_page("zh"), portfolio_files(tmp_path / "upload", {"visits": visits})))
+    assert not at.exception
+    assert at.success[0].value.startswith("检查通过")
+    assert [t.value for t in at.text] == ["提示：visits.csv：1 行完全重复，只计一次"]
+
+
+def test_an_unreadable_workbook_is_refused_in_chinese(
+    loaded_db: str,
+    log_in_as,  # type: ignore[no-untyped-def]
+) -> None:
+    log_in_as("admin")
+    data = workbook_bytes({"Sheet A": [["a", "b"], [1, 2]]})
+    at = check(upload(open_page("zh"), [("month.xlsx", data, XLSX)]))
+    assert not at.exception
+    assert at.error[0].value == (
+        "无法读取上传的文件：month.xlsx：不含任何导入工作表（staff, borrowers, training, loans, "
+        "installments, repayments, visits, time_log）；工作表名即去掉 .csv 的文件名"
+    )
