@@ -80,28 +80,20 @@ def quarter_sql(conn: Connection, date_sql: str) -> str:
     return f"to_char({date_sql}, 'YYYY\"Q\"Q')"
 
 
-def trainer_cte(source: str) -> str:
-    """SQL of a CTE body naming each first loan's trainer (docs/metrics.md): the trainer of
-    most of the borrower's training days up to the disbursement, ties to the trainer seen
-    first (then the smaller staff code); days without a trainer count for nobody.
+def trainer_sql(loan: str) -> str:
+    """SQL naming the trainer of a first loan `loan` (an alias of loans): the trainer of most
+    of the borrower's training days up to the disbursement, ties to the trainer seen first
+    (then the smaller staff code); days without a trainer count for nobody; NULL when none.
 
-    `source` is a CTE with columns id, borrower_id, disbursed_on; the result has loan_id and
-    trainer (loans whose training days have no trainer are absent).
+    A correlated subquery on purpose: it reads the borrower's few training days through the
+    (borrower_id, attended_on) index. Joining a per-loan CTE instead made SQLite scan the
+    whole CTE for every loan (70 s on the medium demo).
     """
-    return f"""
-        SELECT loan_id, trainer FROM (
-            SELECT loan_id, trainer,
-                   ROW_NUMBER() OVER (PARTITION BY loan_id
-                                      ORDER BY days DESC, first_day, trainer) AS pick
-            FROM (SELECT src.id AS loan_id, ts.staff_code AS trainer,
-                         COUNT(DISTINCT td.attended_on) AS days,
-                         MIN(td.attended_on) AS first_day
-                  FROM {source} src
-                  JOIN training_days td ON td.borrower_id = src.borrower_id
-                       AND td.attended_on <= src.disbursed_on
-                  JOIN staff ts ON ts.id = td.trainer_id
-                  GROUP BY src.id, ts.staff_code) per_trainer) ranked
-        WHERE pick = 1"""
+    return f"""(SELECT ts.staff_code FROM training_days td JOIN staff ts ON ts.id = td.trainer_id
+                WHERE td.borrower_id = {loan}.borrower_id AND td.attended_on <= {loan}.disbursed_on
+                GROUP BY ts.staff_code
+                ORDER BY COUNT(DISTINCT td.attended_on) DESC, MIN(td.attended_on), ts.staff_code
+                LIMIT 1)"""
 
 
 def _group_sql(conn: Connection, by: str) -> str:
@@ -110,7 +102,7 @@ def _group_sql(conn: Connection, by: str) -> str:
     if by == "officer":
         return "s.staff_code"
     if by == "trainer":
-        return "COALESCE(tr.trainer, '')"
+        return f"COALESCE({trainer_sql('l')}, '')"
     return quarter_sql(conn, "l.disbursed_on")
 
 
@@ -144,12 +136,6 @@ def compute_cohort_breakdowns(
     group_columns = ", ".join(f"{_group_sql(conn, by)} AS g_{by}" for by in groups if by)
     loans_from = "FROM loans l JOIN staff s ON s.id = l.officer_id"
     where = f"WHERE l.is_first_loan AND l.disbursed_on <= :as_of AND {scope_sql}"
-    trainer = ""
-    if "trainer" in groups:
-        trainer = f"""
-        firsts AS (SELECT l.id, l.borrower_id, l.disbursed_on {loans_from} {where}),
-        tr AS ({trainer_cte("firsts")}),"""
-        loans_from += " LEFT JOIN tr ON tr.loan_id = l.id"
     selects = []
     for by in groups:
         grp = f"fl.g_{by}" if by else "NULL"
@@ -166,8 +152,7 @@ def compute_cohort_breakdowns(
     rows = run(
         conn,
         f"""
-        WITH {trainer}
-        fl AS MATERIALIZED (
+        WITH fl AS MATERIALIZED (
             SELECT l.id{", " + group_columns if group_columns else ""},
                    CASE WHEN l.training_days >= :min_days THEN 'trained' ELSE 'untrained' END
                        AS cohort
