@@ -20,8 +20,7 @@ import pandas as pd
 import streamlit as st
 
 from app.i18n import current_language, number, t
-from app.resources import get_engine
-from core.config import load_activities
+from app.resources import get_activities, get_engine
 from core.importer import ImportResult, UnreadableInput, run_import
 from core.importer.messages_zh import to_chinese
 from core.importer.spec import TABLES
@@ -100,8 +99,7 @@ def run_uploads(
 
     One workbook is imported as a workbook; CSV files as a folder of CSV files.
     """
-    settings = load_settings()
-    activities = [a.code for a in load_activities(settings.config_dir)]
+    activities = [a.code for a in get_activities()]
     folder = Path(tempfile.mkdtemp(prefix="fieldbook-upload-"))
     try:
         for name, data in files:

@@ -4,18 +4,15 @@ are written by people: they go into dataframes and st.text, never into Markdown 
 from __future__ import annotations
 
 import datetime as dt
-from functools import cache
 
 import pandas as pd
 import streamlit as st
 
-from app.i18n import current_language, date, money, number, t
+from app.i18n import date, money, number, t
 from app.portfolio_view import bucket_text, status_text
-from app.resources import get_engine, get_rules
-from core.config import load_exit_reasons
+from app.resources import configured_name, get_engine, get_exit_reasons, get_rules
 from core.queries.borrower import BorrowerFile, LoanFile, load_borrower
 from core.scope import Scope
-from core.settings import load_settings
 
 
 @st.cache_data(show_spinner=False, ttl=600, max_entries=256)
@@ -36,21 +33,10 @@ def as_of_param(text: str | None, today: dt.date) -> dt.date:
     return min(asked, today)
 
 
-@cache
-def _exit_reasons() -> dict[str, tuple[str, str]]:
-    reasons = load_exit_reasons(load_settings().config_dir)
-    return {r.code: (r.name_en, r.name_zh) for r in reasons}
-
-
 def exit_reason_text(code: str) -> str:
     """The configured name of an exit reason in the reader's language (the code if the
     reason was removed from the config since)."""
-    if not code:
-        return ""
-    names = _exit_reasons().get(code)
-    if names is None:
-        return code
-    return names[1] if current_language() == "zh" else names[0]
+    return configured_name(get_exit_reasons(), code) if code else ""
 
 
 def profile_frame(found: BorrowerFile) -> pd.DataFrame:

@@ -12,13 +12,11 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from app.i18n import current_language, number, percent, t
-from app.resources import get_engine
-from core.config import Activity, load_exit_reasons
+from app.i18n import number, percent, t
+from app.resources import configured_name, get_engine, get_exit_reasons
 from core.metrics.views import GradeOutcome, compute_judgement
 from core.queries.customers import Leaver, load_leavers
 from core.scope import Scope
-from core.settings import load_settings
 
 # Officer against branch, in the same two colours on every chart of this screen.
 SERIES_COLOURS = ("#1f77b4", "#9e9e9e")
@@ -42,20 +40,11 @@ def cached_leavers(
         return load_leavers(conn, scope, codes, as_of)
 
 
-@st.cache_resource(show_spinner=False)
-def exit_reasons() -> dict[str, Activity]:
-    """config/exit_reasons.yaml by code."""
-    return {r.code: r for r in load_exit_reasons(load_settings().config_dir)}
-
-
 def exit_reason_name(code: str | None) -> str:
     """The reason's name in the reader's language ("not recorded" when none)."""
     if code is None:
         return t("customers.no_reason")
-    reason = exit_reasons().get(code)
-    if reason is None:
-        return code  # a code removed from config since the visit was logged
-    return reason.name_zh if current_language() == "zh" else reason.name_en
+    return configured_name(get_exit_reasons(), code)
 
 
 def grade_label(grade: str) -> str:

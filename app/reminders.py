@@ -10,13 +10,12 @@ import streamlit as st
 
 from app.coaching_view import cached_overdue
 from app.i18n import date, number, t
-from app.resources import data_version, get_engine
+from app.resources import data_version
 from app.review_view import get_template
+from app.team_view import cached_review_statuses
 from app.viewer import Viewer
 from app.visits_view import plain
 from core.reviews.cycle import current_cycle, previous_label
-from core.reviews.records import ReviewStatusRow, list_review_statuses
-from core.scope import Scope
 
 COACHING_PAGE = "pages/coaching.py"
 
@@ -35,19 +34,12 @@ def render_reminders(viewer: Viewer, today: dt.date) -> None:
         overdue_action_items(viewer, today)
 
 
-@st.cache_data(show_spinner=False, ttl=600, max_entries=256)
-def _statuses(scope: Scope, period: str, version: int) -> list[ReviewStatusRow]:
-    del version  # only part of the cache key
-    with get_engine().connect() as conn:
-        return list_review_statuses(conn, scope, period)
-
-
 def my_review_due(viewer: Viewer, today: dt.date) -> None:
     """The officer's review of the quarter to write: returned for revision, overdue, or due
     within the template's remind_days."""
     template = get_template()
     cycle = current_cycle(today, template.due_days)
-    rows = _statuses(viewer.scope, cycle.period, data_version())
+    rows = cached_review_statuses(viewer.scope, cycle.period, data_version())
     status = rows[0].status if rows else None
     if status is None or status in ("submitted", "signed_off"):
         return
@@ -73,7 +65,7 @@ def reviews_waiting(viewer: Viewer, today: dt.date) -> None:
     waiting = [
         (period, row)
         for period in (label, previous_label(label))
-        for row in _statuses(viewer.scope, period, data_version())
+        for row in cached_review_statuses(viewer.scope, period, data_version())
         if row.status == "submitted"
     ]
     if not waiting:

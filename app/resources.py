@@ -4,11 +4,14 @@ each cached loader is keyed by the viewer's scope and the data version."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import streamlit as st
 from sqlalchemy import Engine
 
+from app.i18n import current_language
+from core.config import Activity, load_activities, load_exit_reasons
 from core.db import make_engine, read_data_version
 from core.metrics.cohorts import CohortFigures, compute_cohorts
 from core.metrics.components import Components
@@ -29,6 +32,27 @@ from core.settings import load_settings
 def get_rules() -> RuleSet:
     """The goal rules and metric parameters of config/ (validated; errors are not cached)."""
     return load_default_rules(load_settings().config_dir)
+
+
+@st.cache_resource(show_spinner=False)
+def get_activities() -> list[Activity]:
+    """The activities of config/activities.yaml, in their order (the same for everyone)."""
+    return load_activities(load_settings().config_dir)
+
+
+@st.cache_resource(show_spinner=False)
+def get_exit_reasons() -> list[Activity]:
+    """The exit reasons of config/exit_reasons.yaml, in their order."""
+    return load_exit_reasons(load_settings().config_dir)
+
+
+def configured_name(items: Sequence[Activity], code: str) -> str:
+    """A configured code's name in the reader's language; the bare code when the config no
+    longer has it (a visit or entry recorded before the code was removed)."""
+    for item in items:
+        if item.code == code:
+            return item.name_zh if current_language() == "zh" else item.name_en
+    return code
 
 
 @st.cache_resource(show_spinner=False)

@@ -17,8 +17,8 @@ import streamlit as st
 from app.charts import show_chart
 from app.i18n import current_language, money, number, percent, t
 from app.quarter_view import STATUS_COLOURS, goal_of
-from app.resources import get_engine, get_rules
-from core.config import ConfigError, load_activities
+from app.resources import configured_name, get_activities, get_engine, get_rules
+from core.config import ConfigError
 from core.metrics.figures import FIGURES_BY_KEY
 from core.metrics.period import Period
 from core.reviews.evidence import Evidence, FindingEvidence, build_evidence
@@ -31,11 +31,6 @@ from core.settings import load_settings
 def get_template() -> ReviewTemplate:
     """config/review_template.yaml, validated against the rules (errors are not cached)."""
     return load_review_template(load_settings().config_dir / "review_template.yaml", get_rules())
-
-
-@st.cache_resource(show_spinner=False)
-def _activity_names() -> dict[str, tuple[str, str]]:
-    return {a.code: (a.name_en, a.name_zh) for a in load_activities(load_settings().config_dir)}
 
 
 def template_or_error() -> ReviewTemplate | None:
@@ -68,9 +63,8 @@ def evidence_of(record: ReviewRecord, period: Period, version: int) -> Evidence 
 def figure_name(figure: str) -> str:
     """A figure's (or an activity share's) name in the reader's language."""
     if figure.startswith("time_share."):
-        code = figure.removeprefix("time_share.")
-        en, zh = _activity_names().get(code, (code, code))
-        return t("review.time_share", activity=zh if current_language() == "zh" else en)
+        activity = configured_name(get_activities(), figure.removeprefix("time_share."))
+        return t("review.time_share", activity=activity)
     spec = FIGURES_BY_KEY[figure]
     return spec.name_zh if current_language() == "zh" else spec.name_en
 

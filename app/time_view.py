@@ -11,10 +11,9 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from app.i18n import current_language, date, t
+from app.i18n import date, t
 from app.quarter_view import STATUS_COLOURS
-from app.resources import get_engine
-from core.config import Activity, load_activities
+from app.resources import configured_name, get_activities, get_engine
 from core.metrics.figures import TIME_SHARE_PREFIX
 from core.queries.time import (
     Allocation,
@@ -26,7 +25,6 @@ from core.queries.time import (
 )
 from core.rules import NO_DATA, Finding, RuleSet
 from core.scope import Scope
-from core.settings import load_settings
 
 # A full-time week: the reference line of the week-by-week chart.
 WEEK_HOURS = 40
@@ -46,18 +44,9 @@ ACTIVITY_COLOURS = [
 ]
 
 
-@st.cache_resource(show_spinner=False)
-def get_activities() -> list[Activity]:
-    """The activities of config/activities.yaml, in their order (the same for everyone)."""
-    return load_activities(load_settings().config_dir)
-
-
 def activity_name(code: str) -> str:
     """An activity's name in the reader's language (the code for an unknown one)."""
-    for activity in get_activities():
-        if activity.code == code:
-            return activity.name_zh if current_language() == "zh" else activity.name_en
-    return code
+    return configured_name(get_activities(), code)
 
 
 def hours_text(hours: Decimal) -> str:

@@ -13,10 +13,10 @@ from collections import Counter
 import pandas as pd
 import streamlit as st
 
-from app.i18n import current_language, number, t
+from app.i18n import number, t
 from app.quarter_view import STATUS_COLOURS
-from app.resources import get_engine
-from core.config import Activity, load_exit_reasons
+from app.resources import configured_name, get_engine, get_exit_reasons
+from core.config import Activity
 from core.queries.visits import (
     STATUSES,
     BoardRow,
@@ -27,7 +27,6 @@ from core.queries.visits import (
     load_visit_history,
 )
 from core.scope import Scope
-from core.settings import load_settings
 from core.validation import FieldError
 
 # The board's statuses in the shared goal colours: on track reads like a goal met.
@@ -73,21 +72,14 @@ def cached_history(
         return load_visit_history(conn, scope, start, end, borrower)
 
 
-@st.cache_data(show_spinner=False, ttl=3600)
 def exit_reasons() -> list[Activity]:
     """The configured exit reasons (the same for everyone)."""
-    return load_exit_reasons(load_settings().config_dir)
+    return get_exit_reasons()
 
 
 def exit_reason_name(code: str | None, reasons: list[Activity]) -> str:
     """An exit reason's name in the reader's language (the bare code if no longer known)."""
-    if not code:
-        return ""
-    zh = current_language() == "zh"
-    for reason in reasons:
-        if reason.code == code:
-            return reason.name_zh if zh else reason.name_en
-    return code
+    return configured_name(reasons, code) if code else ""
 
 
 def purpose_name(code: str) -> str:

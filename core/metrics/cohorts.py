@@ -15,7 +15,7 @@ from sqlalchemy import Connection
 from core.metrics.cohort_stats import RatioSums
 from core.metrics.components import ratio
 from core.metrics.params import MetricParams
-from core.metrics.sqltext import covered_sql, run, unpaid_31_days_sql
+from core.metrics.sqltext import covered_sql, quarter_sql, run, unpaid_31_days_sql
 from core.money import cents_to_yuan
 from core.scope import Scope
 
@@ -68,16 +68,6 @@ class CohortFigures:
             sum_yy=self.collected_squared,
             sum_xy=self.due_times_collected,
         )
-
-
-def quarter_sql(conn: Connection, date_sql: str) -> str:
-    """SQL for the quarter label (2025Q1) of a date column."""
-    if conn.dialect.name == "sqlite":
-        return (
-            f"strftime('%Y', {date_sql}) || 'Q' || "
-            f"((CAST(strftime('%m', {date_sql}) AS INTEGER) + 2) / 3)"
-        )
-    return f"to_char({date_sql}, 'YYYY\"Q\"Q')"
 
 
 def trainer_sql(loan: str) -> str:

@@ -35,6 +35,41 @@ def as_optional_date(value: object) -> dt.date | None:
     return None if value is None else as_date(value)
 
 
+def quarter_sql(conn: Connection, date_sql: str) -> str:
+    """SQL for the quarter label (2025Q1) of a date column."""
+    if conn.dialect.name == "sqlite":
+        return (
+            f"strftime('%Y', {date_sql}) || 'Q' || "
+            f"((CAST(strftime('%m', {date_sql}) AS INTEGER) + 2) / 3)"
+        )
+    return f"to_char({date_sql}, 'YYYY\"Q\"Q')"
+
+
+def monday_sql(conn: Connection, date_sql: str) -> str:
+    """SQL for the Monday starting the ISO week of a date column."""
+    if conn.dialect.name == "sqlite":
+        # 'weekday 0' moves to the next Sunday (or stays on one); six days back is Monday.
+        return f"date({date_sql}, 'weekday 0', '-6 days')"
+    return f"CAST(date_trunc('week', {date_sql}) AS date)"
+
+
+def month_index_sql(conn: Connection, date_sql: str) -> str:
+    """SQL for year * 12 + month: whole months between two dates are a difference of these."""
+    if conn.dialect.name == "sqlite":
+        return (
+            f"(CAST(strftime('%Y', {date_sql}) AS INTEGER) * 12"
+            f" + CAST(strftime('%m', {date_sql}) AS INTEGER))"
+        )
+    return f"CAST(EXTRACT(YEAR FROM {date_sql}) * 12 + EXTRACT(MONTH FROM {date_sql}) AS INTEGER)"
+
+
+def day_of_month_sql(conn: Connection, date_sql: str) -> str:
+    """SQL for the day of the month (1-31) of a date column."""
+    if conn.dialect.name == "sqlite":
+        return f"CAST(strftime('%d', {date_sql}) AS INTEGER)"
+    return f"CAST(EXTRACT(DAY FROM {date_sql}) AS INTEGER)"
+
+
 def query(sql: str, params: dict[str, Any]) -> tuple[TextClause, dict[str, Any]]:
     """A text query whose date parameters are bound as SQL dates on every backend."""
     clause = text(sql)

@@ -11,10 +11,17 @@ from decimal import Decimal
 
 from sqlalchemy import Connection
 
-from core.metrics.cohorts import COHORTS, quarter_sql
+from core.metrics.cohorts import COHORTS
 from core.metrics.components import ratio
 from core.metrics.params import MetricParams
-from core.metrics.sqltext import add_days, run, unpaid_31_days_sql
+from core.metrics.sqltext import (
+    add_days,
+    day_of_month_sql,
+    month_index_sql,
+    quarter_sql,
+    run,
+    unpaid_31_days_sql,
+)
 from core.scope import Scope
 
 MAX_MONTHS = 24  # curves stop at two years on book: first loans are short
@@ -37,22 +44,6 @@ class VintagePoint:
         return ratio(self.par30_cents, self.principal_cents)
 
 
-def _month_index(conn: Connection, date_sql: str) -> str:
-    # year * 12 + month: whole months between two dates are a difference of these.
-    if conn.dialect.name == "sqlite":
-        return (
-            f"(CAST(strftime('%Y', {date_sql}) AS INTEGER) * 12"
-            f" + CAST(strftime('%m', {date_sql}) AS INTEGER))"
-        )
-    return f"CAST(EXTRACT(YEAR FROM {date_sql}) * 12 + EXTRACT(MONTH FROM {date_sql}) AS INTEGER)"
-
-
-def _day(conn: Connection, date_sql: str) -> str:
-    if conn.dialect.name == "sqlite":
-        return f"CAST(strftime('%d', {date_sql}) AS INTEGER)"
-    return f"CAST(EXTRACT(DAY FROM {date_sql}) AS INTEGER)"
-
-
 def compute_vintage(
     conn: Connection, scope: Scope, as_of: dt.date, params: MetricParams
 ) -> list[VintagePoint]:
@@ -68,10 +59,17 @@ def compute_vintage(
     disbursed = "fl.disbursed_on"
     reached = "ev.reached"
     last_day = calendar.monthrange(as_of.year, as_of.month)[1]
+
+    def months(date_sql: str) -> str:
+        return month_index_sql(conn, date_sql)
+
+    def day(date_sql: str) -> str:
+        return day_of_month_sql(conn, date_sql)
+
     # as_of >= d + k months (k = month difference) fails only when as_of's day is before
     # d's and as_of is not its month's last day (where d + k months was clamped).
     short = (
-        f"CASE WHEN {as_of.day} < {_day(conn, disbursed)} THEN 1 ELSE 0 END"
+        f"CASE WHEN {as_of.day} < {day(disbursed)} THEN 1 ELSE 0 END"
         if as_of.day < last_day
         else "0"
     )
@@ -92,12 +90,11 @@ def compute_vintage(
             GROUP BY i.loan_id),
         per AS (
             SELECT fl.cohort, fl.quarter, fl.principal_cents,
-                   {as_of.year * 12 + as_of.month} - {_month_index(conn, disbursed)}
+                   {as_of.year * 12 + as_of.month} - {months(disbursed)}
                        - {short} AS observed,
                    CASE WHEN {reached} IS NULL THEN NULL
-                        ELSE {_month_index(conn, reached)} - {_month_index(conn, disbursed)}
-                             + CASE WHEN {_day(conn, reached)} > {_day(conn, disbursed)}
-                                    THEN 1 ELSE 0 END
+                        ELSE {months(reached)} - {months(disbursed)}
+                             + CASE WHEN {day(reached)} > {day(disbursed)} THEN 1 ELSE 0 END
                    END AS reached_month
             FROM fl LEFT JOIN ev ON ev.loan_id = fl.id)
         SELECT cohort, quarter, observed, reached_month, COUNT(*), SUM(principal_cents)

@@ -16,7 +16,7 @@ from decimal import Decimal
 from sqlalchemy import Connection
 
 from core.metrics.components import ratio
-from core.metrics.sqltext import as_date, run
+from core.metrics.sqltext import as_date, monday_sql, run
 from core.money import cents_to_yuan
 from core.scope import Scope
 
@@ -117,21 +117,13 @@ def load_allocation(conn: Connection, scope: Scope, start: dt.date, last: dt.dat
     return allocation_of({activity: int(hundredths) for activity, hundredths in rows})
 
 
-def _monday_sql(conn: Connection, date_sql: str) -> str:
-    """SQL for the Monday starting the ISO week of `date_sql`."""
-    if conn.dialect.name == "sqlite":
-        # 'weekday 0' moves to the next Sunday (or stays on one); six days back is Monday.
-        return f"date({date_sql}, 'weekday 0', '-6 days')"
-    return f"CAST(date_trunc('week', {date_sql}) AS date)"
-
-
 def load_weekly_totals(
     conn: Connection, scope: Scope, start: dt.date, last: dt.date
 ) -> list[WeekHours]:
     """Hours per ISO week and activity of the scope's officers, start <= work_date <= last,
     oldest week first (a week cut by start or last holds only its days inside)."""
     scope_sql, params = scope.staff_where("s")
-    monday = _monday_sql(conn, "t.work_date")
+    monday = monday_sql(conn, "t.work_date")
     rows = run(
         conn,
         f"""

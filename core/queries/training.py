@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from core.metrics.period import Period
-from core.metrics.sqltext import as_date, run
+from core.metrics.sqltext import as_date, monday_sql, run
 from core.scope import Scope
 
 
@@ -81,15 +81,6 @@ def parse_batch_key(key: str) -> tuple[str | None, dt.date]:
     return (code or None), dt.date.fromisoformat(week)
 
 
-def _week_start_sql(conn: Connection, day_sql: str) -> str:
-    """SQL for the Monday of the ISO week of `day_sql`."""
-    if conn.dialect.name == "sqlite":
-        # 'weekday 0' moves forward to the next Sunday (or stays on one); six days back
-        # from that Sunday is the week's Monday.
-        return f"date({day_sql}, 'weekday 0', '-6 days')"
-    return f"CAST(date_trunc('week', {day_sql}) AS date)"
-
-
 def _batch_reach(scope: Scope) -> tuple[str, dict[str, Any]]:
     """Which borrowers' batches the scope sees (aliases: ts = trainer of the first day,
     bo = the borrower's assigned officer)."""
@@ -121,7 +112,7 @@ def _progress_cte(conn: Connection, scope: Scope) -> tuple[str, dict[str, Any]]:
     lies in [:first_from, :first_to], with the batch (trainer and week of the first day),
     the days that count and whether a first loan was disbursed by :as_of."""
     reach, params = _batch_reach(scope)
-    week = _week_start_sql(conn, "st.first_day")
+    week = monday_sql(conn, "st.first_day")
     return (
         f"""
         WITH started AS (
