@@ -130,3 +130,5 @@ class ActionItem(Base):
     revision: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # The username of whoever marked it done or dropped (NULL while open).
+    closed_by: Mapped[str | None] = mapped_column(String(64))
