@@ -22,6 +22,11 @@ class ReviewCycle:
     end: dt.date
     due_on: dt.date
 
+    def submit_opens_on(self, submit_from_days: int) -> dt.date:
+        """The first day an officer may submit: `submit_from_days` before the quarter's
+        last day (0: on the last day itself)."""
+        return self.end - dt.timedelta(days=submit_from_days)
+
     def evidence_period(self, today: dt.date) -> Period:
         """The quarter as the metrics engine takes it, seen as of today (or its end)."""
         return Period(self.start, self.end, min(self.end, today))

@@ -53,6 +53,10 @@ class Section:
         return self.prompt_zh if language == "zh" else self.prompt_en
 
 
+DEFAULT_SUBMIT_FROM_DAYS = 10
+MAX_SUBMIT_FROM_DAYS = 89
+
+
 @dataclass(frozen=True)
 class ReviewTemplate:
     """The whole template: sections in order, ratings worst first, and the cycle."""
@@ -61,6 +65,9 @@ class ReviewTemplate:
     ratings: tuple[Named, ...]
     due_days: int
     remind_days: int
+    # Officers may submit from this many days before the quarter's last day: a review
+    # submitted earlier would freeze figures that still have most of the quarter to move.
+    submit_from_days: int = DEFAULT_SUBMIT_FROM_DAYS
 
     def section(self, key: str) -> Section:
         """The section with this key; KeyError if there is none."""
@@ -135,9 +142,21 @@ def load_review_template(path: Path, rules: RuleSet) -> ReviewTemplate:
     reader = Reader(path)
     root = _compose(path)
     top = reader.mapping(root, "", required=("cycle", "ratings", "sections"))
-    cycle = reader.mapping(top["cycle"], "cycle", required=("due_days", "remind_days"))
+    cycle = reader.mapping(
+        top["cycle"], "cycle", required=("due_days", "remind_days"), optional=("submit_from_days",)
+    )
     due_days = reader.whole_number(cycle["due_days"], "cycle.due_days")
     remind_days = reader.whole_number(cycle["remind_days"], "cycle.remind_days")
+    submit_from_days = DEFAULT_SUBMIT_FROM_DAYS
+    if "submit_from_days" in cycle:
+        submit_from_days = reader.whole_number(cycle["submit_from_days"], "cycle.submit_from_days")
+        # A quarter has at least 90 days; opening before it starts would mean "any time".
+        if submit_from_days > MAX_SUBMIT_FROM_DAYS:
+            reader.fail(
+                cycle["submit_from_days"],
+                "cycle.submit_from_days",
+                f"must be at most {MAX_SUBMIT_FROM_DAYS} (days before the quarter ends)",
+            )
     ratings: list[Named] = []
     for index, item in enumerate(reader.sequence(top["ratings"], "ratings")):
         key = f"ratings[{index}]"
@@ -159,7 +178,7 @@ def load_review_template(path: Path, rules: RuleSet) -> ReviewTemplate:
     plans = [s for s in sections if s.plan]
     if len(plans) > 1:
         reader.fail(top["sections"], "sections", "only one section may be the plan (plan: true)")
-    return ReviewTemplate(tuple(sections), tuple(ratings), due_days, remind_days)
+    return ReviewTemplate(tuple(sections), tuple(ratings), due_days, remind_days, submit_from_days)
 
 
 def check_template_text(path: Path, rules: RuleSet) -> tuple[bool, str]:
@@ -170,5 +189,6 @@ def check_template_text(path: Path, rules: RuleSet) -> tuple[bool, str]:
         return False, str(exc)
     return True, (
         f"{path}: {len(template.sections)} sections, {len(template.ratings)} ratings, "
+        f"open for submission {template.submit_from_days} days before the quarter ends, "
         f"due {template.due_days} days after the quarter"
     )

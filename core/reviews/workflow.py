@@ -23,6 +23,7 @@ from core.db import bump_data_version, write_transaction
 from core.metrics.figures import FIGURES_BY_KEY
 from core.review_models import Review, ReviewGoal, ReviewSection
 from core.reviews.conflicts import EditConflict, NotPermitted
+from core.reviews.cycle import cycle_of
 from core.reviews.evidence import Evidence
 from core.reviews.records import Goal, load_goals, officer_id_in_scope
 from core.reviews.template import ReviewTemplate
@@ -232,9 +233,16 @@ def submit(
     expected_revision: int,
     template: ReviewTemplate,
     now: dt.datetime,
+    *,
+    today: dt.date | None = None,
 ) -> None:
     """Submits a draft (or a returned review) with its evidence frozen as a snapshot.
-    Every section but the plan needs text, and the plan at least one goal."""
+    Every section but the plan needs text, and the plan at least one goal. Refused
+    ("too_early") before the template's `submit_from_days` before the quarter ends;
+    `today` is the local date (default: `now`'s date)."""
+    opens_on = cycle_of(period, template.due_days).submit_opens_on(template.submit_from_days)
+    if (today or now.date()) < opens_on:
+        raise _refuse("review", "too_early", date=opens_on.isoformat())
     with write_transaction(engine) as conn:
         officer_id = _officer_id(conn, scope, scope.staff_code or "", as_leader=False)
         review = _ensure_review(conn, officer_id, period, now)

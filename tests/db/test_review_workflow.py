@@ -109,6 +109,22 @@ def test_goals_replace_the_plan_and_empty_rows_are_dropped(loaded: Engine) -> No
         save_goals(loaded, "of1", OF1, Q2, [], 0, NOW)
 
 
+def test_submission_opens_submit_from_days_before_the_quarter_ends(loaded: Engine) -> None:
+    write_everything(loaded)
+    # 2025Q2 ends 30 June; the template opens submission 10 days before: 20 June.
+    with pytest.raises(ValidationFailed) as early:
+        submit(
+            loaded, "of1", OF1, Q2, evidence(loaded), 1, TEMPLATE, NOW,
+            today=dt.date(2025, 6, 19),
+        )  # fmt: skip
+    assert [(e.field, e.code, e.values) for e in early.value.errors] == [
+        ("review", "too_early", {"date": "2025-06-20"})
+    ]
+    assert review(loaded).status == "draft"
+    submit(loaded, "of1", OF1, Q2, evidence(loaded), 1, TEMPLATE, NOW, today=dt.date(2025, 6, 20))
+    assert review(loaded).status == "submitted"
+
+
 def test_submission_needs_every_section_and_freezes_the_evidence(
     loaded: Engine, tmp_path: Path
 ) -> None:

@@ -23,7 +23,7 @@ def test_the_shipped_template() -> None:
     ]  # fmt: skip
     assert template.plan_section is not None and template.plan_section.key == "plan"
     assert [r.code for r in template.ratings] == ["1", "2", "3", "4", "5"]
-    assert (template.due_days, template.remind_days) == (15, 10)
+    assert (template.due_days, template.remind_days, template.submit_from_days) == (15, 10, 10)
     customers = template.section("customers")
     assert "training_before_first_loan" in customers.rules
     assert "五天" in customers.prompt("zh") and "five days" in customers.prompt("en")
@@ -40,6 +40,10 @@ def test_the_shipped_template() -> None:
         (("chart: recovery_rate", "chart: hours"),
          "key 'sections[0].chart': unknown value 'hours'"),
         (("  due_days: 15\n", ""), "key 'cycle.due_days': missing key"),
+        (("  submit_from_days: 10", "  submit_from_days: 90"),
+         "key 'cycle.submit_from_days': must be at most 89 (days before the quarter ends)"),
+        (("  submit_from_days: 10", "  submit_from_days: -1"),
+         "key 'cycle.submit_from_days': must not be negative"),
         (("  - key: customers", "  - key: judging"),
          "key 'sections[1].key': duplicate section 'judging'"),
         (("    plan: true", "    plan: yes please"),
@@ -67,3 +71,11 @@ def test_only_one_section_may_hold_the_plan(tmp_path: Path) -> None:
     path.write_text(GOOD.replace(old, new, 1), encoding="utf-8")
     with pytest.raises(ConfigError, match="only one section may be the plan"):
         load_review_template(path, RULES)
+
+
+def test_a_template_without_submit_from_days_opens_submission_ten_days_before_the_end(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "review_template.yaml"
+    path.write_text(GOOD.replace("  submit_from_days: 10\n", "", 1), encoding="utf-8")
+    assert load_review_template(path, RULES).submit_from_days == 10
