@@ -18,9 +18,10 @@ from collections.abc import Sequence
 
 import streamlit as st
 
+from app import clock
 from app.forms import field_errors, remember_errors
-from app.i18n import current_language, t
-from app.my_review_goals import render_goals_editor
+from app.i18n import current_language, date, t
+from app.my_review_goals import render_goals_editor, save_pending_goals
 from app.my_review_view import (
     flash,
     flash_other_errors,
@@ -35,11 +36,12 @@ from app.resources import get_engine
 from app.review_view import render_evidence
 from app.viewer import Viewer
 from core.reviews.conflicts import EditConflict, NotPermitted
+from core.reviews.cycle import cycle_of
 from core.reviews.evidence import Evidence
 from core.reviews.records import Goal, ReviewRecord
 from core.reviews.template import ReviewTemplate
 from core.reviews.workflow import save_body, submit
-from core.validation import ValidationFailed
+from core.validation import FieldError, ValidationFailed
 
 
 def _key(kind: str, label: str, section: str = "") -> str:
@@ -175,12 +177,16 @@ def _submit(
     if evidence is None:
         st.error(t("my_review.no_evidence"))
         return
+    if not _all_saved(me, label, template):
+        remember_submit_errors(label, ValidationFailed([FieldError("review", "unsaved")]))
+        st.rerun()
     # A review nobody has saved yet is created by the submit itself, at revision 1.
     expected = record.revision if record.id is not None else 1
     try:
         submit(
-            get_engine(), me.user.username, me.scope, label, evidence, expected, template, _now()
-        )
+            get_engine(), me.user.username, me.scope, label, evidence, expected, template, _now(),
+            today=clock.today(),
+        )  # fmt: skip
     except ValidationFailed as failed:
         remember_submit_errors(label, failed)
     except EditConflict:
@@ -191,6 +197,38 @@ def _submit(
         remember_submit_errors(label, None)
         flash("success", t("my_review.submitted"))
     st.rerun()
+
+
+def _all_saved(me: Viewer, label: str, template: ReviewTemplate) -> bool:
+    """Whether everything typed is stored: goals that could not be saved are tried once
+    more, and a section waiting on a conflict keeps the submit back. A submit must never
+    freeze a review the officer has not finished saving."""
+    goals_saved = save_pending_goals(me, label)
+    conflicts = [
+        s.key for s in template.sections if _key("conflict", label, s.key) in st.session_state
+    ]
+    return goals_saved and not conflicts
+
+
+def _render_submit(
+    me: Viewer,
+    record: ReviewRecord,
+    template: ReviewTemplate,
+    evidence: Evidence | None,
+) -> None:
+    """The submit button, or from when it will be there: a quarter's figures are frozen
+    at submission, so the review opens for it only near the quarter's end."""
+    label = record.period
+    opens_on = cycle_of(label, template.due_days).submit_opens_on(template.submit_from_days)
+    today = clock.today()
+    field_errors(submit_form(label), "review", "my_review")
+    if today < opens_on:
+        st.info(t("my_review.submit_opens", date=date(opens_on), days=template.submit_from_days))
+        st.button(t("my_review.submit"), key=_key("submit", label), disabled=True)
+        return
+    st.caption(t("my_review.submit_help"))
+    if st.button(t("my_review.submit"), type="primary", key=_key("submit", label)):
+        _submit(me, record, template, evidence)
 
 
 def render_editor(
@@ -215,7 +253,4 @@ def render_editor(
             _render_body(me, record, template, section.key)
         render_feedback(record.section(section.key), template)
     st.divider()
-    field_errors(submit_form(record.period), "review", "my_review")
-    st.caption(t("my_review.submit_help"))
-    if st.button(t("my_review.submit"), type="primary", key=_key("submit", record.period)):
-        _submit(me, record, template, evidence)
+    _render_submit(me, record, template, evidence)

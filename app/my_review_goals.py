@@ -1,9 +1,10 @@
-"""The improvement plan's goals editor: up to ten rows of figure, target and text, saved
-together with the plan's revision.
+"""The improvement plan's goals editor: up to ten rows of figure, target and text that
+save themselves, together with the plan's revision, whenever the officer leaves a field.
 
 A row's widgets carry a generation number: a new generation is a fresh set of widgets
-filled from the stored goals (after a save, or after taking the stored version). Form
-widgets hold what was last submitted, so a refused save keeps every row as typed.
+filled from the stored goals (after taking the stored version in a conflict). Rows that
+could not be saved (a target that is no number, a conflict) are also kept apart from the
+widgets, so leaving the page and coming back shows them as typed, with their problem.
 
 Ratio targets are typed as percentages (95) and stored as fractions (0.95).
 """
@@ -23,6 +24,7 @@ from app.my_review_view import (
     flash_other_errors,
     forget_submit_error,
     goal_text,
+    keep_unsaved,
     target_input,
 )
 from app.resources import get_engine
@@ -85,15 +87,24 @@ def _seeded(record: ReviewRecord) -> dict[str, Any]:
         and _row_keys(label, generation, 0)[1] in st.session_state
     ):
         return dict(seeded)
-    goals = record.goals[:MAX_GOALS]
-    rows = min(MAX_GOALS, max(MIN_ROWS, len(goals) + 2))
+    unsaved = st.session_state.get(_key("unsaved", label))
+    if unsaved is not None and seeded is not None:
+        # Rows typed on an earlier visit of the page that could not be saved: shown again
+        # as typed, from the revision they were typed against.
+        typed = list(unsaved)
+        revision = int(seeded["revision"])
+    else:
+        typed = [
+            (goal.figure or NO_FIGURE, target_input(goal.figure, goal.target), goal.text)
+            for goal in record.goals[:MAX_GOALS]
+        ]
+        revision = record.plan_revision
+    rows = min(MAX_GOALS, max(MIN_ROWS, len(typed) + 2))
     for row in range(rows):
-        goal = goals[row] if row < len(goals) else Goal(None, None, "")
-        figure, target, text = _row_keys(label, generation, row)
-        st.session_state[figure] = goal.figure or NO_FIGURE
-        st.session_state[target] = target_input(goal.figure, goal.target)
-        st.session_state[text] = goal.text
-    seeded = {"generation": generation, "revision": record.plan_revision, "rows": rows}
+        values = typed[row] if row < len(typed) else (NO_FIGURE, "", "")
+        for key, value in zip(_row_keys(label, generation, row), values, strict=True):
+            st.session_state[key] = value
+    seeded = {"generation": generation, "revision": revision, "rows": rows}
     st.session_state[_key("generation", label)] = generation
     st.session_state[_key("seeded", label)] = seeded
     return dict(seeded)
@@ -133,28 +144,71 @@ def goals_from_rows(rows: list[tuple[str, str, str]]) -> tuple[list[Goal], list[
     return goals, problems
 
 
-def _save(me: Viewer, label: str, rows: list[tuple[str, str, str]], revision: int) -> None:
-    """Saves the rows as the plan; afterwards the form shows the stored goals."""
+def _save(me: Viewer, label: str, rows: list[tuple[str, str, str]], revision: int) -> bool:
+    """Saves the rows as the plan, naming the revision they were typed against. Rows that
+    cannot be saved stay in the widgets and under the "unsaved" key, with their problem
+    shown next to them; returns whether the plan was saved."""
     goals, own = goals_from_rows(rows)
     now = dt.datetime.now(dt.UTC)
+    st.session_state[_key("unsaved", label)] = rows
     try:
-        save_goals(get_engine(), me.user.username, me.scope, label, goals, revision, now)
+        saved = save_goals(get_engine(), me.user.username, me.scope, label, goals, revision, now)
     except ValidationFailed as failed:
         mine = {e.field for e in own}
         errors = own + [e for e in failed.errors if e.field not in mine]
         remember_errors(_form(label), ValidationFailed(errors))
         flash_other_errors(failed, {"plan", *(f"goal{row}" for row in range(MAX_GOALS))})
+        if any(e.code == "locked" for e in failed.errors):
+            keep_unsaved(label, "plan", "\n".join(" · ".join(p for p in r if p) for r in rows))
+        return False
     except EditConflict:
         st.session_state[_key("conflict", label)] = True
+        return False
     except NotPermitted:
         flash("error", t("my_review.not_permitted"))
-    else:
-        remember_errors(_form(label), None)
-        st.session_state.pop(_key("conflict", label), None)
-        if any(g.figure or g.text.strip() for g in goals):
-            forget_submit_error(label, "plan")
-        _next_generation(label)
-        flash("success", t("my_review.goal.saved"))
+        return False
+    remember_errors(_form(label), None)
+    st.session_state.pop(_key("conflict", label), None)
+    st.session_state.pop(_key("unsaved", label), None)
+    seeded = st.session_state.get(_key("seeded", label))
+    if seeded is not None:
+        # The widgets stay as typed (a new generation would take the focus away); the
+        # next save goes on from the revision this one stored.
+        st.session_state[_key("seeded", label)] = {**seeded, "revision": saved}
+    st.session_state[_key("saved", label)] = dt.datetime.now().strftime("%H:%M")
+    if any(g.figure or g.text.strip() for g in goals):
+        forget_submit_error(label, "plan")
+    return True
+
+
+def _autosave(me: Viewer, label: str) -> None:
+    """on_change of every goal field: the whole plan is saved as it now stands."""
+    seeded = st.session_state.get(_key("seeded", label))
+    if seeded is not None and _key("conflict", label) not in st.session_state:
+        _save(me, label, _typed_rows(label, seeded), int(seeded["revision"]))
+
+
+def save_pending_goals(me: Viewer, label: str) -> bool:
+    """Before a submit: saves goals typed but not saved yet (a refused or interrupted
+    save); False when some still cannot be saved, so the submit must wait."""
+    seeded = st.session_state.get(_key("seeded", label))
+    if _key("conflict", label) in st.session_state:
+        return False
+    if seeded is None or _key("unsaved", label) not in st.session_state:
+        return True
+    rows = st.session_state[_key("unsaved", label)]
+    if _row_keys(label, seeded["generation"], 0)[1] in st.session_state:
+        rows = _typed_rows(label, seeded)
+    return _save(me, label, rows, int(seeded["revision"]))
+
+
+def _add_row(label: str) -> None:
+    seeded = st.session_state.get(_key("seeded", label))
+    if seeded is None or seeded["rows"] >= MAX_GOALS:
+        return
+    for key in _row_keys(label, seeded["generation"], seeded["rows"]):
+        st.session_state[key] = ""
+    st.session_state[_key("seeded", label)] = {**seeded, "rows": seeded["rows"] + 1}
 
 
 def _next_generation(label: str) -> None:
@@ -166,11 +220,13 @@ def _use_mine(me: Viewer, label: str, revision: int) -> None:
     """The person has seen the stored goals and keeps theirs: save over them."""
     seeded = st.session_state.get(_key("seeded", label))
     if seeded is not None:
+        st.session_state.pop(_key("conflict", label), None)
         _save(me, label, _typed_rows(label, seeded), revision)
 
 
 def _take_stored(label: str) -> None:
     st.session_state.pop(_key("conflict", label), None)
+    st.session_state.pop(_key("unsaved", label), None)
     remember_errors(_form(label), None)
     _next_generation(label)
 
@@ -198,27 +254,38 @@ def _render_conflict(me: Viewer, record: ReviewRecord) -> None:
 
 
 def render_goals_editor(me: Viewer, record: ReviewRecord) -> None:
-    """The plan's rows in a form with a save button, and a conflict when there is one."""
+    """The plan's rows, each field saving the plan when the officer leaves it, and a
+    conflict when there is one."""
     label = record.period
     seeded = _seeded(record)
     form = _form(label)
+    autosave = {"on_change": _autosave, "args": (me, label)}
     st.markdown(f"**{t('my_review.plan_goals')}**")
     st.caption(t("my_review.goal.help", limit=MAX_GOALS))
-    with st.form(_key("form_widget", label)):
-        for row in range(seeded["rows"]):
-            figure, target, text = _row_keys(label, seeded["generation"], row)
-            st.markdown(f"**{t('my_review.goal.row', n=row + 1)}**")
-            left, right = st.columns([3, 2])
-            with left:
-                coded_selectbox(t("my_review.goal.figure"), FIGURE_OPTIONS, _figure_option, figure)
-            right.text_input(
-                t("my_review.goal.target"), key=target, help=t("my_review.goal.target_help")
+    for row in range(seeded["rows"]):
+        figure, target, text = _row_keys(label, seeded["generation"], row)
+        st.markdown(f"**{t('my_review.goal.row', n=row + 1)}**")
+        left, right = st.columns([3, 2])
+        with left:
+            coded_selectbox(
+                t("my_review.goal.figure"), FIGURE_OPTIONS, _figure_option, figure, **autosave
             )
-            st.text_input(t("my_review.goal.text"), key=text)
-            field_errors(form, f"goal{row}", "my_review")
-        field_errors(form, "plan", "my_review")
-        submitted = st.form_submit_button(t("my_review.goal.save"))
-    if submitted:
-        _save(me, label, _typed_rows(label, seeded), int(seeded["revision"]))
-        st.rerun()
+        right.text_input(
+            t("my_review.goal.target"),
+            key=target,
+            help=t("my_review.goal.target_help"),
+            **autosave,
+        )
+        st.text_input(t("my_review.goal.text"), key=text, **autosave)
+        field_errors(form, f"goal{row}", "my_review")
+    field_errors(form, "plan", "my_review")
+    if seeded["rows"] < MAX_GOALS:
+        st.button(t("my_review.goal.add"), key=_key("add", label), on_click=_add_row, args=(label,))
+    saved = st.session_state.get(_key("saved", label))
+    if _key("conflict", label) in st.session_state:
+        pass
+    elif _key("unsaved", label) in st.session_state:
+        st.caption(t("my_review.goal.not_saved"))
+    elif saved:
+        st.caption(t("my_review.saved_at", time=saved))
     _render_conflict(me, record)

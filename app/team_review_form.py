@@ -1,12 +1,14 @@
 """A team leader coaching one review: a comment and a rating per section, return for
 revision with a note, sign-off; and the whole review laid out with its evidence.
 
-No lost work: a comment form starts from the revision it was loaded at. When someone
+No lost work: a section's comment saves itself when the leader leaves the box, and its
+rating when they pick one, naming the revision the section was loaded at. When someone
 saved the section meanwhile, the save is refused (EditConflict), the stored comment and
-rating are shown as plain text, and the leader's text stays in the form; "Use my text"
+rating are shown as plain text, and the leader's text stays in the box; "Use my text"
 then saves it over the stored one knowingly, "Take the saved version" takes theirs.
-Widgets take their first values through the session state, never `value=`, so a rerun
-never drops what was typed.
+Return and sign-off first save whatever is typed and not yet stored, and wait (saying
+why) while a section cannot be saved. Widgets take their first values through the
+session state, never `value=`, so a rerun never drops what was typed.
 """
 
 from __future__ import annotations
@@ -88,11 +90,25 @@ def _seed(base: str, stored: SectionText) -> int:
     moved_on = seed is not None and seed["revision"] != stored.comment_revision
     if seed is None or comment_key not in st.session_state or (untouched and moved_on):
         values = {"comment": stored.comment, "rating": stored.rating or ""}
+        kept = st.session_state.get(f"{base}_unsaved")
+        if comment_key not in st.session_state and kept is not None and seed is not None:
+            # Typed on an earlier visit and refused (a conflict): back in the widgets, the
+            # seed left as it was so the next save meets the other version again.
+            st.session_state[comment_key] = kept["comment"]
+            _set_rating(rating_key, kept["rating"])
+            return int(seed["revision"])
         st.session_state[comment_key] = values["comment"]
         _set_rating(rating_key, values["rating"])
         seed = {"values": values, "revision": stored.comment_revision}
         st.session_state[seed_key] = seed
     return int(seed["revision"])
+
+
+def _typed(base: str) -> dict[str, str]:
+    return {
+        "comment": str(st.session_state.get(f"{base}_comment") or ""),
+        "rating": str(st.session_state.get(f"{base}_rating") or ""),
+    }
 
 
 def _save(
@@ -101,32 +117,71 @@ def _save(
     section: Section,
     template: ReviewTemplate,
     expected: int,
-) -> None:
-    """Saves the typed comment and rating naming `expected`; reruns on success."""
+) -> bool:
+    """Saves the typed comment and rating naming `expected`; returns whether it did. A
+    refusal keeps the typed values and says why next to the section."""
     base, form = _base(record, section.key), f"{_base(record, section.key)}_form"
-    comment = str(st.session_state.get(f"{base}_comment") or "")
-    rating = str(st.session_state.get(f"{base}_rating") or "") or None
+    typed = _typed(base)
+    st.session_state[f"{base}_unsaved"] = typed
     try:
         revision = save_comment(
             get_engine(), me.user.username, me.scope, record.officer_code, record.period,
-            section.key, comment, rating, expected, template, _now(),
+            section.key, typed["comment"], typed["rating"] or None, expected, template, _now(),
         )  # fmt: skip
     except ValidationFailed as failed:
-        _refused(form, failed)
+        remember_errors(form, failed)
+        return False
     except NotPermitted:
-        st.error(t("team_reviews.not_permitted"))
+        remember_errors(form, ValidationFailed([FieldError(section.key, "not_permitted")]))
+        return False
     except EditConflict as conflict:
-        # Their version is shown below the form; the leader's text stays in it.
+        # Their version is shown below the box; the leader's text stays in it.
         st.session_state[f"{base}_conflict"] = conflict
-    else:
-        remember_errors(form, None)
-        st.session_state.pop(f"{base}_conflict", None)
-        st.session_state[f"{base}_seed"] = {
-            "values": {"comment": comment, "rating": rating or ""},
-            "revision": revision,
-        }
-        flash("success", t("team_reviews.comment_saved", section=section.title(current_language())))
-        st.rerun()
+        return False
+    remember_errors(form, None)
+    st.session_state.pop(f"{base}_conflict", None)
+    st.session_state.pop(f"{base}_unsaved", None)
+    st.session_state[f"{base}_seed"] = {"values": typed, "revision": revision}
+    st.session_state[f"{base}_saved"] = dt.datetime.now().strftime("%H:%M")
+    return True
+
+
+def _unsaved(base: str) -> bool:
+    seed = st.session_state.get(f"{base}_seed")
+    return f"{base}_comment" in st.session_state and (
+        seed is None or _typed(base) != seed["values"]
+    )
+
+
+def _autosave(me: Viewer, record: ReviewRecord, section: Section, template: ReviewTemplate) -> None:
+    """on_change of a section's comment or rating: save both, unless a conflict waits for
+    the leader's choice."""
+    base = _base(record, section.key)
+    seed = st.session_state.get(f"{base}_seed")
+    if seed is not None and f"{base}_conflict" not in st.session_state:
+        _save(me, record, section, template, int(seed["revision"]))
+
+
+def save_pending_comments(me: Viewer, record: ReviewRecord, template: ReviewTemplate) -> list[str]:
+    """Before a return or sign-off: saves every comment or rating typed and not stored
+    yet; returns the keys of the sections that still could not be saved."""
+    stuck = []
+    for section in template.sections:
+        base = _base(record, section.key)
+        if f"{base}_conflict" in st.session_state:
+            stuck.append(section.key)
+        elif _unsaved(base):
+            seed = st.session_state.get(f"{base}_seed") or {"revision": 0}
+            if not _save(me, record, section, template, int(seed["revision"])):
+                stuck.append(section.key)
+    return stuck
+
+
+def _stuck_message(template: ReviewTemplate, stuck: list[str]) -> str:
+    language = current_language()
+    joiner = "、" if language == "zh" else ", "
+    titles = joiner.join(template.section(key).title(language) for key in stuck)
+    return t("team_reviews.unsaved_first", sections=titles)
 
 
 def _show_conflict(
@@ -143,10 +198,13 @@ def _show_conflict(
     st.caption(t("team_reviews.rating_is", rating=rating_name(template, stored_rating or "")))
     mine, theirs = st.columns(2)
     if mine.button(t("team_reviews.use_mine"), key=f"{base}_use_mine", type="primary"):
+        st.session_state.pop(f"{base}_conflict", None)
         _save(me, record, section, template, conflict.revision)
+        st.rerun()
     if theirs.button(t("team_reviews.use_theirs"), key=f"{base}_use_theirs"):
         # The widgets were drawn in this run already: they take the stored values next run.
         st.session_state.pop(f"{base}_conflict", None)
+        st.session_state.pop(f"{base}_unsaved", None)
         st.session_state.pop(f"{base}_seed", None)
         st.session_state.pop(f"{base}_comment", None)
         st.rerun()
@@ -155,34 +213,55 @@ def _show_conflict(
 def render_comment_form(
     me: Viewer, record: ReviewRecord, section: Section, template: ReviewTemplate
 ) -> None:
-    """The leader's comment and rating on one section of a submitted review."""
+    """The leader's comment and rating on one section of a submitted review; both save
+    themselves (the comment when the leader leaves the box)."""
     base = _base(record, section.key)
     form = f"{base}_form"
-    expected = _seed(base, record.section(section.key))
+    _seed(base, record.section(section.key))
     codes = ["", *(r.code for r in template.ratings)]
-    with st.form(f"{base}_widget"):
-        st.text_area(t("team_reviews.comment"), key=f"{base}_comment", height=110)
-        coded_selectbox(
-            t("team_reviews.rating"),
-            codes,
-            lambda code: rating_name(template, code),
-            key=f"{base}_rating",
-        )
-        field_errors(form, section.key, PREFIX)
-        submitted = st.form_submit_button(t("team_reviews.save_comment"))
-    if submitted:
-        _save(me, record, section, template, expected)
+    autosave = {"on_change": _autosave, "args": (me, record, section, template)}
+    st.text_area(t("team_reviews.comment"), key=f"{base}_comment", height=110, **autosave)
+    coded_selectbox(
+        t("team_reviews.rating"),
+        codes,
+        lambda code: rating_name(template, code),
+        key=f"{base}_rating",
+        **autosave,
+    )
+    field_errors(form, section.key, PREFIX)
+    saved = st.session_state.get(f"{base}_saved")
+    if f"{base}_conflict" in st.session_state:
+        pass
+    elif _unsaved(base):
+        st.caption(t("team_reviews.not_saved_yet"))
+    elif saved:
+        st.caption(t("team_reviews.saved_at", time=saved))
     _show_conflict(me, record, section, template)
 
 
-def render_return_form(me: Viewer, record: ReviewRecord) -> None:
-    """Return for revision, with a note (required) saying what to revise."""
+def _keep_note(form: str) -> None:
+    # The note lives in a widget, whose state goes when the page is left: a copy outside
+    # it brings the note back when the leader returns to this review.
+    st.session_state[f"{form}_note_kept"] = st.session_state.get(f"{form}_note", "")
+
+
+def render_return_form(me: Viewer, record: ReviewRecord, template: ReviewTemplate) -> None:
+    """Return for revision, with a note (required) saying what to revise. Comments typed
+    and not saved yet are saved first; the return waits while one cannot be."""
     form = f"tr_return_{record.officer_code}_{record.period}"
-    with st.form(f"{form}_widget"):
-        note = st.text_area(t("team_reviews.return_note"), key=f"{form}_note", height=110)
-        field_errors(form, "return_note", PREFIX)
-        submitted = st.form_submit_button(t("team_reviews.return"))
-    if not submitted:
+    note_key = f"{form}_note"
+    if note_key not in st.session_state:
+        st.session_state[note_key] = st.session_state.get(f"{form}_note_kept", "")
+    st.text_area(
+        t("team_reviews.return_note"), key=note_key, height=110, on_change=_keep_note, args=(form,)
+    )
+    field_errors(form, "return_note", PREFIX)
+    if not st.button(t("team_reviews.return"), key=f"{form}_button"):
+        return
+    note = str(st.session_state.get(note_key) or "")
+    stuck = save_pending_comments(me, record, template)
+    if stuck:
+        st.error(_stuck_message(template, stuck))
         return
     try:
         return_review(
@@ -197,6 +276,7 @@ def render_return_form(me: Viewer, record: ReviewRecord) -> None:
         st.warning(t("team_reviews.review_changed"))
     else:
         remember_errors(form, None)
+        st.session_state.pop(f"{form}_note_kept", None)
         flash("success", t("team_reviews.returned_done"))
         st.rerun()
 
@@ -226,6 +306,10 @@ def render_sign_off(me: Viewer, record: ReviewRecord, template: ReviewTemplate) 
         titles = joiner.join(template.section(key).title(language) for key in missing)
         st.error(t("team_reviews.rate_first", sections=titles))
     if not st.button(t("team_reviews.sign_off"), key=f"{form}_button", type="primary"):
+        return
+    stuck = save_pending_comments(me, record, template)
+    if stuck:
+        st.error(_stuck_message(template, stuck))
         return
     try:
         sign_off(
@@ -266,6 +350,8 @@ def render_review(
     render_previous_goals(judged)
     language = current_language()
     coaching = record.status == "submitted"
+    if coaching:
+        st.caption(t("team_reviews.autosave"))
     for section in template.sections:
         st.subheader(section.title(language))
         st.caption(section.prompt(language))
@@ -287,4 +373,4 @@ def render_review(
         st.subheader(t("team_reviews.decide"))
         render_sign_off(me, record, template)
         with st.expander(t("team_reviews.return_title")):
-            render_return_form(me, record)
+            render_return_form(me, record, template)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import streamlit as st
 
@@ -10,24 +11,39 @@ from app.i18n import current_language
 
 
 def coded_selectbox(
-    label: str, options: Sequence[str], format_func: Callable[[str], str], key: str
+    label: str,
+    options: Sequence[str],
+    format_func: Callable[[str], str],
+    key: str,
+    *,
+    on_change: Callable[..., None] | None = None,
+    args: tuple[Any, ...] = (),
 ) -> str:
     """A selectbox over codes whose labels follow the language, keeping the choice.
 
     Streamlit keeps a keyed widget's labels when only format_func changes, so a
     language switch would leave old-language labels behind. The widget key therefore
     includes the language, and the chosen code is kept under `key` across switches.
+    `on_change(*args)` runs after a new choice, with the choice already under `key`.
     """
     chosen = st.session_state.get(key, options[0] if options else "")
     index = list(options).index(chosen) if chosen in options else 0
     # Labels are fixed now: Streamlit may format values again outside this script run.
     labels = {option: format_func(option) for option in options}
+    widget = f"{key}__{current_language()}"
+
+    def changed() -> None:
+        st.session_state[key] = st.session_state.get(widget)
+        if on_change is not None:
+            on_change(*args)
+
     value = st.selectbox(
         label,
         options,
         index=index,
         format_func=labels.__getitem__,
-        key=f"{key}__{current_language()}",
+        key=widget,
+        on_change=changed,
     )
     st.session_state[key] = value
     return str(value)

@@ -189,40 +189,53 @@ def test_a_text_too_long_is_refused_next_to_the_box(
     assert stored(app_engine).status == "not_started"
 
 
-def test_goals_store_a_percentage_as_a_fraction(
+def goal_field(at: AppTest, kind: str, row: int, generation: int = 0):  # type: ignore[no-untyped-def]
+    if kind == "figure":
+        return at.selectbox(key=f"my_review_goal_figure_{Q2}_{generation}_{row}__en")
+    return at.text_input(key=f"my_review_goal_{kind}_{Q2}_{generation}_{row}")
+
+
+def test_goals_save_themselves_and_store_a_percentage_as_a_fraction(
     loaded_db: str,
     log_in_as,
     app_engine: Engine,  # type: ignore[no-untyped-def]
 ) -> None:
     log_in_as("officer")
     at = open_page()
-    at.selectbox(key=f"my_review_goal_figure_{Q2}_0_0__en").set_value("recovery_rate")
-    at.text_input(key=f"my_review_goal_target_{Q2}_0_0").set_value("95")
-    at.text_input(key=f"my_review_goal_text_{Q2}_0_0").set_value("每周回访逾期户")
-    at.text_input(key=f"my_review_goal_text_{Q2}_0_1").set_value("读完一本业务书")
-    button(at, "Save goals").click().run()
+    assert not [b for b in at.button if b.label == "Save goals"]  # nothing to forget to press
+    goal_field(at, "figure", 0).set_value("recovery_rate").run()
+    goal_field(at, "target", 0).set_value("95").run()
+    goal_field(at, "text", 0).set_value("每周回访逾期户").run()
+    goal_field(at, "text", 1).set_value("读完一本业务书").run()
     assert not at.exception
-    assert stored(app_engine).goals == (
+    review = stored(app_engine)
+    assert review.goals == (
         Goal("recovery_rate", Decimal("0.95"), "每周回访逾期户"),
         Goal(None, None, "读完一本业务书"),
     )
-    assert at.success[0].value == "Goals saved."
-    # The form now shows the stored plan, the ratio as the percentage typed.
-    assert at.text_input(key=f"my_review_goal_target_{Q2}_1_0").value == "95"
+    # One save per field left, but the figure alone was refused (it asks for a target).
+    assert review.plan_revision == 3
+    assert any(c.value.startswith("Saved ") for c in at.caption)
+    # The fields stay as typed (the ratio as the percentage), and a reopened page shows
+    # the stored plan the same way.
+    assert goal_field(at, "target", 0).value == "95"
+    again = open_page()
+    assert goal_field(again, "target", 0).value == "95"
+    assert goal_field(again, "text", 1).value == "读完一本业务书"
 
 
-def test_goal_problems_show_per_row_and_nothing_is_saved(
+def test_goal_problems_show_per_row_and_the_typed_rows_stay(
     loaded_db: str,
     log_in_as,
     app_engine: Engine,  # type: ignore[no-untyped-def]
 ) -> None:
     log_in_as("officer")
     at = open_page()
-    at.selectbox(key=f"my_review_goal_figure_{Q2}_0_0__en").set_value("par30")
-    at.text_input(key=f"my_review_goal_target_{Q2}_0_0").set_value("五")
-    at.text_input(key=f"my_review_goal_target_{Q2}_0_1").set_value("3")
-    at.selectbox(key=f"my_review_goal_figure_{Q2}_0_2__en").set_value("followups_overdue")
-    button(at, "Save goals").click().run()
+    goal_field(at, "figure", 0).set_value("par30")
+    goal_field(at, "target", 0).set_value("五")
+    goal_field(at, "target", 1).set_value("3")
+    goal_field(at, "figure", 2).set_value("followups_overdue")
+    at.run()
     assert not at.exception
     assert red(at) == [
         ":red[The target must be a number of 0 or more, such as 95.]",
@@ -230,8 +243,25 @@ def test_goal_problems_show_per_row_and_nothing_is_saved(
         ":red[Give a target for the figure.]",
     ]
     assert stored(app_engine).goals == ()
-    # What was typed stays.
-    assert at.text_input(key=f"my_review_goal_target_{Q2}_0_0").value == "五"
+    assert "Not saved yet: fix the goal marked in red. What you typed stays here." in [
+        c.value for c in at.caption
+    ]
+    # What was typed stays, also after going to another page and coming back.
+    assert goal_field(at, "target", 0).value == "五"
+    at.switch_page("pages/my_quarter.py").run()
+    at.switch_page("pages/my_review.py").run()
+    assert goal_field(at, "target", 0).value == "五"
+    assert goal_field(at, "target", 1).value == "3"
+    # Fixing the rows saves them.
+    goal_field(at, "target", 0).set_value("5").run()
+    goal_field(at, "figure", 1).set_value("par30").run()
+    goal_field(at, "target", 2).set_value("0").run()
+    assert red(at) == []
+    assert stored(app_engine).goals == (
+        Goal("par30", Decimal("0.05"), ""),
+        Goal("par30", Decimal("0.03"), ""),
+        Goal("followups_overdue", Decimal("0"), ""),
+    )
 
 
 def test_goals_saved_elsewhere_are_a_conflict(
@@ -241,17 +271,77 @@ def test_goals_saved_elsewhere_are_a_conflict(
 ) -> None:
     log_in_as("officer")
     at = open_page()
-    at.text_input(key=f"my_review_goal_text_{Q2}_0_0").set_value("我的目标")
     save_goals(app_engine, "officer", OF1, Q2, [Goal("par30", Decimal("0.03"), "别处")], 0, NOW)
-    button(at, "Save goals").click().run()
+    goal_field(at, "text", 0).set_value("我的目标").run()
     assert not at.exception
     assert "goals were changed somewhere else" in at.warning[0].value
     assert "PAR 30 ≤ 3.0% · 别处" in [x.value for x in at.text]
-    assert at.text_input(key=f"my_review_goal_text_{Q2}_0_0").value == "我的目标"
+    assert goal_field(at, "text", 0).value == "我的目标"
     assert stored(app_engine).goals == (Goal("par30", Decimal("0.03"), "别处"),)
     button(at, "Keep my goals").click().run()
     assert stored(app_engine).goals == (Goal(None, None, "我的目标"),)
     assert not at.warning
+
+
+def test_submitting_saves_goals_typed_last(
+    loaded_db: str,
+    log_in_as,
+    app_engine: Engine,  # type: ignore[no-untyped-def]
+) -> None:
+    for key in WRITTEN:
+        save_body(app_engine, "officer", OF1, Q2, key, f"关于{key}的总结", 0, TEMPLATE, NOW)
+    log_in_as("officer")
+    at = open_page()
+    # The officer types a goal and presses submit straight away: both reach the server in
+    # one run, the goal first.
+    goal_field(at, "text", 0).set_value("每月培训一个新小组")
+    button(at, "Submit the review").click().run()
+    assert not at.exception
+    review = stored(app_engine)
+    assert review.status == "submitted"
+    assert review.goals == (Goal(None, None, "每月培训一个新小组"),)
+
+
+def test_a_goal_that_cannot_be_saved_holds_the_submit_back(
+    loaded_db: str,
+    log_in_as,
+    app_engine: Engine,  # type: ignore[no-untyped-def]
+) -> None:
+    write_everything(app_engine)
+    log_in_as("officer")
+    at = open_page()
+    goal_field(at, "target", 1).set_value("九十")
+    button(at, "Submit the review").click().run()
+    assert not at.exception
+    assert stored(app_engine).status == "draft"
+    assert ":red[The target must be a number of 0 or more, such as 95.]" in red(at)
+    assert any("not saved yet" in r for r in red(at))
+    assert goal_field(at, "target", 1).value == "九十"
+
+
+def test_submission_opens_days_before_the_quarter_ends(
+    loaded_db: str,
+    log_in_as,
+    app_engine: Engine,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+) -> None:
+    q3 = "2025Q3"  # ends 30 September: submission opens 20 September (10 days before)
+    for key in WRITTEN:
+        save_body(app_engine, "officer", OF1, q3, key, "写好了", 0, TEMPLATE, NOW)
+    save_goals(app_engine, "officer", OF1, q3, [Goal(None, None, "目标")], 0, NOW)
+    monkeypatch.setattr("app.clock.today", lambda: dt.date(2025, 9, 19))
+    log_in_as("officer")
+    at = open_page()
+    assert at.info[0].value == (
+        "You can submit from 20 Sept 2025 (10 days before the quarter ends). "
+        "Until then keep writing: everything you type saves itself."
+    )
+    assert button(at, "Submit the review").disabled
+    monkeypatch.setattr("app.clock.today", lambda: dt.date(2025, 9, 20))
+    at = open_page()
+    assert not at.info
+    button(at, "Submit the review").click().run()
+    assert stored(app_engine, q3).status == "submitted"
 
 
 def test_submitting_with_empty_sections_says_which(

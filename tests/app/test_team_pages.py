@@ -253,13 +253,16 @@ def test_comment_rate_every_section_and_sign_off(loaded_db: str, log_in_as) -> N
     assert "Rate every section before signing off" in page_text(at)
     missing = ":red[Rate this section before signing off.]"
     assert [m.value for m in at.markdown].count(missing) == len(SECTIONS)
+    assert not [b for b in at.button if b.label == "Save comment and rating"]
     for index, key in enumerate(SECTIONS):
         base = f"tr_OF1_2025Q2_{key}"
-        at.text_area(key=f"{base}_comment").input(f"点评{index}")
-        at.selectbox(key=f"{base}_rating__en").set_value("3" if index else "4")
-        save = [b for b in at.button if b.label == "Save comment and rating"][index]
-        at = save.click().run()
+        # Leaving the box saves the comment; picking a rating saves it too.
+        at = at.text_area(key=f"{base}_comment").input(f"点评{index}").run()
         assert not at.exception, at.exception
+        assert stored(loaded_db).section(key).comment == f"点评{index}"
+        at = at.selectbox(key=f"{base}_rating__en").set_value("3" if index else "4").run()
+        assert not at.exception, at.exception
+    assert "Saved " in " ".join(c.value for c in at.caption)
     record = stored(loaded_db)
     assert record.section("judging").comment == "点评0"
     assert record.section("judging").rating == "4"
@@ -293,13 +296,12 @@ def test_an_edit_conflict_keeps_the_leaders_text(loaded_db: str, log_in_as) -> N
     log_in_as("team_leader")
     at = open_reviews(officer="OF1", period=Q2)
     base = "tr_OF1_2025Q2_judging"
-    at.text_area(key=f"{base}_comment").input("我的点评")
     # Meanwhile the same section is saved from another tab.
     save_comment(
         engine_of(loaded_db), "team_leader", TEAM, "OF1", Q2, "judging", "另一个标签页的点评",
         "2", 0, TEMPLATE, NOW,
     )  # fmt: skip
-    at = [b for b in at.button if b.label == "Save comment and rating"][0].click().run()
+    at = at.text_area(key=f"{base}_comment").input("我的点评").run()
     assert not at.exception, at.exception
     assert any("Someone saved a comment" in w.value for w in at.warning)
     assert "另一个标签页的点评" in [t.value for t in at.text]
@@ -320,18 +322,61 @@ def test_the_saved_version_can_be_taken_instead(loaded_db: str, log_in_as) -> No
     log_in_as("team_leader")
     at = open_reviews(officer="OF1", period=Q2)
     base = "tr_OF1_2025Q2_customers"
-    at.text_area(key=f"{base}_comment").input("我的点评")
     save_comment(
         engine_of(loaded_db), "team_leader", TEAM, "OF1", Q2, "customers", "他们的点评", "5", 0,
         TEMPLATE, NOW,
     )  # fmt: skip
-    at = [b for b in at.button if b.label == "Save comment and rating"][1].click().run()
+    at = at.text_area(key=f"{base}_comment").input("我的点评").run()
     assert any("Someone saved a comment" in w.value for w in at.warning)
     at = at.button(key=f"{base}_use_theirs").click().run()
     assert not at.exception, at.exception
     assert at.text_area(key=f"{base}_comment").value == "他们的点评"
     assert at.selectbox(key=f"{base}_rating__en").value == "5"
     assert not at.warning
+
+
+def test_returning_the_review_keeps_a_comment_and_rating_typed_last(
+    loaded_db: str,
+    log_in_as,  # type: ignore[no-untyped-def]
+) -> None:
+    submit_of1(loaded_db)
+    log_in_as("team_leader")
+    at = open_reviews(officer="OF1", period=Q2)
+    base = "tr_OF1_2025Q2_judging"
+    # Typed, rated, and "Return" pressed before leaving the box: all in one run.
+    at.text_area(key=f"{base}_comment").input("逾期分析不够")
+    at.selectbox(key=f"{base}_rating__en").set_value("2")
+    at.text_area(key="tr_return_OF1_2025Q2_note").input("请补充逾期贷款的分析")
+    at = [b for b in at.button if b.label == "Return for revision"][0].click().run()
+    assert not at.exception, at.exception
+    record = stored(loaded_db)
+    assert record.status == "returned"
+    assert (record.section("judging").comment, record.section("judging").rating) == (
+        "逾期分析不够",
+        "2",
+    )
+
+
+def test_a_comment_waiting_on_a_conflict_holds_the_return_back(
+    loaded_db: str,
+    log_in_as,  # type: ignore[no-untyped-def]
+) -> None:
+    submit_of1(loaded_db)
+    log_in_as("team_leader")
+    at = open_reviews(officer="OF1", period=Q2)
+    base = "tr_OF1_2025Q2_judging"
+    save_comment(
+        engine_of(loaded_db), "team_leader", TEAM, "OF1", Q2, "judging", "另一个标签页的点评",
+        "2", 0, TEMPLATE, NOW,
+    )  # fmt: skip
+    at = at.text_area(key=f"{base}_comment").input("我的点评").run()
+    at.text_area(key="tr_return_OF1_2025Q2_note").input("请补充")
+    at = [b for b in at.button if b.label == "Return for revision"][0].click().run()
+    assert not at.exception, at.exception
+    assert stored(loaded_db).status == "submitted"
+    assert any("is not saved yet" in e.value for e in at.error)
+    assert at.text_area(key=f"{base}_comment").value == "我的点评"
+    assert at.text_area(key="tr_return_OF1_2025Q2_note").value == "请补充"
 
 
 def test_a_link_chooses_the_quarter_and_the_officer(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
