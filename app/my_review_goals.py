@@ -99,6 +99,7 @@ def _seeded(record: ReviewRecord) -> dict[str, Any]:
             for goal in record.goals[:MAX_GOALS]
         ]
         revision = record.plan_revision
+        st.session_state[_key("stored", label)] = _filled(typed)
     rows = min(MAX_GOALS, max(MIN_ROWS, len(typed) + 2))
     for row in range(rows):
         values = typed[row] if row < len(typed) else (NO_FIGURE, "", "")
@@ -119,6 +120,21 @@ def _typed_rows(label: str, seeded: dict[str, Any]) -> list[tuple[str, str, str]
         )
         rows.append((figure, target, text))
     return rows
+
+
+def _filled(rows: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+    """The rows with something typed in them: what the stored plan holds."""
+    return [row for row in rows if any(value.strip() for value in row)]
+
+
+def _pending(label: str, seeded: dict[str, Any]) -> list[tuple[str, str, str]] | None:
+    """The rows as typed when they differ from the stored plan, else None. Read from the
+    widgets when they are on the page, else from the rows last refused."""
+    if _row_keys(label, seeded["generation"], 0)[1] not in st.session_state:
+        unsaved: list[tuple[str, str, str]] | None = st.session_state.get(_key("unsaved", label))
+        return unsaved
+    rows = _typed_rows(label, seeded)
+    return rows if _filled(rows) != st.session_state.get(_key("stored", label)) else None
 
 
 def goals_from_rows(rows: list[tuple[str, str, str]]) -> tuple[list[Goal], list[FieldError]]:
@@ -170,6 +186,7 @@ def _save(me: Viewer, label: str, rows: list[tuple[str, str, str]], revision: in
     remember_errors(_form(label), None)
     st.session_state.pop(_key("conflict", label), None)
     st.session_state.pop(_key("unsaved", label), None)
+    st.session_state[_key("stored", label)] = _filled(rows)
     seeded = st.session_state.get(_key("seeded", label))
     if seeded is not None:
         # The widgets stay as typed (a new generation would take the focus away); the
@@ -189,17 +206,16 @@ def _autosave(me: Viewer, label: str) -> None:
 
 
 def save_pending_goals(me: Viewer, label: str) -> bool:
-    """Before a submit: saves goals typed but not saved yet (a refused or interrupted
-    save); False when some still cannot be saved, so the submit must wait."""
+    """Saves goals typed but not stored yet, whatever kept them from saving themselves (a
+    refusal, or a save interrupted by the next click); False when some still cannot be
+    saved, so a submit must wait."""
     seeded = st.session_state.get(_key("seeded", label))
     if _key("conflict", label) in st.session_state:
         return False
-    if seeded is None or _key("unsaved", label) not in st.session_state:
+    if seeded is None:
         return True
-    rows = st.session_state[_key("unsaved", label)]
-    if _row_keys(label, seeded["generation"], 0)[1] in st.session_state:
-        rows = _typed_rows(label, seeded)
-    return _save(me, label, rows, int(seeded["revision"]))
+    pending = _pending(label, seeded)
+    return pending is None or _save(me, label, pending, int(seeded["revision"]))
 
 
 def _add_row(label: str) -> None:
@@ -258,6 +274,16 @@ def render_goals_editor(me: Viewer, record: ReviewRecord) -> None:
     conflict when there is one."""
     label = record.period
     seeded = _seeded(record)
+    pending = _pending(label, seeded)
+    if (
+        pending is not None
+        and pending != st.session_state.get(_key("unsaved", label))
+        and _key("conflict", label) not in st.session_state
+    ):
+        # Typed, but the field's own save did not happen (a click that came at once can
+        # cut a run short): saved now, before anything else can lose it.
+        _save(me, label, pending, int(seeded["revision"]))
+        seeded = dict(st.session_state[_key("seeded", label)])
     form = _form(label)
     autosave = {"on_change": _autosave, "args": (me, label)}
     st.markdown(f"**{t('my_review.plan_goals')}**")

@@ -218,6 +218,14 @@ def render_comment_form(
     base = _base(record, section.key)
     form = f"{base}_form"
     _seed(base, record.section(section.key))
+    if (
+        _unsaved(base)
+        and f"{base}_conflict" not in st.session_state
+        and _typed(base) != st.session_state.get(f"{base}_unsaved")
+    ):
+        # Typed, but the box's own save did not happen (a click that came at once can
+        # cut a run short): saved now.
+        _autosave(me, record, section, template)
     codes = ["", *(r.code for r in template.ratings)]
     autosave = {"on_change": _autosave, "args": (me, record, section, template)}
     st.text_area(t("team_reviews.comment"), key=f"{base}_comment", height=110, **autosave)

@@ -22,9 +22,9 @@ SCREENSHOTS = PROJECT_ROOT / "tests" / "e2e" / "screenshots"
 
 
 @pytest.fixture(scope="session")
-def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """URL of the app (serve.py) on the small demo, whose data end today, with the demo
-    accounts: the pages show a realistic portfolio in the screenshots."""
+def live_database(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """URL of the small demo's database (data ending today, the demo accounts), which the
+    live app serves; tests read it to check what the browser stored."""
     folder = tmp_path_factory.mktemp("e2e")
     url = f"sqlite:///{folder / 'e2e.db'}"
     subprocess.run(
@@ -34,7 +34,14 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         check=True,
         capture_output=True,
     )
-    with serve(url) as base:
+    return url
+
+
+@pytest.fixture(scope="session")
+def live_app(live_database: str) -> Iterator[str]:
+    """URL of the app (serve.py) on the small demo: the pages show a realistic portfolio
+    in the screenshots."""
+    with serve(live_database) as base:
         yield base
 
 

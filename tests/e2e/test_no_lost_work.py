@@ -1,0 +1,185 @@
+"""Nothing a person types is lost, in Debian's Chromium: review goals left without a save
+button, goals typed just before submitting, a leader's comment and rating typed just
+before returning the review."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+from sqlalchemy import Engine, select
+
+from core.auth.demo_accounts import DEMO_PASSWORD
+from core.auth.users import add_user
+from core.db import make_engine, write_transaction
+from core.models import Staff, User
+from core.paths import CONFIG_DIR
+from core.reviews.cycle import current_cycle, previous_label
+from core.reviews.records import ReviewRecord, load_review
+from core.reviews.template import load_review_template
+from core.rules import load_default_rules
+from core.scope import Scope
+from tests.e2e.driver import (
+    DESKTOP,
+    PHONE,
+    choose_language,
+    close_sidebar,
+    log_in,
+    open_page,
+    open_sidebar,
+    settle,
+)
+from tests.e2e.test_browser import shoot
+
+pytestmark = pytest.mark.e2e
+
+TEMPLATE = load_review_template(CONFIG_DIR / "review_template.yaml", load_default_rules())
+
+
+def _review(engine: Engine, officer_code: str, label: str) -> ReviewRecord:
+    with engine.connect() as conn:
+        found = load_review(conn, Scope("officer", staff_code=officer_code), officer_code, label)
+    assert found is not None
+    return found
+
+
+def _choose(page: Page, label: str, option: str) -> None:
+    """Picks `option` in the selectbox labelled `label` (of the page, not the sidebar)."""
+    page.locator("[data-testid=stMain] [data-testid=stSelectbox]").filter(
+        has_text=label
+    ).first.click()
+    page.get_by_role("option", name=option, exact=True).click()
+    settle(page)
+
+
+def _leader_team_officer(engine: Engine, label: str) -> tuple[str, str]:
+    """A second officer of the demo leader's team whose review of `label` waits for the
+    leader (the demo submits them all; the demo officer's is signed off)."""
+    with engine.connect() as conn:
+        officer = conn.execute(
+            select(Staff.staff_code, Staff.branch, Staff.team)
+            .join(User, User.staff_id == Staff.id)
+            .where(User.username == "officer")
+        ).one()
+        codes = conn.execute(
+            select(Staff.staff_code, Staff.name)
+            .where(
+                Staff.role == "officer",
+                Staff.branch == officer.branch,
+                Staff.team == officer.team,
+                Staff.staff_code != officer.staff_code,
+            )
+            .order_by(Staff.staff_code)
+        ).all()
+    for code, name in codes:
+        if _review(engine, code, label).status == "submitted":
+            return code, name
+    raise AssertionError("the demo left no review waiting for the leader")
+
+
+def test_a_goal_left_without_a_save_button_is_kept(
+    live_app: str, live_database: str, browser: Browser
+) -> None:
+    engine = make_engine(database_url=live_database)
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    log_in(page, live_app, "officer", DEMO_PASSWORD)
+    open_sidebar(page)
+    choose_language(page, "English")
+    open_page(page, "My quarterly review")
+    close_sidebar(page)
+    expect(page.get_by_role("button", name="Save goals")).to_have_count(0)
+    page.get_by_label("Goal in your own words").first.fill("Visit every late payer in a week")
+    # Straight to another page from the menu: nothing pressed, nothing lost.
+    open_page(page, "My quarter")
+    close_sidebar(page)
+    with engine.connect() as conn:
+        code = conn.execute(
+            select(Staff.staff_code)
+            .join(User, User.staff_id == Staff.id)
+            .where(User.username == "officer")
+        ).scalar_one()
+    label = current_cycle(dt.date.today(), TEMPLATE.due_days).period
+    assert [g.text for g in _review(engine, code, label).goals] == [
+        "Visit every late payer in a week"
+    ]
+    page.reload()
+    settle(page)
+    open_page(page, "My quarterly review")
+    close_sidebar(page)
+    expect(page.get_by_label("Goal in your own words").first).to_have_value(
+        "Visit every late payer in a week"
+    )
+    shoot(page, "my-review-goals-officer-en-phone")
+    assert errors == []
+    context.close()
+    engine.dispose()
+
+
+def test_a_comment_typed_before_returning_and_a_goal_typed_before_submitting_are_kept(
+    live_app: str, live_database: str, browser: Browser
+) -> None:
+    engine = make_engine(database_url=live_database)
+    label = previous_label(current_cycle(dt.date.today(), TEMPLATE.due_days).period)
+    code, name = _leader_team_officer(engine, label)
+    with write_transaction(engine) as conn:
+        add_user(
+            conn, "officer2", name, "officer", code, DEMO_PASSWORD, actor="test",
+            must_change_password=False, language="en",
+        )  # fmt: skip
+    first = TEMPLATE.sections[0]
+
+    # The leader types a comment, picks a rating and returns the review at once.
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    log_in(page, live_app, "leader", DEMO_PASSWORD)
+    choose_language(page, "English")
+    page.goto(f"{live_app}/team_reviews?officer={code}&period={label}")
+    settle(page)
+    expect(page.get_by_role("button", name="Save comment and rating")).to_have_count(0)
+    page.get_by_label("Your comment").first.fill("Say which loans went late and why.")
+    _choose(page, "Rating", "2 · Needs some improvement")
+    page.get_by_text("Return for revision", exact=True).first.click()  # the expander
+    page.get_by_label("What should the officer revise?").fill("Add the late loans.")
+    page.get_by_role("button", name="Return for revision").click()
+    settle(page)
+    expect(page.get_by_text("returned", exact=False).first).to_be_visible()
+    review = _review(engine, code, label)
+    assert review.status == "returned"
+    assert review.section(first.key).comment == "Say which loans went late and why."
+    assert review.section(first.key).rating == "2"
+    assert review.return_note == "Add the late loans."
+    context.close()
+
+    # The officer adds a goal to the returned review and submits without leaving the box.
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    log_in(page, live_app, "officer2", DEMO_PASSWORD)
+    open_page(page, "My quarterly review")
+    close_sidebar(page)
+    _choose(page, "Quarter", label)
+    before = len(_review(engine, code, label).goals)
+    page.get_by_label("Goal in your own words").nth(before).fill("Check the pig farm myself")
+    page.get_by_role("button", name="Submit the review").click()
+    settle(page)
+    if _review(engine, code, label).status != "submitted":
+        # Streamlit may spend the click on leaving the box (the page reruns under the
+        # pointer); the typed goal must be there and saved, and a second click submits.
+        expect(page.get_by_label("Goal in your own words").nth(before)).to_have_value(
+            "Check the pig farm myself"
+        )
+        page.get_by_role("button", name="Submit the review").click()
+        settle(page)
+    review = _review(engine, code, label)
+    assert review.status == "submitted"
+    assert [g.text for g in review.goals][before:] == ["Check the pig farm myself"]
+    shoot(page, "my-review-resubmitted-officer-en-phone")
+    assert errors == []
+    context.close()
+    engine.dispose()
