@@ -254,6 +254,16 @@ def overdue_actions(conn: Connection, scope: Scope, today: dt.date) -> list[Acti
     return [_row(r, today) for r in rows]
 
 
+def own_and_waiting(
+    items: Sequence[ActionRow], scope: Scope
+) -> tuple[list[ActionRow], list[ActionRow]]:
+    """`items` split into the viewer's own and those waiting on someone else: an officer
+    owns the "officer" items (a "leader" item waits on their team leader); a team leader
+    owns the "leader" items (an "officer" item waits on that officer)."""
+    mine = "leader" if scope.kind == "team" else "officer"
+    return [i for i in items if i.owner == mine], [i for i in items if i.owner != mine]
+
+
 def _row(item: Any, today: dt.date) -> ActionRow:
     return ActionRow(
         id=item.id,

@@ -344,9 +344,13 @@ def test_an_overdue_item_shows_on_both_home_pages(loaded_db: str, db: Engine, lo
     log_in_as("team_leader")
     at = open_home()
     assert not at.exception
+    # The leader's own item (OF2's "Late too") apart from the one waiting on OF1.
     assert [w.value for w in at.warning][0] == (
-        "Your team has 2 overdue action item(s) from coaching:\n\n- 张伟 (OF1): 1\n- 刘洋 (OF2): 1"
+        "You have 1 overdue action item(s) from coaching:\n\n- 刘洋 (OF2): 1"
     )
+    assert [i.value for i in at.info] == [
+        "1 overdue action item(s) from coaching are waiting on your officers:\n\n- 张伟 (OF1): 1"
+    ]
     assert at.get("page_link")[0].proto.page == "coaching"
     log_in_as("officer")
     assert open_home("zh").warning[0].value == "您有 1 个辅导行动项已逾期。"
