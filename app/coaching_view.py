@@ -13,13 +13,19 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from app import forms
+from app import clock, forms
 from app.i18n import date, t
 from app.resources import get_engine
 from app.viewer import Viewer
 from app.visits_view import plain
 from core.reviews.access import OfficerRef, scope_officers
-from core.reviews.actions import ActionRow, load_actions, overdue_actions, set_action_status
+from core.reviews.actions import (
+    ActionRow,
+    load_actions,
+    load_closed_actions,
+    overdue_actions,
+    set_action_status,
+)
 from core.reviews.coaching import SessionRow, load_sessions
 from core.reviews.conflicts import EditConflict, NotPermitted
 from core.scope import Scope
@@ -57,6 +63,14 @@ def cached_actions(
 
 
 @st.cache_data(show_spinner=False, ttl=600, max_entries=256)
+def cached_closed(scope: Scope, officer_code: str, today: dt.date, version: int) -> list[ActionRow]:
+    """An officer's done and dropped items, the most recently closed first."""
+    del version  # only part of the cache key
+    with get_engine().connect() as conn:
+        return load_closed_actions(conn, scope, officer_code, today=today)
+
+
+@st.cache_data(show_spinner=False, ttl=600, max_entries=256)
 def cached_overdue(scope: Scope, today: dt.date, version: int) -> list[ActionRow]:
     """The scope's open action items due before `today` (the home pages' reminders)."""
     del version  # only part of the cache key
@@ -82,8 +96,12 @@ def who(username: str | None) -> str:
 def _set_status(me: Viewer, item: ActionRow, status: str) -> None:
     """A button's callback: runs before the rerun, with the revision shown on the button's
     run, so a change made meanwhile by someone else is reported, not overwritten."""
+    # Stamped on the app's day (tests set the day; the time is real), as the 1:1s are.
+    now = dt.datetime.combine(clock.today(), dt.datetime.now(dt.UTC).time(), tzinfo=dt.UTC)
     try:
-        set_action_status(get_engine(), me.user.username, me.scope, item.id, status, item.revision)
+        set_action_status(
+            get_engine(), me.user.username, me.scope, item.id, status, item.revision, now=now
+        )
     except EditConflict as conflict:
         now = t(f"coaching.status.{conflict.current['status']}")
         flash("warning", t("coaching.items.conflict", who=who(conflict.changed_by), status=now))
@@ -123,6 +141,40 @@ def render_actions(me: Viewer, items: list[ActionRow], leader: bool) -> None:
             owner = t("coaching.items.owner", owner=t(f"coaching.owner.{item.owner}"))
             st.markdown(f"{owner} · {due}")
             _buttons(me, item, leader)
+
+
+def _closer(item: ActionRow) -> str:
+    """Who closed an item: their display name, else their username (the account is
+    gone), else "not recorded" (closed before the app kept it); Markdown-inert."""
+    name = item.closer_name or item.closed_by
+    return plain(name) if name else t("coaching.done.not_recorded")
+
+
+def render_closed(me: Viewer, items: list[ActionRow], leader: bool) -> None:
+    """The done and dropped items, newest closed first, each with who closed it and when,
+    and "Reopen" where the viewer may reopen it (a leader: any; an officer: their own)."""
+    if not items:
+        st.caption(t("coaching.done.none"))
+        return
+    for item in items:
+        with st.container(border=True):
+            st.text(item.text)
+            when = date(item.closed_at.date()) if item.closed_at else None
+            closed = t(
+                f"coaching.done.closed_{item.status}",
+                who=_closer(item),
+                date=when or t("coaching.done.not_recorded"),
+            )
+            owner = t("coaching.items.owner", owner=t(f"coaching.owner.{item.owner}"))
+            due = t("coaching.items.due", date=date(item.due_on))
+            st.markdown(f"{closed}  \n{owner} · {due}")
+            if leader or item.owner == "officer":
+                st.button(
+                    t("coaching.items.button_open"),
+                    key=f"coaching_open_{item.id}",
+                    on_click=_set_status,
+                    args=(me, item, "open"),
+                )
 
 
 def _block(label: str, text: str) -> None:

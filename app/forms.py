@@ -21,6 +21,12 @@ def remember_errors(form: str, failed: ValidationFailed | None) -> None:
         store[form] = failed
 
 
+def remembered_errors(form: str) -> ValidationFailed | None:
+    """The problems a form's last refused save left, if any."""
+    failed = st.session_state.get(_KEY, {}).get(form)
+    return failed if isinstance(failed, ValidationFailed) else None
+
+
 def field_errors(form: str, field: str, prefix: str) -> None:
     """Shows the remembered problems of one field as red text, where the field is.
 

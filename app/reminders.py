@@ -15,6 +15,7 @@ from app.review_view import get_template
 from app.team_view import cached_review_statuses
 from app.viewer import Viewer
 from app.visits_view import plain
+from core.reviews.actions import ActionRow, own_and_waiting
 from core.reviews.cycle import current_cycle, previous_label
 
 COACHING_PAGE = "pages/coaching.py"
@@ -79,23 +80,33 @@ def reviews_waiting(viewer: Viewer, today: dt.date) -> None:
 
 
 def overdue_action_items(viewer: Viewer, today: dt.date) -> None:
-    """Open coaching action items due before today: an officer's own, or a team leader's
-    team's counted per officer, with a link to the coaching page."""
+    """Open coaching action items due before today, with a link to the coaching page: the
+    viewer's own (an officer's "officer" items, a leader's "leader" items) as a warning,
+    and apart from them, as a note, those waiting on someone else (an officer's on their
+    team leader; a leader's on each officer, counted per officer)."""
     items = cached_overdue(viewer.scope, today, data_version())
     if not items:
         return
-    if viewer.user.role == "officer":
-        st.warning(t("reminders.actions_overdue_officer", count=number(len(items))))
-    else:
-        counts = Counter(i.officer_code for i in items)
-        names = {i.officer_code: i.officer_name for i in items}
-        lines = [
-            "- " + t("reminders.per_officer", name=plain(names[c]), code=plain(c), count=number(n))
-            for c, n in sorted(counts.items())
-        ]
-        st.warning(
-            t("reminders.actions_overdue_team", count=number(len(items)))
-            + "\n\n"
-            + "\n".join(lines)
-        )
+    own, waiting = own_and_waiting(items, viewer.scope)
+    officer = viewer.user.role == "officer"
+    if own and officer:
+        st.warning(t("reminders.actions_overdue_own", count=number(len(own))))
+    elif own:
+        count = number(len(own))
+        st.warning(t("reminders.actions_overdue_own_team", count=count) + _per_officer(own))
+    if waiting and officer:
+        st.info(t("reminders.actions_waiting_leader", count=number(len(waiting))))
+    elif waiting:
+        count = number(len(waiting))
+        st.info(t("reminders.actions_waiting_officers", count=count) + _per_officer(waiting))
     st.page_link(COACHING_PAGE, label=t("reminders.open_coaching"), icon=":material/forum:")
+
+
+def _per_officer(items: list[ActionRow]) -> str:
+    """A Markdown list under a reminder: each officer concerned and their count."""
+    counts = Counter(i.officer_code for i in items)
+    names = {i.officer_code: i.officer_name for i in items}
+    return "\n\n" + "\n".join(
+        "- " + t("reminders.per_officer", name=plain(names[c]), code=plain(c), count=number(n))
+        for c, n in sorted(counts.items())
+    )

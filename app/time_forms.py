@@ -1,4 +1,5 @@
-"""The time screen's inputs: one day's hours, a week grid, and deleting an entry.
+"""The time screen's inputs: one day's hours and deleting an entry (a week's hours are in
+app/time_week.py).
 
 Widget keys hold the data version: after a save the version changes, so the inputs show
 what is stored; after a refused save it does not, so they keep what the person typed.
@@ -16,20 +17,13 @@ from app import forms
 from app.forms import field_errors, remember_errors
 from app.i18n import date, t
 from app.resources import get_engine
-from app.time_view import (
-    activity_name,
-    cached_entries,
-    cached_week_grid,
-    get_activities,
-    hours_text,
-)
+from app.time_view import activity_name, cached_entries, get_activities, hours_text
 from app.viewer import Viewer
 from app.widgets import coded_selectbox
-from core.timelog import MAX_AGE_DAYS, Saved, cell_field, delete_entry, save_day, save_week
-from core.validation import FieldError, ValidationFailed
+from core.timelog import MAX_AGE_DAYS, Saved, cell_field, delete_entry, save_day
+from core.validation import ValidationFailed
 
 _FLASH = "time_flash"
-_WEEK_ERRORS = "time_week_errors"
 DAY_FORM = "time_day_form"
 
 
@@ -38,7 +32,8 @@ def show_flash() -> None:
     forms.show_flash(_FLASH)
 
 
-def _saved(saved: Saved) -> None:
+def flash_saved(saved: Saved) -> None:
+    """Leaves the outcome of a save for the next run: what changed, or that nothing did."""
     if saved.total:
         text = t("time.saved", added=saved.added, changed=saved.changed, removed=saved.removed)
     else:
@@ -77,10 +72,10 @@ def day_form(me: Viewer, today: dt.date, version: int) -> None:
         ]
         for activity, cell in zip(activities, cells, strict=True):
             with cell:
+                # No min or max: the browser would refuse 25 with an English note and
+                # keep the old value; core refuses it next to the box in the reader's words.
                 values[activity.code] = st.number_input(
                     activity_name(activity.code),
-                    min_value=0.0,
-                    max_value=24.0,
                     step=0.25,
                     format="%.2f",
                     value=float(stored.get(activity.code, 0)),
@@ -103,102 +98,13 @@ def day_form(me: Viewer, today: dt.date, version: int) -> None:
         remember_errors(DAY_FORM, failed)
         st.rerun()
     remember_errors(DAY_FORM, None)
-    _saved(saved)
+    flash_saved(saved)
     st.rerun()
 
 
-def _day_label(day: dt.date) -> str:
+def day_label(day: dt.date) -> str:
+    """ "Mon 6/30": a day of a week, short enough for a tab on a phone."""
     return f"{t(f'time.weekday.{day.weekday()}')} {day.month}/{day.day}"
-
-
-def week_form(me: Viewer, today: dt.date, version: int) -> None:
-    """A week (Monday to Sunday) as a grid: a row per activity, a column per day."""
-    staff = str(me.user.staff_code)
-    picked = st.date_input(
-        t("time.week.pick"),
-        value=today,
-        min_value=today - dt.timedelta(days=MAX_AGE_DAYS),
-        max_value=today,
-        key="time_week_day",
-    )
-    if not isinstance(picked, dt.date):
-        return
-    monday = picked - dt.timedelta(days=picked.weekday())
-    days = [monday + dt.timedelta(days=i) for i in range(7)]
-    st.caption(t("time.week.range", start=date(days[0]), end=date(days[-1])))
-    grid = cached_week_grid(me.scope, staff, monday, version)
-    codes = [a.code for a in get_activities()]
-    # Empty cells show 0.00 (a blank would read "None"); 0 means no entry when saved.
-    frame = pd.DataFrame(
-        {
-            "activity": [activity_name(c) for c in codes],
-            **{d.isoformat(): [float(grid.get((d, c), 0)) for c in codes] for d in days},
-        },
-        index=codes,
-    )
-    config: dict[str, object] = {
-        "activity": st.column_config.TextColumn(t("time.week.activity"), disabled=True)
-    }
-    for d in days:
-        config[d.isoformat()] = st.column_config.NumberColumn(
-            _day_label(d),
-            min_value=0.0,
-            max_value=24.0,
-            step=0.25,
-            format="%.2f",
-            disabled=d > today,  # the future cannot be logged yet
-        )
-    edited = st.data_editor(
-        frame,
-        column_config=config,
-        hide_index=True,
-        num_rows="fixed",
-        width="stretch",
-        key=f"time_week_{monday.isoformat()}_{version}",
-    )
-    totals = {
-        _day_label(d): hours_text(Decimal(str(edited[d.isoformat()].fillna(0).sum()))) for d in days
-    }
-    st.dataframe(
-        pd.DataFrame([{t("time.week.activity"): t("time.week.total"), **totals}]),
-        hide_index=True,
-        width="stretch",
-    )
-    _week_errors(days, staff)
-    if not st.button(t("time.save"), type="primary", key="time_week_save"):
-        return
-    cells = {
-        (d, code): _decimal(edited.at[code, d.isoformat()])
-        for d in days
-        if d <= today
-        for code in codes
-    }
-    try:
-        saved = save_week(get_engine(), me.user.username, staff, monday, cells, today, codes)
-    except ValidationFailed as failed:
-        st.session_state[_WEEK_ERRORS] = (staff, monday, failed.errors)
-        st.rerun()
-    st.session_state.pop(_WEEK_ERRORS, None)
-    _saved(saved)
-    st.rerun()
-
-
-def _week_errors(days: list[dt.date], staff: str) -> None:
-    """The refused cells and days of this week's grid, each named, in red under it."""
-    kept = st.session_state.get(_WEEK_ERRORS)
-    if not kept or kept[0] != staff or kept[1] != days[0]:
-        return
-    errors: list[FieldError] = kept[2]
-    for error in errors:
-        day_text, _, code = error.field.partition("/")
-        try:
-            where = _day_label(dt.date.fromisoformat(day_text))
-        except ValueError:
-            where = t("time.week.title")
-        if code:
-            where = f"{where} · {activity_name(code)}"
-        message = t(f"time.error.{error.code}", **error.values)
-        st.markdown(f":red[{where}: {message}]")
 
 
 def entries_table(me: Viewer, start: dt.date, last: dt.date, today: dt.date, version: int) -> None:

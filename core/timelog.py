@@ -1,9 +1,11 @@
 """An officer's own time sheet: set a day's or a week's hours, or delete one entry.
 
-Hours arrive as Decimal and are stored as integer hundredths (7.25 h → 725), so the
-24-hour day and the time shares add up exactly. Every write validates the whole grid
-first and raises ValidationFailed listing every problem; only then does it write, in one
-transaction with its audit rows and a data version bump, so nothing is half saved.
+Hours arrive as Decimal, or as the text a person typed into a cell (parsed here, so what
+was typed is exactly what is checked and stored), and are stored as integer hundredths
+(7.25 h → 725), so the 24-hour day and the time shares add up exactly. Every write
+validates the whole grid first and raises ValidationFailed listing every problem; only
+then does it write, in one transaction with its audit rows and a data version bump, so
+nothing is half saved.
 
 Field names of the errors: "<YYYY-MM-DD>/<activity>" for one cell, "<YYYY-MM-DD>" for a
 whole day (its date or its total), "week" for the week asked for, "staff" for the person.
@@ -12,6 +14,8 @@ whole day (its date or its total), "week" for the week asked for, "staff" for th
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -32,6 +36,11 @@ DAY_LIMIT = 2400  # hundredths: no one works more than 24 hours a day
 MAX_AGE_DAYS = 400
 
 Cell = tuple[dt.date, str]
+# A cell's hours: a Decimal, the typed text, or None (empty: no entry).
+Hours = Decimal | str | None
+# Digits with an optional sign and decimal point; nothing else (no thousands separators,
+# no exponents, no "1_0", which Decimal() would all accept).
+_HOURS_TEXT = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 
 
 @dataclass(frozen=True)
@@ -63,7 +72,7 @@ def save_day(
     actor: str,
     staff_code: str,
     day: dt.date,
-    hours_by_activity: Mapping[str, Decimal | None],
+    hours_by_activity: Mapping[str, Hours],
     today: dt.date,
     activities: Iterable[str] | None = None,
 ) -> Saved:
@@ -82,7 +91,7 @@ def save_week(
     actor: str,
     staff_code: str,
     week_start: dt.date,
-    hours: Mapping[Cell, Decimal | None],
+    hours: Mapping[Cell, Hours],
     today: dt.date,
     activities: Iterable[str] | None = None,
 ) -> Saved:
@@ -134,7 +143,7 @@ def _save(
     engine: Engine,
     actor: str,
     staff_code: str,
-    cells: dict[Cell, Decimal | None],
+    cells: dict[Cell, Hours],
     today: dt.date,
     activities: set[str],
     problems: list[FieldError],
@@ -168,7 +177,7 @@ def _officer_id(conn: Connection, staff_code: str) -> int | None:
 
 
 def _check_cells(
-    cells: Mapping[Cell, Decimal | None], activities: set[str], problems: list[FieldError]
+    cells: Mapping[Cell, Hours], activities: set[str], problems: list[FieldError]
 ) -> dict[Cell, int]:
     """Each valid cell's hundredths (0 = remove); problems of the others are appended."""
     wanted: dict[Cell, int] = {}
@@ -185,8 +194,28 @@ def _check_cells(
     return wanted
 
 
-def _hundredths(hours: Decimal | None) -> tuple[int, str | None]:
+def parse_hours(typed: str) -> Decimal | None:
+    """The hours a person typed into a cell, exactly: "1.5" → Decimal("1.5"), "" → None.
+
+    Surrounding spaces are ignored, full-width digits count as digits, and the Chinese full
+    stop "。" as a decimal point (a Chinese input method types it for the "." key).
+    Raises ValueError for anything else that is not a plain decimal number.
+    """
+    text = unicodedata.normalize("NFKC", typed).strip().replace("。", ".")
+    if not text:
+        return None
+    if not _HOURS_TEXT.fullmatch(text):
+        raise ValueError(f"not a number of hours: {typed!r}")
+    return Decimal(text)
+
+
+def _hundredths(hours: Hours) -> tuple[int, str | None]:
     """(hundredths, None), or (0, the problem's code)."""
+    if isinstance(hours, str):
+        try:
+            hours = parse_hours(hours)
+        except ValueError:
+            return 0, "not_a_number"
     if hours is None:
         return 0, None
     if isinstance(hours, int):

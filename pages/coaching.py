@@ -8,9 +8,11 @@ from app import clock
 from app.coaching_forms import render_add_item, render_edit_session, render_new_session
 from app.coaching_view import (
     cached_actions,
+    cached_closed,
     cached_officers,
     cached_sessions,
     render_actions,
+    render_closed,
     render_history,
     show_flash,
 )
@@ -34,6 +36,9 @@ if me.user.role == "officer":
     st.caption(t("coaching.officer_caption"))
     st.subheader(t("coaching.items.title"))
     render_actions(me, cached_actions(me.scope, code, ("open",), today, version), leader=False)
+    st.subheader(t("coaching.done.title"))
+    st.caption(t("coaching.done.caption_officer"))
+    render_closed(me, cached_closed(me.scope, code, today, version), leader=False)
     st.subheader(t("coaching.history.title"))
     render_history(cached_sessions(me.scope, code, False, version))
     st.stop()
@@ -56,6 +61,9 @@ st.caption(t("coaching.items.caption"))
 render_actions(me, items, leader=True)
 with st.expander(t("coaching.add.title")):
     render_add_item(me, code, sessions, today)
+st.subheader(t("coaching.done.title"))
+st.caption(t("coaching.done.caption_leader"))
+render_closed(me, cached_closed(me.scope, code, today, version), leader=True)
 
 st.subheader(t("coaching.new.title"))
 # The officer's own scorecard: `code` comes from the leader's scope, so it is theirs to see.

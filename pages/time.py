@@ -8,7 +8,7 @@ from app.charts import show_chart
 from app.i18n import date, t
 from app.period_picker import period_picker
 from app.resources import cached_scorecard, data_version, get_rules
-from app.time_forms import day_form, entries_table, show_flash, week_form
+from app.time_forms import day_form, entries_table, show_flash
 from app.time_view import (
     allocation_chart,
     allocation_frame,
@@ -16,6 +16,7 @@ from app.time_view import (
     hours_text,
     weekly_chart,
 )
+from app.time_week import week_form
 from app.viewer import viewer
 from app.widgets import coded_selectbox
 from core.queries.time import allocation_of

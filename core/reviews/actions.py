@@ -2,9 +2,11 @@
 whether it is done. Open items carry over from one 1:1 to the next until closed.
 
 Rights: a team leader adds items for the officers of their team and sets any status of
-their items; an officer marks their own items ("officer" owner) done. Anything else raises
-NotPermitted. A status change names the revision it started from (EditConflict if the
-item moved on). Every write is audited (entity "action", key "<officer>/<item id>").
+their items (reopening any closed one); an officer marks their own items ("officer" owner)
+done and reopens them. Anything else raises NotPermitted. A closed item keeps who closed
+it and when (`closed_by`, `closed_at`), cleared when it is reopened. A status change
+names the revision it started from (EditConflict if the item moved on). Every write is
+audited (entity "action", key "<officer>/<item id>").
 """
 
 from __future__ import annotations
@@ -17,8 +19,9 @@ from typing import Any
 from sqlalchemy import Connection, Engine, insert, select, update
 
 from core import audit
+from core.audit import utc
 from core.db import bump_data_version, write_transaction
-from core.models import Staff
+from core.models import Staff, User
 from core.review_models import ACTION_OWNERS, ACTION_STATUSES, ActionItem, CoachingSession
 from core.reviews.access import date_errors, last_writer, leader_officer, text_errors
 from core.reviews.conflicts import EditConflict, NotPermitted
@@ -44,6 +47,10 @@ class ActionRow:
     created_by: str
     revision: int
     overdue: bool
+    closed_at: dt.datetime | None = None
+    # The closer's username, and their display name when the account still exists.
+    closed_by: str | None = None
+    closer_name: str | None = None
 
 
 def _key(officer_code: str, item_id: int) -> str:
@@ -121,8 +128,9 @@ def _may_set(scope: Scope, owner: str, status: str) -> bool:
     """Whether `scope` (already known to reach the item's officer) may set `status`."""
     if scope.kind == "team":
         return True
-    # An officer closes what they agreed to do; the leader's items and drops are the leader's.
-    return scope.kind == "officer" and owner == "officer" and status == "done"
+    # An officer closes what they agreed to do, and may undo that; the leader's items and
+    # drops are the leader's.
+    return scope.kind == "officer" and owner == "officer" and status in ("done", "open")
 
 
 def set_action_status(
@@ -138,9 +146,10 @@ def set_action_status(
     """Sets an item's status (open, done or dropped); returns the item's new revision.
 
     A team leader sets any status of their team's items; an officer marks their own
-    "officer" items done. Anything else, or an item out of reach, raises NotPermitted; an
-    unknown status ValidationFailed; a stored revision other than `expected_revision`
-    EditConflict (nothing written). Audit "action.status".
+    "officer" items done or reopens them. Closing records `actor` and the time as
+    closed_by and closed_at; reopening clears both. Anything else, or an item out of
+    reach, raises NotPermitted; an unknown status ValidationFailed; a stored revision
+    other than `expected_revision` EditConflict (nothing written). Audit "action.status".
     """
     if status not in ACTION_STATUSES:
         raise ValidationFailed([FieldError("status", "unknown")])
@@ -166,6 +175,7 @@ def set_action_status(
                 status=status,
                 revision=item.revision + 1,
                 closed_at=None if status == "open" else stamp,
+                closed_by=None if status == "open" else actor,
             )
         )
         audit.record(
@@ -203,6 +213,30 @@ def load_actions(
     return [_row(r, today) for r in conn.execute(query)]
 
 
+def load_closed_actions(
+    conn: Connection, scope: Scope, officer_code: str, *, today: dt.date, limit: int = 50
+) -> list[ActionRow]:
+    """One officer's done and dropped items that `scope` reaches, the most recently closed
+    first (those closed at an unrecorded time last), at most `limit` of them; each with
+    the closer's username and display name."""
+    closer = User.display_name.label("closer_name")
+    query = (
+        select(*_ITEM_COLUMNS, Staff.staff_code, Staff.name, closer)
+        .join(Staff, Staff.id == ActionItem.officer_id)
+        .outerjoin(User, User.username == ActionItem.closed_by)
+        .where(
+            Staff.role == "officer",
+            scope.staff_filter(),
+            Staff.staff_code == officer_code,
+            ActionItem.status.in_(["done", "dropped"]),
+        )
+        # "IS NULL" first sorts the unknown times last on both backends.
+        .order_by(ActionItem.closed_at.is_(None), ActionItem.closed_at.desc(), ActionItem.id.desc())
+        .limit(limit)
+    )
+    return [_row(r, today) for r in conn.execute(query)]
+
+
 def overdue_actions(conn: Connection, scope: Scope, today: dt.date) -> list[ActionRow]:
     """Open items of `scope` due before `today` (the home pages' reminder), by officer and
     due date."""
@@ -220,6 +254,16 @@ def overdue_actions(conn: Connection, scope: Scope, today: dt.date) -> list[Acti
     return [_row(r, today) for r in rows]
 
 
+def own_and_waiting(
+    items: Sequence[ActionRow], scope: Scope
+) -> tuple[list[ActionRow], list[ActionRow]]:
+    """`items` split into the viewer's own and those waiting on someone else: an officer
+    owns the "officer" items (a "leader" item waits on their team leader); a team leader
+    owns the "leader" items (an "officer" item waits on that officer)."""
+    mine = "leader" if scope.kind == "team" else "officer"
+    return [i for i in items if i.owner == mine], [i for i in items if i.owner != mine]
+
+
 def _row(item: Any, today: dt.date) -> ActionRow:
     return ActionRow(
         id=item.id,
@@ -233,4 +277,7 @@ def _row(item: Any, today: dt.date) -> ActionRow:
         created_by=item.created_by,
         revision=item.revision,
         overdue=item.status == "open" and item.due_on < today,
+        closed_at=None if item.closed_at is None else utc(item.closed_at),
+        closed_by=item.closed_by,
+        closer_name=getattr(item, "closer_name", None),
     )

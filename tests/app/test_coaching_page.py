@@ -10,8 +10,9 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Engine
 
-from core.db import make_engine
-from core.reviews.actions import add_action, load_actions
+from core.auth.users import add_user
+from core.db import make_engine, write_transaction
+from core.reviews.actions import add_action, load_actions, set_action_status
 from core.reviews.coaching import SessionForm, load_sessions, save_session
 from core.scope import Scope
 from tests.app.conftest import start_app
@@ -192,7 +193,81 @@ def test_the_officer_marks_their_item_done(loaded_db: str, db: Engine, log_in_as
     with db.connect() as conn:
         rows = load_actions(conn, OF1, "OF1", ("open", "done"), today=TODAY)
     assert [(r.id, r.status) for r in rows] == [(mine, "done"), (leaders, "open")]
-    assert "Call 钱二's group" not in [x.value for x in at.text]
+    # It left the open items for the done list, under the open ones.
+    assert [x.value for x in at.text][:2] == ["Book the refresher", "Call 钱二's group"]
+    assert "No open action items." not in texts(at)
+
+
+def accounts(db: Engine) -> None:
+    """The logins of the test viewers, with display names other than their usernames."""
+    with write_transaction(db) as conn:
+        add_user(conn, "officer", "Zhang Wei", "officer", "OF1", "long-enough-9", actor="cli")
+        add_user(
+            conn, "team_leader", "Wang Fang", "team_leader", "TL1", "long-enough-9", actor="cli"
+        )
+
+
+def done_list(at) -> list[tuple[str, str, list[str]]]:  # type: ignore[no-untyped-def]
+    """The done list's items: (text, closed-by line, buttons), in the page's order."""
+    found = []
+    for block in at.main.children.values():
+        if not hasattr(block, "button"):
+            continue  # an element, not a container
+        texts_ = [c.value for c in block.children.values() if c.type == "text"]
+        lines = [c.value for c in block.children.values() if c.type == "markdown"]
+        if texts_ and lines and lines[0].startswith(("Done by", "Dropped by")):
+            keys = [b.key for b in block.button]
+            found.append((texts_[0], lines[0], keys))
+    return found
+
+
+def test_a_done_item_is_listed_with_its_closer_and_its_owner_reopens_it(
+    loaded_db: str, db: Engine, log_in_as
+) -> None:  # type: ignore[no-untyped-def]
+    accounts(db)
+    mine = add_action(
+        db, "team_leader", TEAM, "OF1", "Call 钱二's group", "officer", TODAY, None, TODAY
+    )
+    leaders = add_action(
+        db, "team_leader", TEAM, "OF1", "Book the refresher", "leader", TODAY, None, TODAY
+    )
+    set_action_status(db, "team_leader", TEAM, leaders, "dropped", 1, now=NOW)
+    log_in_as("officer")
+    at = open_page()
+    at.button(key=f"coaching_done_{mine}").click().run()
+    assert not at.exception
+    # Newest closed first, the closer by display name; only their own item has "Reopen".
+    assert done_list(at) == [
+        (
+            "Call 钱二's group",
+            "Done by Zhang Wei on 30 Jun 2025  \nOwner: Officer · Due 30 Jun 2025",
+            [f"coaching_open_{mine}"],
+        ),
+        (
+            "Book the refresher",
+            "Dropped by Wang Fang on 28 Jun 2025  \nOwner: Team leader · Due 30 Jun 2025",
+            [],
+        ),
+    ]
+    at.button(key=f"coaching_open_{mine}").click().run()
+    assert not at.exception
+    assert [s.value for s in at.success] == ["The action item is open again."]
+    assert [b.key for b in at.button] == [f"coaching_done_{mine}"]  # open again, and only
+    assert [t for t, _, _ in done_list(at)] == ["Book the refresher"]
+    with db.connect() as conn:
+        [item] = load_actions(conn, OF1, "OF1", today=TODAY)
+    assert (item.id, item.status, item.closed_by, item.closed_at) == (mine, "open", None, None)
+    # The team leader reopens any item of their team, and reads the list in Chinese too.
+    log_in_as("team_leader")
+    at = open_page("zh")
+    assert [c.value for c in at.caption if "最近关闭" in c.value] == [
+        "已关闭的行动项，最近关闭的在前。重新打开后会回到未完成的行动项中。"
+    ]
+    assert "Wang Fang于2025年6月28日取消" in texts(at)
+    at.button(key=f"coaching_open_{leaders}").click().run()
+    assert not at.exception
+    assert [s.value for s in at.success] == ["该行动项已重新打开。"]
+    assert "还没有已关闭的行动项。" in texts(at)
 
 
 def test_a_leader_adds_an_item_and_drops_one(loaded_db: str, db: Engine, log_in_as) -> None:  # type: ignore[no-untyped-def]
@@ -269,9 +344,13 @@ def test_an_overdue_item_shows_on_both_home_pages(loaded_db: str, db: Engine, lo
     log_in_as("team_leader")
     at = open_home()
     assert not at.exception
+    # The leader's own item (OF2's "Late too") apart from the one waiting on OF1.
     assert [w.value for w in at.warning][0] == (
-        "Your team has 2 overdue action item(s) from coaching:\n\n- 张伟 (OF1): 1\n- 刘洋 (OF2): 1"
+        "You have 1 overdue action item(s) from coaching:\n\n- 刘洋 (OF2): 1"
     )
+    assert [i.value for i in at.info] == [
+        "1 overdue action item(s) from coaching are waiting on your officers:\n\n- 张伟 (OF1): 1"
+    ]
     assert at.get("page_link")[0].proto.page == "coaching"
     log_in_as("officer")
     assert open_home("zh").warning[0].value == "您有 1 个辅导行动项已逾期。"

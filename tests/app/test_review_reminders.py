@@ -1,5 +1,6 @@
 """Home pages remind: an officer of a review due soon, overdue or returned; a team leader
-of submitted reviews waiting for them."""
+of submitted reviews waiting for them; each of their own overdue action items, and apart
+from those, the overdue items waiting on someone else."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 from core.db import make_engine
 from core.metrics.period import parse_period
 from core.paths import CONFIG_DIR
+from core.reviews.actions import add_action, set_action_status
 from core.reviews.evidence import build_evidence
 from core.reviews.records import Goal
 from core.reviews.template import load_review_template
@@ -80,3 +82,69 @@ def test_the_leader_sees_reviews_waiting_and_the_officer_a_return(
     engine.dispose()
     log_in_as("officer")
     assert "was returned for revision" in texts(home(monkeypatch, dt.date(2025, 7, 5)))
+
+
+def overdue_items(url: str) -> None:
+    """Hand-built items, judged on 2025-07-02: OF1 owes two overdue items and waits on the
+    leader for one (another is not due yet, a third is done); OF2 owes one and waits on
+    the leader for one."""
+    engine = make_engine(database_url=url)
+    june1 = dt.date(2025, 6, 1)
+    for officer, text, owner, due in (
+        ("OF1", "Visit 钱二", "officer", dt.date(2025, 6, 20)),
+        ("OF1", "Call B2's group", "officer", dt.date(2025, 7, 1)),
+        ("OF1", "Book the refresher", "leader", dt.date(2025, 6, 25)),
+        ("OF1", "Bring the forms", "leader", dt.date(2025, 7, 2)),  # due today: not overdue
+        ("OF2", "Log hours daily", "officer", dt.date(2025, 6, 5)),
+        ("OF2", "Ask the branch", "leader", dt.date(2025, 6, 30)),
+    ):
+        add_action(engine, "tl1", TEAM, officer, text, owner, due, None, june1)
+    done = add_action(
+        engine, "tl1", TEAM, "OF1", "Done late", "officer", dt.date(2025, 6, 2), None, june1
+    )
+    set_action_status(engine, "of1", OF1, done, "done", 1, now=NOW)
+    engine.dispose()
+
+
+def test_the_officer_counts_their_own_overdue_items_apart_from_the_leaders(
+    loaded_db: str,
+    log_in_as,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+) -> None:
+    overdue_items(loaded_db)
+    log_in_as("officer")
+    at = home(monkeypatch, dt.date(2025, 7, 2))
+    assert not at.exception
+    assert at.warning[0].value == "You have 2 overdue action item(s) from coaching."
+    assert [i.value for i in at.info] == [
+        "1 overdue action item(s) from coaching are waiting on your team leader."
+    ]
+    at = start_app("zh")
+    assert at.warning[0].value == "您有 2 个辅导行动项已逾期。"
+    assert [i.value for i in at.info] == ["有 1 个已逾期的辅导行动项等待组长完成。"]
+
+
+def test_the_leader_counts_their_own_overdue_items_apart_from_each_officers(
+    loaded_db: str,
+    log_in_as,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+) -> None:
+    overdue_items(loaded_db)
+    log_in_as("team_leader")
+    at = home(monkeypatch, dt.date(2025, 7, 2))
+    assert not at.exception
+    assert at.warning[0].value == (
+        "You have 2 overdue action item(s) from coaching:\n\n- 张伟 (OF1): 1\n- 刘洋 (OF2): 1"
+    )
+    assert [i.value for i in at.info] == [
+        "3 overdue action item(s) from coaching are waiting on your officers:"
+        "\n\n- 张伟 (OF1): 2\n- 刘洋 (OF2): 1"
+    ]
+    at = start_app("zh")
+    assert (
+        at.warning[0].value
+        == "您有 2 个辅导行动项已逾期：\n\n- 张伟（OF1）：1 个\n- 刘洋（OF2）：1 个"
+    )
+    assert [i.value for i in at.info] == [
+        "有 3 个已逾期的辅导行动项等待信贷员完成：\n\n- 张伟（OF1）：2 个\n- 刘洋（OF2）：1 个"
+    ]

@@ -143,28 +143,145 @@ def test_a_day_over_24_hours_is_refused_next_to_the_fields(loaded_db: str, log_i
     }
 
 
-def test_a_week_grid_is_saved(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def week_page(url: str, language: str = "en"):  # type: ignore[no-untyped-def]
+    at = open_page(language)
+    at.selectbox(key=f"time_mode__{language}").set_value("week").run()
+    assert not at.exception
+    return at
+
+
+def box(at, day: str, activity: str, url: str):  # type: ignore[no-untyped-def]
+    """The week's text box of one day and activity (keys carry the data version)."""
+    return at.text_input(key=f"time_week_{day}_{activity}_{version(url)}")
+
+
+def next_to(at, key: str) -> list[str]:  # type: ignore[no-untyped-def]
+    """The messages in the same column as the widget `key`: the ones shown next to it."""
+
+    def walk(node) -> list[str] | None:  # type: ignore[no-untyped-def]
+        children = list(getattr(node, "children", {}).values())
+        if any(getattr(child, "key", None) == key for child in children):
+            return [c.value for c in children if getattr(c, "type", "") == "markdown"]
+        for child in children:
+            found = walk(child)
+            if found is not None:
+                return found
+        return None
+
+    found = walk(at._tree)
+    assert found is not None, key
+    return found
+
+
+def week_totals(at) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    return {row["Day"]: row["Hours"] for row in at.dataframe[0].value.to_dict("records")}
+
+
+def test_25_hours_in_a_day_box_is_refused_in_words_next_to_it(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
     log_in_as("officer")
     at = open_page()
-    at.selectbox(key="time_mode__en").set_value("week").run()
-    editor = at.data_editor[0]
-    frame = editor.value
-    assert list(frame.columns)[:3] == ["activity", "2025-06-30", "2025-07-01"]
-    key = f"time_week_2025-06-30_{version(loaded_db)}"
-    assert editor.key == key
-    # Rows follow config/activities.yaml: 0 appraisal, 5 office.
-    at.session_state[key] = {
-        "edited_rows": {0: {"2025-06-30": 7.25}, 5: {"2025-07-01": 1.5}},
-        "added_rows": [],
-        "deleted_rows": [],
+    # No bound in the browser: it would keep the old value with an English note instead.
+    assert not any(n.proto.has_max or n.proto.has_min for n in at.number_input)
+    number_inputs(at)["Travel"].set_value(25.0)
+    at.button[0].click().run()
+    assert not at.exception
+    assert next_to(at, number_inputs(at)["Travel"].key) == [":red[No more than 24 hours.]"]
+    assert number_inputs(at)["Travel"].value == 25.0
+    assert stored(loaded_db) == {}
+
+
+def test_a_week_is_typed_day_by_day_and_saved_exactly(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+    log_in_as("officer")
+    at = week_page(loaded_db)
+    # One tab per day, opening on today; the days to come have nothing to fill in.
+    assert [tab.label for tab in at.tabs] == [
+        "Mon 6/30", "Tue 7/1", "Wed 7/2", "Thu 7/3", "Fri 7/4", "Sat 7/5", "Sun 7/6"
+    ]  # fmt: skip
+    assert all(not tab.text_input for tab in at.tabs[3:])
+    assert len(at.tabs[0].text_input) == 8  # one box per activity of config/activities.yaml
+    box(at, "2025-06-30", "appraisal", loaded_db).input("7.25")
+    box(at, "2025-07-01", "office", loaded_db).input("1.5")
+    box(at, "2025-07-01", "travel", loaded_db).input("０.５")  # full-width, as an IME types
+    at.run()
+    totals = week_totals(at)
+    assert (totals["Mon 6/30"], totals["Tue 7/1"], totals["Week total"]) == (
+        "7.25",
+        "2.00",
+        "9.25",
+    )
+    at.button(key="time_week_save").click().run()
+    assert not at.exception
+    assert stored(loaded_db) == {
+        ("2025-06-30", "appraisal"): 725,
+        ("2025-07-01", "office"): 150,  # 1.5 typed is 1.50 hours, not 5
+        ("2025-07-01", "travel"): 50,
     }
+    assert [s.value for s in at.success] == ["Saved: 3 added, 0 changed, 0 removed."]
+    # Read back from the database under the new version.
+    assert box(at, "2025-06-30", "appraisal", loaded_db).value == "7.25"
+    assert box(at, "2025-07-01", "office", loaded_db).value == "1.50"
+    assert box(at, "2025-07-02", "office", loaded_db).value == ""
+
+
+def test_25_hours_in_a_box_is_refused_next_to_it_and_what_was_typed_stays(
+    loaded_db: str, log_in_as
+) -> None:  # type: ignore[no-untyped-def]
+    log_in_as("officer")
+    at = week_page(loaded_db)
+    before = version(loaded_db)
+    key = f"time_week_2025-06-30_appraisal_{before}"
+    box(at, "2025-06-30", "appraisal", loaded_db).input("25")
+    box(at, "2025-07-01", "office", loaded_db).input("1.5")
+    box(at, "2025-07-02", "travel", loaded_db).input("7,5")
     at.run()
     at.button(key="time_week_save").click().run()
     assert not at.exception
-    assert stored(loaded_db) == {("2025-06-30", "appraisal"): 725, ("2025-07-01", "office"): 150}
-    # Reloaded from the database under the new version.
-    frame = at.data_editor[0].value
-    assert frame.iloc[0]["2025-06-30"] == 7.25
+    # Nothing of the week is stored, not even the good 1.5.
+    assert stored(loaded_db) == {}
+    assert version(loaded_db) == before
+    # Next to the box, and under the tabs naming day and activity (a tab may be closed).
+    assert next_to(at, key) == [":red[No more than 24 hours.]"]
+    assert next_to(at, f"time_week_2025-07-02_travel_{before}") == [
+        ":red[Enter the hours as a number, like 7.25 (not 7,5).]"
+    ]
+    under = [m.value for m in at.markdown if m.value.startswith(":red[") and " · " in m.value]
+    assert under == [
+        ":red[Mon 6/30 · Loan appraisal: No more than 24 hours.]",
+        ":red[Wed 7/2 · Travel: Enter the hours as a number, like 7.25 (not 7,5).]",
+    ]
+    # The days with a problem are marked; the page opens on the first of them.
+    assert [tab.label for tab in at.tabs][:3] == ["⚠ Mon 6/30", "Tue 7/1", "⚠ Wed 7/2"]
+    # Every typed value is still there, exactly as typed.
+    assert at.text_input(key=key).value == "25"
+    assert box(at, "2025-07-01", "office", loaded_db).value == "1.5"
+    assert box(at, "2025-07-02", "travel", loaded_db).value == "7,5"
+    # Fixed, the week saves and the messages go.
+    at.text_input(key=key).input("8")
+    box(at, "2025-07-02", "travel", loaded_db).input("7.5")
+    at.button(key="time_week_save").click().run()
+    assert not at.exception
+    assert [m.value for m in at.markdown if m.value.startswith(":red[")] == []
+    assert stored(loaded_db) == {
+        ("2025-06-30", "appraisal"): 800,
+        ("2025-07-01", "office"): 150,
+        ("2025-07-02", "travel"): 750,
+    }
+
+
+def test_a_day_over_24_in_the_week_is_named_on_its_tab(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+    log_in_as("officer")
+    at = week_page(loaded_db)
+    box(at, "2025-07-01", "appraisal", loaded_db).input("13")
+    box(at, "2025-07-01", "collection", loaded_db).input("12")
+    at.run()
+    at.button(key="time_week_save").click().run()
+    assert not at.exception
+    tuesday = at.tabs[1]
+    assert tuesday.label == "⚠ Tue 7/1"
+    assert [m.value for m in tuesday.markdown] == [
+        ":red[This day would add up to 25.00 hours, more than 24.]"
+    ]
+    assert stored(loaded_db) == {}
 
 
 def test_an_entry_is_deleted_after_confirmation(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
@@ -187,6 +304,12 @@ def test_speaks_chinese(loaded_db: str, log_in_as) -> None:  # type: ignore[no-u
     at = open_page("zh")
     assert at.title[0].value == "我的时间"
     assert "贷前调查" in number_inputs(at)
+    at = week_page(loaded_db, "zh")
+    assert [tab.label for tab in at.tabs][:2] == ["周一 6/30", "周二 7/1"]
+    box(at, "2025-06-30", "appraisal", loaded_db).input("25")
+    at.run()
+    at.button(key="time_week_save").click().run()
+    assert ":red[周一 6/30 · 贷前调查：不能超过24小时。]" in [m.value for m in at.markdown]
 
 
 def test_other_roles_cannot_open_it(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]

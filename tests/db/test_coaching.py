@@ -12,12 +12,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, func, select
 
-from core.audit import load_audit
+from core.audit import load_audit, utc
+from core.auth.users import add_user
+from core.db import write_transaction
 from core.review_models import ActionItem, CoachingSession
 from core.reviews.actions import (
     ActionRow,
     add_action,
     load_actions,
+    load_closed_actions,
     overdue_actions,
     set_action_status,
 )
@@ -291,7 +294,7 @@ def test_action_items_are_added_closed_and_fall_overdue(loaded: Engine) -> None:
         (OF1, train, "done"),  # the leader's item
         (OF2, visit, "done"),  # another officer's
         (TL2, train, "dropped"),  # another team
-        (OF1, visit, "open"),  # an officer does not reopen
+        (OF1, train, "open"),  # nor reopens it
     ):
         with pytest.raises(NotPermitted):
             set_action_status(loaded, "x", scope, item, status, 2)
@@ -311,6 +314,87 @@ def test_action_items_are_added_closed_and_fall_overdue(loaded: Engine) -> None:
     assert sorted(i for i, at in closed if at is not None) == sorted([visit, train])
     assert ("action.status", "of1", f"OF1/{visit}") in actions
     assert ("action.add", "tl1", f"OF1/{train}") in actions
+
+
+def _closed(engine: Engine, scope: Scope, officer: str = "OF1") -> list[tuple[object, ...]]:
+    with engine.connect() as conn:
+        rows = load_closed_actions(conn, scope, officer, today=NOW.date())
+    return [(r.text, r.status, r.closed_by, r.closer_name, r.closed_at) for r in rows]
+
+
+def _stored_closure(engine: Engine, item: int) -> tuple[object, ...]:
+    with engine.connect() as conn:
+        row = conn.execute(
+            select(ActionItem.status, ActionItem.closed_by, ActionItem.closed_at).where(
+                ActionItem.id == item
+            )
+        ).one()
+    closed_at = None if row.closed_at is None else utc(row.closed_at)
+    return (row.status, row.closed_by, closed_at)
+
+
+def test_a_closed_item_keeps_who_closed_it_and_when_until_reopened(loaded: Engine) -> None:
+    with write_transaction(loaded) as conn:
+        add_user(conn, "of1", "张伟", "officer", "OF1", "long-enough-9", actor="cli", now=NOW)
+        add_user(conn, "tl1", "王组长", "team_leader", "TL1", "long-enough-9", actor="cli", now=NOW)
+    june1 = dt.date(2025, 6, 1)
+    visit = add_action(
+        loaded, "tl1", TL1, "OF1", "Visit B2", "officer", dt.date(2025, 6, 10), None, june1
+    )
+    train = add_action(
+        loaded, "tl1", TL1, "OF1", "Book training", "leader", dt.date(2025, 7, 1), None, june1
+    )
+    later = NOW + dt.timedelta(hours=2)
+    assert set_action_status(loaded, "of1", OF1, visit, "done", 1, now=NOW) == 2
+    assert set_action_status(loaded, "tl1", TL1, train, "dropped", 1, now=later) == 2
+    assert _stored_closure(loaded, visit) == ("done", "of1", NOW)
+    assert _stored_closure(loaded, train) == ("dropped", "tl1", later)
+    # The done list: newest closed first, the closer by display name; the officer sees it too.
+    expected = [
+        ("Book training", "dropped", "tl1", "王组长", later),
+        ("Visit B2", "done", "of1", "张伟", NOW),
+    ]
+    assert _closed(loaded, TL1) == expected
+    assert _closed(loaded, OF1) == expected
+    assert _closed(loaded, OF2) == [] and _closed(loaded, TL2) == []  # outside their scope
+
+    # Who may reopen: the officer their own item, never the leader's; nobody outside.
+    for scope, item in ((OF1, train), (OF2, visit), (TL2, visit), (TL2, train)):
+        with pytest.raises(NotPermitted):
+            set_action_status(loaded, "x", scope, item, "open", 2)
+    with pytest.raises(EditConflict):
+        set_action_status(loaded, "of1", OF1, visit, "open", 1)  # a stale revision
+    step = [later + dt.timedelta(minutes=m) for m in range(1, 5)]
+    assert set_action_status(loaded, "of1", OF1, visit, "open", 2, now=step[0]) == 3
+    assert _stored_closure(loaded, visit) == ("open", None, None)
+    # The leader reopens their own item, and any item of their team.
+    assert set_action_status(loaded, "tl1", TL1, train, "open", 2, now=step[1]) == 3
+    assert set_action_status(loaded, "of1", OF1, visit, "done", 3, now=step[2]) == 4
+    assert _stored_closure(loaded, visit) == ("done", "of1", step[2])
+    assert set_action_status(loaded, "tl1", TL1, visit, "open", 4, now=step[3]) == 5
+    assert _stored_closure(loaded, train) == ("open", None, None)
+    assert _stored_closure(loaded, visit) == ("open", None, None)
+    assert _closed(loaded, TL1) == []
+    with loaded.connect() as conn:
+        audited = [
+            (e.action, e.actor, e.entity_key, e.before, e.after)
+            for e in reversed(load_audit(conn))
+            if e.action == "action.status"
+        ]
+    assert audited[2:] == [
+        ("action.status", "of1", f"OF1/{visit}", {"status": "done"}, {"status": "open"}),
+        ("action.status", "tl1", f"OF1/{train}", {"status": "dropped"}, {"status": "open"}),
+        ("action.status", "of1", f"OF1/{visit}", {"status": "open"}, {"status": "done"}),
+        ("action.status", "tl1", f"OF1/{visit}", {"status": "done"}, {"status": "open"}),
+    ]
+
+
+def test_a_closer_without_an_account_shows_by_username(loaded: Engine) -> None:
+    item = add_action(
+        loaded, "tl1", TL1, "OF1", "Call", "officer", dt.date(2025, 6, 30), None, NOW.date()
+    )
+    set_action_status(loaded, "tl1", TL1, item, "done", 1, now=NOW)
+    assert _closed(loaded, TL1) == [("Call", "done", "tl1", None, NOW)]
 
 
 def test_action_item_problems_and_refusals(loaded: Engine) -> None:

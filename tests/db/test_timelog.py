@@ -23,7 +23,7 @@ from core.queries.time import (
     load_weekly_totals,
 )
 from core.scope import Scope
-from core.timelog import MAX_AGE_DAYS, Saved, delete_entry, save_day, save_week
+from core.timelog import MAX_AGE_DAYS, Saved, delete_entry, parse_hours, save_day, save_week
 from core.validation import FieldError, ValidationFailed
 from tests.builders import base_portfolio, write_folder
 from tests.db.helpers import do_import, snapshot
@@ -226,6 +226,66 @@ def test_a_bad_week_writes_nothing(loaded: Engine) -> None:
         FieldError("2025-04-02", "day_over_24", {"total": "25.00"}),
     ]
     assert snapshot(loaded) == state
+
+
+def test_typed_text_is_stored_exactly_as_typed(loaded: Engine) -> None:
+    week = dt.date(2025, 3, 31)
+    saved = save_week(
+        loaded,
+        "of1",
+        "OF1",
+        week,
+        {
+            (week, "appraisal"): "1.5",
+            (week, "office"): " 0.25 ",
+            (dt.date(2025, 4, 1), "travel"): "２.７５",  # full-width digits
+            (dt.date(2025, 4, 1), "learning"): "1。5",  # the IME's full stop
+            (dt.date(2025, 4, 2), "collection"): ".5",
+            (dt.date(2025, 4, 3), "office"): "",  # empty removes the stored 3.5
+        },
+        TODAY,
+    )
+    assert saved == Saved(added=5, removed=1)
+    assert stored(loaded) == {
+        ("2025-03-31", "appraisal"): 150,
+        ("2025-03-31", "office"): 25,
+        ("2025-04-01", "travel"): 275,
+        ("2025-04-01", "learning"): 150,
+        ("2025-04-02", "collection"): 50,
+        ("2025-04-03", "collection"): 400,
+    }
+    assert parse_hours("24") == D(24) and parse_hours("  ") is None
+
+
+def test_typed_text_that_is_no_number_of_hours_is_refused_cell_by_cell(loaded: Engine) -> None:
+    state = snapshot(loaded)
+    week = dt.date(2025, 3, 31)
+    typed = {"appraisal": "25", "office": "abc", "travel": "7,5", "learning": "1e2"}
+    with pytest.raises(ValidationFailed) as refused:
+        save_week(
+            loaded,
+            "of1",
+            "OF1",
+            week,
+            {(week, a): h for a, h in typed.items()} | {(week, "collection"): "2"},
+            TODAY,
+        )
+    assert refused.value.errors == [
+        FieldError("2025-03-31/appraisal", "over_24", {"hours": "25"}),
+        FieldError("2025-03-31/office", "not_a_number", {"hours": "abc"}),
+        FieldError("2025-03-31/travel", "not_a_number", {"hours": "7,5"}),
+        FieldError("2025-03-31/learning", "not_a_number", {"hours": "1e2"}),
+    ]
+    assert snapshot(loaded) == state  # not even the good "2" is written
+    for typed_text in ("-1", "0.125", "NaN", "1_0", "1.5h"):
+        with pytest.raises(ValidationFailed) as refused:
+            save_day(loaded, "of1", "OF1", MON, {"office": typed_text}, TODAY)
+        [error] = refused.value.errors
+        assert (error.field, error.code, error.values) == (
+            "2025-04-07/office",
+            {"-1": "negative", "0.125": "too_precise"}.get(typed_text, "not_a_number"),
+            {"hours": typed_text},
+        )
 
 
 def test_delete_an_entry(loaded: Engine) -> None:
