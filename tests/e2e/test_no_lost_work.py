@@ -5,6 +5,7 @@ before returning the review."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -183,3 +184,88 @@ def test_a_comment_typed_before_returning_and_a_goal_typed_before_submitting_are
     assert errors == []
     context.close()
     engine.dispose()
+
+
+def _officer_code(engine: Engine) -> str:
+    with engine.connect() as conn:
+        return str(
+            conn.execute(
+                select(Staff.staff_code)
+                .join(User, User.staff_id == Staff.id)
+                .where(User.username == "officer")
+            ).scalar_one()
+        )
+
+
+def test_the_week_refuses_25_hours_next_to_the_box_and_stores_1_5_exactly(
+    live_app: str, live_database: str, browser: Browser
+) -> None:
+    engine = make_engine(database_url=live_database)
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    log_in(page, live_app, "officer", DEMO_PASSWORD)
+    open_sidebar(page)
+    choose_language(page, "English")
+    open_page(page, "My time")
+    close_sidebar(page)
+    _choose(page, "Enter by", "Week")
+    # The week opens on today's tab; its first box is loan appraisal.
+    box = page.locator("[data-testid=stTabs] [role=tabpanel]:visible").get_by_label(
+        "Loan appraisal"
+    )
+    box.fill("25")
+    page.get_by_role("button", name="Save", exact=True).click()
+    settle(page)
+    panel = page.locator("[data-testid=stTabs] [role=tabpanel]:visible")
+    expect(panel.get_by_text("No more than 24 hours.").first).to_be_visible()
+    expect(panel.get_by_label("Loan appraisal")).to_have_value("25")  # kept as typed
+    today = dt.date.today()
+    code = _officer_code(engine)
+
+    def stored() -> list[int]:
+        with engine.connect() as conn:
+            return [
+                int(h)
+                for (h,) in conn.exec_driver_sql(
+                    "SELECT t.hours_hundredths FROM time_log t JOIN staff s ON s.id = t.officer_id"
+                    " WHERE s.staff_code = ? AND t.work_date = ? AND t.activity = 'appraisal'",
+                    (code, today.isoformat()),
+                )
+            ]
+
+    assert 2500 not in stored() and 2400 not in stored()
+    shoot(page, "time-week-refused-officer-en-phone")
+    panel.get_by_label("Loan appraisal").fill("1.5")
+    page.get_by_role("button", name="Save", exact=True).click()
+    settle(page)
+    assert 150 in stored()
+    assert errors == []
+    context.close()
+    engine.dispose()
+
+
+def test_a_done_action_item_is_listed_with_its_closer_and_can_be_reopened(
+    live_app: str, browser: Browser
+) -> None:
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    log_in(page, live_app, "officer", DEMO_PASSWORD)
+    open_sidebar(page)
+    choose_language(page, "English")
+    open_page(page, "Coaching and action items")
+    close_sidebar(page)
+    expect(page.get_by_text("No action item is closed yet.")).to_be_visible()
+    page.get_by_role("button", name="Mark done").first.click()
+    settle(page)
+    expect(page.get_by_text(re.compile(r"^Done by .+ on "))).to_be_visible()
+    shoot(page, "coaching-done-officer-en-phone")
+    page.get_by_role("button", name="Reopen").first.click()
+    settle(page)
+    expect(page.get_by_text("No action item is closed yet.")).to_be_visible()
+    expect(page.get_by_role("button", name="Mark done")).to_have_count(1)
+    assert errors == []
+    context.close()
