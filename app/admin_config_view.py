@@ -17,7 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from app.forms import flash
-from app.i18n import current_language, date_time, t, zone_name
+from app.i18n import config_message, current_language, date_time, t, zone_name
 from app.people import names_of, person
 from app.resources import get_engine, get_rules
 from app.review_view import get_template
@@ -164,10 +164,10 @@ def upload_panel(file: str, actor: str) -> None:
     _, ok, detail = outcome
     if not ok:
         st.error(t("admin_config.refused"))
-        st.code(detail, language=None)
+        st.code(config_message(detail), language=None)
         return
     st.success(t("admin_config.check_ok"))
-    st.code(detail, language=None)
+    st.code(config_message(detail), language=None)
     note = st.text_input(t("admin_config.note"), key=f"admin_config.note.{file}", max_chars=200)
     if st.button(t("admin_config.install"), key=f"admin_config.install.{file}", type="primary"):
         try:
@@ -257,7 +257,7 @@ def versions_panel(file: str, actor: str, active_sha: str) -> None:
             )
         except ConfigError as exc:
             st.error(t("admin_config.restore_refused", id=pending))
-            st.code(str(exc), language=None)
+            st.code(config_message(str(exc)), language=None)
             return
         clear_caches()
         flash(FLASH, "success", t("admin_config.restored", id=pending, new=done.version_id))

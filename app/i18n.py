@@ -20,6 +20,7 @@ from babel.dates import format_time as babel_format_time
 from babel.dates import get_timezone_name
 from babel.numbers import format_decimal
 
+from core.config_messages_zh import to_chinese as config_to_chinese
 from core.localtime import display_zone, to_local
 from core.paths import CONFIG_DIR
 from core.settings import SettingsError, load_settings
@@ -63,6 +64,12 @@ def t(key: str, **values: object) -> str:
     """The text for `key` in the session's language, with {placeholders} filled."""
     text = load_catalog(current_language())[key]
     return text.format(**values) if values else text
+
+
+def config_message(message: str) -> str:
+    """A configuration check's message (core writes English, as the command line shows it)
+    in the reader's language."""
+    return config_to_chinese(message) if current_language() == "zh" else message
 
 
 def money(amount: Decimal) -> str:

@@ -171,6 +171,25 @@ def test_a_bad_rules_file_is_refused_with_its_line(  # type: ignore[no-untyped-d
     assert stored(loaded_db) == []
 
 
+def test_the_check_speaks_chinese(loaded_db: str, config_dir: Path, log_in_as) -> None:  # type: ignore[no-untyped-def]
+    log_in_as("admin")
+    original = (config_dir / "rules.yaml").read_text(encoding="utf-8")
+    broken = original.replace("figure: recovery_rate", "figure: recovery_rat", 1)
+    at = open_page("zh")
+    at.file_uploader[0].set_value(("rules.yaml", broken.encode("utf-8"), "text/yaml")).run()
+    at.button(key="admin_config.check.rules.yaml").click().run()
+    assert [c.value for c in at.code if "rules.yaml 第" in c.value] == [
+        "rules.yaml 第 72 行，键 'figure'：未知的指标 'recovery_rat'（是否应为 'recovery_rate'？"
+        "指标须为 core.metrics.figures 中的键，或 time_share.<工作类别代码>）"
+    ]
+    at.file_uploader[0].set_value(("rules.yaml", original.encode("utf-8"), "text/yaml")).run()
+    at.button(key="admin_config.check.rules.yaml").click().run()
+    assert [c.value for c in at.code if c.value.startswith("rules.yaml：")] == [
+        "rules.yaml：共 16 条规则，参数：min_training_days=5, grace_days=0, visit_window_days=90, "
+        "followup_after_days=7, renewal_window_days=90, min_cohort_size=10"
+    ]
+
+
 @pytest.mark.parametrize(
     ("name", "data", "problem"),
     [
