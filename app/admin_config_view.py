@@ -21,6 +21,7 @@ from app.i18n import config_message, current_language, date_time, t, zone_name
 from app.people import names_of, person
 from app.resources import get_engine, get_rules
 from app.review_view import get_template
+from app.widgets import uploader_help
 from core.config import ConfigError
 from core.config_versions import (
     MAX_CONFIG_BYTES,
@@ -151,6 +152,7 @@ def upload_panel(file: str, actor: str) -> None:
         key=f"admin_config.upload.{file}.{round_}",
         max_upload_size=1,
     )
+    uploader_help(1, several=False)
     if uploaded is None:
         return
     data = uploaded.getvalue()

@@ -176,6 +176,7 @@ def test_the_check_speaks_chinese(loaded_db: str, config_dir: Path, log_in_as) -
     original = (config_dir / "rules.yaml").read_text(encoding="utf-8")
     broken = original.replace("figure: recovery_rate", "figure: recovery_rat", 1)
     at = open_page("zh")
+    assert any("点击方框中的“Upload”按钮选择文件，文件不超过 1 MB。" in c.value for c in at.caption)
     at.file_uploader[0].set_value(("rules.yaml", broken.encode("utf-8"), "text/yaml")).run()
     at.button(key="admin_config.check.rules.yaml").click().run()
     assert [c.value for c in at.code if "rules.yaml 第" in c.value] == [

@@ -297,6 +297,11 @@ def test_speaks_chinese(loaded_db: str, log_in_as) -> None:  # type: ignore[no-u
     log_in_as("admin")
     at = open_page("zh")
     assert at.title[0].value == "导入数据"
+    # Streamlit's box speaks English whatever the language: a Chinese line says what it does.
+    assert at.caption[1].value == (
+        "把文件拖到上面的方框里，或点击方框中的“Upload”按钮选择文件（可一次选多个），每个文件"
+        "不超过 50 MB。方框里的英文是所用软件自带的提示。"
+    )
     assert table(at)["结果"] == ["已导入"]
 
 
