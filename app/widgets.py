@@ -40,5 +40,7 @@ def uploader_help(limit_mb: int, *, several: bool) -> None:
     "50.0MB per file") in English whatever the language, and offers no way to replace
     them; the line names the button as it appears, so a Chinese reader can follow.
     """
-    key = "uploader.help_many" if several else "uploader.help_one"
-    st.caption(t(key, limit=limit_mb))
+    if several:
+        st.caption(t("uploader.help_many", limit=limit_mb))
+    else:
+        st.caption(t("uploader.help_one", limit=limit_mb))
