@@ -7,7 +7,7 @@ import datetime as dt
 
 import streamlit as st
 
-from app.i18n import number, t
+from app.i18n import date_time, number, t
 from app.resources import get_engine
 from app.viewer import Viewer
 from core.backup import BackupError, backup_bytes, backup_file_name, record_backup
@@ -28,15 +28,16 @@ def backup_panel(me: Viewer) -> None:
         except BackupError:
             st.error(t("admin_backup.failed"))
             return
-        name = backup_file_name(dt.datetime.now(dt.UTC))
+        now = dt.datetime.now(dt.UTC)
+        name = backup_file_name(now)  # UTC in the name, as `python -m core backup` writes it
         record_backup(engine, me.user.username, name, len(data))
         # Kept for this session only, so the download survives the rerun a click causes.
-        st.session_state[_MADE] = (name, data)
+        st.session_state[_MADE] = (name, data, now)
     made = st.session_state.get(_MADE)
     if made is None:
         return
-    name, data = made
-    st.success(t("admin_backup.made", name=name, size=number(len(data))))
+    name, data, when = made
+    st.success(t("admin_backup.made", name=name, when=date_time(when), size=number(len(data))))
     st.download_button(
         t("admin_backup.download"),
         data=data,

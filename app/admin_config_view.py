@@ -10,18 +10,22 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
 from app.forms import flash
-from app.i18n import current_language, t
+from app.i18n import config_message, current_language, date_time, t, zone_name
+from app.people import names_of, person
 from app.resources import get_engine, get_rules
 from app.review_view import get_template
+from app.widgets import uploader_help
 from core.config import ConfigError
 from core.config_versions import (
     MAX_CONFIG_BYTES,
+    ORIGINAL_NOTE,
     StoredVersion,
     check_config,
     decode_upload,
@@ -148,6 +152,7 @@ def upload_panel(file: str, actor: str) -> None:
         key=f"admin_config.upload.{file}.{round_}",
         max_upload_size=1,
     )
+    uploader_help(1, several=False)
     if uploaded is None:
         return
     data = uploaded.getvalue()
@@ -161,10 +166,10 @@ def upload_panel(file: str, actor: str) -> None:
     _, ok, detail = outcome
     if not ok:
         st.error(t("admin_config.refused"))
-        st.code(detail, language=None)
+        st.code(config_message(detail), language=None)
         return
     st.success(t("admin_config.check_ok"))
-    st.code(detail, language=None)
+    st.code(config_message(detail), language=None)
     note = st.text_input(t("admin_config.note"), key=f"admin_config.note.{file}", max_chars=200)
     if st.button(t("admin_config.install"), key=f"admin_config.install.{file}", type="primary"):
         try:
@@ -208,14 +213,15 @@ def versions_panel(file: str, actor: str, active_sha: str) -> None:
     if not versions:
         st.info(t("admin_config.no_versions"))
         return
+    names = names_of(v.uploaded_by for v in versions)
     st.dataframe(
         pd.DataFrame(
             {
                 t("admin_config.col.version"): [v.id for v in versions],
                 t("admin_config.col.when"): [_when(v) for v in versions],
-                t("admin_config.col.who"): [v.uploaded_by for v in versions],
+                t("admin_config.col.who"): [person(v.uploaded_by, names) for v in versions],
                 t("admin_config.col.sha"): [v.sha256[:12] for v in versions],
-                t("admin_config.col.note"): [v.note or "" for v in versions],
+                t("admin_config.col.note"): [_note(v.note) for v in versions],
                 t("admin_config.col.active"): [
                     t("admin_config.yes") if v.sha256 == active_sha else "" for v in versions
                 ],
@@ -225,11 +231,13 @@ def versions_panel(file: str, actor: str, active_sha: str) -> None:
         width="stretch",
         key=f"admin_config.versions_table.{file}",
     )
+    st.caption(t("times.zone", zone=zone_name()))
     by_id = {v.id: v for v in versions}
+    labels = {v.id: f"#{v.id} · {_when(v)} · {person(v.uploaded_by, names)}" for v in versions}
     chosen = st.selectbox(
         t("admin_config.restore_pick"),
         list(by_id),
-        format_func=lambda vid: f"#{vid} · {_when(by_id[vid])} · {by_id[vid].uploaded_by}",
+        format_func=labels.__getitem__,
         key=f"admin_config.pick.{file}",
     )
     pending_key = f"admin_config.pending.{file}"
@@ -251,15 +259,26 @@ def versions_panel(file: str, actor: str, active_sha: str) -> None:
             )
         except ConfigError as exc:
             st.error(t("admin_config.restore_refused", id=pending))
-            st.code(str(exc), language=None)
+            st.code(config_message(str(exc)), language=None)
             return
         clear_caches()
         flash(FLASH, "success", t("admin_config.restored", id=pending, new=done.version_id))
         st.rerun()
 
 
+def _note(note: str | None) -> str:
+    """A version's note; the notes core writes itself read in the reader's language (an
+    admin's own note is shown as typed)."""
+    if note == ORIGINAL_NOTE:
+        return t("admin_config.note_original")
+    restored = re.fullmatch(r"restored version (\d+)", note or "")
+    if restored:
+        return t("admin_config.note_restored", id=restored.group(1))
+    return note or ""
+
+
 def _when(version: StoredVersion) -> str:
-    return version.uploaded_at.strftime("%Y-%m-%d %H:%M UTC")
+    return date_time(version.uploaded_at)
 
 
 def active_text(file: str) -> tuple[str, str]:

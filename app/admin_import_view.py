@@ -19,7 +19,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from app.i18n import current_language, number, t
+from app.i18n import current_language, date_time, number, t, zone_name
+from app.people import names_of, person
 from app.resources import get_activities, get_engine
 from core.importer import ImportResult, UnreadableInput, run_import
 from core.importer.messages_zh import to_chinese
@@ -114,6 +115,8 @@ def run_uploads(
                 dry_run=dry_run,
                 progress=progress,
                 actor=actor,
+                # The temporary folder means nothing in the history and the audit trail.
+                source_label=", ".join(names),
             )
         except UnreadableInput as exc:
             return _unreadable(str(exc), folder, names)
@@ -217,11 +220,14 @@ def render_history(runs: list[ImportRunRow]) -> None:
     if not runs:
         st.info(t("admin_import.history_empty"))
         return
+    names = names_of(r.actor for r in runs)
     st.dataframe(
         pd.DataFrame(
             {
-                t("admin_import.col.when"): [r.started_at.strftime("%Y-%m-%d %H:%M") for r in runs],
-                t("admin_import.col.who"): [r.actor or t("admin_import.cli") for r in runs],
+                t("admin_import.col.when"): [date_time(r.started_at) for r in runs],
+                t("admin_import.col.who"): [
+                    person(r.actor, names) if r.actor else t("admin_import.cli") for r in runs
+                ],
                 t("admin_import.col.files"): [", ".join(r.files) for r in runs],
                 t("admin_import.col.result"): [t(f"admin_import.status.{r.status}") for r in runs],
                 t("admin_import.col.added"): [r.added for r in runs],
@@ -233,3 +239,4 @@ def render_history(runs: list[ImportRunRow]) -> None:
         hide_index=True,
         width="stretch",
     )
+    st.caption(t("times.zone", zone=zone_name()))

@@ -11,7 +11,6 @@ data version that the figure caches are keyed on.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Callable
 
@@ -19,7 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from app import forms
-from app.i18n import t
+from app.i18n import date_time, t, zone_name
 from app.resources import get_engine
 from app.viewer import Viewer
 from app.widgets import coded_selectbox
@@ -108,10 +107,6 @@ def _escaped(text: str) -> str:
 def accounts_table(accounts: list[Account]) -> None:
     """Every account; never any password material (UserRow holds none)."""
     yes, no = t("admin_users.yes"), t("admin_users.no")
-
-    def when(value: dt.datetime | None) -> str:
-        return value.strftime("%Y-%m-%d %H:%M") if value is not None else ""
-
     st.dataframe(
         pd.DataFrame(
             {
@@ -123,14 +118,16 @@ def accounts_table(accounts: list[Account]) -> None:
                 t("admin_users.col.must_change"): [
                     yes if a.user.must_change_password else no for a in accounts
                 ],
-                t("admin_users.col.locked_until"): [when(a.user.locked_until) for a in accounts],
-                t("admin_users.col.last_login"): [when(a.last_login) for a in accounts],
+                t("admin_users.col.locked_until"): [
+                    date_time(a.user.locked_until) for a in accounts
+                ],
+                t("admin_users.col.last_login"): [date_time(a.last_login) for a in accounts],
             }
         ),
         hide_index=True,
         width="stretch",
     )
-    st.caption(t("admin_users.utc_note"))
+    st.caption(t("times.zone", zone=zone_name()))
 
 
 def show_new_password() -> None:

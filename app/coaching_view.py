@@ -9,12 +9,13 @@ the data version on. User-written text is shown with st.text or escaped, never a
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import streamlit as st
 
 from app import clock, forms
 from app.i18n import date, t
+from app.people import names_of, person
 from app.resources import get_engine
 from app.viewer import Viewer
 from app.visits_view import plain
@@ -89,8 +90,9 @@ def show_flash() -> None:
 
 
 def who(username: str | None) -> str:
-    """A username for a sentence, Markdown-inert (someone, when unknown)."""
-    return plain(username) if username else t("coaching.someone")
+    """The person behind a username, by name, for a sentence, Markdown-inert (someone,
+    when unknown)."""
+    return plain(person(username, names_of([username]))) if username else t("coaching.someone")
 
 
 def _set_status(me: Viewer, item: ActionRow, status: str) -> None:
@@ -182,9 +184,11 @@ def _block(label: str, text: str) -> None:
     st.text(text or t("coaching.history.empty"))
 
 
-def history_label(row: SessionRow) -> str:
-    """An expander's title: the date and the leader (Markdown-inert)."""
-    return t("coaching.history.label", date=date(row.held_on), leader=plain(row.leader_username))
+def history_label(row: SessionRow, names: Mapping[str, str]) -> str:
+    """An expander's title: the date and the leader by name (Markdown-inert); `names` from
+    app.people.names_of."""
+    leader = plain(person(row.leader_username, names))
+    return t("coaching.history.label", date=date(row.held_on), leader=leader)
 
 
 def render_session(row: SessionRow) -> None:
@@ -206,8 +210,9 @@ def render_history(
     if not sessions:
         st.caption(t("coaching.history.none"))
         return
+    names = names_of(row.leader_username for row in sessions)
     for index, row in enumerate(sessions):
-        with st.expander(history_label(row), expanded=index == 0):
+        with st.expander(history_label(row, names), expanded=index == 0):
             editing = editor is not None and st.toggle(
                 t("coaching.history.edit"), key=f"coaching_editing_{row.id}"
             )

@@ -14,9 +14,14 @@ from pathlib import Path
 
 import streamlit as st
 import yaml
+from babel import Locale
 from babel.dates import format_date as babel_format_date
+from babel.dates import format_time as babel_format_time
+from babel.dates import get_timezone_name
 from babel.numbers import format_decimal
 
+from core.config_messages_zh import to_chinese as config_to_chinese
+from core.localtime import display_zone, to_local
 from core.paths import CONFIG_DIR
 from core.settings import SettingsError, load_settings
 
@@ -61,6 +66,12 @@ def t(key: str, **values: object) -> str:
     return text.format(**values) if values else text
 
 
+def config_message(message: str) -> str:
+    """A configuration check's message (core writes English, as the command line shows it)
+    in the reader's language."""
+    return config_to_chinese(message) if current_language() == "zh" else message
+
+
 def money(amount: Decimal) -> str:
     """¥12,345.00 in both languages (the cooperative counts in yuan)."""
     return "¥" + format_decimal(amount, format="#,##0.00", locale=_LOCALES[current_language()])
@@ -75,6 +86,33 @@ def date(value: dt.date) -> str:
     """28 Nov 2026 / 2026年11月28日."""
     style = "medium" if current_language() == "en" else "long"
     return babel_format_date(value, format=style, locale=_LOCALES[current_language()])
+
+
+def date_time(value: dt.datetime | None, *, seconds: bool = False) -> str:
+    """A stored instant in the cooperative's time zone and the reader's language:
+    2025年6月1日 17:00 / 1 Jun 2025, 17:00 ("" for none)."""
+    if value is None:
+        return ""
+    local = to_local(value)
+    locale = _LOCALES[current_language()]
+    style = "medium" if current_language() == "en" else "long"
+    day = babel_format_date(local.date(), format=style, locale=locale)
+    clock = babel_format_time(
+        local.time(), format="HH:mm:ss" if seconds else "HH:mm", locale=locale
+    )
+    return str(Locale.parse(locale).datetime_formats[style]).format(clock, day)
+
+
+def zone_name() -> str:
+    """The display zone's name in the reader's language: 中国标准时间 / China Standard
+    Time; a zone with summer time gets its generic name (英国时间 / British Time), which
+    holds for times of either season."""
+    zone = display_zone()
+    locale = _LOCALES[current_language()]
+    january, july = (dt.datetime(2025, month, 1, tzinfo=zone) for month in (1, 7))
+    if january.utcoffset() != july.utcoffset():
+        return str(get_timezone_name(zone, width="long", locale=locale))
+    return str(get_timezone_name(january, width="long", locale=locale))
 
 
 def percent(value: Decimal | None) -> str:

@@ -14,7 +14,8 @@ import streamlit as st
 
 from app import clock
 from app.coaching_view import cached_actions
-from app.i18n import current_language, t
+from app.i18n import current_language, date_time, t
+from app.people import names_of, person
 from app.resources import data_version
 from app.review_view import figure_name, get_template, target_text, value_text
 from app.viewer import viewer
@@ -42,7 +43,7 @@ _OUTCOMES = ("met", "missed", "no_data")
 
 def _when(value: object) -> str:
     if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d %H:%M UTC")
+        return date_time(value)
     return str(value)
 
 
@@ -52,7 +53,15 @@ def wording() -> Wording:
     words |= {f"status.{s}": t(f"review.status.{s}") for s in _REVIEW_STATUSES}
     words |= {f"finding.{s}": t(f"quarter.status.{s.replace(' ', '_')}") for s in _FINDING_STATUSES}
     words |= {f"outcome.{o.replace('_', ' ')}": t(f"review.outcome.{o}") for o in _OUTCOMES}
-    return Wording(current_language(), words, figure_name, value_text, target_text, _when)
+    return Wording(
+        current_language(),
+        words,
+        figure_name,
+        value_text,
+        target_text,
+        _when,
+        lambda username: person(username, names_of([username])),
+    )
 
 
 def build_document(

@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from app.charts import show_chart
-from app.i18n import current_language, money, number, percent, t
+from app.i18n import current_language, date_time, money, number, percent, t
 from app.quarter_view import STATUS_COLOURS, goal_of
 from app.resources import configured_name, get_activities, get_engine, get_rules
 from core.config import ConfigError
@@ -182,5 +182,5 @@ def render_evidence(evidence: Evidence | None, section: Section) -> None:
 
 
 def submitted_text(when: dt.datetime | None) -> str:
-    """A timestamp as the reader's date and time (UTC), or an empty text."""
-    return "" if when is None else when.strftime("%Y-%m-%d %H:%M UTC")
+    """A stored time as the reader's local date and time, or an empty text."""
+    return date_time(when)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app.i18n import LANGUAGES, current_language, t
+from app.i18n import LANGUAGES, config_message, current_language, t
 from app.resources import get_engine
 from core.auth.sessions import SessionUser
 from core.auth.users import set_language
@@ -63,8 +63,12 @@ def render_startup_error(error: Exception) -> None:
     """A clear page instead of a traceback when the database or config is unusable."""
     st.title(t("error.title"))
     if isinstance(error, ConfigError):
-        st.error(t("error.config", detail=str(error)))
+        st.error(t("error.config", detail=config_message(str(error))))
         st.info(t("error.config_hint"))
+    elif isinstance(error, SettingsError):
+        # Every settings message starts with the variable's name; the rest is English.
+        st.error(t("error.settings", name=str(error).split(" ", 1)[0]))
+        st.info(t("error.settings_hint"))
     else:
         st.error(t("error.database", detail=str(error)))
         st.info(t("error.database_hint"))

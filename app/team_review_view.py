@@ -14,6 +14,7 @@ import streamlit as st
 
 from app import forms
 from app.i18n import current_language, t
+from app.people import names_of, person
 from app.resources import get_engine
 from app.review_view import figure_name, submitted_text, value_text
 from app.team_view import cached_review_statuses
@@ -98,7 +99,7 @@ def render_status_line(record: ReviewRecord) -> None:
         st.success(
             t(
                 "team_reviews.signed_off_by",
-                who=plain(record.signed_off_by or ""),
+                who=plain(person(record.signed_off_by, names_of([record.signed_off_by]))),
                 when=submitted_text(record.signed_off_at),
             )
         )

@@ -7,7 +7,7 @@ from typing import Any
 
 import streamlit as st
 
-from app.i18n import current_language
+from app.i18n import current_language, t
 
 
 def coded_selectbox(
@@ -47,3 +47,16 @@ def coded_selectbox(
     )
     st.session_state[key] = value
     return str(value)
+
+
+def uploader_help(limit_mb: int, *, several: bool) -> None:
+    """A line under st.file_uploader saying in the reader's words what its box does.
+
+    Streamlit draws the box's own texts ("Drag and drop files here", the "Upload" button,
+    "50.0MB per file") in English whatever the language, and offers no way to replace
+    them; the line names the button as it appears, so a Chinese reader can follow.
+    """
+    if several:
+        st.caption(t("uploader.help_many", limit=limit_mb))
+    else:
+        st.caption(t("uploader.help_one", limit=limit_mb))

@@ -7,6 +7,7 @@ against `SETTINGS` by a test, so a new setting cannot go undocumented.
 from __future__ import annotations
 
 import os
+import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,6 +62,12 @@ SETTINGS: tuple[Setting, ...] = (
         "The largest file the import page accepts, in megabytes (keep Streamlit's "
         "server.maxUploadSize at least as large).",
     ),
+    Setting(
+        "FIELDBOOK_TIMEZONE",
+        "Asia/Shanghai",
+        "The time zone times are shown in (an IANA name such as Asia/Shanghai); the "
+        "database keeps UTC.",
+    ),
 )
 
 
@@ -75,6 +82,7 @@ class Settings:
     session_idle_minutes: int
     session_max_hours: int
     max_upload_mb: int = 50
+    timezone: str = "Asia/Shanghai"
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
@@ -94,6 +102,12 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     language = values["FIELDBOOK_DEFAULT_LANGUAGE"]
     if language not in ("zh", "en"):
         raise SettingsError(f"FIELDBOOK_DEFAULT_LANGUAGE must be zh or en, not {language!r}")
+    timezone = values["FIELDBOOK_TIMEZONE"]
+    if not _known_zone(timezone):
+        raise SettingsError(
+            "FIELDBOOK_TIMEZONE must be a time zone name such as Asia/Shanghai or UTC, "
+            f"not {timezone!r}"
+        )
     return Settings(
         database_url=values["DATABASE_URL"],
         config_dir=Path(values["FIELDBOOK_CONFIG_DIR"]),
@@ -102,7 +116,18 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         session_idle_minutes=idle_minutes,
         session_max_hours=max_hours,
         max_upload_mb=max_upload_mb,
+        timezone=timezone,
     )
+
+
+def _known_zone(name: str) -> bool:
+    # An unknown name, a path ("../x", "/etc/localtime") or a folder of zones ("Asia")
+    # each fail differently; none of them is a zone to show times in.
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        return False
+    return True
 
 
 def _positive_whole(values: Mapping[str, str], name: str, unit: str) -> int:

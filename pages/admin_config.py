@@ -13,7 +13,7 @@ from app.admin_config_view import (
     versions_panel,
 )
 from app.forms import show_flash
-from app.i18n import t
+from app.i18n import config_message, t
 from app.resources import get_rules
 from app.review_view import get_template
 from app.viewer import viewer
@@ -43,7 +43,7 @@ with template_tab:
         template_tables(get_template())
     except ConfigError as error:  # a template broken outside the app: say where
         st.error(t("admin_config.template_broken"))
-        st.code(str(error), language=None)
+        st.code(config_message(str(error)), language=None)
     raw_file(TEMPLATE, text)
     upload_panel(TEMPLATE, me.user.username)
     versions_panel(TEMPLATE, me.user.username, sha)

@@ -20,6 +20,7 @@ from app.admin_import_view import (
 from app.i18n import t
 from app.resources import data_version
 from app.viewer import viewer
+from app.widgets import uploader_help
 
 DRY = "_admin_import_dry"  # (fingerprint, result of the dry run of those files)
 DONE = "_admin_import_done"  # (fingerprint, result of the real import of those files)
@@ -36,6 +37,7 @@ uploaded = st.file_uploader(
     accept_multiple_files=True,
     key="admin_import_files",
 )
+uploader_help(limit, several=True)
 files = [(f.name, f.getvalue()) for f in uploaded or []]
 refused = refusals(files, limit)
 for message in refused:

@@ -1,4 +1,9 @@
-"""Admin: the audit trail, newest first, filtered by who, what and when (UTC days)."""
+"""Admin: the audit trail, newest first, filtered by who, what and when (local days).
+
+Actions and what they changed read as words in the reader's language (an action an
+older version wrote and this one has no name for shows as its code); people read as
+"Name (username)", since the admin filters by the login.
+"""
 
 import datetime as dt
 
@@ -6,10 +11,13 @@ import pandas as pd
 import streamlit as st
 
 from app import clock
-from app.i18n import t
+from app.audit_view import action_name, entity_name
+from app.i18n import date_time, t, zone_name
+from app.people import names_of, person
 from app.resources import get_engine
 from app.widgets import coded_selectbox
 from core.audit import load_audit
+from core.localtime import local_midnight
 from core.queries.audit_actions import load_audit_actions
 
 ALL = ""  # the "what" filter's code for every action
@@ -19,12 +27,15 @@ st.caption(t("audit.caption"))
 with get_engine().connect() as conn:
     actions = load_audit_actions(conn)
 who, what, since_col, until_col = st.columns(4)
-actor = who.text_input(t("audit.actor"), key="audit_actor").strip() or None
+actor = (
+    who.text_input(t("audit.actor"), help=t("audit.actor_help"), key="audit_actor").strip().lower()
+    or None
+)
 with what:
     action = coded_selectbox(
         t("audit.action"),
         [ALL, *actions],
-        lambda code: code or t("audit.action_all"),
+        lambda code: action_name(code) if code else t("audit.action_all"),
         key="audit_action",
     )
 today = clock.today()
@@ -34,34 +45,32 @@ if isinstance(since, dt.date) and isinstance(until, dt.date) and until < since:
     st.warning(t("audit.bad_range"))
     st.stop()
 
-
-def _utc_midnight(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
-
-
 with get_engine().connect() as conn:
     entries = load_audit(
         conn,
         actor=actor,
         action=action or None,
-        since=_utc_midnight(since) if isinstance(since, dt.date) else None,
+        # Days are the cooperative's calendar days, as the times below are shown.
+        since=local_midnight(since) if isinstance(since, dt.date) else None,
         # The "to" day is included: the query's upper bound is exclusive.
-        until=_utc_midnight(until + dt.timedelta(days=1)) if isinstance(until, dt.date) else None,
+        until=local_midnight(until + dt.timedelta(days=1)) if isinstance(until, dt.date) else None,
         limit=500,
     )
 if not entries:
     st.info(t("audit.empty"))
     st.stop()
+names = names_of(e.actor for e in entries)
 st.dataframe(
     pd.DataFrame(
         {
-            t("audit.col.at"): [e.at.strftime("%Y-%m-%d %H:%M:%S") for e in entries],
-            t("audit.col.actor"): [e.actor for e in entries],
-            t("audit.col.action"): [e.action for e in entries],
-            t("audit.col.entity"): [e.entity for e in entries],
+            t("audit.col.at"): [date_time(e.at, seconds=True) for e in entries],
+            t("audit.col.actor"): [person(e.actor, names, with_login=True) for e in entries],
+            t("audit.col.action"): [action_name(e.action) for e in entries],
+            t("audit.col.entity"): [entity_name(e.entity) for e in entries],
             t("audit.col.key"): [e.entity_key for e in entries],
         }
     ),
     hide_index=True,
     width="stretch",
 )
+st.caption(t("times.zone", zone=zone_name()))

@@ -1,10 +1,12 @@
 """What the admin's users screen reads: every account with its last login, and the staff
-members a new or re-roled account can be linked to."""
+members a new or re-roled account can be linked to; and the display names screens show
+for the usernames stored in their rows."""
 
 from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, func, select
@@ -37,6 +39,20 @@ def list_accounts(conn: Connection) -> list[Account]:
         Account(user, utc(last[user.id]) if last.get(user.id) is not None else None)
         for user in list_users(conn)
     ]
+
+
+def display_names(conn: Connection, usernames: Iterable[str | None]) -> dict[str, str]:
+    """username → the account's display name, for those of `usernames` that are accounts
+    (programs such as "cli" and deleted accounts are left out). One query for a whole
+    screen. It names only people the caller's rows already name by username, so it
+    widens no scope; stored rows keep the username."""
+    wanted = sorted({name for name in usernames if name})
+    if not wanted:
+        return {}
+    rows = conn.execute(
+        select(User.username, User.display_name).where(User.username.in_(wanted))
+    ).all()
+    return {str(username): str(name) for username, name in rows}
 
 
 def linkable_staff(conn: Connection, role: str, keep: str | None = None) -> list[str]:

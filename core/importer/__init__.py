@@ -75,8 +75,13 @@ def run_import(
     dry_run: bool = False,
     progress: Progress | None = None,
     actor: str | None = None,
+    source_label: str | None = None,
 ) -> ImportResult:
     """Checks and (unless `dry_run`) writes the import at `path`; never partially.
+
+    `source_label` names the input in the import history and the audit trail when `path`
+    means nothing to people (the browser's uploads sit in a temporary folder: the page
+    passes the uploaded file names); by default the path itself.
 
     Raises UnreadableInput when `path` is not a folder, CSV file or workbook at all;
     every problem with the data itself comes back in `ImportResult.problems`.
@@ -84,7 +89,7 @@ def run_import(
     started = dt.datetime.now(dt.UTC)
     log = ProblemLog()
     raw = read_input(path, log)
-    result = ImportResult(str(path), [t.source for t in raw.values()], dry_run)
+    result = ImportResult(source_label or str(path), [t.source for t in raw.values()], dry_run)
     typed: dict[str, pd.DataFrame] = {}
     choices = {"activity": tuple(activities)}
     for table in TABLES:

@@ -28,7 +28,8 @@ class Wording:
     """How the reader's language shows things. `words` holds the layout labels of
     ReviewDocument plus "title", "status.<code>" for review statuses, "finding.<status>" for
     finding statuses, "outcome.<code>" for goal outcomes and the dates' labels "as_of",
-    "submitted", "signed_off"."""
+    "submitted", "signed_off". `when` shows a stored time, `who` a stored username (by
+    default as it is; the app gives the person's display name)."""
 
     language: str
     words: Mapping[str, str]
@@ -36,6 +37,7 @@ class Wording:
     value_text: Callable[[str, Decimal | None], str]
     target_text: Callable[[str, str], str]
     when: Callable[[object], str]
+    who: Callable[[str], str] = str
 
 
 def _evidence(
@@ -116,7 +118,8 @@ def review_document(
     if record.submitted_at is not None:
         dates.append((words.get("submitted", "Submitted"), wording.when(record.submitted_at)))
     if record.signed_off_at is not None:
-        signed = f"{wording.when(record.signed_off_at)} · {record.signed_off_by or ''}"
+        signer = wording.who(record.signed_off_by) if record.signed_off_by else ""
+        signed = f"{wording.when(record.signed_off_at)} · {signer}"
         dates.append((words.get("signed_off", "Signed off"), signed))
     return ReviewDocument(
         language=wording.language,

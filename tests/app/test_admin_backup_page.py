@@ -3,7 +3,9 @@ records it in the audit trail."""
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
+import zoneinfo
 from pathlib import Path
 
 import pytest
@@ -43,7 +45,12 @@ def test_a_backup_is_made_offered_and_audited(loaded_db: str, log_in_as, tmp_pat
     assert (entry.actor, entry.action) == ("admin", "backup.make")
     assert entry.entity_key.startswith("fieldbook-") and entry.entity_key in done.value
     size = entry.after["bytes"] if entry.after else 0
-    assert f"({size:,} bytes)" in done.value
+    # The file is named in UTC (as the command line names it); the message says when in
+    # the cooperative's time.
+    made = dt.datetime.strptime(entry.entity_key, "fieldbook-%Y%m%d-%H%M%S.db")
+    local = made.replace(tzinfo=dt.UTC).astimezone(zoneinfo.ZoneInfo("Asia/Shanghai"))
+    when = f"{local.day} {local:%b %Y, %H:%M}"
+    assert done.value == f"Backup {entry.entity_key} is ready (made {when}, {size:,} bytes)."
     # The bytes offered are a Fieldbook backup of this database: written out, it checks.
     data = at.session_state["admin_backup_made"][1]
     assert len(data) == size

@@ -3,6 +3,7 @@ a bad file refused, versions restored; admins only (issue 8)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -10,10 +11,12 @@ import pytest
 from sqlalchemy import select
 
 from core.config_models import ConfigVersion
+from core.config_versions import install_config
 from core.db import make_engine
 from core.paths import CONFIG_DIR
 from core.settings import load_settings
 from tests.app.conftest import start_app
+from tests.db.helpers import add_account
 
 PAGE = "pages/admin_config.py"
 OLD_BANDS = "bands: {target: 1.0, warn: 0.98, fail: 0.95}"
@@ -111,7 +114,7 @@ def test_a_checked_upload_is_installed_then_restored(  # type: ignore[no-untyped
     frame = rules_frame(at)
     assert frame[frame["Rule"] == "recovery_rate"].iloc[0]["Warning from"] == "97.0%"
     versions = [d.value for d in at.dataframe if "Who" in d.value.columns][0]
-    assert list(versions["Who"]) == ["admin", "system"]
+    assert list(versions["Who"]) == ["admin", "System"]
     assert list(versions["Note"]) == ["97% counts as met", "in place before this install"]
     assert list(versions["In use"]) == ["Yes", ""]
 
@@ -124,6 +127,30 @@ def test_a_checked_upload_is_installed_then_restored(  # type: ignore[no-untyped
     assert not at.exception
     assert (config_dir / "rules.yaml").read_text(encoding="utf-8") == original
     assert f"Version {original_id} restored" in at.success[0].value
+
+
+def test_versions_read_in_local_time_with_names_in_chinese(  # type: ignore[no-untyped-def]
+    loaded_db: str, config_dir: Path, log_in_as
+) -> None:
+    engine = make_engine(database_url=loaded_db)
+    add_account(engine, "zhoumin", "admin", None)  # display name "Zhoumin"
+    new = (config_dir / "rules.yaml").read_text(encoding="utf-8").replace(OLD_BANDS, NEW_BANDS)
+    # 23:30 UTC on 30 June is 07:30 on 1 July in Shanghai.
+    at_night = dt.datetime(2025, 6, 30, 23, 30, tzinfo=dt.UTC)
+    install_config(engine, config_dir, "rules.yaml", new, "zhoumin", at_night, note="放宽预警线")
+    engine.dispose()
+    log_in_as("admin")
+    at = open_page("zh")
+    versions = frame_with(at, "操作人")
+    assert versions[["时间", "操作人", "备注", "使用中"]].values.tolist() == [
+        ["2025年7月1日 07:30", "Zhoumin", "放宽预警线", "是"],
+        ["2025年7月1日 07:30", "系统", "本次安装前使用的版本", ""],
+    ]
+    first = int(versions["版本"].iloc[0])
+    assert at.selectbox(key="admin_config.pick.rules.yaml").options[0] == (
+        f"#{first} · 2025年7月1日 07:30 · Zhoumin"
+    )
+    assert "时间按中国标准时间显示。" in [c.value for c in at.caption]
 
 
 def test_a_bad_rules_file_is_refused_with_its_line(  # type: ignore[no-untyped-def]
@@ -142,6 +169,26 @@ def test_a_bad_rules_file_is_refused_with_its_line(  # type: ignore[no-untyped-d
     assert "admin_config.install.rules.yaml" not in button_keys(at)
     assert (config_dir / "rules.yaml").read_text(encoding="utf-8") == original
     assert stored(loaded_db) == []
+
+
+def test_the_check_speaks_chinese(loaded_db: str, config_dir: Path, log_in_as) -> None:  # type: ignore[no-untyped-def]
+    log_in_as("admin")
+    original = (config_dir / "rules.yaml").read_text(encoding="utf-8")
+    broken = original.replace("figure: recovery_rate", "figure: recovery_rat", 1)
+    at = open_page("zh")
+    assert any("点击方框中的“Upload”按钮选择文件，文件不超过 1 MB。" in c.value for c in at.caption)
+    at.file_uploader[0].set_value(("rules.yaml", broken.encode("utf-8"), "text/yaml")).run()
+    at.button(key="admin_config.check.rules.yaml").click().run()
+    assert [c.value for c in at.code if "rules.yaml 第" in c.value] == [
+        "rules.yaml 第 72 行，键 'figure'：未知的指标 'recovery_rat'（是否应为 'recovery_rate'？"
+        "指标须为 core.metrics.figures 中的键，或 time_share.<工作类别代码>）"
+    ]
+    at.file_uploader[0].set_value(("rules.yaml", original.encode("utf-8"), "text/yaml")).run()
+    at.button(key="admin_config.check.rules.yaml").click().run()
+    assert [c.value for c in at.code if c.value.startswith("rules.yaml：")] == [
+        "rules.yaml：共 16 条规则，参数：min_training_days=5, grace_days=0, visit_window_days=90, "
+        "followup_after_days=7, renewal_window_days=90, min_cohort_size=10"
+    ]
 
 
 @pytest.mark.parametrize(

@@ -69,6 +69,20 @@ def history_rows(url: str) -> list[tuple[object, ...]]:
         engine.dispose()
 
 
+def import_sources(url: str) -> list[tuple[str, str]]:
+    """(import_runs.source, the audit entry's key) of every import, in order."""
+    engine = make_engine(database_url=url)
+    try:
+        with engine.connect() as conn:
+            sources = conn.execute(text("SELECT source FROM import_runs ORDER BY id"))
+            keys = conn.execute(
+                text("SELECT entity_key FROM audit_log WHERE entity = 'import' ORDER BY id")
+            )
+            return list(zip(sources.scalars(), keys.scalars(), strict=True))
+    finally:
+        engine.dispose()
+
+
 def test_dry_run_shows_counts_then_import_writes_and_shows_history(
     empty_db: str,
     log_in_as,
@@ -108,6 +122,12 @@ def test_dry_run_shows_counts_then_import_writes_and_shows_history(
     stored = db_snapshot(empty_db)
     assert (len(stored["loans"]), len(stored["repayments"]), len(stored["staff"])) == (2, 4, 4)
     assert history_rows(empty_db) == [("admin", "imported")]
+    # The audit trail and the history name the uploaded files, not the temporary folder.
+    uploaded = (
+        "borrowers.csv, installments.csv, loans.csv, repayments.csv, staff.csv, "
+        "time_log.csv, training.csv, visits.csv"
+    )
+    assert import_sources(empty_db) == [(uploaded, uploaded)]
     history = table(at, 1)
     assert history["Who"] == ["admin"]
     assert history["Result"] == ["Imported"]
@@ -277,6 +297,11 @@ def test_speaks_chinese(loaded_db: str, log_in_as) -> None:  # type: ignore[no-u
     log_in_as("admin")
     at = open_page("zh")
     assert at.title[0].value == "导入数据"
+    # Streamlit's box speaks English whatever the language: a Chinese line says what it does.
+    assert at.caption[1].value == (
+        "把文件拖到上面的方框里，或点击方框中的“Upload”按钮选择文件（可一次选多个），每个文件"
+        "不超过 50 MB。方框里的英文是所用软件自带的提示。"
+    )
     assert table(at)["结果"] == ["已导入"]
 
 

@@ -3,15 +3,19 @@ refusals shown next to the fields and the typed values kept."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from sqlalchemy import select
 
 from core.audit import load_audit
 from core.auth.directory import list_accounts
+from core.auth.login import log_in
 from core.db import make_engine
 from core.models import User
+from core.settings import load_settings
 from tests.app.conftest import start_app
-from tests.db.helpers import add_account
+from tests.db.helpers import PASSWORD, add_account
 
 PAGE = "pages/admin_users.py"
 
@@ -81,6 +85,21 @@ def test_the_table_lists_accounts_without_password_material(accounts: str) -> No
     assert list(frame["Staff code"]) == ["", "OF1"]
     assert list(frame["Must change password"]) == ["yes", "yes"]
     assert not any("argon2" in str(v) for v in frame.to_numpy().ravel())
+
+
+def test_last_logins_read_in_local_time(accounts: str) -> None:
+    engine = make_engine(database_url=accounts)
+    # 23:30 UTC on 30 June is 07:30 on 1 July in Shanghai.
+    at_night = dt.datetime(2025, 6, 30, 23, 30, tzinfo=dt.UTC)
+    assert log_in(engine, "wang", PASSWORD, load_settings(), now=at_night).token
+    engine.dispose()
+    at = start_app("zh").switch_page(PAGE).run()
+    frame = at.dataframe[0].value
+    assert frame[["用户名", "姓名", "最近登录"]].values.tolist() == [
+        ["admin", "Admin", ""],
+        ["wang", "Wang", "2025年7月1日 07:30"],
+    ]
+    assert at.caption[0].value == "时间按中国标准时间显示。"
 
 
 def test_add_a_user_with_a_generated_password_shown_once(accounts: str) -> None:

@@ -379,6 +379,17 @@ def test_speaks_chinese(loaded_db: str, db: Engine, log_in_as) -> None:  # type:
     assert agenda and not any("A" <= ch <= "z" for ch in agenda.replace("PAR", ""))
 
 
+def test_the_officer_reads_the_leader_by_name(loaded_db: str, db: Engine, log_in_as) -> None:  # type: ignore[no-untyped-def]
+    seed_session(db)  # held by "team_leader", whose account is called 王刚
+    with write_transaction(db) as conn:
+        add_user(
+            conn, "team_leader", "王刚", "team_leader", "TL1", "a long password 1", actor="cli"
+        )
+    log_in_as("officer")
+    at = open_page("zh")
+    assert [e.label for e in at.expander] == ["2025年6月28日 · 组长：王刚"]
+
+
 def test_other_roles_cannot_open_it(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
     for role in ("trainer", "admin"):
         log_in_as(role)

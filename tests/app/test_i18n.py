@@ -3,9 +3,13 @@ languages; a key the code uses is in them, and a key in them is used."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
-from app.i18n import load_catalog
+import pytest
+import streamlit as st
+
+from app.i18n import date_time, load_catalog, zone_name
 from core.paths import PROJECT_ROOT
 
 LITERAL = re.compile(r"""\bt\(\s*["']([a-z_][a-z0-9_.]*)["']""")
@@ -43,3 +47,33 @@ def test_no_chinese_text_is_left_in_english() -> None:
         if v == en[k] and re.search("[A-Za-z]", re.sub(r"\{[^}]*\}", "", v))
     ]
     assert untranslated == []
+
+
+# 23:30 UTC on the last day of June: already 1 July in Shanghai.
+INSTANT = dt.datetime(2025, 6, 30, 23, 30, 5, tzinfo=dt.UTC)
+
+
+@pytest.mark.parametrize(
+    ("language", "expected", "with_seconds"),
+    [
+        ("zh", "2025年7月1日 07:30", "2025年7月1日 07:30:05"),
+        ("en", "1 Jul 2025, 07:30", "1 Jul 2025, 07:30:05"),
+    ],
+)
+def test_a_stored_time_reads_in_shanghai_in_the_readers_language(
+    monkeypatch: pytest.MonkeyPatch, language: str, expected: str, with_seconds: str
+) -> None:
+    monkeypatch.delenv("FIELDBOOK_TIMEZONE", raising=False)
+    monkeypatch.setitem(st.session_state, "language", language)
+    assert date_time(INSTANT) == expected
+    assert date_time(INSTANT.replace(tzinfo=None)) == expected  # SQLite's naive UTC
+    assert date_time(INSTANT, seconds=True) == with_seconds
+    assert date_time(None) == ""
+    assert zone_name() == {"zh": "中国标准时间", "en": "China Standard Time"}[language]
+
+
+def test_the_zone_setting_moves_every_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FIELDBOOK_TIMEZONE", "UTC")
+    monkeypatch.setitem(st.session_state, "language", "zh")
+    assert date_time(INSTANT) == "2025年6月30日 23:30"
+    assert zone_name() == "协调世界时"

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 
+from core.paths import CONFIG_DIR
 from tests.app.conftest import start_app
 
 ALL_PAGES = ("pages/home.py", "pages/officers.py", "pages/audit.py", "pages/change_password.py")
@@ -119,8 +123,8 @@ def test_the_admin_reads_the_audit_trail(loaded_db: str, log_in_as) -> None:  # 
     log_in_as("admin")
     at = start_app("en").switch_page("pages/audit.py").run()
     table = at.dataframe[0].value
-    assert list(table["What"]) == ["import.imported"]  # the fixture's import of the portfolio
-    assert list(table["Who"]) == ["import"]
+    assert list(table["What"]) == ["Data imported"]  # the fixture's import of the portfolio
+    assert list(table["Who"]) == ["Importer (server command line)"]
 
 
 def test_the_trainer_home_counts_first_loans_without_full_training(
@@ -136,4 +140,33 @@ def test_the_trainer_home_counts_first_loans_without_full_training(
     # 2025Q1: L1 (5 training days) and L2 (1 day) were the quarter's first loans.
     assert at.warning[0].value == (
         "2025Q1: 1 of 2 first loans were disbursed with fewer than 5 days of training."
+    )
+
+
+def test_a_broken_rules_file_is_explained_in_chinese(
+    loaded_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = Path(shutil.copytree(CONFIG_DIR, tmp_path / "config"))
+    text = (config / "rules.yaml").read_text(encoding="utf-8")
+    (config / "rules.yaml").write_text(text.replace("scope: officer", "scope: village", 1))
+    monkeypatch.setenv("FIELDBOOK_CONFIG_DIR", str(config))
+    at = start_app("zh")
+    assert at.title[0].value == "Fieldbook 无法启动"
+    assert at.error[0].value == (
+        f"配置文件有误：{config / 'rules.yaml'} 第 58 行，键 'scope'：未知的值 'village'"
+        "（应为 officer | team | branch）"
+    )
+
+
+def test_an_unknown_time_zone_names_the_setting(
+    loaded_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FIELDBOOK_TIMEZONE", "Beijing")
+    at = start_app("zh")
+    assert not at.exception
+    assert at.title[0].value == "Fieldbook 无法启动"
+    assert at.error[0].value == "环境变量 FIELDBOOK_TIMEZONE 的值无法使用。"
+    at = start_app("en")
+    assert at.error[0].value == (
+        "The environment variable FIELDBOOK_TIMEZONE has a value Fieldbook cannot use."
     )

@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
+from core.audit import load_audit
 from core.importer import run_import
+from core.models import ImportRun
 from core.queries.audit_actions import load_audit_actions
 from core.queries.import_history import load_import_history
 from core.scope import Scope
@@ -46,3 +48,16 @@ def test_upload_limit_setting() -> None:
     assert load_settings({"FIELDBOOK_MAX_UPLOAD_MB": "5"}).max_upload_mb == 5
     with pytest.raises(SettingsError, match="FIELDBOOK_MAX_UPLOAD_MB must be a whole number"):
         load_settings({"FIELDBOOK_MAX_UPLOAD_MB": "0"})
+
+
+def test_a_source_label_names_the_import_instead_of_its_path(
+    engine: Engine, tmp_path: Path
+) -> None:
+    folder = write_folder(tmp_path / "fieldbook-upload-x1y2", base_portfolio())
+    label = "loans.csv, repayments.csv"
+    assert run_import(engine, folder, activities=ACTIVITIES, actor="admin", source_label=label).ok
+    assert run_import(engine, folder, activities=ACTIVITIES, actor="cli").ok  # the path
+    with engine.connect() as conn:
+        sources = conn.execute(select(ImportRun.source).order_by(ImportRun.id)).scalars().all()
+        keys = [e.entity_key for e in reversed(load_audit(conn, action="import.imported"))]
+    assert sources == keys == [label, str(folder)]

@@ -20,14 +20,20 @@ def test_defaults_point_into_the_project() -> None:
     assert settings.default_language == "zh"
     assert settings.sqlite_busy_timeout_ms == 30000
     assert (settings.session_idle_minutes, settings.session_max_hours) == (60, 12)
+    assert settings.timezone == "Asia/Shanghai"
 
 
 def test_environment_overrides_defaults() -> None:
     settings = load_settings(
-        {"DATABASE_URL": "sqlite:////tmp/x.db", "FIELDBOOK_DEFAULT_LANGUAGE": "en"}
+        {
+            "DATABASE_URL": "sqlite:////tmp/x.db",
+            "FIELDBOOK_DEFAULT_LANGUAGE": "en",
+            "FIELDBOOK_TIMEZONE": "Asia/Urumqi",
+        }
     )
     assert settings.database_url == "sqlite:////tmp/x.db"
     assert settings.default_language == "en"
+    assert settings.timezone == "Asia/Urumqi"
 
 
 @pytest.mark.parametrize(
@@ -38,6 +44,9 @@ def test_environment_overrides_defaults() -> None:
         ("FIELDBOOK_SESSION_IDLE_MINUTES", "an hour", "whole number of minutes above 0"),
         ("FIELDBOOK_SESSION_IDLE_MINUTES", "0", "whole number of minutes above 0"),
         ("FIELDBOOK_SESSION_MAX_HOURS", "-1", "whole number of hours above 0"),
+        ("FIELDBOOK_TIMEZONE", "Beijing", "time zone name such as Asia/Shanghai"),
+        ("FIELDBOOK_TIMEZONE", "Asia", "time zone name such as Asia/Shanghai"),
+        ("FIELDBOOK_TIMEZONE", "../../etc/passwd", "time zone name such as Asia/Shanghai"),
     ],
 )
 def test_unusable_values_are_refused_with_the_name(name: str, value: str, message: str) -> None:
