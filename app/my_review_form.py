@@ -35,7 +35,6 @@ from app.my_review_view import (
 from app.resources import get_engine
 from app.review_view import render_evidence
 from app.viewer import Viewer
-from core.localtime import to_local
 from core.reviews.conflicts import EditConflict, NotPermitted
 from core.reviews.cycle import cycle_of
 from core.reviews.evidence import Evidence
@@ -79,7 +78,7 @@ def _saved(label: str, key: str, text: str, revision: int) -> None:
     st.session_state[_key("seed", label, key)] = text
     st.session_state[_key("revision", label, key)] = revision
     # The server's clock is UTC: the officer reads the cooperative's time of day.
-    st.session_state[_key("saved", label, key)] = to_local(_now()).strftime("%H:%M")
+    st.session_state[_key("saved", label, key)] = clock.time_of_day()
     st.session_state.pop(_key("conflict", label, key), None)
     remember_errors(_body_form(label, key), None)
     if text.strip():

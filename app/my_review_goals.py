@@ -17,6 +17,7 @@ from typing import Any
 
 import streamlit as st
 
+from app import clock
 from app.forms import field_errors, remember_errors
 from app.i18n import current_language, t
 from app.my_review_view import (
@@ -192,7 +193,7 @@ def _save(me: Viewer, label: str, rows: list[tuple[str, str, str]], revision: in
         # The widgets stay as typed (a new generation would take the focus away); the
         # next save goes on from the revision this one stored.
         st.session_state[_key("seeded", label)] = {**seeded, "revision": saved}
-    st.session_state[_key("saved", label)] = dt.datetime.now().strftime("%H:%M")
+    st.session_state[_key("saved", label)] = clock.time_of_day()
     if any(g.figure or g.text.strip() for g in goals):
         forget_submit_error(label, "plan")
     return True

@@ -17,6 +17,7 @@ import datetime as dt
 
 import streamlit as st
 
+from app import clock
 from app.forms import field_errors, remember_errors
 from app.i18n import LANGUAGES, current_language, t
 from app.resources import data_version, get_engine
@@ -142,7 +143,7 @@ def _save(
     st.session_state.pop(f"{base}_conflict", None)
     st.session_state.pop(f"{base}_unsaved", None)
     st.session_state[f"{base}_seed"] = {"values": typed, "revision": revision}
-    st.session_state[f"{base}_saved"] = dt.datetime.now().strftime("%H:%M")
+    st.session_state[f"{base}_saved"] = clock.time_of_day()
     return True
 
 

@@ -25,6 +25,7 @@ from core.importer.report import (
     render_warnings,
     write_problem_csv,
 )
+from core.localtime import local_today
 from core.metrics.period import PeriodError
 from core.progress import TerminalProgress
 from core.rules import check_config_text, load_rules
@@ -178,7 +179,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     from core.demo.exit_reasons import record_demo_exit_reasons
 
     engine, activities = _open_database()
-    end = args.end or dt.date.today()
+    end = args.end or local_today()
     out = args.out
     if out is None:
         import tempfile

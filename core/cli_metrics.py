@@ -4,12 +4,12 @@ as JSON or as CSV. The screens call the same functions, so the two never differ.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 from typing import Any
 
 from sqlalchemy import Connection
 
+from core.localtime import local_today
 from core.metrics.cohort_output import (
     cohorts_csv,
     cohorts_json,
@@ -134,7 +134,7 @@ def run_metrics(
 
 def run_cohorts(conn: Connection, args: argparse.Namespace, params: MetricParams) -> str:
     """Computes and renders the cohort comparison (and the curves and buckets asked for)."""
-    as_of = parse_date(args.as_of) if args.as_of else dt.date.today()
+    as_of = parse_date(args.as_of) if args.as_of else local_today()
     if args.format == "csv" and args.vintage and args.by_days:
         raise SelectionError("--format csv prints one table: ask for --vintage or --by-days")
     report = build_cohort_report(

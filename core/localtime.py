@@ -30,3 +30,16 @@ def local_midnight(day: dt.date, zone: zoneinfo.ZoneInfo | None = None) -> dt.da
     """The instant a local calendar day begins (aware), to filter stored times by the days
     people think in."""
     return dt.datetime.combine(day, dt.time(), tzinfo=zone or display_zone())
+
+
+def local_today(now: dt.datetime | None = None) -> dt.date:
+    """The cooperative's calendar day at `now` (default: this instant). The server's own
+    clock may run in UTC: at 07:00 in Shanghai it is still yesterday there, and "today"
+    must be the officers' day, for the date a visit defaults to and for what counts as
+    the future."""
+    return to_local(now or dt.datetime.now(dt.UTC)).date()
+
+
+def local_clock(now: dt.datetime | None = None) -> str:
+    """The cooperative's time of day at `now` (default: this instant), "07:05"."""
+    return to_local(now or dt.datetime.now(dt.UTC)).strftime("%H:%M")

@@ -25,6 +25,7 @@ from sqlalchemy import ColumnElement, Connection, Engine, and_, delete, insert, 
 from core import audit
 from core.config import load_activities
 from core.db import bump_data_version, write_transaction
+from core.localtime import local_today
 from core.models import Staff, TimeEntry
 from core.money import cents_to_yuan
 from core.settings import load_settings
@@ -122,7 +123,7 @@ def delete_entry(
         officer_id = _officer_id(conn, staff_code)
         if officer_id is None:
             raise ValidationFailed([FieldError("staff", "unknown_staff", {"staff": staff_code})])
-        problems = _day_problems(day, today or dt.date.today())
+        problems = _day_problems(day, today or local_today())
         before = _stored(conn, officer_id, [day]).get((day, activity))
         if before is None:
             problems.append(FieldError(cell_field(day, activity), "not_found"))

@@ -7,6 +7,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from core.localtime import local_today
+
 
 class PeriodError(ValueError):
     """A period or date the person typed cannot be read; the message says how to write it."""
@@ -86,7 +88,7 @@ def parse_period(text: str, as_of: dt.date | None = None, today: dt.date | None 
             "range (2026-07-01:2026-09-30)"
         )
     if as_of is None:
-        as_of = min(end, today or dt.date.today())
+        as_of = min(end, today or local_today())
     return Period(start, end, as_of)
 
 
