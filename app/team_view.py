@@ -33,6 +33,7 @@ from core.metrics.team import (
     rank_breaches,
     rule_for_figure,
     scorecard_cells,
+    scorecard_formats,
 )
 from core.reviews.export import team_scorecard_csv, team_scorecard_xlsx
 from core.reviews.records import ReviewStatusRow, list_review_statuses
@@ -151,10 +152,8 @@ def scorecard_headers(figures: Sequence[str] = SCORECARD_FIGURES) -> list[str]:
 
 
 def _header(figure: str) -> str:
-    # Ratios go out as percentages (97.5 for 97.5%): the header says so.
+    # Rates carry their own % sign ("98.2%"); money and hours name their unit.
     name, kind = figure_name(figure), FIGURES_BY_KEY[figure].kind
-    if kind == "ratio":
-        return t("team.col.percent", name=name)
     if kind == "money":
         return t("team.col.yuan", name=name)
     if kind == "hours":
@@ -166,11 +165,12 @@ def render_scorecard_downloads(cards: Sequence[OfficerScorecard], period: Period
     """CSV and Excel of the scorecard; the files are made only when clicked."""
     headers = scorecard_headers()
     rows = scorecard_cells(cards)
+    formats = scorecard_formats()
     stem = f"team-scorecard-{period.label.replace(':', '_')}"
     left, right, _ = st.columns([1, 1, 2])
     left.download_button(
         t("team.download_csv"),
-        data=functools.partial(team_scorecard_csv, rows, headers),
+        data=functools.partial(team_scorecard_csv, rows, headers, formats),
         file_name=f"{stem}.csv",
         mime="text/csv",
         key="team_scorecard_csv",
@@ -179,7 +179,7 @@ def render_scorecard_downloads(cards: Sequence[OfficerScorecard], period: Period
     )
     right.download_button(
         t("team.download_xlsx"),
-        data=functools.partial(team_scorecard_xlsx, rows, headers, t("team.sheet_title")),
+        data=functools.partial(team_scorecard_xlsx, rows, headers, t("team.sheet_title"), formats),
         file_name=f"{stem}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="team_scorecard_xlsx",

@@ -10,16 +10,13 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from core.cells import FORMULA_STARTS, KIND_FORMATS, PERCENT, cell_text, inert
+from core.metrics.figures import FIGURES_BY_KEY
 from core.metrics.period import Period
 from core.metrics.scorecard import GroupScorecard, OfficerScorecard
 from core.textable import render_table
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def inert(text: str) -> str:
-    """A text cell that a spreadsheet will not run as a formula."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+__all__ = ["FORMULA_STARTS", "inert"]  # re-exported: the exports' shared cell rules
 
 
 def _plain(value: Any) -> Any:
@@ -128,15 +125,19 @@ def metrics_table(
 
 
 def metrics_csv(officers: list[dict[str, Any]], activities: Sequence[str]) -> str:
-    """One row per officer, every figure a column (time shares as time_share.<activity>)."""
+    """One row per officer, every figure a column (time shares as time_share.<activity>),
+    for a spreadsheet: figures as people read them (rates "98.2%", which a spreadsheet
+    reads as the number 0.982; money and hours with two decimals; counts whole), text
+    inert. The JSON carries the exact values."""
     skip = {"cases", "findings", "time_share"}
     keys = [k for k in officers[0] if k not in skip] if officers else []
+    formats = [KIND_FORMATS[FIGURES_BY_KEY[k].kind] if k in FIGURES_BY_KEY else None for k in keys]
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([*keys, *(f"time_share.{a}" for a in activities), "findings_breached"])
     for o in officers:
-        cells = [inert(v) if isinstance(v, str) else _csv_value(v) for v in (o[k] for k in keys)]
-        shares = [_csv_value(o["time_share"].get(a)) for a in activities]
+        cells = [cell_text(o[k], kind) for k, kind in zip(keys, formats, strict=True)]
+        shares = [cell_text(o["time_share"].get(a), PERCENT) for a in activities]
         breached = ";".join(f["rule_id"] for f in o["findings"] if f["status"] == "breached")
         writer.writerow([*cells, *shares, breached])
     return "\ufeff" + out.getvalue()

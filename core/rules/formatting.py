@@ -14,11 +14,17 @@ _TENTH = Decimal("0.1")
 _HOURS_UNIT = {"en": " h", "zh": " 小时"}
 
 
+def percent_text(fraction: Decimal | int) -> str:
+    """A rate as people read it: the fraction as a percentage with one decimal, rounded
+    half up ("98.2%" for 0.98164...). Exports and messages share it."""
+    return f"{(Decimal(fraction) * 100).quantize(_TENTH, ROUND_HALF_UP)}%"
+
+
 def format_value(kind: str, value: Decimal | int, lang: str) -> str:
     """One figure value for a message in lang ("en" or "zh"), by the figure's kind."""
     number = Decimal(value)
     if kind == "ratio":
-        return f"{(number * 100).quantize(_TENTH, ROUND_HALF_UP)}%"
+        return percent_text(number)
     if kind == "money":
         return f"¥{number.quantize(CENT, ROUND_HALF_UP):,}"
     if kind == "hours":

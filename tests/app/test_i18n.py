@@ -4,6 +4,7 @@ languages; a key the code uses is in them, and a key in them is used."""
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from app.i18n import load_catalog
 from core.paths import PROJECT_ROOT
@@ -43,3 +44,19 @@ def test_no_chinese_text_is_left_in_english() -> None:
         if v == en[k] and re.search("[A-Za-z]", re.sub(r"\{[^}]*\}", "", v))
     ]
     assert untranslated == []
+
+
+def test_screens_round_percentages_half_up_like_the_files() -> None:
+    # 98.25% is 98.3% on a screen, in a CSV ("98.3%") and in a rule's message alike;
+    # babel alone would round half to even (98.2%).
+    import streamlit as st
+
+    from app.i18n import percent
+    from core.cells import PERCENT, cell_text
+
+    for language in ("en", "zh"):
+        st.session_state["language"] = language
+        assert percent(Decimal("0.9825")) == cell_text(Decimal("0.9825"), PERCENT) == "98.3%"
+        assert percent(Decimal("0.98349")) == "98.3%"
+        assert percent(Decimal(12)) == "1,200.0%"
+        assert percent(None) == "—"

@@ -5,6 +5,7 @@ for revision, sign off; edit conflicts keep the leader's text; drafts stay priva
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 from decimal import Decimal
 from typing import Any
@@ -12,6 +13,7 @@ from urllib.parse import parse_qs
 
 import pandas as pd
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import Engine
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
@@ -19,10 +21,10 @@ from streamlit.testing.v1 import AppTest
 from core.db import make_engine
 from core.metrics.officers import compute_officer_scorecards
 from core.metrics.period import parse_period
-from core.metrics.team import distance_from_target, scorecard_cells
+from core.metrics.team import distance_from_target, scorecard_cells, scorecard_formats
 from core.paths import CONFIG_DIR
 from core.reviews.evidence import build_evidence
-from core.reviews.export import team_scorecard_csv
+from core.reviews.export import team_scorecard_csv, team_scorecard_xlsx
 from core.reviews.records import Goal, load_review
 from core.reviews.template import load_review_template
 from core.reviews.workflow import save_body, save_comment, save_goals, submit
@@ -210,20 +212,28 @@ def test_review_statuses_link_to_each_review(loaded_db: str, log_in_as) -> None:
     assert [b.label for b in at.get("download_button")] == ["Download CSV", "Download Excel"]
 
 
-def test_the_scorecard_download_holds_exact_values(loaded_db: str) -> None:
+def test_the_scorecard_download_reads_as_people_read_it(loaded_db: str) -> None:
     engine = engine_of(loaded_db)
     with engine.connect() as conn:
         cards = compute_officer_scorecards(conn, TEAM, parse_period(Q2), RULES.params)
     engine.dispose()
     rows: list[list[Any]] = scorecard_cells(cards)
     headers = ["code", "name", *(f"h{i}" for i in range(len(rows[0]) - 2))]
-    lines = team_scorecard_csv(rows, headers).decode("utf-8-sig").split("\r\n")
-    # recovery 100000/450025 as a percentage, on-time 0, PAR30 100, no first loans,
-    # coverage 50, 1 overdue follow-up, no renewal data, 2 borrowers, 4,800.50 outstanding
+    formats = scorecard_formats()
+    lines = team_scorecard_csv(rows, headers, formats).decode("utf-8-sig").split("\r\n")
+    # recovery 100000/450025 = 22.22...%, on-time 0, PAR30 100%, no first loans,
+    # coverage 50%, 1 overdue follow-up, no renewal data, 2 borrowers, 4,800.50 outstanding
     # (L1 1,000.00 + L2 3,800.50), no loans disbursed in Q2, 7.50 hours logged.
-    recovery = Decimal(100000) / Decimal(450025) * 100
-    assert lines[1] == f"OF1,张伟,{recovery},0,100,,50.0,1,,2,4800.50,0,0.00,7.50"
+    assert lines[1] == "OF1,张伟,22.2%,0.0%,100.0%,,50.0%,1,,2,4800.50,0,0.00,7.50"
     assert lines[2] == "OF2,刘洋,,,,,,0,,0,0.00,0,0.00,7.25"
+    # Excel gets the exact figures, shown as percentages and yuan.
+    sheet = load_workbook(io.BytesIO(team_scorecard_xlsx(rows, headers, "s", formats))).active
+    assert sheet is not None
+    recovery, outstanding = sheet["C2"], sheet["K2"]
+    assert Decimal(str(recovery.value)) == Decimal(f"{Decimal(100000) / Decimal(450025):.16g}")
+    assert recovery.number_format == "0.0%"
+    assert outstanding.value == 4800.5 and outstanding.number_format == "#,##0.00"
+    assert sheet["H2"].value == 1  # overdue follow-ups: a count
 
 
 # --- coaching a review -------------------------------------------------------------------

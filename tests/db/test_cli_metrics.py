@@ -70,12 +70,21 @@ def test_metrics_for_one_officer_and_a_team(loaded_url: str) -> None:
     assert "OF1" in team.stdout and "22.2%" in team.stdout
 
 
-def test_metrics_csv_opens_in_a_spreadsheet(loaded_url: str) -> None:
+def test_metrics_csv_opens_in_a_spreadsheet_as_people_read_it(loaded_url: str) -> None:
     done = run_core("metrics", "--period", "2025Q2", "--format", "csv", database_url=loaded_url)
     lines = done.stdout.splitlines()
     assert lines[0].startswith("\ufeffofficer_code,name,team,branch,active_loans")
-    assert "time_share.collection" in lines[0]
-    assert lines[1].startswith("OF1,张伟,城关一组,城关支行,2,2,4800.5")
+    rows = [
+        dict(zip(lines[0].lstrip("\ufeff").split(","), line.split(","), strict=True))
+        for line in lines[1:]
+    ]
+    one = rows[0]
+    assert one["outstanding_principal"] == "4800.50" and one["principal_due"] == "4500.25"
+    # 1,000.00 of 4,500.25 collected: 22.2209...% reads 22.2%; 8 of 15 hours on collection.
+    assert (one["recovery_rate"], one["on_time_rate"], one["par30"]) == ("22.2%", "0.0%", "100.0%")
+    assert one["time_share.collection"] == "53.3%" and one["time_share.appraisal"] == ""
+    assert (one["active_loans"], one["followups_overdue"], one["hours"]) == ("2", "1", "7.50")
+    assert one["training_compliance"] == "" and rows[1]["recovery_rate"] == ""
 
 
 @pytest.mark.parametrize(
@@ -166,9 +175,14 @@ def test_cohorts_table_and_csv(loaded_url: str) -> None:
     csv_text = run_core(
         "cohorts", "--as-of", "2025-06-30", "--format", "csv", database_url=loaded_url
     ).stdout
-    header = csv_text.lstrip("\ufeff").splitlines()[0].split(",")
+    lines = csv_text.lstrip("\ufeff").splitlines()
+    header = lines[0].split(",")
     assert header[:4] == ["breakdown", "group", "cohort", "first_loans"]
     assert {"too_few", "ever_par30_low", "ever_par30_p", "recovery_p"} <= set(header)
+    trained = dict(zip(header, lines[1].split(","), strict=True))
+    # The trained first loan: 2,000.00 of 3,000.00 collected (66.7%), ever 30 days late.
+    assert (trained["principal_due"], trained["principal_collected"]) == ("3000.00", "2000.00")
+    assert (trained["recovery_rate"], trained["ever_par30_rate"]) == ("66.7%", "100.0%")
     both = run_core("cohorts", "--vintage", "--by-days", "--format", "csv", database_url=loaded_url)
     assert both.returncode == 1 and "one table" in both.stderr
 
