@@ -4,6 +4,7 @@ for revision, sign off; edit conflicts keep the leader's text; drafts stay priva
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -18,6 +19,7 @@ from sqlalchemy import Engine
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
+from app.team_charts import band_segments
 from core.db import make_engine
 from core.metrics.officers import compute_officer_scorecards
 from core.metrics.period import parse_period
@@ -28,7 +30,7 @@ from core.reviews.export import team_scorecard_csv, team_scorecard_xlsx
 from core.reviews.records import Goal, load_review
 from core.reviews.template import load_review_template
 from core.reviews.workflow import save_body, save_comment, save_goals, submit
-from core.rules import load_default_rules
+from core.rules import Rule, load_default_rules
 from core.scope import Scope
 from tests.app.conftest import start_app
 
@@ -162,6 +164,125 @@ def test_bullet_charts_put_the_officers_side_by_side(loaded_db: str, log_in_as) 
         [10.0, 100.0, "Goal missed"],
     ]
     assert par[1][1].set_index("Officer").loc["张伟 (OF1)", "shown"] == "100.0%"
+
+
+def test_a_goal_of_zero_follow_ups_is_drawn_as_a_green_point(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+    # no_overdue_followups: lower, target = warn = 0, fail = 2. Values 1 (OF1) and 0 (OF2),
+    # so the axis ends at 3 (2 * 1.25 rounded up, and at least the fail line + 1).
+    log_in_as("team_leader")
+    at = open_team()
+    layers = chart_layers(at, "Overdue follow-ups")
+    assert [mark for mark, _ in layers] == ["rect", "tick", "bar", "text", "tick"]
+    rects = layers[0][1][layers[0][1]["Officer"] == "张伟 (OF1)"]
+    assert rects[["start", "stop", "Status"]].values.tolist() == [
+        [0.0, 2.0, "Warning"],
+        [2.0, 3.0, "Goal missed"],
+    ]
+    point = layers[1][1]
+    assert point[["Officer", "start", "Status"]].values.tolist() == [
+        ["张伟 (OF1)", 0.0, "Goal met"],
+        ["刘洋 (OF2)", 0.0, "Goal met"],
+    ]
+    spec = next(
+        json.loads(c.proto.spec)
+        for c in at.get("vega_lite_chart")
+        if json.loads(c.proto.spec)["title"]["text"] == "Overdue follow-ups"
+    )
+    tick = spec["layer"][1]
+    assert tick["mark"]["type"] == "tick" and tick["mark"]["thickness"] == 6
+    scale = tick["encoding"]["color"]["scale"]
+    assert dict(zip(scale["domain"], scale["range"], strict=True))["Goal met"] == "green"
+    bars = layers[2][1].set_index("Officer")
+    assert bars.loc["张伟 (OF1)", "Status"] == "Warning"
+    assert bars.loc["刘洋 (OF2)", "Status"] == "Goal met"
+    assert layers[4][1]["target"].tolist() == [0.0, 0.0]
+
+
+def _rule(better: str, target: Any, warn: Any, fail: Any, figure: str) -> Rule:
+    return dataclasses.replace(
+        RULES.by_id("recovery_rate"),
+        better=better,
+        target=target,
+        warn=warn,
+        fail=fail,
+        figure=figure,
+    )
+
+
+D = Decimal
+
+
+@pytest.mark.parametrize(
+    ("rule", "end", "segments"),
+    [
+        (
+            RULES.by_id("recovery_rate"),
+            100.0,
+            [(0, 95, "breached"), (95, 98, "warning"), (98, 100, "met")],
+        ),
+        (
+            RULES.by_id("par30_limit"),
+            100.0,
+            [(0, 5, "met"), (5, 10, "warning"), (10, 100, "breached")],
+        ),
+        # target = warn = 0: the met band is the point 0.
+        (
+            RULES.by_id("no_overdue_followups"),
+            3.0,
+            [(0, 0, "met"), (0, 2, "warning"), (2, 3, "breached")],
+        ),
+        # warn = fail as well: no warning band, any follow-up breaches.
+        (
+            _rule("lower", D(0), D(0), D(0), "followups_overdue"),
+            2.0,
+            [(0, 0, "met"), (0, 2, "breached")],
+        ),
+        # target = warn = fail = 100%: breached up to 100%, met only at 100%.
+        (
+            RULES.by_id("training_before_first_loan"),
+            100.0,
+            [(0, 100, "breached"), (100, 100, "met")],
+        ),
+        (
+            _rule("higher", D("0.9"), D("0.9"), D("0.8"), "recovery_rate"),
+            100.0,
+            [(0, 80, "breached"), (80, 90, "warning"), (90, 100, "met")],
+        ),
+        (
+            RULES.by_id("caseload"),
+            313.0,
+            [
+                (0, 30, "breached"),
+                (30, 60, "warning"),
+                (60, 180, "met"),
+                (180, 250, "warning"),
+                (250, 313, "breached"),
+            ],
+        ),
+        # fail.low = 0: nothing lies below it.
+        (
+            RULES.by_id("time_collection"),
+            100.0,
+            [(0, 5, "warning"), (5, 40, "met"), (40, 50, "warning"), (50, 100, "breached")],
+        ),
+        # A range whose met band is one value, warn = fail on the low side.
+        (
+            _rule(
+                "range",
+                (D("0.2"), D("0.2")),
+                (D("0.2"), D("0.2")),
+                (D("0.2"), D("0.5")),
+                "on_time_rate",
+            ),
+            100.0,
+            [(0, 20, "breached"), (20, 20, "met"), (20, 50, "warning"), (50, 100, "breached")],
+        ),
+    ],
+)
+def test_bands_are_drawn_for_every_direction(
+    rule: Rule, end: float, segments: list[tuple[float, float, str]]
+) -> None:
+    assert band_segments(rule, end) == [(float(a), float(b), s) for a, b, s in segments]
 
 
 def test_breaches_are_ranked_most_severe_first(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
