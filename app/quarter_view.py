@@ -140,9 +140,10 @@ def trend_chart(points: list[TrendPoint], keys: tuple[str, ...], goal: Decimal |
 
 
 def goal_of(rules: RuleSet, figure: str) -> Decimal | None:
-    """The goal line of the first rule judging `figure` (None for none or for a range)."""
+    """The goal line of the first officer rule judging `figure` (None for none or for a
+    range): an officer's trend is held to an officer's goal, not a branch's."""
     for rule in rules.rules:
-        if rule.figure == figure and isinstance(rule.target, Decimal):
+        if rule.figure == figure and rule.scope == "officer" and isinstance(rule.target, Decimal):
             return rule.target
     return None
 

@@ -22,7 +22,8 @@ from app.review_view import figure_name, submitted_text, target_text, value_text
 from app.team_charts import bullet_chart
 from app.visits_view import plain
 from core.metrics.figures import FIGURES_BY_KEY
-from core.metrics.findings import judge_officers
+from core.metrics.findings import GroupFindings, judge_officers
+from core.metrics.group_findings import viewer_group_findings
 from core.metrics.officers import compute_officer_scorecards
 from core.metrics.period import Period
 from core.metrics.scorecard import OfficerScorecard
@@ -46,13 +47,15 @@ REVIEWS_PAGE = "pages/team_reviews.py"
 @st.cache_data(show_spinner=False, ttl=3600, max_entries=256)
 def cached_team(
     scope: Scope, period: Period, version: int
-) -> tuple[list[OfficerScorecard], dict[str, list[Finding]]]:
-    """Every officer of `scope` with their figures and all their findings for `period`."""
+) -> tuple[list[OfficerScorecard], dict[str, list[Finding]], list[GroupFindings]]:
+    """Every officer of `scope` with their figures and all their findings for `period`,
+    and the team's (and its branch's) findings of the team and branch rules."""
     del version  # only part of the cache key
     rules = get_rules()
     with get_engine().connect() as conn:
         cards = compute_officer_scorecards(conn, scope, period, rules.params)
-    return cards, judge_officers(rules, cards)
+        groups = viewer_group_findings(conn, scope, period, rules, cards)
+    return cards, judge_officers(rules, cards), groups
 
 
 @st.cache_data(show_spinner=False, ttl=600, max_entries=256)

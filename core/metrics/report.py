@@ -45,14 +45,20 @@ def officer_record(
     }
 
 
-def group_record(group: GroupScorecard) -> dict[str, Any]:
-    """A team's, branch's or the cooperative's JSON object."""
+def group_record(
+    group: GroupScorecard, findings: Sequence[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """A team's, branch's or the cooperative's JSON object; a team or branch also carries
+    the findings of the rules of its scope (`findings`, finding_record mappings)."""
     identity: dict[str, Any] = {}
     if group.kind == "team":
         identity = {"team": group.name, "branch": group.branch}
     elif group.kind == "branch":
         identity = {"branch": group.name}
-    return {**identity, "officers": group.officers, **group.components.figures()}
+    record = {**identity, "officers": group.officers, **group.components.figures()}
+    if findings is not None:
+        record["findings"] = list(findings)
+    return record
 
 
 def metrics_json(
@@ -105,6 +111,11 @@ def _group_label(group: dict[str, Any]) -> list[str]:
     return ["all", "", ""]
 
 
+def _group_name(group: dict[str, Any]) -> str:
+    kind, name, branch = _group_label(group)
+    return f"{kind} {name} ({branch})" if branch else f"{kind} {name}"
+
+
 def metrics_table(
     period: Period, officers: list[dict[str, Any]], groups: list[dict[str, Any]]
 ) -> str:
@@ -121,7 +132,13 @@ def metrics_table(
     ]
     rows += [[*_group_label(g), *(fmt(g[key]) for _, key, fmt in _TABLE_COLUMNS)] for g in groups]
     title = f"Period {period.label} ({period.start} to {period.end}), as of {period.as_of}"
-    return title + "\n\n" + render_table(headers, rows, right=list(range(3, len(headers))))
+    table = title + "\n\n" + render_table(headers, rows, right=list(range(3, len(headers))))
+    goals = [
+        f"  {_group_name(g)}: {f['status']}: {f['message_en']}"
+        for g in groups
+        for f in g.get("findings", ())
+    ]
+    return table + ("\n\nTeam and branch goals:\n" + "\n".join(goals) if goals else "")
 
 
 def metrics_csv(officers: list[dict[str, Any]], activities: Sequence[str]) -> str:

@@ -285,6 +285,42 @@ def test_bands_are_drawn_for_every_direction(
     assert band_segments(rule, end) == [(float(a), float(b), s) for a, b, s in segments]
 
 
+def group_table(at: AppTest, column: str) -> list[list[str]]:
+    """The rows of the team and branch goals table (the one with `column`)."""
+    return next(d.value for d in at.dataframe if column in d.value.columns).values.tolist()
+
+
+def test_the_team_overview_shows_the_team_and_branch_goals(two_branch_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+    log_in_as("team_leader")  # TL1 leads 城关一组 of 城关支行
+    at = open_team()
+    assert "Team and branch goals" in [h.value for h in at.subheader]
+    assert group_table(at, "Team or branch") == [
+        # 1,000.00 of 4,500.25 due in Q2 came back.
+        [
+            "Team 城关一组 (城关支行)",
+            "Team recovery rate",
+            "22.2%",
+            "Goal missed: below 95%",
+            "100%",
+        ],
+        # The whole branch: 4,800.50 of 5,800.50 outstanding is more than 30 days late.
+        ["Branch 城关支行", "Branch PAR30", "82.8%", "Goal missed: above 5%", "2%"],
+    ]
+    # No other team's or branch's goal, and no officer of 城关二组.
+    assert "城关二组" not in page_text(at) and "河口" not in page_text(at)
+    assert "OF3" not in page_text(at)
+
+
+def test_the_team_and_branch_goals_speak_chinese(two_branch_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+    log_in_as("team_leader")
+    at = open_team("zh")
+    assert "小组与支行目标" in [h.value for h in at.subheader]
+    assert group_table(at, "小组或支行") == [
+        ["小组 城关一组（城关支行）", "小组回收率", "22.2%", "未达标：低于95%", "100%"],
+        ["支行 城关支行", "支行30天以上风险贷款率", "82.8%", "未达标：高于5%", "2%"],
+    ]
+
+
 def test_breaches_are_ranked_most_severe_first(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
     log_in_as("team_leader")
     table = open_team().dataframe[0].value

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.builders import base_portfolio, write_folder
+from tests.builders import base_portfolio, two_branch_portfolio, write_folder
 from tests.db.test_cli import run_core
 
 
@@ -85,6 +85,29 @@ def test_metrics_csv_opens_in_a_spreadsheet_as_people_read_it(loaded_url: str) -
     assert one["time_share.collection"] == "53.3%" and one["time_share.appraisal"] == ""
     assert (one["active_loans"], one["followups_overdue"], one["hours"]) == ("2", "1", "7.50")
     assert one["training_compliance"] == "" and rows[1]["recovery_rate"] == ""
+
+
+def test_metrics_show_the_shipped_branch_goal(database_url: str, tmp_path: Path) -> None:
+    folder = write_folder(tmp_path / "in", two_branch_portfolio())
+    assert run_core("import", str(folder), database_url=database_url).returncode == 0
+    table = run_core("metrics", "--period", "2025Q2", database_url=database_url)
+    assert table.returncode == 0, table.stderr
+    # 城关支行: 4,800.50 of 5,800.50 more than 30 days late; 河口支行: none of 500.00.
+    assert table.stdout.endswith(
+        "Team and branch goals:\n"
+        "  branch 城关支行: breached: The branch's PAR30 is 82.8% (goal: at most 2.0%).\n"
+        "  branch 河口支行: met: The branch's PAR30 is 0.0% (goal: at most 2.0%).\n"
+    )
+    document = json.loads(
+        run_core(
+            "metrics", "--period", "2025Q2", "--format", "json", database_url=database_url
+        ).stdout
+    )
+    assert [(b["branch"], [f["status"] for f in b["findings"]]) for b in document["branches"]] == [
+        ("城关支行", ["breached"]),
+        ("河口支行", ["met"]),
+    ]
+    assert all(team["findings"] == [] for team in document["teams"])  # no team rule shipped
 
 
 @pytest.mark.parametrize(
@@ -190,7 +213,7 @@ def test_cohorts_table_and_csv(loaded_url: str) -> None:
 def test_check_config(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'x.db'}"
     good = run_core("check-config", database_url=url)
-    assert good.returncode == 0 and "16 rules" in good.stdout
+    assert good.returncode == 0 and "17 rules" in good.stdout
     broken = tmp_path / "rules.yaml"
     broken.write_text("rules:\n  - id: x\n    figure: nonsense\n", encoding="utf-8")
     bad = run_core("check-config", str(broken), database_url=url)
