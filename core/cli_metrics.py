@@ -119,14 +119,8 @@ def run_metrics(
     officers = [
         officer_record(c, [finding_record(f) for f in findings[c.staff_code]]) for c in ordered
     ]
-    # Team and branch rules judge the sums of the officers selected.
-    teams, branches = (
-        [
-            group_record(judged.group, [finding_record(f) for f in judged.findings])
-            for judged in judge_groups(rules, ordered, kind)
-        ]
-        for kind in ("team", "branch")
-    )
+    teams = _judged_groups(rules, ordered, "team")
+    branches = _judged_groups(rules, ordered, "branch")
     everyone = group_scorecards(ordered, "cooperative")
     cooperative = group_record(everyone[0]) if everyone else {}
     if args.format == "json":
@@ -136,6 +130,16 @@ def run_metrics(
     return metrics_table(
         period, officers, [*teams, *branches, *([cooperative] if cooperative else [])]
     )
+
+
+def _judged_groups(
+    rules: RuleSet, cards: list[OfficerScorecard], kind: str
+) -> list[dict[str, Any]]:
+    # Team and branch rules judge the sums of the officers selected (all by default).
+    return [
+        group_record(judged.group, [finding_record(f) for f in judged.findings])
+        for judged in judge_groups(rules, cards, kind)
+    ]
 
 
 def run_cohorts(conn: Connection, args: argparse.Namespace, params: MetricParams) -> str:

@@ -10,13 +10,12 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from core.cells import FORMULA_STARTS, KIND_FORMATS, PERCENT, cell_text, inert
+from core.cells import KIND_FORMATS, PERCENT, cell_text
+from core.cells import inert as inert  # callers import it from here too (moved to core.cells)
 from core.metrics.figures import FIGURES_BY_KEY
 from core.metrics.period import Period
 from core.metrics.scorecard import GroupScorecard, OfficerScorecard
 from core.textable import render_table
-
-__all__ = ["FORMULA_STARTS", "inert"]  # re-exported: the exports' shared cell rules
 
 
 def _plain(value: Any) -> Any:
@@ -158,7 +157,3 @@ def metrics_csv(officers: list[dict[str, Any]], activities: Sequence[str]) -> st
         breached = ";".join(f["rule_id"] for f in o["findings"] if f["status"] == "breached")
         writer.writerow([*cells, *shares, breached])
     return "\ufeff" + out.getvalue()
-
-
-def _csv_value(value: Any) -> Any:
-    return "" if value is None else value
