@@ -13,7 +13,9 @@ from core.metrics.figures import FIGURES_BY_KEY
 from core.metrics.scorecard import OfficerScorecard
 from core.metrics.views import TrendPoint
 from core.queries.this_week import DueInstallment, VisitDue
-from core.rules import Finding, RuleSet
+from core.rules import NO_DATA, Finding, Rule, RuleSet
+from core.rules.describe import BETWEEN, BandPart, status_band
+from core.rules.formatting import format_bound
 
 # The figures on tiles, in reading order; each is judged by the rule naming it, if any.
 TILES = (
@@ -39,10 +41,42 @@ def _value_text(key: str, value: object) -> str:
     return number(int(value))  # type: ignore[call-overload]
 
 
-def _target_text(key: str, target: object) -> str:
-    if isinstance(target, tuple):
-        return "–".join(_value_text(key, bound) for bound in target)
-    return _value_text(key, target)
+def _part_text(kind: str, part: BandPart) -> str:
+    bounds = [format_bound(kind, b, current_language()) for b in part.bounds]
+    if part.relation == BETWEEN:
+        return t("quarter.band.between", low=bounds[0], high=bounds[1])
+    return t(f"quarter.band.{part.relation}", value=bounds[0])
+
+
+def band_text(rule: Rule, status: str, value: Decimal | int | None = None) -> str:
+    """The band of `rule` that gives `status` (for a range, the side `value` is on), in
+    the reader's language: "98% or more", "95% to 98%", "below 95%"; "" for no data."""
+    parts = [_part_text(rule.kind, part) for part in status_band(rule, status, value)]
+    text = parts[0] if parts else ""
+    for part in parts[1:]:
+        text = t("quarter.band.or", first=text, second=part)
+    return text
+
+
+def goal_words(rule: Rule) -> str:
+    """The rule's goal line as people read it: 100%, 0, 10%–25%, 80–150."""
+    target = rule.target
+    bounds = target if isinstance(target, tuple) else (target,)
+    return "–".join(format_bound(rule.kind, b, current_language()) for b in bounds)
+
+
+def status_line(rule: Rule, finding: Finding) -> str:
+    """A finding as one Markdown line: the status in its colour, the band that decided it
+    and the goal, e.g. ":green[**Goal met**]: 98% or more · goal 100%"."""
+    status = f":{STATUS_COLOURS[finding.status]}[**{_status_word(finding.status)}**]"
+    band = "" if finding.status == NO_DATA else band_text(rule, finding.status, finding.value)
+    if not band:
+        return t("quarter.tile_goal", status=status, target=goal_words(rule))
+    return t("quarter.tile_band", status=status, band=band, target=goal_words(rule))
+
+
+def _status_word(status: str) -> str:
+    return t(f"quarter.status.{status.replace(' ', '_')}")
 
 
 def render_tiles(card: OfficerScorecard, findings: list[Finding], rules: RuleSet) -> None:
@@ -57,10 +91,7 @@ def render_tiles(card: OfficerScorecard, findings: list[Finding], rules: RuleSet
         with columns[index % 4], st.container(border=True):
             st.metric(spec.name_zh if zh else spec.name_en, _value_text(key, figures[key]))
             if finding is not None:
-                colour = STATUS_COLOURS[finding.status]
-                status = t(f"quarter.status.{finding.status.replace(' ', '_')}")
-                goal = t("quarter.goal", target=_target_text(key, finding.target))
-                st.markdown(f":{colour}[**{status}**] · {goal}")
+                st.markdown(status_line(rules.by_id(finding.rule_id), finding))
             cases = card.cases.get(key, [])
             if cases:
                 with st.expander(f"{t('quarter.cases')} ({len(cases)})"):
@@ -109,9 +140,10 @@ def trend_chart(points: list[TrendPoint], keys: tuple[str, ...], goal: Decimal |
 
 
 def goal_of(rules: RuleSet, figure: str) -> Decimal | None:
-    """The goal line of the first rule judging `figure` (None for none or for a range)."""
+    """The goal line of the first officer rule judging `figure` (None for none or for a
+    range): an officer's trend is held to an officer's goal, not a branch's."""
     for rule in rules.rules:
-        if rule.figure == figure and isinstance(rule.target, Decimal):
+        if rule.figure == figure and rule.scope == "officer" and isinstance(rule.target, Decimal):
             return rule.target
     return None
 

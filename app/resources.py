@@ -15,7 +15,8 @@ from core.config import Activity, load_activities, load_exit_reasons
 from core.db import make_engine, read_data_version
 from core.metrics.cohorts import CohortFigures, compute_cohorts
 from core.metrics.components import Components
-from core.metrics.findings import judge_officers
+from core.metrics.findings import GroupFindings, judge_officers
+from core.metrics.group_findings import viewer_group_findings
 from core.metrics.officers import compute_officer_scorecards
 from core.metrics.period import Period
 from core.metrics.scorecard import OfficerScorecard
@@ -86,15 +87,42 @@ class OfficerAttention:
     findings: list[Finding]
 
 
+@dataclass(frozen=True)
+class Attention:
+    """What the home page lists: each officer's findings that are not met, and, for a
+    scope of whole branches (admins), every team's and branch's findings of the team and
+    branch rules (team leaders read theirs on the team overview)."""
+
+    officers: list[OfficerAttention]
+    groups: list[GroupFindings]
+
+    @property
+    def missed(self) -> list[OfficerAttention]:
+        """The officers with a goal not met."""
+        return [officer for officer in self.officers if officer.findings]
+
+    @property
+    def all_met(self) -> bool:
+        """No officer, team or branch has a breached or warning finding."""
+        groups = (f for group in self.groups for f in group.findings)
+        return not self.missed and all(f.status not in (BREACHED, WARNING) for f in groups)
+
+
 @st.cache_data(show_spinner=False, ttl=3600, max_entries=256)
-def cached_attention(scope: Scope, period: Period, version: int) -> list[OfficerAttention]:
-    """Each officer of `scope` with their breached and warning findings for `period`."""
+def cached_attention(scope: Scope, period: Period, version: int) -> Attention:
+    """Each officer of `scope` with their breached and warning findings for `period`, and
+    the groups' findings (from the same scorecards) for a scope of all or a branch."""
     del version  # only part of the cache key
     rules = get_rules()
     with get_engine().connect() as conn:
         cards = compute_officer_scorecards(conn, scope, period, rules.params)
+        groups = (
+            viewer_group_findings(conn, scope, period, rules, cards)
+            if scope.kind in ("all", "branch")
+            else []
+        )
     judged = judge_officers(rules, cards)
-    return [
+    officers = [
         OfficerAttention(
             card.staff_code,
             card.name,
@@ -102,6 +130,7 @@ def cached_attention(scope: Scope, period: Period, version: int) -> list[Officer
         )
         for card in cards
     ]
+    return Attention(officers, groups)
 
 
 @st.cache_data(show_spinner=False, ttl=3600, max_entries=64)

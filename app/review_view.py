@@ -22,6 +22,7 @@ from core.config import ConfigError
 from core.metrics.figures import FIGURES_BY_KEY
 from core.metrics.period import Period
 from core.reviews.evidence import Evidence, FindingEvidence, build_evidence
+from core.reviews.printing import judged_number
 from core.reviews.records import ReviewRecord
 from core.reviews.template import ReviewTemplate, Section, load_review_template
 from core.settings import load_settings
@@ -115,7 +116,7 @@ def evidence_table(evidence: Evidence, section: Section) -> pd.DataFrame:
         rows.append(
             {
                 t("review.col.figure"): figure_name(figure),
-                t("review.col.value"): value_text(figure, evidence.number(figure)),
+                t("review.col.value"): value_text(figure, judged_number(evidence, figure, finding)),
                 t("review.col.goal"): target_text(figure, finding.target) if finding else "",
                 t("review.col.status"): t(f"quarter.status.{finding.status.replace(' ', '_')}")
                 if finding

@@ -2,7 +2,9 @@
 
 Each row shades the rule's bands (breached, warning, met in the shared status colours),
 draws the officer's value as a bar in the colour of its status, and the target as a
-black tick. Charts get a handful of rows (a team's officers): the data is aggregated
+black tick. A met band that is a single value (no overdue follow-ups at all: warn = 0; or
+100% training where warn is 100%) has no width to shade, so it is drawn as a thick tick in
+the met colour instead. Charts get a handful of rows (a team's officers): the data is aggregated
 already, and the exact value is printed next to each bar.
 """
 
@@ -24,6 +26,7 @@ from core.rules.schema import HIGHER, RANGE
 
 _STATUSES = (MET, WARNING, BREACHED, NO_DATA)
 ROW_HEIGHT = 34  # pixels per officer: a bar, its text and the tick stay legible
+POINT_BAND_WIDTH = 6  # pixels: a met band of a single value, wide enough to see
 # Room right of the bands for the value printed after a bar at the axis' end.
 TEXT_ROOM = 0.16
 
@@ -65,7 +68,12 @@ def _ticks(rule: Rule, end: float) -> list[float]:
 
 
 def band_segments(rule: Rule, end: float) -> list[tuple[float, float, str]]:
-    """The rule's bands along the axis as (start, end, status), empty ones left out."""
+    """The rule's bands along the axis as (start, end, status), in order, as status_of
+    reads them: higher [0, fail) breached, [fail, warn) warning, [warn, end] met; lower
+    [0, warn] met, (warn, fail] warning, (fail, end] breached; range the same outwards
+    from [warn.low, warn.high]. Empty bands are left out, but the met band is closed, so
+    a met band of one value (warn = 0 for lower, warn = the axis' end for higher, or
+    warn.low = warn.high) stays as a point: start = end."""
     warn, fail = rule.warn, rule.fail
     if rule.better == RANGE:
         assert isinstance(warn, tuple) and isinstance(fail, tuple)
@@ -80,7 +88,11 @@ def band_segments(rule: Rule, end: float) -> list[tuple[float, float, str]]:
         cuts = [0.0, _scale(rule, warn), _scale(rule, fail), end]
         statuses = [MET, WARNING, BREACHED]
     assert len(cuts) == len(statuses) + 1
-    return [(a, b, s) for a, b, s in zip(cuts, cuts[1:], statuses, strict=False) if b > a]
+    return [
+        (a, b, s)
+        for a, b, s in zip(cuts, cuts[1:], statuses, strict=False)
+        if b > a or (b == a and s == MET)
+    ]
 
 
 def officer_label(card: OfficerScorecard) -> str:
@@ -106,11 +118,21 @@ def bullet_chart(
     officer, start, stop = t("team.chart.officer"), "start", "stop"
     status, value, shown = t("team.chart.status"), t("team.chart.value"), "shown"
     names = [officer_label(card) for card in cards]
+    segments = band_segments(rule, end)
     bands = pd.DataFrame(
         [
             {officer: name, start: a, stop: b, status: _word(s)}
             for name in names
-            for a, b, s in band_segments(rule, end)
+            for a, b, s in segments
+            if b > a
+        ]
+    )
+    point_bands = pd.DataFrame(
+        [
+            {officer: name, start: a, status: _word(s)}
+            for name in names
+            for a, b, s in segments
+            if b == a
         ]
     )
     rows = []
@@ -157,6 +179,18 @@ def bullet_chart(
             ),
         )
     )
+    # A met band of one value: a thick tick in the met colour, under the target's tick.
+    point_layers: list[alt.Chart] = []
+    if not point_bands.empty:
+        point_layers.append(
+            alt.Chart(point_bands)
+            .mark_tick(thickness=POINT_BAND_WIDTH, size=ROW_HEIGHT * 0.9)
+            .encode(
+                x=alt.X(f"{start}:Q", scale=x_scale),
+                y=y,
+                color=alt.Color(f"{status}:N", scale=colours, legend=None),
+            )
+        )
     bar_layer = (
         alt.Chart(points)
         .mark_bar(height=ROW_HEIGHT * 0.4)
@@ -180,7 +214,7 @@ def bullet_chart(
     title = alt.TitleParams(
         figure_name(figure), subtitle=t("team.chart.goal", target=_target_words(rule))
     )
-    return alt.layer(band_layer, bar_layer, text_layer, tick_layer).properties(
+    return alt.layer(band_layer, *point_layers, bar_layer, text_layer, tick_layer).properties(
         title=title, height=alt.Step(ROW_HEIGHT)
     )
 

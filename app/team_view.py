@@ -22,7 +22,8 @@ from app.review_view import figure_name, submitted_text, target_text, value_text
 from app.team_charts import bullet_chart
 from app.visits_view import plain
 from core.metrics.figures import FIGURES_BY_KEY
-from core.metrics.findings import judge_officers
+from core.metrics.findings import GroupFindings, judge_officers
+from core.metrics.group_findings import viewer_group_findings
 from core.metrics.officers import compute_officer_scorecards
 from core.metrics.period import Period
 from core.metrics.scorecard import OfficerScorecard
@@ -33,6 +34,7 @@ from core.metrics.team import (
     rank_breaches,
     rule_for_figure,
     scorecard_cells,
+    scorecard_formats,
 )
 from core.reviews.export import team_scorecard_csv, team_scorecard_xlsx
 from core.reviews.records import ReviewStatusRow, list_review_statuses
@@ -45,13 +47,15 @@ REVIEWS_PAGE = "pages/team_reviews.py"
 @st.cache_data(show_spinner=False, ttl=3600, max_entries=256)
 def cached_team(
     scope: Scope, period: Period, version: int
-) -> tuple[list[OfficerScorecard], dict[str, list[Finding]]]:
-    """Every officer of `scope` with their figures and all their findings for `period`."""
+) -> tuple[list[OfficerScorecard], dict[str, list[Finding]], list[GroupFindings]]:
+    """Every officer of `scope` with their figures and all their findings for `period`,
+    and the team's (and its branch's) findings of the team and branch rules."""
     del version  # only part of the cache key
     rules = get_rules()
     with get_engine().connect() as conn:
         cards = compute_officer_scorecards(conn, scope, period, rules.params)
-    return cards, judge_officers(rules, cards)
+        groups = viewer_group_findings(conn, scope, period, rules, cards)
+    return cards, judge_officers(rules, cards), groups
 
 
 @st.cache_data(show_spinner=False, ttl=600, max_entries=256)
@@ -151,10 +155,8 @@ def scorecard_headers(figures: Sequence[str] = SCORECARD_FIGURES) -> list[str]:
 
 
 def _header(figure: str) -> str:
-    # Ratios go out as percentages (97.5 for 97.5%): the header says so.
+    # Rates carry their own % sign ("98.2%"); money and hours name their unit.
     name, kind = figure_name(figure), FIGURES_BY_KEY[figure].kind
-    if kind == "ratio":
-        return t("team.col.percent", name=name)
     if kind == "money":
         return t("team.col.yuan", name=name)
     if kind == "hours":
@@ -166,11 +168,12 @@ def render_scorecard_downloads(cards: Sequence[OfficerScorecard], period: Period
     """CSV and Excel of the scorecard; the files are made only when clicked."""
     headers = scorecard_headers()
     rows = scorecard_cells(cards)
+    formats = scorecard_formats()
     stem = f"team-scorecard-{period.label.replace(':', '_')}"
     left, right, _ = st.columns([1, 1, 2])
     left.download_button(
         t("team.download_csv"),
-        data=functools.partial(team_scorecard_csv, rows, headers),
+        data=functools.partial(team_scorecard_csv, rows, headers, formats),
         file_name=f"{stem}.csv",
         mime="text/csv",
         key="team_scorecard_csv",
@@ -179,7 +182,7 @@ def render_scorecard_downloads(cards: Sequence[OfficerScorecard], period: Period
     )
     right.download_button(
         t("team.download_xlsx"),
-        data=functools.partial(team_scorecard_xlsx, rows, headers, t("team.sheet_title")),
+        data=functools.partial(team_scorecard_xlsx, rows, headers, t("team.sheet_title"), formats),
         file_name=f"{stem}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="team_scorecard_xlsx",

@@ -19,7 +19,7 @@ from core.metrics.cohort_output import (
 )
 from core.metrics.cohort_report import DEFAULT_BREAKDOWNS, build_cohort_report
 from core.metrics.cohorts import BREAKDOWNS
-from core.metrics.findings import finding_record, judge_officers
+from core.metrics.findings import finding_record, judge_groups, judge_officers
 from core.metrics.officers import compute_officer_scorecards
 from core.metrics.params import MetricParams
 from core.metrics.period import PeriodError, parse_date, parse_period
@@ -119,8 +119,8 @@ def run_metrics(
     officers = [
         officer_record(c, [finding_record(f) for f in findings[c.staff_code]]) for c in ordered
     ]
-    teams = [group_record(g) for g in group_scorecards(ordered, "team")]
-    branches = [group_record(g) for g in group_scorecards(ordered, "branch")]
+    teams = _judged_groups(rules, ordered, "team")
+    branches = _judged_groups(rules, ordered, "branch")
     everyone = group_scorecards(ordered, "cooperative")
     cooperative = group_record(everyone[0]) if everyone else {}
     if args.format == "json":
@@ -130,6 +130,16 @@ def run_metrics(
     return metrics_table(
         period, officers, [*teams, *branches, *([cooperative] if cooperative else [])]
     )
+
+
+def _judged_groups(
+    rules: RuleSet, cards: list[OfficerScorecard], kind: str
+) -> list[dict[str, Any]]:
+    # Team and branch rules judge the sums of the officers selected (all by default).
+    return [
+        group_record(judged.group, [finding_record(f) for f in judged.findings])
+        for judged in judge_groups(rules, cards, kind)
+    ]
 
 
 def run_cohorts(conn: Connection, args: argparse.Namespace, params: MetricParams) -> str:

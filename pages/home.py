@@ -4,6 +4,7 @@ trainers, how trained and untrained borrowers' first loans are doing."""
 import streamlit as st
 
 from app import clock
+from app.group_view import render_group_findings
 from app.i18n import current_language, date, number, t
 from app.reminders import render_reminders
 from app.resources import (
@@ -53,11 +54,11 @@ if me.user.role == "trainer":
 period = quarter_of(today)
 st.caption(t("home.caption", period=period.label, date=date(period.as_of)))
 attention = cached_attention(me.scope, period, data_version())
+render_group_findings(attention.groups, get_rules())  # admins: every team and branch
 zh = current_language() == "zh"
-missed = [officer for officer in attention if officer.findings]
-if not missed:
+if attention.all_met:
     st.success(t("home.all_met"))
-for officer in missed:
+for officer in attention.missed:
     with st.container(border=True):
         st.subheader(t("home.officer", name=officer.name, code=officer.staff_code))
         for finding in officer.findings:

@@ -4,6 +4,7 @@ the breaches ranked, where each officer's review stands, and the scorecard to do
 import streamlit as st
 
 from app import clock
+from app.group_view import render_group_findings
 from app.i18n import date, t
 from app.period_picker import period_picker
 from app.resources import data_version, get_rules
@@ -35,7 +36,7 @@ st.caption(
         as_of=date(period.as_of),
     )
 )
-cards, findings = cached_team(me.scope, period, version)
+cards, findings, groups = cached_team(me.scope, period, version)
 if not cards:
     st.info(t("team.no_officers"))
     st.stop()
@@ -46,6 +47,8 @@ render_bullet_charts(cards, findings, rules)
 
 st.subheader(t("team.breaches"))
 render_breaches(cards, findings, rules)
+
+render_group_findings(groups, rules)  # the team's and its branch's goals, if any
 
 template = template_or_error()
 if template is not None:

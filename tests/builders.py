@@ -238,3 +238,69 @@ def write_folder(
             writer.writeheader()
             writer.writerows(rows)
     return folder
+
+
+def two_branch_portfolio() -> dict[str, list[dict[str, str]]]:
+    """The base portfolio plus a second team in 城关支行 and a second branch, for team and
+    branch goals. As of 2025-06-30 (2025Q2):
+
+    - OF3 (城关支行, 城关二组): L3, 3,000.00 in three installments of 1,000.00 due 05-01,
+      06-01 and 07-01; the first two paid on their day. Q2 recovery 2,000.00 / 2,000.00;
+      1,000.00 outstanding, not late.
+    - OF4 (河口支行, 河口一组): L4, 1,000.00 in two installments of 500.00 due 05-10 and
+      06-10; the first paid on its day, the second 20 days late on 06-30 (not PAR30).
+      Q2 recovery 500.00 / 1,000.00; 500.00 outstanding.
+
+    So team 城关一组 recovers 1,000.00 / 4,500.25, 城关二组 100%, 河口一组 50%; branch
+    城关支行 has PAR30 4,800.50 / 5,800.50 (OF1's two loans are over 30 days late) and
+    河口支行 0 / 500.00.
+    """
+    tables = base_portfolio()
+    for code, name, branch, team in (
+        ("OF3", "陈静", "城关支行", "城关二组"),
+        ("OF4", "杨帆", "河口支行", "河口一组"),
+    ):
+        tables["staff"].append(
+            {"staff_code": code, "name": name, "role": "officer", "branch": branch}
+            | {"team": team, "hired_on": ""}
+        )
+    for code, name, officer, village in (
+        ("B4", "周四", "OF3", "王家湾"),
+        ("B5", "吴五", "OF4", "河口村"),
+    ):
+        tables["borrowers"].append(
+            {"borrower_code": code, "name": name, "officer_code": officer, "village": village}
+            | {"group_code": "", "joined_on": "2025-03-01", "business_type": ""}
+            | {"phone": "", "id_number": ""}
+        )
+    for loan, borrower, officer, disbursed, principal, term in (
+        ("L3", "B4", "OF3", "2025-04-01", "3000.00", "3"),
+        ("L4", "B5", "OF4", "2025-04-10", "1000.00", "2"),
+    ):
+        tables["loans"].append(
+            {"loan_code": loan, "borrower_code": borrower, "officer_code": officer}
+            | {"disbursed_on": disbursed, "principal": principal, "annual_rate": ""}
+            | {"term_months": term, "cycle": "1", "appraisal_grade": "", "product": ""}
+            | {"purpose": "", "written_off_on": ""}
+        )
+    for loan, seq, due, amount in (
+        ("L3", "1", "2025-05-01", "1000.00"),
+        ("L3", "2", "2025-06-01", "1000.00"),
+        ("L3", "3", "2025-07-01", "1000.00"),
+        ("L4", "1", "2025-05-10", "500.00"),
+        ("L4", "2", "2025-06-10", "500.00"),
+    ):
+        tables["installments"].append(
+            {"loan_code": loan, "seq": seq, "due_date": due, "principal_due": amount}
+            | {"interest_due": ""}
+        )
+    for loan, paid, amount in (
+        ("L3", "2025-05-01", "1000.00"),
+        ("L3", "2025-06-01", "1000.00"),
+        ("L4", "2025-05-10", "500.00"),
+    ):
+        tables["repayments"].append(
+            {"loan_code": loan, "paid_on": paid, "principal_paid": amount}
+            | {"interest_paid": "", "receipt_no": ""}
+        )
+    return tables

@@ -8,8 +8,9 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from core.cells import MONEY, PERCENT, cell_text
 from core.metrics.cohort_report import CohortReport, report_document
-from core.metrics.report import _csv_value, _percent, _plain, inert
+from core.metrics.report import _percent, _plain
 from core.textable import render_table
 
 
@@ -122,6 +123,17 @@ COHORT_CSV_KEYS = (
     "ever_par30_high",
 )
 DIFFERENCE_CSV_KEYS = ("ever_par30_z", "ever_par30_p", "recovery_z", "recovery_p")
+# The CSV is for spreadsheets: rates and their intervals as percentages with one decimal,
+# money with two (core/cells.py); z and p are statistics, not rates, and stay as computed.
+_CSV_FORMATS = {
+    **dict.fromkeys(
+        ("recovery_rate", "ever_par30_rate", "share", "recovery_low", "recovery_high"), PERCENT
+    ),
+    **dict.fromkeys(("ever_par30_low", "ever_par30_high"), PERCENT),
+    **dict.fromkeys(
+        ("principal_due", "principal_collected", "principal", "principal_par30"), MONEY
+    ),
+}
 
 
 def _csv_text(rows: list[dict[str, Any]], keys: Sequence[str], lead: Sequence[str] = ()) -> str:
@@ -129,9 +141,7 @@ def _csv_text(rows: list[dict[str, Any]], keys: Sequence[str], lead: Sequence[st
     writer = csv.writer(out)
     writer.writerow([*lead, *keys])
     for row in rows:
-        writer.writerow(
-            [inert(v) if isinstance(v, str) else _csv_value(v) for v in (row[k] for k in keys)]
-        )
+        writer.writerow([cell_text(row[k], _CSV_FORMATS.get(k)) for k in keys])
     return "\ufeff" + out.getvalue()
 
 

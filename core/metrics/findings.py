@@ -1,8 +1,15 @@
-"""Scorecards judged against config/rules.yaml: one list of findings per subject."""
+"""Scorecards judged against config/rules.yaml: one list of findings per subject.
+
+Officer rules judge each officer's figures; team and branch rules judge the team's or the
+branch's summed figures (group ratios from summed numerators and denominators, as
+core.metrics.scorecard.group_scorecards adds them up). Every scope a rule may have
+(core.rules.schema.SCOPES) is judged here, so a rule that passes check-config always runs.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -35,9 +42,21 @@ def officer_figure_set(card: OfficerScorecard) -> FigureSet:
     )
 
 
-def group_figure_set(group: GroupScorecard) -> FigureSet:
-    """A team's or branch's summed figures (no cases: those belong to officers)."""
-    return FigureSet(group.kind, group.name, figure_values(group.components), {})
+def group_figure_set(group: GroupScorecard, cards: Sequence[OfficerScorecard] = ()) -> FigureSet:
+    """A team's or branch's summed figures; the cases behind them are its officers' cases
+    (`cards`: the group's officers), so a per-case group rule lists them too."""
+    members = set(group.officers)
+    cases: dict[str, list[str]] = {}
+    for card in cards:
+        if card.staff_code in members:
+            for figure, codes in card.cases.items():
+                cases.setdefault(figure, []).extend(codes)
+    return FigureSet(
+        group.kind,
+        group.name,
+        figure_values(group.components),
+        {k: tuple(v) for k, v in cases.items()},
+    )
 
 
 def judge_officers(rules: RuleSet, cards: Sequence[OfficerScorecard]) -> dict[str, list[Finding]]:
@@ -48,15 +67,52 @@ def judge_officers(rules: RuleSet, cards: Sequence[OfficerScorecard]) -> dict[st
     return findings
 
 
+@dataclass(frozen=True)
+class GroupFindings:
+    """A team or a branch, its summed figures, and the findings of the rules with its
+    scope (worst first; none when no rule has that scope)."""
+
+    group: GroupScorecard
+    findings: tuple[Finding, ...]
+
+    @property
+    def kind(self) -> str:
+        """ "team" or "branch"."""
+        return self.group.kind
+
+    @property
+    def name(self) -> str:
+        """The team's or the branch's name."""
+        return self.group.name
+
+    @property
+    def branch(self) -> str:
+        """The branch: the team's own, or the branch itself."""
+        return self.group.branch or self.group.name
+
+
+GROUP_KINDS = ("team", "branch")
+
+
 def judge_groups(
-    rules: RuleSet, cards: Sequence[OfficerScorecard], kind: str
-) -> dict[str, list[Finding]]:
-    """Team or branch name → the findings of the rules with that scope."""
-    groups = group_scorecards(cards, kind)
-    findings: dict[str, list[Finding]] = {g.name: [] for g in groups}
-    for finding in evaluate(rules, [group_figure_set(g) for g in groups]):
-        findings[finding.subject].append(finding)
-    return findings
+    rules: RuleSet, cards: Sequence[OfficerScorecard], kind: str, *, cases: bool = True
+) -> list[GroupFindings]:
+    """Each team (within its branch: two branches may both have a team 一组) or each
+    branch of `cards`, summed, with the findings of the rules of scope `kind`.
+
+    cases=False judges without the loans and borrowers behind the figures and leaves out
+    who the officers are: for a viewer who may see the group's sums but not its cases
+    (a team leader reading their whole branch's goals)."""
+    if kind not in GROUP_KINDS:
+        raise ValueError(f"kind must be one of {GROUP_KINDS}, not {kind!r}")
+    judged = []
+    for group in group_scorecards(cards, kind):
+        if not cases:
+            group = GroupScorecard(group.kind, group.name, group.branch, [], group.components)
+        # One group at a time: findings name their subject only by name.
+        findings = evaluate(rules, [group_figure_set(group, cards if cases else ())])
+        judged.append(GroupFindings(group, tuple(findings)))
+    return judged
 
 
 def finding_record(finding: Finding) -> dict[str, Any]:

@@ -10,16 +10,12 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from core.cells import KIND_FORMATS, PERCENT, cell_text
+from core.cells import inert as inert  # callers import it from here too (moved to core.cells)
+from core.metrics.figures import FIGURES_BY_KEY
 from core.metrics.period import Period
 from core.metrics.scorecard import GroupScorecard, OfficerScorecard
 from core.textable import render_table
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def inert(text: str) -> str:
-    """A text cell that a spreadsheet will not run as a formula."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def _plain(value: Any) -> Any:
@@ -48,14 +44,20 @@ def officer_record(
     }
 
 
-def group_record(group: GroupScorecard) -> dict[str, Any]:
-    """A team's, branch's or the cooperative's JSON object."""
+def group_record(
+    group: GroupScorecard, findings: Sequence[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """A team's, branch's or the cooperative's JSON object; a team or branch also carries
+    the findings of the rules of its scope (`findings`, finding_record mappings)."""
     identity: dict[str, Any] = {}
     if group.kind == "team":
         identity = {"team": group.name, "branch": group.branch}
     elif group.kind == "branch":
         identity = {"branch": group.name}
-    return {**identity, "officers": group.officers, **group.components.figures()}
+    record = {**identity, "officers": group.officers, **group.components.figures()}
+    if findings is not None:
+        record["findings"] = list(findings)
+    return record
 
 
 def metrics_json(
@@ -108,6 +110,11 @@ def _group_label(group: dict[str, Any]) -> list[str]:
     return ["all", "", ""]
 
 
+def _group_name(group: dict[str, Any]) -> str:
+    kind, name, branch = _group_label(group)
+    return f"{kind} {name} ({branch})" if branch else f"{kind} {name}"
+
+
 def metrics_table(
     period: Period, officers: list[dict[str, Any]], groups: list[dict[str, Any]]
 ) -> str:
@@ -124,23 +131,29 @@ def metrics_table(
     ]
     rows += [[*_group_label(g), *(fmt(g[key]) for _, key, fmt in _TABLE_COLUMNS)] for g in groups]
     title = f"Period {period.label} ({period.start} to {period.end}), as of {period.as_of}"
-    return title + "\n\n" + render_table(headers, rows, right=list(range(3, len(headers))))
+    table = title + "\n\n" + render_table(headers, rows, right=list(range(3, len(headers))))
+    goals = [
+        f"  {_group_name(g)}: {f['status']}: {f['message_en']}"
+        for g in groups
+        for f in g.get("findings", ())
+    ]
+    return table + ("\n\nTeam and branch goals:\n" + "\n".join(goals) if goals else "")
 
 
 def metrics_csv(officers: list[dict[str, Any]], activities: Sequence[str]) -> str:
-    """One row per officer, every figure a column (time shares as time_share.<activity>)."""
+    """One row per officer, every figure a column (time shares as time_share.<activity>),
+    for a spreadsheet: figures as people read them (rates "98.2%", which a spreadsheet
+    reads as the number 0.982; money and hours with two decimals; counts whole), text
+    inert. The JSON carries the exact values."""
     skip = {"cases", "findings", "time_share"}
     keys = [k for k in officers[0] if k not in skip] if officers else []
+    formats = [KIND_FORMATS[FIGURES_BY_KEY[k].kind] if k in FIGURES_BY_KEY else None for k in keys]
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([*keys, *(f"time_share.{a}" for a in activities), "findings_breached"])
     for o in officers:
-        cells = [inert(v) if isinstance(v, str) else _csv_value(v) for v in (o[k] for k in keys)]
-        shares = [_csv_value(o["time_share"].get(a)) for a in activities]
+        cells = [cell_text(o[k], kind) for k, kind in zip(keys, formats, strict=True)]
+        shares = [cell_text(o["time_share"].get(a), PERCENT) for a in activities]
         breached = ";".join(f["rule_id"] for f in o["findings"] if f["status"] == "breached")
         writer.writerow([*cells, *shares, breached])
     return "\ufeff" + out.getvalue()
-
-
-def _csv_value(value: Any) -> Any:
-    return "" if value is None else value

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from core.exports import Cell
+from core.cells import KIND_FORMATS, Cell
 from core.metrics.figures import FIGURES_BY_KEY
 from core.metrics.findings import figure_values
 from core.metrics.scorecard import OfficerScorecard
@@ -38,7 +38,6 @@ SCORECARD_FIGURES = (
     "disbursed_amount",
     "hours",
 )
-_HUNDRED = Decimal(100)
 
 
 def rule_for_figure(rules: RuleSet, figure: str) -> Rule | None:
@@ -122,24 +121,20 @@ def rank_breaches(
     return [item for _, item in ranked]
 
 
-def scorecard_value(figure: str, value: Decimal | int | None) -> Cell:
-    """A figure as a scorecard cell: ratios as exact percentages (0.975 → 97.5), money in
-    yuan and hours as exact Decimals, counts as whole numbers, None when undefined."""
-    if value is None:
-        return None
-    if FIGURES_BY_KEY[figure].kind == "ratio":
-        return Decimal(value) * _HUNDRED
-    return value
+def scorecard_formats(figures: Sequence[str] = SCORECARD_FIGURES) -> list[str | None]:
+    """How each scorecard column reads in a file: code and name as text, then each
+    figure's format by its kind (rates as percentages, money and hours with two decimals,
+    counts whole); the cells themselves stay exact (scorecard_cells)."""
+    return [None, None, *(KIND_FORMATS[FIGURES_BY_KEY[f].kind] for f in figures)]
 
 
 def scorecard_cells(
     cards: Sequence[OfficerScorecard], figures: Sequence[str] = SCORECARD_FIGURES
 ) -> list[list[Cell]]:
-    """One row per officer: code, name, then each figure (scorecard_value)."""
+    """One row per officer: code, name, then each figure's exact value (ratios as
+    fractions, money in yuan), None when undefined; scorecard_formats says how they read."""
     rows: list[list[Cell]] = []
     for card in cards:
         values = figure_values(card.components)
-        rows.append(
-            [card.staff_code, card.name, *(scorecard_value(f, values.get(f)) for f in figures)]
-        )
+        rows.append([card.staff_code, card.name, *(values.get(f) for f in figures)])
     return rows

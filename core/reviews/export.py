@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from core.exports import Cell, table_csv, table_xlsx
+from core.exports import Cell, Formats, table_csv, table_xlsx
 from core.reviews.document import DocGoal, DocSection, ReviewDocument
 from core.reviews.export_common import ExportError, clean_text, doc_label, paragraphs
 from core.reviews.export_pdf import review_pdf
@@ -146,17 +146,25 @@ def _check_shape(rows: Sequence[Sequence[Cell]], headers: Sequence[str]) -> None
         raise ValueError(f"rows {wrong} do not have {len(headers)} cells like the headers")
 
 
-def team_scorecard_csv(rows: Sequence[Sequence[Cell]], headers: Sequence[str]) -> bytes:
+def team_scorecard_csv(
+    rows: Sequence[Sequence[Cell]], headers: Sequence[str], formats: Formats = None
+) -> bytes:
     """The team scorecard (officers x figures) as CSV for Excel: UTF-8 with BOM, headers as
-    given (translated by the caller), text inert, Decimals exactly as given, dates ISO."""
+    given (translated by the caller), text inert, dates ISO; numbers as `formats` says
+    (core.metrics.team.scorecard_formats: rates "98.2%", money "1234.50"), other
+    Decimals exactly as given."""
     _check_shape(rows, headers)
-    return table_csv(headers, rows)
+    return table_csv(headers, rows, formats=formats)
 
 
 def team_scorecard_xlsx(
-    rows: Sequence[Sequence[Cell]], headers: Sequence[str], sheet_title: str
+    rows: Sequence[Sequence[Cell]],
+    headers: Sequence[str],
+    sheet_title: str,
+    formats: Formats = None,
 ) -> bytes:
     """The team scorecard as an XLSX sheet named `sheet_title`: bold frozen header, sized
-    columns, numbers as numbers (Decimals exact), text inert."""
+    columns, numbers as exact numbers shown as `formats` says (rates 0.0%, money
+    #,##0.00), text inert."""
     _check_shape(rows, headers)
-    return table_xlsx(headers, rows, sheet_title)
+    return table_xlsx(headers, rows, sheet_title, formats=formats)

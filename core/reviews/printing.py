@@ -17,7 +17,7 @@ from core.reviews.document import (
     EvidenceLine,
     ReviewDocument,
 )
-from core.reviews.evidence import Evidence
+from core.reviews.evidence import Evidence, FindingEvidence
 from core.reviews.goals import Goal
 from core.reviews.records import ReviewRecord
 from core.reviews.template import ReviewTemplate, Section
@@ -57,7 +57,7 @@ def _evidence(
         lines.append(
             EvidenceLine(
                 name=wording.figure_name(figure),
-                value=wording.value_text(figure, evidence.number(figure)),
+                value=wording.value_text(figure, judged_number(evidence, figure, finding)),
                 goal=wording.target_text(figure, finding.target) if finding else "",
                 status=wording.words.get(f"finding.{finding.status}", finding.status)
                 if finding
@@ -65,6 +65,18 @@ def _evidence(
             )
         )
     return tuple(lines)
+
+
+def judged_number(
+    evidence: Evidence, figure: str, finding: FindingEvidence | None
+) -> Decimal | None:
+    """The figure's value, or the value its rule judged when the figures lack it: an
+    activity with no hours logged has no share among the figures, yet its rule judges a
+    share of 0, and "—" beside "goal missed" would hide why."""
+    value = evidence.number(figure)
+    if value is None and finding is not None and finding.value is not None:
+        return Decimal(finding.value)
+    return value
 
 
 def _findings(evidence: Evidence | None, section: Section, language: str) -> tuple[str, ...]:

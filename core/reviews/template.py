@@ -115,10 +115,18 @@ def _section(reader: Reader, node: yaml.Node, index: int, rules: RuleSet) -> Sec
             reader.fail(item, f"{key}.figures", f"unknown figure {figure!r} (see docs/metrics.md)")
         figures.append(figure)
     rule_ids = []
-    known = {rule.id for rule in rules.rules}
+    known = {rule.id: rule for rule in rules.rules}
     for rule_id, item in _codes(reader, fields["rules"], f"{key}.rules"):
         if rule_id not in known:
             reader.fail(item, f"{key}.rules", f"unknown rule {rule_id!r} (see config/rules.yaml)")
+        if known[rule_id].scope != "officer":
+            # A review's evidence is the officer's own findings: this one would never show.
+            reader.fail(
+                item,
+                f"{key}.rules",
+                f"rule {rule_id!r} judges a {known[rule_id].scope}, not the officer: "
+                "a review shows only officer rules",
+            )
         rule_ids.append(rule_id)
     chart = None
     if "chart" in fields:

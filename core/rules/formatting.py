@@ -14,11 +14,17 @@ _TENTH = Decimal("0.1")
 _HOURS_UNIT = {"en": " h", "zh": " 小时"}
 
 
+def percent_text(fraction: Decimal | int) -> str:
+    """A rate as people read it: the fraction as a percentage with one decimal, rounded
+    half up ("98.2%" for 0.98164...). Exports and messages share it."""
+    return f"{(Decimal(fraction) * 100).quantize(_TENTH, ROUND_HALF_UP)}%"
+
+
 def format_value(kind: str, value: Decimal | int, lang: str) -> str:
     """One figure value for a message in lang ("en" or "zh"), by the figure's kind."""
     number = Decimal(value)
     if kind == "ratio":
-        return f"{(number * 100).quantize(_TENTH, ROUND_HALF_UP)}%"
+        return percent_text(number)
     if kind == "money":
         return f"¥{number.quantize(CENT, ROUND_HALF_UP):,}"
     if kind == "hours":
@@ -35,3 +41,18 @@ def format_level(kind: str, level: Level, lang: str) -> str:
         low, high = level
         return f"{format_value(kind, low, lang)}–{format_value(kind, high, lang)}"
     return format_value(kind, level, lang)
+
+
+def format_bound(kind: str, value: Decimal | int, lang: str) -> str:
+    """A band's bound as people read it, as written in config/rules.yaml: 98% for 0.98,
+    95.5% for 0.955, 0 for a count, ¥1,000.00, 6.5 h. Unlike a figure's value nothing is
+    rounded: a goal of 97.25% reads 97.25%."""
+    number = Decimal(value)
+    if kind == "ratio":
+        return f"{(number * 100).normalize():f}%"
+    if kind == "money":
+        return f"¥{number.quantize(CENT, ROUND_HALF_UP):,}"
+    shown = (
+        f"{number.normalize():,f}" if number != number.to_integral_value() else f"{int(number):,}"
+    )
+    return f"{shown}{_HOURS_UNIT[lang]}" if kind == "hours" else shown

@@ -4,6 +4,7 @@ cannot send cookies, so `app.auth.current_user` is patched), and fresh caches.""
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -14,9 +15,9 @@ from streamlit.testing.v1 import AppTest
 
 from core.auth.sessions import SessionUser
 from core.db import make_engine
-from core.paths import PROJECT_ROOT
+from core.paths import CONFIG_DIR, PROJECT_ROOT
 from core.schema import ensure_schema
-from tests.builders import base_portfolio, write_folder
+from tests.builders import base_portfolio, two_branch_portfolio, write_folder
 from tests.db.helpers import do_import
 
 STAFF = {"officer": "OF1", "team_leader": "TL1", "trainer": "TR1", "admin": None}
@@ -58,6 +59,33 @@ def import_tables(tables: dict[str, list[dict[str, str]]]) -> Callable[[Engine, 
 def loaded_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     """DATABASE_URL of a SQLite database holding the base portfolio."""
     return app_database(tmp_path, monkeypatch, import_tables(base_portfolio()))
+
+
+# A team goal appended to the shipped rules (which hold the branch goal branch_par30).
+TEAM_RULE = """
+  - id: team_recovery
+    name: {en: Team recovery rate, zh: 小组回收率}
+    figure: recovery_rate
+    scope: team
+    better: higher
+    bands: {target: 1.0, warn: 0.98, fail: 0.95}
+    severity: high
+    message:
+      en: "Team recovery is {value} (goal {target})."
+      zh: "小组回收率为{value}（目标{target}）。"
+"""
+
+
+@pytest.fixture
+def two_branch_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """DATABASE_URL of a SQLite database holding tests/builders.py two_branch_portfolio,
+    behind the shipped configuration plus a team goal (team_recovery)."""
+    config = tmp_path / "config"
+    shutil.copytree(CONFIG_DIR, config)
+    rules = config / "rules.yaml"
+    rules.write_text(rules.read_text(encoding="utf-8") + TEAM_RULE, encoding="utf-8")
+    monkeypatch.setenv("FIELDBOOK_CONFIG_DIR", str(config))
+    return app_database(tmp_path, monkeypatch, import_tables(two_branch_portfolio()))
 
 
 def session_user(role: str, must_change: bool = False) -> SessionUser:

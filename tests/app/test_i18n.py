@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 
 import pytest
 import streamlit as st
@@ -77,3 +78,19 @@ def test_the_zone_setting_moves_every_time(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setitem(st.session_state, "language", "zh")
     assert date_time(INSTANT) == "2025年6月30日 23:30"
     assert zone_name() == "协调世界时"
+
+
+def test_screens_round_percentages_half_up_like_the_files() -> None:
+    # 98.25% is 98.3% on a screen, in a CSV ("98.3%") and in a rule's message alike;
+    # babel alone would round half to even (98.2%).
+    import streamlit as st
+
+    from app.i18n import percent
+    from core.cells import PERCENT, cell_text
+
+    for language in ("en", "zh"):
+        st.session_state["language"] = language
+        assert percent(Decimal("0.9825")) == cell_text(Decimal("0.9825"), PERCENT) == "98.3%"
+        assert percent(Decimal("0.98349")) == "98.3%"
+        assert percent(Decimal(12)) == "1,200.0%"
+        assert percent(None) == "—"

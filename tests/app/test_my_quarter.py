@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from decimal import Decimal
 
 import pytest
 
@@ -33,8 +34,90 @@ def test_tiles_show_the_quarter_against_the_goals(loaded_db: str, log_in_as) -> 
     assert tiles["Overdue follow-ups"] == "1"
     assert tiles["Active borrowers (caseload)"] == "2"
     assert tiles["Training compliance"] == "—"
-    statuses = " ".join(m.value for m in at.markdown)
-    assert ":red[**Goal missed**] · Goal 100.0%" in statuses
+    statuses = [m.value for m in at.markdown]
+    # Each tile names the band that decided its status, and the goal line.
+    assert ":red[**Goal missed**]: below 95% · goal 100%" in statuses  # recovery 22.2%
+    assert ":red[**Goal missed**]: above 10% · goal 2%" in statuses  # PAR30 100%
+    assert ":orange[**Warning**]: 1 to 2 · goal 0" in statuses  # 1 overdue follow-up
+    assert ":gray[**No data**] · goal 100%" in statuses  # no first loans: training
+
+
+def test_tiles_name_the_band_in_chinese(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+    log_in_as("officer")
+    statuses = [m.value for m in open_page("zh").markdown]
+    assert ":red[**未达标**]：低于95% · 目标 100%" in statuses
+    assert ":orange[**预警**]：1至2 · 目标 0" in statuses
+
+
+RECOVERY_EN = [
+    ("0.985", ":green[**Goal met**]: 98% or more · goal 100%"),
+    ("0.96", ":orange[**Warning**]: 95% to 98% · goal 100%"),
+    ("0.9", ":red[**Goal missed**]: below 95% · goal 100%"),
+]
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "value", "line"),
+    [
+        *(("recovery_rate", v, line) for v, line in RECOVERY_EN),
+        ("recovery_rate", None, ":gray[**No data**] · goal 100%"),
+        ("par30_limit", "0.01", ":green[**Goal met**]: 5% or less · goal 2%"),
+        ("par30_limit", "0.07", ":orange[**Warning**]: 5% to 10% · goal 2%"),
+        ("par30_limit", "0.2", ":red[**Goal missed**]: above 10% · goal 2%"),
+        ("no_overdue_followups", "0", ":green[**Goal met**]: 0 · goal 0"),
+        ("no_overdue_followups", "2", ":orange[**Warning**]: 1 to 2 · goal 0"),
+        ("no_overdue_followups", "5", ":red[**Goal missed**]: above 2 · goal 0"),
+        ("caseload", "120", ":green[**Goal met**]: 60 to 180 · goal 80–150"),
+        ("caseload", "55", ":orange[**Warning**]: 30 to 59 · goal 80–150"),
+        ("caseload", "190", ":orange[**Warning**]: 181 to 250 · goal 80–150"),
+        ("caseload", "2", ":red[**Goal missed**]: below 30 · goal 80–150"),
+        ("caseload", "300", ":red[**Goal missed**]: above 250 · goal 80–150"),
+        ("time_collection", "0.2", ":green[**Goal met**]: 5% to 40% · goal 10%–30%"),
+        ("time_collection", "0.45", ":orange[**Warning**]: 40% to 50% · goal 10%–30%"),
+        ("time_collection", "0.6", ":red[**Goal missed**]: above 50% · goal 10%–30%"),
+    ],
+)
+def test_a_status_line_names_its_band_in_english(
+    rule_id: str, value: str | None, line: str
+) -> None:
+    assert _status_line("en", rule_id, value) == line
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "value", "line"),
+    [
+        ("recovery_rate", "0.985", ":green[**已达标**]：98%及以上 · 目标 100%"),
+        ("recovery_rate", "0.96", ":orange[**预警**]：95%至98% · 目标 100%"),
+        ("recovery_rate", "0.9", ":red[**未达标**]：低于95% · 目标 100%"),
+        ("recovery_rate", None, ":gray[**无数据**] · 目标 100%"),
+        ("par30_limit", "0.01", ":green[**已达标**]：5%及以下 · 目标 2%"),
+        ("par30_limit", "0.2", ":red[**未达标**]：高于10% · 目标 2%"),
+        ("no_overdue_followups", "0", ":green[**已达标**]：0 · 目标 0"),
+        ("caseload", "55", ":orange[**预警**]：30至59 · 目标 80–150"),
+        ("caseload", "300", ":red[**未达标**]：高于250 · 目标 80–150"),
+    ],
+)
+def test_a_status_line_names_its_band_in_chinese(
+    rule_id: str, value: str | None, line: str
+) -> None:
+    assert _status_line("zh", rule_id, value) == line
+
+
+def _status_line(language: str, rule_id: str, value: str | None) -> str:
+    """The tile's status line for a value judged by the shipped rule, in `language`."""
+    import streamlit as st
+
+    from app.quarter_view import status_line
+    from core.rules import FigureSet, RuleSet, evaluate, load_default_rules
+
+    st.session_state["language"] = language
+    rules = load_default_rules()
+    rule = rules.by_id(rule_id)
+    number = None if value is None else Decimal(value)
+    values = {rule.figure: int(number) if rule.kind == "count" and number is not None else number}
+    only = RuleSet(rules.params, (rule,))
+    (finding,) = evaluate(only, [FigureSet("officer", "OF1", values, {})])
+    return status_line(rule, finding)
 
 
 def test_a_month_can_be_chosen(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]

@@ -389,6 +389,15 @@ def test_a_complete_review_submits_and_becomes_read_only(
     values = dict(zip(judging["Figure"], judging["Value"], strict=True))
     assert values["Recovery rate"] == "22.2%"
     assert values["PAR 30"] == "100.0%"
+    # No hours on appraisal: the rule judges a share of 0, so the table shows 0.0%, not "—".
+    time = next(
+        d.value
+        for d in at.dataframe
+        if "Share of hours: Loan appraisal" in list(d.value.iloc[:, 0])
+    )
+    shares = dict(zip(time["Figure"], time["Value"], strict=True))
+    assert shares["Share of hours: Loan appraisal"] == "0.0%"
+    assert shares["Share of hours: Collection"] == "53.3%"  # 4 of 7.5 hours
     assert "关于judging的总结" in [x.value for x in at.text]
     plan = [
         d.value for d in at.dataframe if "Goal" in d.value.columns and len(d.value.columns) == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -170,3 +171,47 @@ def test_an_unknown_time_zone_names_the_setting(
     assert at.error[0].value == (
         "The environment variable FIELDBOOK_TIMEZONE has a value Fieldbook cannot use."
     )
+
+
+ADMIN_GROUPS_EN = [
+    # Q2 recovery: 1,000.00 / 4,500.25; 2,000.00 / 2,000.00; 500.00 / 1,000.00.
+    ["Team 城关一组 (城关支行)", "Team recovery rate", "22.2%", "Goal missed: below 95%", "100%"],
+    ["Team 城关二组 (城关支行)", "Team recovery rate", "100.0%", "Goal met: 98% or more", "100%"],
+    ["Team 河口一组 (河口支行)", "Team recovery rate", "50.0%", "Goal missed: below 95%", "100%"],
+    # PAR30 as of 2025-06-30: 4,800.50 / 5,800.50 and 0 / 500.00.
+    ["Branch 城关支行", "Branch PAR30", "82.8%", "Goal missed: above 5%", "2%"],
+    ["Branch 河口支行", "Branch PAR30", "0.0%", "Goal met: 3% or less", "2%"],
+]
+
+
+@pytest.mark.parametrize(
+    ("language", "column", "first", "last"),
+    [
+        ("en", "Team or branch", ADMIN_GROUPS_EN[0], ADMIN_GROUPS_EN[-1]),
+        (
+            "zh",
+            "小组或支行",
+            ["小组 城关一组（城关支行）", "小组回收率", "22.2%", "未达标：低于95%", "100%"],
+            ["支行 河口支行", "支行30天以上风险贷款率", "0.0%", "已达标：3%及以下", "2%"],
+        ),
+    ],
+)
+def test_the_admin_home_shows_every_team_and_branch_goal(  # type: ignore[no-untyped-def]
+    two_branch_db: str,
+    log_in_as,
+    monkeypatch: pytest.MonkeyPatch,
+    language: str,
+    column: str,
+    first: list[str],
+    last: list[str],
+) -> None:
+    monkeypatch.setattr("app.clock.today", lambda: dt.date(2025, 6, 30))
+    log_in_as("admin")
+    at = start_app(language)
+    assert not at.exception
+    table = next(d.value for d in at.dataframe if column in d.value.columns).values.tolist()
+    if language == "en":
+        assert table == ADMIN_GROUPS_EN
+        assert "Team and branch goals" in [h.value for h in at.subheader]
+        assert not at.success  # a breached branch goal: not "every goal is met"
+    assert (table[0], table[-1]) == (first, last)

@@ -4,7 +4,9 @@ for revision, sign off; edit conflicts keep the leader's text; drafts stay priva
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import io
 import json
 from decimal import Decimal
 from typing import Any
@@ -12,21 +14,23 @@ from urllib.parse import parse_qs
 
 import pandas as pd
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import Engine
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
+from app.team_charts import band_segments
 from core.db import make_engine
 from core.metrics.officers import compute_officer_scorecards
 from core.metrics.period import parse_period
-from core.metrics.team import distance_from_target, scorecard_cells
+from core.metrics.team import distance_from_target, scorecard_cells, scorecard_formats
 from core.paths import CONFIG_DIR
 from core.reviews.evidence import build_evidence
-from core.reviews.export import team_scorecard_csv
+from core.reviews.export import team_scorecard_csv, team_scorecard_xlsx
 from core.reviews.records import Goal, load_review
 from core.reviews.template import load_review_template
 from core.reviews.workflow import save_body, save_comment, save_goals, submit
-from core.rules import load_default_rules
+from core.rules import Rule, load_default_rules
 from core.scope import Scope
 from tests.app.conftest import start_app
 
@@ -162,6 +166,161 @@ def test_bullet_charts_put_the_officers_side_by_side(loaded_db: str, log_in_as) 
     assert par[1][1].set_index("Officer").loc["张伟 (OF1)", "shown"] == "100.0%"
 
 
+def test_a_goal_of_zero_follow_ups_is_drawn_as_a_green_point(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+    # no_overdue_followups: lower, target = warn = 0, fail = 2. Values 1 (OF1) and 0 (OF2),
+    # so the axis ends at 3 (2 * 1.25 rounded up, and at least the fail line + 1).
+    log_in_as("team_leader")
+    at = open_team()
+    layers = chart_layers(at, "Overdue follow-ups")
+    assert [mark for mark, _ in layers] == ["rect", "tick", "bar", "text", "tick"]
+    rects = layers[0][1][layers[0][1]["Officer"] == "张伟 (OF1)"]
+    assert rects[["start", "stop", "Status"]].values.tolist() == [
+        [0.0, 2.0, "Warning"],
+        [2.0, 3.0, "Goal missed"],
+    ]
+    point = layers[1][1]
+    assert point[["Officer", "start", "Status"]].values.tolist() == [
+        ["张伟 (OF1)", 0.0, "Goal met"],
+        ["刘洋 (OF2)", 0.0, "Goal met"],
+    ]
+    spec = next(
+        json.loads(c.proto.spec)
+        for c in at.get("vega_lite_chart")
+        if json.loads(c.proto.spec)["title"]["text"] == "Overdue follow-ups"
+    )
+    tick = spec["layer"][1]
+    assert tick["mark"]["type"] == "tick" and tick["mark"]["thickness"] == 6
+    scale = tick["encoding"]["color"]["scale"]
+    assert dict(zip(scale["domain"], scale["range"], strict=True))["Goal met"] == "green"
+    bars = layers[2][1].set_index("Officer")
+    assert bars.loc["张伟 (OF1)", "Status"] == "Warning"
+    assert bars.loc["刘洋 (OF2)", "Status"] == "Goal met"
+    assert layers[4][1]["target"].tolist() == [0.0, 0.0]
+
+
+def _rule(better: str, target: Any, warn: Any, fail: Any, figure: str) -> Rule:
+    return dataclasses.replace(
+        RULES.by_id("recovery_rate"),
+        better=better,
+        target=target,
+        warn=warn,
+        fail=fail,
+        figure=figure,
+    )
+
+
+D = Decimal
+
+
+@pytest.mark.parametrize(
+    ("rule", "end", "segments"),
+    [
+        (
+            RULES.by_id("recovery_rate"),
+            100.0,
+            [(0, 95, "breached"), (95, 98, "warning"), (98, 100, "met")],
+        ),
+        (
+            RULES.by_id("par30_limit"),
+            100.0,
+            [(0, 5, "met"), (5, 10, "warning"), (10, 100, "breached")],
+        ),
+        # target = warn = 0: the met band is the point 0.
+        (
+            RULES.by_id("no_overdue_followups"),
+            3.0,
+            [(0, 0, "met"), (0, 2, "warning"), (2, 3, "breached")],
+        ),
+        # warn = fail as well: no warning band, any follow-up breaches.
+        (
+            _rule("lower", D(0), D(0), D(0), "followups_overdue"),
+            2.0,
+            [(0, 0, "met"), (0, 2, "breached")],
+        ),
+        # target = warn = fail = 100%: breached up to 100%, met only at 100%.
+        (
+            RULES.by_id("training_before_first_loan"),
+            100.0,
+            [(0, 100, "breached"), (100, 100, "met")],
+        ),
+        (
+            _rule("higher", D("0.9"), D("0.9"), D("0.8"), "recovery_rate"),
+            100.0,
+            [(0, 80, "breached"), (80, 90, "warning"), (90, 100, "met")],
+        ),
+        (
+            RULES.by_id("caseload"),
+            313.0,
+            [
+                (0, 30, "breached"),
+                (30, 60, "warning"),
+                (60, 180, "met"),
+                (180, 250, "warning"),
+                (250, 313, "breached"),
+            ],
+        ),
+        # fail.low = 0: nothing lies below it.
+        (
+            RULES.by_id("time_collection"),
+            100.0,
+            [(0, 5, "warning"), (5, 40, "met"), (40, 50, "warning"), (50, 100, "breached")],
+        ),
+        # A range whose met band is one value, warn = fail on the low side.
+        (
+            _rule(
+                "range",
+                (D("0.2"), D("0.2")),
+                (D("0.2"), D("0.2")),
+                (D("0.2"), D("0.5")),
+                "on_time_rate",
+            ),
+            100.0,
+            [(0, 20, "breached"), (20, 20, "met"), (20, 50, "warning"), (50, 100, "breached")],
+        ),
+    ],
+)
+def test_bands_are_drawn_for_every_direction(
+    rule: Rule, end: float, segments: list[tuple[float, float, str]]
+) -> None:
+    assert band_segments(rule, end) == [(float(a), float(b), s) for a, b, s in segments]
+
+
+def group_table(at: AppTest, column: str) -> list[list[str]]:
+    """The rows of the team and branch goals table (the one with `column`)."""
+    return next(d.value for d in at.dataframe if column in d.value.columns).values.tolist()
+
+
+def test_the_team_overview_shows_the_team_and_branch_goals(two_branch_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+    log_in_as("team_leader")  # TL1 leads 城关一组 of 城关支行
+    at = open_team()
+    assert "Team and branch goals" in [h.value for h in at.subheader]
+    assert group_table(at, "Team or branch") == [
+        # 1,000.00 of 4,500.25 due in Q2 came back.
+        [
+            "Team 城关一组 (城关支行)",
+            "Team recovery rate",
+            "22.2%",
+            "Goal missed: below 95%",
+            "100%",
+        ],
+        # The whole branch: 4,800.50 of 5,800.50 outstanding is more than 30 days late.
+        ["Branch 城关支行", "Branch PAR30", "82.8%", "Goal missed: above 5%", "2%"],
+    ]
+    # No other team's or branch's goal, and no officer of 城关二组.
+    assert "城关二组" not in page_text(at) and "河口" not in page_text(at)
+    assert "OF3" not in page_text(at)
+
+
+def test_the_team_and_branch_goals_speak_chinese(two_branch_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+    log_in_as("team_leader")
+    at = open_team("zh")
+    assert "小组与支行目标" in [h.value for h in at.subheader]
+    assert group_table(at, "小组或支行") == [
+        ["小组 城关一组（城关支行）", "小组回收率", "22.2%", "未达标：低于95%", "100%"],
+        ["支行 城关支行", "支行30天以上风险贷款率", "82.8%", "未达标：高于5%", "2%"],
+    ]
+
+
 def test_breaches_are_ranked_most_severe_first(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
     log_in_as("team_leader")
     table = open_team().dataframe[0].value
@@ -210,20 +369,28 @@ def test_review_statuses_link_to_each_review(loaded_db: str, log_in_as) -> None:
     assert [b.label for b in at.get("download_button")] == ["Download CSV", "Download Excel"]
 
 
-def test_the_scorecard_download_holds_exact_values(loaded_db: str) -> None:
+def test_the_scorecard_download_reads_as_people_read_it(loaded_db: str) -> None:
     engine = engine_of(loaded_db)
     with engine.connect() as conn:
         cards = compute_officer_scorecards(conn, TEAM, parse_period(Q2), RULES.params)
     engine.dispose()
     rows: list[list[Any]] = scorecard_cells(cards)
     headers = ["code", "name", *(f"h{i}" for i in range(len(rows[0]) - 2))]
-    lines = team_scorecard_csv(rows, headers).decode("utf-8-sig").split("\r\n")
-    # recovery 100000/450025 as a percentage, on-time 0, PAR30 100, no first loans,
-    # coverage 50, 1 overdue follow-up, no renewal data, 2 borrowers, 4,800.50 outstanding
+    formats = scorecard_formats()
+    lines = team_scorecard_csv(rows, headers, formats).decode("utf-8-sig").split("\r\n")
+    # recovery 100000/450025 = 22.22...%, on-time 0, PAR30 100%, no first loans,
+    # coverage 50%, 1 overdue follow-up, no renewal data, 2 borrowers, 4,800.50 outstanding
     # (L1 1,000.00 + L2 3,800.50), no loans disbursed in Q2, 7.50 hours logged.
-    recovery = Decimal(100000) / Decimal(450025) * 100
-    assert lines[1] == f"OF1,张伟,{recovery},0,100,,50.0,1,,2,4800.50,0,0.00,7.50"
+    assert lines[1] == "OF1,张伟,22.2%,0.0%,100.0%,,50.0%,1,,2,4800.50,0,0.00,7.50"
     assert lines[2] == "OF2,刘洋,,,,,,0,,0,0.00,0,0.00,7.25"
+    # Excel gets the exact figures, shown as percentages and yuan.
+    sheet = load_workbook(io.BytesIO(team_scorecard_xlsx(rows, headers, "s", formats))).active
+    assert sheet is not None
+    recovery, outstanding = sheet["C2"], sheet["K2"]
+    assert Decimal(str(recovery.value)) == Decimal(f"{Decimal(100000) / Decimal(450025):.16g}")
+    assert recovery.number_format == "0.0%"
+    assert outstanding.value == 4800.5 and outstanding.number_format == "#,##0.00"
+    assert sheet["H2"].value == 1  # overdue follow-ups: a count
 
 
 # --- coaching a review -------------------------------------------------------------------

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.builders import base_portfolio, write_folder
+from tests.builders import base_portfolio, two_branch_portfolio, write_folder
 from tests.db.test_cli import run_core
 
 
@@ -70,12 +70,44 @@ def test_metrics_for_one_officer_and_a_team(loaded_url: str) -> None:
     assert "OF1" in team.stdout and "22.2%" in team.stdout
 
 
-def test_metrics_csv_opens_in_a_spreadsheet(loaded_url: str) -> None:
+def test_metrics_csv_opens_in_a_spreadsheet_as_people_read_it(loaded_url: str) -> None:
     done = run_core("metrics", "--period", "2025Q2", "--format", "csv", database_url=loaded_url)
     lines = done.stdout.splitlines()
     assert lines[0].startswith("\ufeffofficer_code,name,team,branch,active_loans")
-    assert "time_share.collection" in lines[0]
-    assert lines[1].startswith("OF1,张伟,城关一组,城关支行,2,2,4800.5")
+    rows = [
+        dict(zip(lines[0].lstrip("\ufeff").split(","), line.split(","), strict=True))
+        for line in lines[1:]
+    ]
+    one = rows[0]
+    assert one["outstanding_principal"] == "4800.50" and one["principal_due"] == "4500.25"
+    # 1,000.00 of 4,500.25 collected: 22.2209...% reads 22.2%; 8 of 15 hours on collection.
+    assert (one["recovery_rate"], one["on_time_rate"], one["par30"]) == ("22.2%", "0.0%", "100.0%")
+    assert one["time_share.collection"] == "53.3%" and one["time_share.appraisal"] == ""
+    assert (one["active_loans"], one["followups_overdue"], one["hours"]) == ("2", "1", "7.50")
+    assert one["training_compliance"] == "" and rows[1]["recovery_rate"] == ""
+
+
+def test_metrics_show_the_shipped_branch_goal(database_url: str, tmp_path: Path) -> None:
+    folder = write_folder(tmp_path / "in", two_branch_portfolio())
+    assert run_core("import", str(folder), database_url=database_url).returncode == 0
+    table = run_core("metrics", "--period", "2025Q2", database_url=database_url)
+    assert table.returncode == 0, table.stderr
+    # 城关支行: 4,800.50 of 5,800.50 more than 30 days late; 河口支行: none of 500.00.
+    assert table.stdout.endswith(
+        "Team and branch goals:\n"
+        "  branch 城关支行: breached: The branch's PAR30 is 82.8% (goal: at most 2.0%).\n"
+        "  branch 河口支行: met: The branch's PAR30 is 0.0% (goal: at most 2.0%).\n"
+    )
+    document = json.loads(
+        run_core(
+            "metrics", "--period", "2025Q2", "--format", "json", database_url=database_url
+        ).stdout
+    )
+    assert [(b["branch"], [f["status"] for f in b["findings"]]) for b in document["branches"]] == [
+        ("城关支行", ["breached"]),
+        ("河口支行", ["met"]),
+    ]
+    assert all(team["findings"] == [] for team in document["teams"])  # no team rule shipped
 
 
 @pytest.mark.parametrize(
@@ -166,9 +198,14 @@ def test_cohorts_table_and_csv(loaded_url: str) -> None:
     csv_text = run_core(
         "cohorts", "--as-of", "2025-06-30", "--format", "csv", database_url=loaded_url
     ).stdout
-    header = csv_text.lstrip("\ufeff").splitlines()[0].split(",")
+    lines = csv_text.lstrip("\ufeff").splitlines()
+    header = lines[0].split(",")
     assert header[:4] == ["breakdown", "group", "cohort", "first_loans"]
     assert {"too_few", "ever_par30_low", "ever_par30_p", "recovery_p"} <= set(header)
+    trained = dict(zip(header, lines[1].split(","), strict=True))
+    # The trained first loan: 2,000.00 of 3,000.00 collected (66.7%), ever 30 days late.
+    assert (trained["principal_due"], trained["principal_collected"]) == ("3000.00", "2000.00")
+    assert (trained["recovery_rate"], trained["ever_par30_rate"]) == ("66.7%", "100.0%")
     both = run_core("cohorts", "--vintage", "--by-days", "--format", "csv", database_url=loaded_url)
     assert both.returncode == 1 and "one table" in both.stderr
 
@@ -176,7 +213,7 @@ def test_cohorts_table_and_csv(loaded_url: str) -> None:
 def test_check_config(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'x.db'}"
     good = run_core("check-config", database_url=url)
-    assert good.returncode == 0 and "16 rules" in good.stdout
+    assert good.returncode == 0 and "17 rules" in good.stdout
     broken = tmp_path / "rules.yaml"
     broken.write_text("rules:\n  - id: x\n    figure: nonsense\n", encoding="utf-8")
     bad = run_core("check-config", str(broken), database_url=url)

@@ -76,3 +76,53 @@ def test_the_pdf_holds_the_review_in_both_languages(signed_off: Engine, language
     assert "张伟" in flat  # the officer's name
     markdown = review_markdown(document)
     assert BODY in markdown and title in markdown
+
+
+@pytest.mark.parametrize(
+    ("language", "rows"),
+    [
+        (
+            "en",
+            [
+                # 1,000.00 of 4,500.25 collected: 22.2209...% reads 22.2%, against 100%.
+                "| Recovery rate | 22.2% | 100.0% | Goal missed |",
+                "| PAR 30 | 100.0% | 2.0% | Goal missed |",
+                "| Hours logged | 7.50 h |  |  |",
+                # 8 of 15 hours on collection; no hours on appraisal is a share of 0, judged
+                "| Share of hours: Collection | 53.3% | 10.0%–30.0% | Goal missed |",
+                "| Share of hours: Loan appraisal | 0.0% | 10.0%–25.0% | Goal missed |",
+            ],
+        ),
+        (
+            "zh",
+            [
+                "| 回收率 | 22.2% | 100.0% | 未达标 |",
+                "| 风险贷款率（逾期30天以上） | 100.0% | 2.0% | 未达标 |",
+                "| 工作小时 | 7.50 小时 |  |  |",
+                "| 用时占比：催收 | 53.3% | 10.0%–30.0% | 未达标 |",
+                "| 用时占比：贷前调查 | 0.0% | 10.0%–25.0% | 未达标 |",
+            ],
+        ),
+    ],
+)
+def test_the_printed_evidence_shows_percentages_with_one_decimal(
+    signed_off: Engine, language: str, rows: list[str]
+) -> None:
+    # The screens' own wording (app.review_print), as the download buttons use it.
+    import streamlit as st
+
+    from app.review_print import wording as app_wording
+
+    st.session_state["language"] = language
+    with signed_off.connect() as conn:
+        record = load_review(conn, TEAM, "OF1", Q2)
+    assert record is not None and record.snapshot is not None
+    document = review_document(record, record.snapshot, TEMPLATE, app_wording())
+    markdown = review_markdown(document)
+    for row in rows:
+        assert row in markdown, markdown
+    assert "22.2209" not in markdown and "0.2222" not in markdown
+    text = "".join(
+        page.extract_text() for page in PdfReader(io.BytesIO(review_pdf(document))).pages
+    )
+    assert "22.2%" in text and "22.2209" not in text

@@ -356,6 +356,77 @@ def test_scorecard_xlsx_round_trip() -> None:
     assert sheet.column_dimensions["D"].width == 13  # "1234567.891" = 11 + 2
 
 
+# The team scorecard as the team overview downloads it: code, name, a rate, money, a count
+# and hours, each column with its format (core.metrics.team.scorecard_formats).
+RECOVERY = Decimal(100000) / Decimal(450025)  # 1,000.00 of 4,500.25: 22.2209877...%
+FORMATTED_HEADERS = ["工号", "姓名", "回收率", "未偿本金（元）", "在贷户数", "工作小时（小时）"]
+FORMATS = [None, None, "percent", "money", "count", "hours"]
+FORMATTED_ROWS: list[list[str | int | Decimal | dt.date | None]] = [
+    ["OF1", "张伟", RECOVERY, Decimal("4800.5"), 2, Decimal("7.5")],
+    ["OF2", "=刘洋", Decimal("0.98164137456619155781756117"), Decimal("1234567.891"), 0, None],
+    ["OF3", "王五", None, Decimal(0), 12, Decimal("0.25")],
+]
+
+
+def test_scorecard_csv_shows_rates_as_percentages_and_money_with_two_decimals() -> None:
+    data = team_scorecard_csv(FORMATTED_ROWS, FORMATTED_HEADERS, FORMATS)
+    lines = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert lines == [
+        FORMATTED_HEADERS,
+        # 22.2209...% → 22.2%; 4,800.5 yuan → 4800.50; 7.5 hours → 7.50
+        ["OF1", "张伟", "22.2%", "4800.50", "2", "7.50"],
+        # 98.1641...% → 98.2%; money rounds half up to the cent; formula-like text inert
+        ["OF2", "'=刘洋", "98.2%", "1234567.89", "0", ""],
+        ["OF3", "王五", "", "0.00", "12", "0.25"],
+    ]
+
+
+def test_scorecard_rates_round_half_up_to_one_decimal() -> None:
+    rows: list[list[str | int | Decimal | dt.date | None]] = [
+        ["A", "a", Decimal("0.98150"), Decimal("0.005"), 1, Decimal(1)],
+        ["B", "b", Decimal("0.98149999"), Decimal("0.004"), 1, Decimal(1)],
+        ["C", "c", Decimal(1), Decimal(10), 1, Decimal(1)],
+    ]
+    lines = list(
+        csv.reader(
+            io.StringIO(team_scorecard_csv(rows, FORMATTED_HEADERS, FORMATS).decode("utf-8-sig"))
+        )
+    )
+    assert [line[2:4] for line in lines[1:]] == [
+        ["98.2%", "0.01"],
+        ["98.1%", "0.00"],
+        ["100.0%", "10.00"],
+    ]
+
+
+def test_scorecard_xlsx_keeps_exact_values_shown_as_percent_and_money() -> None:
+    data = team_scorecard_xlsx(FORMATTED_ROWS, FORMATTED_HEADERS, "记分卡", FORMATS)
+    sheet = load_workbook(io.BytesIO(data)).active
+    assert sheet is not None
+    rate, money, count, hours = sheet["C2"], sheet["D2"], sheet["E2"], sheet["F2"]
+    # The fraction itself, not 22.2 and not 22.2209...: to 16 significant digits, as
+    # openpyxl writes every number (Excel keeps 15).
+    assert Decimal(str(rate.value)) == Decimal(f"{RECOVERY:.16g}") == Decimal("0.2222098772290428")
+    assert rate.number_format == "0.0%"
+    assert Decimal(str(sheet["C3"].value)) == Decimal("0.9816413745661916")
+    assert sheet["C3"].number_format == "0.0%"
+    assert sheet["C4"].value is None
+    assert money.value == 4800.5 and money.number_format == "#,##0.00"
+    assert sheet["D3"].value == 1234567.891 and sheet["D3"].number_format == "#,##0.00"
+    assert sheet["D4"].value == 0 and sheet["D4"].number_format == "#,##0.00"
+    assert count.value == 2 and isinstance(count.value, int)
+    assert hours.value == 7.5 and hours.number_format == "#,##0.00"
+    assert sheet["B3"].value == "'=刘洋"
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+
+
+def test_scorecard_formats_must_match_the_columns() -> None:
+    with pytest.raises(ValueError, match="5 formats for 6 columns"):
+        team_scorecard_csv(FORMATTED_ROWS, FORMATTED_HEADERS, FORMATS[:-1])
+    with pytest.raises(ValueError, match="unknown column formats: percentage"):
+        team_scorecard_xlsx(FORMATTED_ROWS, FORMATTED_HEADERS, "s", [*FORMATS[:-1], "percentage"])
+
+
 def test_scorecard_rows_must_match_headers() -> None:
     with pytest.raises(ValueError, match="rows \\[2\\]"):
         team_scorecard_csv([ROWS[0], ROWS[1][:3]], HEADERS)

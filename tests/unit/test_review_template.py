@@ -37,6 +37,8 @@ def test_the_shipped_template() -> None:
          "key 'sections[0].figures': unknown figure 'no_such_figure'"),
         (("rules: [visit_coverage]", "rules: [visit_coverage, no_such_rule]"),
          "key 'sections[3].rules': unknown rule 'no_such_rule'"),
+        (("rules: [visit_coverage]", "rules: [visit_coverage, branch_par30]"),
+         "key 'sections[3].rules': rule 'branch_par30' judges a branch, not the officer"),
         (("chart: recovery_rate", "chart: hours"),
          "key 'sections[0].chart': unknown value 'hours'"),
         (("  due_days: 15\n", ""), "key 'cycle.due_days': missing key"),
