@@ -37,13 +37,14 @@ def coded_selectbox(
         if on_change is not None:
             on_change(*args)
 
+    # Inside a form a widget may not have a callback: only those that ask get one.
     value = st.selectbox(
         label,
         options,
         index=index,
         format_func=labels.__getitem__,
         key=widget,
-        on_change=changed,
+        on_change=changed if on_change is not None else None,
     )
     st.session_state[key] = value
     return str(value)

@@ -42,6 +42,8 @@ _WORDS = {
     "higher": "越高越好",
     "lower": "越低越好",
     "above": "高于",
+    "team": "小组",
+    "branch": "支行",
     "below": "低于",
     # Python's and the codec's own reasons
     "Single '}' encountered in format string": "出现了单独的 }",
@@ -83,6 +85,7 @@ _CONVERT: dict[str, Callable[[str], str]] = {
     "per": _word,
     "spec": _word,
     "side": _word,
+    "scope": _word,
     "reason": _word,
     "detail": _yaml_detail,
     "guess": _guess,
@@ -205,6 +208,15 @@ _PROBLEMS: tuple[tuple[str, str], ...] = (
         "未知的规则 {rule}（见 config/rules.yaml）",
     ),
     (r"must be true or false", "必须是 true 或 false"),
+    (
+        r"must be at most (?P<limit>\d+) \(days before the quarter ends\)",
+        "不能超过 {limit}（季度结束前的天数）",
+    ),
+    (
+        r"rule (?P<rule>'[^']*') judges a (?P<scope>team|branch), not the officer: a review "
+        r"shows only officer rules",
+        "规则 {rule} 评价的是整个{scope}，不是某个信贷员：总结里只显示针对信贷员的规则",
+    ),
     (r"duplicate rating (?P<code>.+)", "评分等级 {code} 重复"),
     (r"must list at least one rating", "至少要列出一个评分等级"),
     (r"duplicate section (?P<code>.+)", "栏目 {code} 重复"),
@@ -246,9 +258,10 @@ _PROBLEMS: tuple[tuple[str, str], ...] = (
     # check-config's summaries of a valid file
     (r"(?P<n>\d+) rules?, parameters: (?P<params>.*)", "共 {n} 条规则，参数：{params}"),
     (
-        r"(?P<sections>\d+) sections, (?P<ratings>\d+) ratings, due (?P<due>\d+) days after "
-        r"the quarter",
-        "共 {sections} 个栏目、{ratings} 个评分等级，季度结束后 {due} 天内提交",
+        r"(?P<sections>\d+) sections, (?P<ratings>\d+) ratings, open for submission "
+        r"(?P<open>\d+) days before the quarter ends, due (?P<due>\d+) days after the quarter",
+        "共 {sections} 个栏目、{ratings} 个评分等级，季度结束前 {open} 天起可以提交，"
+        "季度结束后 {due} 天内提交",
     ),
 )
 # Messages that name no file.
