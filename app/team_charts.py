@@ -18,7 +18,7 @@ import altair as alt
 import pandas as pd
 
 from app.i18n import t
-from app.quarter_view import STATUS_COLOURS
+from app.quarter_view import STATUS_COLOURS, goal_words
 from app.review_view import figure_name, value_text
 from core.metrics.scorecard import OfficerScorecard
 from core.rules import BREACHED, MET, NO_DATA, WARNING, Finding, Rule
@@ -212,12 +212,9 @@ def bullet_chart(
         .encode(x=alt.X("target:Q", scale=x_scale), y=y)
     )
     title = alt.TitleParams(
-        figure_name(figure), subtitle=t("team.chart.goal", target=_target_words(rule))
+        figure_name(figure), subtitle=t("team.chart.goal", target=goal_words(rule))
     )
     return alt.layer(band_layer, *point_layers, bar_layer, text_layer, tick_layer).properties(
         title=title, height=alt.Step(ROW_HEIGHT)
     )
 
-
-def _target_words(rule: Rule) -> str:
-    return "–".join(value_text(rule.figure, b) for b in _bounds(rule.target))

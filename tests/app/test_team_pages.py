@@ -138,6 +138,13 @@ def test_bullet_charts_put_the_officers_side_by_side(loaded_db: str, log_in_as) 
         "Overdue follow-ups",
         "Renewal rate",
     ]
+    # The goal as the tiles say it: the bound as written in rules.yaml, not "100.0%".
+    subtitles = {
+        json.loads(c.proto.spec)["title"]["text"]: json.loads(c.proto.spec)["title"]["subtitle"]
+        for c in at.get("vega_lite_chart")
+    }
+    assert subtitles["Recovery rate"] == "Goal: 100%"
+    assert subtitles["Overdue follow-ups"] == "Goal: 0"
     layers = chart_layers(at, "Recovery rate")
     assert [mark for mark, _ in layers] == ["rect", "bar", "text", "tick"]
     bands = layers[0][1]
