@@ -25,11 +25,9 @@ from core.importer.stored import StoredState
 
 _DERIVED = {"installments": ["principal_before_cents"]}
 _LOAN_TABLES = ("loans", "installments", "repayments")
-# Events: the file's rows of a group replace the stored imported rows of that group.
-EVENT_GROUPS = {
-    "visits": ["officer_code", "borrower_code", "visited_on"],
-    "time_log": ["officer_code", "work_date"],
-}
+# Events: the file's rows of a group (the spec's key) replace the stored imported rows
+# of that group.
+EVENT_GROUPS = {table: list(SPECS[table].key) for table in ("visits", "time_log")}
 
 
 def plan_import(
