@@ -120,9 +120,7 @@ def parse_csv_text(text: str, source: str, log: ProblemLog) -> pd.DataFrame | No
         log.add(source, 1, "", "", "the file is empty: expected a header row")
         return None
     try:
-        if _uneven(text):
-            cells = _even_cells(text, source, log)
-        else:
+        try:
             cells = pd.read_csv(
                 io.StringIO(text),
                 header=None,
@@ -130,7 +128,15 @@ def parse_csv_text(text: str, source: str, log: ProblemLog) -> pd.DataFrame | No
                 keep_default_na=False,
                 skip_blank_lines=False,
             )
-    except (pd.errors.ParserError, csv.Error) as exc:
+        except pd.errors.ParserError:
+            # A row with more fields than the first line: name every such row.
+            cells = _even_cells(text, source, log)
+        else:
+            # pandas pads a row with fewer fields with empty cells, so only a file whose
+            # last column has an empty cell can hold one; Arrow then says whether it does.
+            if len(cells) > 1 and (cells.iloc[1:, -1] == "").any() and _uneven(text):
+                cells = _even_cells(text, source, log)
+    except csv.Error as exc:
         log.add(source, 1, "", "", f"not readable as CSV: {exc}")
         return None
     return _frame_from_cells(cells, source, log)
@@ -150,16 +156,22 @@ def _uneven(text: str) -> bool:
         return "skip"
 
     try:
-        pa_csv.read_csv(
+        # Streamed block by block, through the system allocator: a whole-file read keeps
+        # Arrow's own pool holding tens of MB that the parse needs next.
+        reader = pa_csv.open_csv(
             io.BytesIO(text.encode("utf-8")),
-            read_options=pa_csv.ReadOptions(autogenerate_column_names=True),
+            read_options=pa_csv.ReadOptions(autogenerate_column_names=True, use_threads=False),
             parse_options=pa_csv.ParseOptions(
                 newlines_in_values=True, invalid_row_handler=uneven_row
             ),
             convert_options=pa_csv.ConvertOptions(
                 include_columns=["f0"], column_types={"f0": pa.string()}
             ),
+            memory_pool=pa.system_memory_pool(),
         )
+        for _ in reader:
+            if found:
+                break
     except (pa.ArrowInvalid, ValueError):
         return True  # let the exact reader decide, and name what it finds
     return bool(found)
