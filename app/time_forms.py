@@ -222,7 +222,7 @@ def entries_table(me: Viewer, start: dt.date, last: dt.date, today: dt.date, ver
                 t("time.entries.activity"): [activity_name(r.activity) for r in rows],
                 t("time.entries.hours"): [float(r.hours) for r in rows],
                 t("time.entries.source"): [
-                    t("time.source.import" if r.imported else "time.source.app") for r in rows
+                    t("time.source.import") if r.imported else t("time.source.app") for r in rows
                 ],
             }
         ),
