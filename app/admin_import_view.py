@@ -185,7 +185,8 @@ def problem_csv(result: ImportResult) -> bytes:
 
 
 def render_counts(result: ImportResult) -> None:
-    """Rows added, changed and left unchanged per table, with a total line."""
+    """Rows added, changed, replaced and left unchanged per table, with a total line and
+    what "replaced" means."""
     names = [t(f"admin_import.table.{table}") for table in result.counts]
     counts = list(result.counts.values())
     st.dataframe(
@@ -196,6 +197,8 @@ def render_counts(result: ImportResult) -> None:
                 + [sum(c.added for c in counts)],
                 t("admin_import.col.changed"): [c.changed for c in counts]
                 + [sum(c.changed for c in counts)],
+                t("admin_import.col.replaced"): [c.replaced for c in counts]
+                + [sum(c.replaced for c in counts)],
                 t("admin_import.col.unchanged"): [c.unchanged for c in counts]
                 + [sum(c.unchanged for c in counts)],
             }
@@ -203,6 +206,7 @@ def render_counts(result: ImportResult) -> None:
         hide_index=True,
         width="stretch",
     )
+    st.caption(t("admin_import.counts_note"))
     for warning in result.warnings:
         st.text(t("admin_import.warning", text=in_language(warning)))
 
@@ -232,6 +236,7 @@ def render_history(runs: list[ImportRunRow]) -> None:
                 t("admin_import.col.result"): [t(f"admin_import.status.{r.status}") for r in runs],
                 t("admin_import.col.added"): [r.added for r in runs],
                 t("admin_import.col.changed"): [r.changed for r in runs],
+                t("admin_import.col.replaced"): [r.replaced for r in runs],
                 t("admin_import.col.unchanged"): [r.unchanged for r in runs],
                 t("admin_import.col.problems"): [r.problems for r in runs],
             }

@@ -217,4 +217,3 @@ def bullet_chart(
     return alt.layer(band_layer, *point_layers, bar_layer, text_layer, tick_layer).properties(
         title=title, height=alt.Step(ROW_HEIGHT)
     )
-

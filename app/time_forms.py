@@ -17,9 +17,16 @@ from app import forms
 from app.forms import field_errors, remember_errors
 from app.i18n import date, t
 from app.resources import get_engine
-from app.time_view import activity_name, cached_entries, get_activities, hours_text
+from app.time_view import (
+    activity_name,
+    cached_entries,
+    get_activities,
+    hours_text,
+    imported_note,
+)
 from app.viewer import Viewer
 from app.widgets import coded_selectbox
+from core.queries.time import cell_totals
 from core.timelog import MAX_AGE_DAYS, Saved, cell_field, delete_entry, save_day
 from core.validation import ValidationFailed
 
@@ -60,7 +67,9 @@ def day_form(me: Viewer, today: dt.date, version: int) -> None:
     )
     if not isinstance(day, dt.date):
         return
-    stored = {row.activity: row.hours for row in cached_entries(me.scope, staff, day, day, version)}
+    entries = cached_entries(me.scope, staff, day, day, version)
+    # A cell holds the activity's total, imported hours included (core/timelog.py).
+    stored = {activity: hours for (_, activity), hours in cell_totals(entries).items()}
     values: dict[str, object] = {}
     with st.form(DAY_FORM):
         activities = get_activities()
@@ -86,6 +95,7 @@ def day_form(me: Viewer, today: dt.date, version: int) -> None:
         if others:
             listed = ", ".join(f"{activity_name(a)} {hours_text(h)}" for a, h in others.items())
             st.caption(t("time.day.others", entries=listed))
+        imported_note(entries, with_day=False)
         field_errors(DAY_FORM, day.isoformat(), "time")
         field_errors(DAY_FORM, "staff", "time")
         submitted = st.form_submit_button(t("time.save"), type="primary")
@@ -108,7 +118,8 @@ def day_label(day: dt.date) -> str:
 
 
 def entries_table(me: Viewer, start: dt.date, last: dt.date, today: dt.date, version: int) -> None:
-    """The officer's entries of the period, and deleting one after a confirmation."""
+    """The officer's entries of the period (own and imported), and deleting one of their
+    own after a confirmation."""
     staff = str(me.user.staff_code)
     rows = cached_entries(me.scope, staff, start, last, version)
     if not rows:
@@ -120,6 +131,9 @@ def entries_table(me: Viewer, start: dt.date, last: dt.date, today: dt.date, ver
                 t("time.entries.date"): [r.work_date.isoformat() for r in rows],
                 t("time.entries.activity"): [activity_name(r.activity) for r in rows],
                 t("time.entries.hours"): [float(r.hours) for r in rows],
+                t("time.entries.source"): [
+                    t("time.source.import") if r.imported else t("time.source.app") for r in rows
+                ],
             }
         ),
         hide_index=True,
@@ -130,7 +144,11 @@ def entries_table(me: Viewer, start: dt.date, last: dt.date, today: dt.date, ver
             f"{date(r.work_date)} · {activity_name(r.activity)} · {hours_text(r.hours)}"
         )
         for r in rows
+        if not r.imported
     }
+    if not labels:
+        st.caption(t("time.entries.none_own"))
+        return
     with st.container(border=True):
         chosen = coded_selectbox(
             t("time.entries.pick"), list(labels), labels.__getitem__, key="time_delete_pick"

@@ -19,6 +19,7 @@ from core.queries.time import (
     Allocation,
     TimeRow,
     WeekHours,
+    imported_cells,
     load_entries,
     load_week,
     load_weekly_totals,
@@ -52,6 +53,19 @@ def activity_name(code: str) -> str:
 def hours_text(hours: Decimal) -> str:
     """7.25 (two places, the same in both languages)."""
     return f"{hours:.2f}"
+
+
+def imported_note(rows: list[TimeRow], *, with_day: bool) -> None:
+    """Under a day or week form: which of its hours came from the bank's export, that a
+    cell shows the total, and that only a corrected export changes the imported part."""
+    imported = imported_cells(rows)
+    if not imported:
+        return
+    listed = ", ".join(
+        (f"{date(day)} " if with_day else "") + f"{activity_name(activity)} {hours_text(hours)}"
+        for (day, activity), hours in sorted(imported.items())
+    )
+    st.caption(t("time.imported", entries=listed))
 
 
 @st.cache_data(show_spinner=False, ttl=600, max_entries=256)

@@ -18,7 +18,14 @@ from app.forms import field_errors, remember_errors, remembered_errors
 from app.i18n import date, t
 from app.resources import get_engine
 from app.time_forms import day_label, flash_saved
-from app.time_view import activity_name, cached_week_grid, get_activities, hours_text
+from app.time_view import (
+    activity_name,
+    cached_entries,
+    cached_week_grid,
+    get_activities,
+    hours_text,
+    imported_note,
+)
 from app.viewer import Viewer
 from core.timelog import MAX_AGE_DAYS, cell_field, parse_hours, save_week
 from core.validation import ValidationFailed
@@ -54,6 +61,7 @@ def week_form(me: Viewer, today: dt.date, version: int) -> None:
         with tab:
             typed.update(_day_cells(day, today, grid, form, version))
     _week_totals(days, typed, grid)
+    imported_note(cached_entries(me.scope, staff, days[0], days[-1], version), with_day=True)
     _week_errors(form)
     if not st.button(t("time.save"), type="primary", key="time_week_save"):
         return

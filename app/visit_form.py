@@ -174,9 +174,12 @@ def render_log_form(
 
 
 def _visit_label(row: VisitRow) -> str:
-    return f"{row.visited_on.isoformat()} · {row.borrower_code} {row.borrower_name} · " + (
+    # With the outcome: two visits of one borrower on one day (not at home, then paid)
+    # must read differently in the list.
+    label = f"{row.visited_on.isoformat()} · {row.borrower_code} {row.borrower_name} · " + (
         purpose_name(row.purpose)
     )
+    return f"{label} · {outcome_name(row.outcome)}" if row.outcome else label
 
 
 def render_edit(

@@ -45,6 +45,9 @@ STAFF_ROLES = ("officer", "team_leader", "trainer", "admin")
 VISIT_PURPOSES = ("appraisal", "collection", "follow_up", "return_visit", "training", "other")
 VISIT_OUTCOMES = ("ok", "paid", "promised", "unable", "unwilling", "not_home")
 APPRAISAL_GRADES = ("A", "B", "C", "D")
+# Where a visit or a time entry came from: an import (replaced when a later import brings
+# the same group again) or the app's own forms (never touched by an import).
+ROW_SOURCES = ("import", "app")
 
 
 class Base(DeclarativeBase):
@@ -179,14 +182,21 @@ class Repayment(Base):
 
 
 class Visit(Base):
-    """A visit an officer paid a borrower (visits.csv, and later the visit form)."""
+    """A visit an officer paid a borrower (visits.csv, or the visit form).
+
+    Visits are events, not keyed records: an officer may visit a borrower twice on one
+    day for the same purpose, and each visit counts. An import matches its rows to the
+    stored imported ones per (officer, borrower, day) (docs/import-format.md).
+    """
 
     __tablename__ = "visits"
     __table_args__ = (
-        UniqueConstraint("officer_id", "borrower_id", "visited_on", "purpose"),
         CheckConstraint(f"purpose IN {VISIT_PURPOSES!r}", name="purpose"),
         CheckConstraint(f"outcome IN {VISIT_OUTCOMES!r}", name="outcome"),
+        CheckConstraint(f"source IN {ROW_SOURCES!r}", name="source"),
         Index("ix_visits_borrower_visited", "borrower_id", "visited_on"),
+        # The import's group, and the metrics' "visited by this officer" lookups.
+        Index("ix_visits_officer_borrower_visited", "officer_id", "borrower_id", "visited_on"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -202,15 +212,22 @@ class Visit(Base):
     news: Mapped[str | None] = mapped_column(Text)
     exit_reason: Mapped[str | None] = mapped_column(String(32))
     next_visit_on: Mapped[dt.date | None] = mapped_column(Date)
+    # "import" or "app" (ROW_SOURCES). Rows written without saying (scripts, old data)
+    # are import data: only the app's forms write "app".
+    source: Mapped[str] = mapped_column(String(8), server_default="import")
 
 
 class TimeEntry(Base):
-    """Hours a staff member spent on one activity on one day (time_log.csv)."""
+    """Hours a staff member spent on one activity on one day (time_log.csv, or the time
+    sheet). Several entries of one activity on one day may exist (morning and afternoon,
+    or an imported one and the officer's own); a person's day sums to at most 24 hours."""
 
     __tablename__ = "time_log"
     __table_args__ = (
-        UniqueConstraint("officer_id", "work_date", "activity"),
         CheckConstraint("hours_hundredths > 0 AND hours_hundredths <= 2400", name="hours_range"),
+        CheckConstraint(f"source IN {ROW_SOURCES!r}", name="source"),
+        # The import's group (an officer's day) and the time screens' date ranges.
+        Index("ix_time_log_officer_date", "officer_id", "work_date"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -219,6 +236,8 @@ class TimeEntry(Base):
     activity: Mapped[str] = mapped_column(String(32))
     # Hundredths of an hour: exact sums for the 24-hour day and the time shares.
     hours_hundredths: Mapped[int] = mapped_column(Integer)
+    # "import" or "app", as on visits.
+    source: Mapped[str] = mapped_column(String(8), server_default="import")
 
 
 class ImportRun(Base):

@@ -7,6 +7,12 @@ validates the whole grid first and raises ValidationFailed listing every problem
 then does it write, in one transaction with its audit rows and a data version bump, so
 nothing is half saved.
 
+A cell of the sheet (a day and an activity) may hold hours imported from the bank's
+export besides the officer's own entry. The sheet shows and takes the cell's total; the
+app writes only its own entry (source "app": the total less the imported hours) and never
+changes or deletes imported entries, which only a corrected export replaces. Imported
+hours count toward the day's 24 hours like any others.
+
 Field names of the errors: "<YYYY-MM-DD>/<activity>" for one cell, "<YYYY-MM-DD>" for a
 whole day (its date or its total), "week" for the week asked for, "staff" for the person.
 """
@@ -20,7 +26,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import ColumnElement, Connection, Engine, and_, delete, insert, select, update
+from sqlalchemy import Connection, Engine, delete, func, insert, select
 
 from core import audit
 from core.config import load_activities
@@ -77,8 +83,12 @@ def save_day(
     today: dt.date,
     activities: Iterable[str] | None = None,
 ) -> Saved:
-    """Sets `staff_code`'s hours on `day` for the given activities (0 or None removes the
-    entry); entries of other activities that day stay and count toward the 24 hours.
+    """Sets `staff_code`'s hours on `day` for the given activities; entries of other
+    activities that day stay and count toward the 24 hours.
+
+    Each value is the activity's total for the day, imported hours included: the app's
+    own entry becomes the total less the imported hours (0 or None: no own entry). A
+    total below the imported hours is refused ("below_imported").
 
     `activities` are the allowed codes (default: config/activities.yaml); `today` decides
     what is in the future. Raises ValidationFailed (nothing written) on any problem.
@@ -118,15 +128,18 @@ def delete_entry(
     activity: str,
     today: dt.date | None = None,
 ) -> None:
-    """Deletes one entry of `staff_code`; refused for a closed period or a missing entry."""
+    """Deletes `staff_code`'s own (app) entry of one activity on one day; refused for a
+    closed period, a missing entry, or an imported one ("imported")."""
     with write_transaction(engine) as conn:
         officer_id = _officer_id(conn, staff_code)
         if officer_id is None:
             raise ValidationFailed([FieldError("staff", "unknown_staff", {"staff": staff_code})])
         problems = _day_problems(day, today or local_today())
-        before = _stored(conn, officer_id, [day]).get((day, activity))
+        own, imported = _stored(conn, officer_id, [day])
+        before = own.get((day, activity))
         if before is None:
-            problems.append(FieldError(cell_field(day, activity), "not_found"))
+            code = "imported" if (day, activity) in imported else "not_found"
+            problems.append(FieldError(cell_field(day, activity), code))
         if problems:
             raise ValidationFailed(problems)
         _remove(conn, officer_id, day, activity)
@@ -157,13 +170,16 @@ def _save(
         days = sorted({day for day, _ in cells})
         for day in days:
             problems.extend(_day_problems(day, today))
-        stored = {} if officer_id is None else _stored(conn, officer_id, days)
-        problems.extend(_day_totals(days, stored, wanted, problems))
+        own, imported = ({}, {}) if officer_id is None else _stored(conn, officer_id, days)
+        problems.extend(_below_imported(wanted, imported))
+        totals = {cell: own.get(cell, 0) + imported.get(cell, 0) for cell in {*own, *imported}}
+        problems.extend(_day_totals(days, totals, wanted, problems))
         if problems:
             # Raising inside the transaction rolls it back: nothing of the grid is written.
             raise ValidationFailed(problems)
         assert officer_id is not None
-        saved = _apply(conn, actor, staff_code, officer_id, stored, wanted)
+        wanted_own = {cell: total - imported.get(cell, 0) for cell, total in wanted.items()}
+        saved = _apply(conn, actor, staff_code, officer_id, own, wanted_own)
         if saved.total:
             bump_data_version(conn)
         return saved
@@ -245,15 +261,36 @@ def _day_problems(day: dt.date, today: dt.date) -> list[FieldError]:
     return []
 
 
-def _stored(conn: Connection, officer_id: int, days: list[dt.date]) -> dict[Cell, int]:
+def _stored(
+    conn: Connection, officer_id: int, days: list[dt.date]
+) -> tuple[dict[Cell, int], dict[Cell, int]]:
+    """The officer's own (app) and imported hundredths per cell of `days`."""
+    own: dict[Cell, int] = {}
+    imported: dict[Cell, int] = {}
     if not days:
-        return {}
+        return own, imported
     rows = conn.execute(
-        select(TimeEntry.work_date, TimeEntry.activity, TimeEntry.hours_hundredths).where(
-            TimeEntry.officer_id == officer_id, TimeEntry.work_date.in_(days)
+        select(
+            TimeEntry.work_date,
+            TimeEntry.activity,
+            TimeEntry.source,
+            func.sum(TimeEntry.hours_hundredths),
         )
+        .where(TimeEntry.officer_id == officer_id, TimeEntry.work_date.in_(days))
+        .group_by(TimeEntry.work_date, TimeEntry.activity, TimeEntry.source)
     )
-    return {(day, activity): int(hundredths) for day, activity, hundredths in rows}
+    for day, activity, source, hundredths in rows:
+        (own if source == "app" else imported)[(day, activity)] = int(hundredths)
+    return own, imported
+
+
+def _below_imported(wanted: Mapping[Cell, int], imported: Mapping[Cell, int]) -> list[FieldError]:
+    """Cells asked to hold less than their imported hours, which the app cannot remove."""
+    return [
+        FieldError(cell_field(*cell), "below_imported", {"imported": hours_text(imported[cell])})
+        for cell, total in sorted(wanted.items())
+        if total < imported.get(cell, 0)
+    ]
 
 
 def _day_totals(
@@ -262,8 +299,9 @@ def _day_totals(
     wanted: Mapping[Cell, int],
     problems: list[FieldError],
 ) -> list[FieldError]:
-    """A day over 24 hours once the grid replaces what it names (entries of activities
-    the grid leaves out still count). A cell already refused as over 24 says enough."""
+    """A day over 24 hours once the grid's totals replace the cells it names (entries of
+    activities the grid leaves out, own or imported, still count). A cell already
+    refused as over 24 says enough."""
     over_cells = {e.field.split("/")[0] for e in problems if e.code == "over_24"}
     found: list[FieldError] = []
     for day in days:
@@ -278,48 +316,46 @@ def _apply(
     actor: str,
     staff_code: str,
     officer_id: int,
-    stored: Mapping[Cell, int],
+    own: Mapping[Cell, int],
     wanted: Mapping[Cell, int],
 ) -> Saved:
+    """Writes the officer's own entries: one app row per cell (imported rows untouched)."""
     added = changed = removed = 0
     for (day, activity), hundredths in sorted(wanted.items()):
-        before = stored.get((day, activity))
+        before = own.get((day, activity))
         if before == hundredths or (before is None and hundredths == 0):
             continue  # unchanged: no write, no audit row
-        if hundredths == 0:
-            _remove(conn, officer_id, day, activity)
-            removed += 1
-        elif before is None:
+        _remove(conn, officer_id, day, activity)
+        if hundredths:
             conn.execute(
                 insert(TimeEntry).values(
                     officer_id=officer_id,
                     work_date=day,
                     activity=activity,
                     hours_hundredths=hundredths,
+                    source="app",
                 )
             )
+        if hundredths == 0:
+            removed += 1
+        elif before is None:
             added += 1
         else:
-            conn.execute(
-                update(TimeEntry)
-                .where(_entry(officer_id, day, activity))
-                .values(hours_hundredths=hundredths)
-            )
             changed += 1
         _audit(conn, actor, staff_code, day, activity, before, hundredths or None)
     return Saved(added, changed, removed)
 
 
-def _entry(officer_id: int, day: dt.date, activity: str) -> ColumnElement[bool]:
-    return and_(
-        TimeEntry.officer_id == officer_id,
-        TimeEntry.work_date == day,
-        TimeEntry.activity == activity,
-    )
-
-
 def _remove(conn: Connection, officer_id: int, day: dt.date, activity: str) -> None:
-    conn.execute(delete(TimeEntry).where(_entry(officer_id, day, activity)))
+    """Deletes the officer's own entry of a cell; imported entries are never the app's."""
+    conn.execute(
+        delete(TimeEntry).where(
+            TimeEntry.officer_id == officer_id,
+            TimeEntry.work_date == day,
+            TimeEntry.activity == activity,
+            TimeEntry.source == "app",
+        )
+    )
 
 
 def _audit(

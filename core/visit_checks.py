@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, exists, or_, select
 
-from core.models import VISIT_OUTCOMES, VISIT_PURPOSES, Borrower, Loan, Staff, Visit
+from core.models import VISIT_OUTCOMES, VISIT_PURPOSES, Borrower, Loan, Staff
 from core.validation import FieldError
 
 # Bounds of the free texts: a visit note is a few sentences, not a report.
@@ -130,12 +130,11 @@ def check_visit(
     form: VisitForm,
     today: dt.date,
     exit_reasons: Collection[str],
-    *,
-    editing: int | None = None,
 ) -> tuple[PortfolioBorrower | None, list[FieldError]]:
     """Every problem of `form` for the officer with staff id `officer`, and its borrower.
 
-    `editing` is the id of the visit being changed, which is not its own duplicate.
+    A second visit of the same borrower on the same day, for the same purpose or not, is
+    another visit, not a problem.
     """
     errors: list[FieldError] = []
     borrower = None
@@ -157,15 +156,4 @@ def check_visit(
         )
     _check_codes(form, exit_reasons, errors)
     _check_texts(form, errors)
-    if borrower is not None and form.visited_on is not None and form.purpose in VISIT_PURPOSES:
-        same = select(Visit.id).where(
-            Visit.officer_id == officer,
-            Visit.borrower_id == borrower.id,
-            Visit.visited_on == form.visited_on,
-            Visit.purpose == form.purpose,
-        )
-        if editing is not None:
-            same = same.where(Visit.id != editing)
-        if conn.execute(same.limit(1)).first() is not None:
-            errors.append(FieldError("purpose", "duplicate", {"date": form.visited_on.isoformat()}))
     return borrower, errors

@@ -1,8 +1,10 @@
 """Visits written from the app: an officer logs, corrects and deletes their own visits.
 
 Each write checks the whole form first (core/visit_checks.py) inside the write
-transaction, so nobody can slip a duplicate in between the check and the insert; then it
-writes the row, its audit entry and the new data version together, or nothing at all.
+transaction; then it writes the row, its audit entry and the new data version together,
+or nothing at all. A visit is an event: the same borrower twice on one day, even for the
+same purpose (not at home in the morning, paid in the afternoon), is two visits. Visits
+written here are marked source "app", which an import never replaces.
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, insert, select, update
-from sqlalchemy.exc import IntegrityError
 
 from core import audit
 from core.config import load_exit_reasons
@@ -69,19 +70,13 @@ def _checked(
     form: VisitForm,
     today: dt.date,
     exit_reasons: Collection[str] | None,
-    editing: int | None = None,
 ) -> int:
     """The borrower id of a form without problems; ValidationFailed listing them all."""
     reasons = exit_reason_codes() if exit_reasons is None else exit_reasons
-    borrower, errors = check_visit(conn, officer, form, today, reasons, editing=editing)
+    borrower, errors = check_visit(conn, officer, form, today, reasons)
     if errors or borrower is None:
         raise ValidationFailed(errors)
     return borrower.id
-
-
-def _duplicate(form: VisitForm) -> ValidationFailed:
-    day = form.visited_on.isoformat() if form.visited_on else ""
-    return ValidationFailed([FieldError("purpose", "duplicate", {"date": day})])
 
 
 def log_visit(
@@ -103,15 +98,11 @@ def log_visit(
         officer = _officer(conn, officer_staff_code)
         borrower_id = _checked(conn, officer, form, today, exit_reasons)
         values = _values(form)
-        try:
-            with conn.begin_nested():
-                new_id: int = conn.execute(
-                    insert(Visit)
-                    .values(officer_id=officer, borrower_id=borrower_id, **values)
-                    .returning(Visit.id)
-                ).scalar_one()
-        except IntegrityError as exc:  # a twin written by another process in between
-            raise _duplicate(form) from exc
+        new_id: int = conn.execute(
+            insert(Visit)
+            .values(officer_id=officer, borrower_id=borrower_id, source="app", **values)
+            .returning(Visit.id)
+        ).scalar_one()
         code = str(clean_text(form.borrower_code))
         audit.record(
             conn,
@@ -169,17 +160,13 @@ def update_visit(
     with write_transaction(engine) as conn:
         officer = _officer(conn, officer_staff_code)
         before = _own_visit(conn, officer, visit_id)
-        borrower_id = _checked(conn, officer, form, today, exit_reasons, editing=visit_id)
+        borrower_id = _checked(conn, officer, form, today, exit_reasons)
         values = _values(form)
-        try:
-            with conn.begin_nested():
-                conn.execute(
-                    update(Visit)
-                    .where(Visit.id == visit_id)
-                    .values(borrower_id=borrower_id, **values)
-                )
-        except IntegrityError as exc:
-            raise _duplicate(form) from exc
+        # The visit keeps its source: an imported visit corrected here is still the
+        # export's, which a later import of that officer, borrower and day replaces.
+        conn.execute(
+            update(Visit).where(Visit.id == visit_id).values(borrower_id=borrower_id, **values)
+        )
         old_code = before.pop("borrower_code")
         code = str(clean_text(form.borrower_code))
         audit.record(

@@ -240,8 +240,9 @@ def _visits(
     owner: dict[str, str],
     dues: dict[str, list[str]],
 ) -> list[dict[str, str]]:
-    """Visits shortly before, on and after due dates, by the owner or someone else."""
-    rows, keys = [], set()
+    """Visits shortly before, on and after due dates, by the owner or someone else; some
+    repeated exactly or on the same day, as real exports do."""
+    rows = []
     for b in borrowers:
         for _ in range(draw(st.integers(0, 4))):
             officer = draw(st.one_of(st.just(owner[b]), st.sampled_from([*officers, "TL1"])))
@@ -250,21 +251,24 @@ def _visits(
                 visited = due + dt.timedelta(days=draw(st.sampled_from([-1, 0, 1, 2, 10, 40])))
             else:
                 visited = _day(draw, YEAR_START, YEAR_END)
-            purpose = draw(st.sampled_from(VISIT_PURPOSES))
-            key = (officer, b, visited, purpose)
-            if key in keys:  # (officer, borrower, date, purpose) is the visit's key
-                continue
-            keys.add(key)
             rows.append(
                 {"officer_code": officer, "borrower_code": b, "visited_on": visited.isoformat()}
-                | {"purpose": purpose, "outcome": draw(st.sampled_from(["", *VISIT_OUTCOMES]))}
+                | {"purpose": draw(st.sampled_from(VISIT_PURPOSES))}
+                | {"outcome": draw(st.sampled_from(["", *VISIT_OUTCOMES]))}
                 | {"notes": ""}
             )
+            # Real exports repeat visits: the same one again, or the same day once more.
+            repeat = draw(st.sampled_from(["none", "none", "exact", "same_day"]))
+            if repeat == "exact":
+                rows.append(dict(rows[-1]))
+            elif repeat == "same_day":
+                rows.append(rows[-1] | {"outcome": draw(st.sampled_from(["", *VISIT_OUTCOMES]))})
     return rows
 
 
 def _time_log(draw: st.DrawFn, officers: list[str]) -> list[dict[str, str]]:
-    """Working days of 1-3 activities, each day at most 24 hours (sometimes exactly 24)."""
+    """Working days of 1-3 entries (an activity may come twice), each day at most 24 hours
+    (sometimes exactly 24)."""
     rows = []
     for officer in [*officers, "TL1"]:
         dates = draw(st.sets(st.integers(0, 364), max_size=4))
@@ -272,7 +276,8 @@ def _time_log(draw: st.DrawFn, officers: list[str]) -> list[dict[str, str]]:
             work_date = (YEAR_START + dt.timedelta(days=offset)).isoformat()
             activities = draw(st.lists(st.sampled_from(ACTIVITIES), min_size=1, max_size=3))
             left = 2400
-            for activity in dict.fromkeys(activities):  # (officer, date, activity) is unique
+            # The same activity twice on one day is two entries (morning and afternoon).
+            for activity in activities:
                 if left == 0:
                     break
                 wanted = draw(

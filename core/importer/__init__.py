@@ -4,9 +4,11 @@
     (row_rules) → references and whole-loan rules against the stored state
     (references, schedules) → compare with stored rows (plan, changes) → write (writer)
 
-Nothing is written unless every rule holds for every row; then everything is written in
-one transaction that holds the write lock from the first read, so what was checked is
-what gets written.
+Every stage runs whatever the earlier ones found, on the rows they passed, so that one
+run reports every problem: a row with too many fields, a bad cell elsewhere and an
+unknown loan on a third row come back together. Nothing is written unless every rule
+holds for every row; then everything is written in one transaction that holds the write
+lock from the first read, so what was checked is what gets written.
 """
 
 from __future__ import annotations
@@ -39,11 +41,18 @@ __all__ = ["ImportResult", "TableCounts", "UnreadableInput", "run_import"]
 
 @dataclass(frozen=True)
 class TableCounts:
-    """How many of a table's rows an import adds, changes and leaves as they were."""
+    """What an import does to one table's rows.
+
+    added: new rows. changed: stored rows with a code updated in place. replaced: stored
+    rows removed because their group (an officer's day, a visit's officer, borrower and
+    day, a loan's day of payments without receipt) came with other rows. unchanged: the
+    file's rows found stored as they are (kept, nothing written).
+    """
 
     added: int
     changed: int
     unchanged: int
+    replaced: int = 0
 
 
 @dataclass
@@ -91,6 +100,7 @@ def run_import(
     raw = read_input(path, log)
     result = ImportResult(source_label or str(path), [t.source for t in raw.values()], dry_run)
     typed: dict[str, pd.DataFrame] = {}
+    incomplete: set[str] = set()
     choices = {"activity": tuple(activities)}
     for table in TABLES:
         if table not in raw:
@@ -98,16 +108,24 @@ def run_import(
         spec = SPECS[table]
         if progress:
             progress(f"checking {table}", 0, len(raw[table].frame))
-        if not check_columns(raw[table], spec, log):
-            continue
-        frame = parse_table(raw[table], spec, log, choices)
+        missing = check_columns(raw[table], spec, log)
+        if missing:
+            incomplete.add(table)
+            if spec.key[0] in missing:  # no codes: others' references to it are unknowable
+                log.unusable.add(table)
+        frame = parse_table(raw[table], spec, log, choices, missing)
         check_row_rules(table, frame, raw[table].source, log)
         typed[table] = drop_duplicates(table, frame, list(spec.key), raw[table].source, log)
     sources = {table: r.source for table, r in raw.items()}
     del raw  # the text cells are typed now; free them before the big merges
     sources.setdefault("loans", "loans.csv")
 
-    if not log.problems:
+    if log.problems:
+        # Refused already; the rules across files still run on the rows that passed, so
+        # the one report names every problem.
+        with engine.connect() as conn:
+            plan_import(typed, sources, StoredState(conn), log, incomplete)
+    else:
         try:
             if dry_run:
                 with engine.connect() as conn:
@@ -143,7 +161,9 @@ _DB_TABLES = {"training": "training_days"}
 
 
 def _bulk_written(changes: dict[str, TableChanges]) -> list[str]:
-    written = [t for t, c in changes.items() if c.added + c.changed >= ANALYZE_AFTER_ROWS]
+    written = [
+        t for t, c in changes.items() if c.added + c.changed + c.replaced >= ANALYZE_AFTER_ROWS
+    ]
     if written and "loans" not in written and {"installments", "repayments"} & set(written):
         written.append("loans")  # their derived columns were rewritten too
     return [_DB_TABLES.get(t, t) for t in written]
@@ -151,7 +171,7 @@ def _bulk_written(changes: dict[str, TableChanges]) -> list[str]:
 
 def _counts(changes: dict[str, TableChanges]) -> dict[str, TableCounts]:
     return {
-        table: TableCounts(c.added, c.changed, c.unchanged)
+        table: TableCounts(c.added, c.changed, c.unchanged, c.replaced)
         for table, c in sorted(changes.items(), key=lambda item: TABLES.index(item[0]))
     }
 

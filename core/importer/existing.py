@@ -46,12 +46,12 @@ _QUERIES: dict[str, str] = {
     "visits": """
         SELECT v.id, s.staff_code AS officer_code, b.borrower_code,
                CAST(v.visited_on AS TEXT) AS visited_on, v.purpose,
-               COALESCE(v.outcome, '') AS outcome, COALESCE(v.notes, '') AS notes
+               COALESCE(v.outcome, '') AS outcome, COALESCE(v.notes, '') AS notes, v.source
         FROM visits v JOIN staff s ON s.id = v.officer_id
         JOIN borrowers b ON b.id = v.borrower_id""",
     "time_log": """
         SELECT t.id, s.staff_code AS officer_code, CAST(t.work_date AS TEXT) AS work_date,
-               t.activity, t.hours_hundredths AS hours
+               t.activity, t.hours_hundredths AS hours, t.source
         FROM time_log t JOIN staff s ON s.id = t.officer_id""",
 }
 

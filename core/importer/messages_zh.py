@@ -22,11 +22,12 @@ _ROLES = {
 }
 _CONVERT: dict[str, Callable[[str], str]] = {
     "keys": lambda text: "、".join(re.split(r", | and ", text)),
-    "alternatives": lambda text: "或".join(text.split(" or ")),
     "role": lambda text: _ROLES.get(text, text),
 }
 _MONEY_OR_HOURS = {"a money amount": "金额", "a number of hours": "小时数"}
 _CONVERT["unit"] = lambda text: _MONEY_OR_HOURS.get(text, text)
+_CONVERT["lines"] = _CONVERT["keys"]
+_CONVERT["app"] = lambda text: f"，另有在应用中录入的 {text} 小时" if text else ""
 
 # Every message the importer produces, whole-message patterns (fullmatch), in an order
 # where no earlier pattern can swallow a later one's message.
@@ -66,10 +67,6 @@ _RULES: tuple[tuple[str, str], ...] = (
         r"duplicate (?P<keys>.+): line (?P<line>\d+) has the same",
         "{keys} 重复：第 {line} 行的值与此相同",
     ),
-    (
-        r"same (?P<keys>.+) as line (?P<line>\d+) but a different (?P<alternatives>.+)",
-        "{keys} 与第 {line} 行相同，但 {alternatives} 不同",
-    ),
     # references.py: codes across files
     (
         r"is not a (?P<column>\w+) in (?P<file>\S+) or the database",
@@ -100,8 +97,9 @@ _RULES: tuple[tuple[str, str], ...] = (
         "贷款 {loan} 已还本金合计 {total}，超过其本金 {principal}",
     ),
     (
-        r"(?P<officer>.+)'s hours on (?P<date>\S+) add up to (?P<hours>\S+), more than 24",
-        "{officer} 在 {date} 的工时合计 {hours} 小时，超过 24 小时",
+        r"(?P<officer>.+)'s hours on (?P<date>\S+) add up to (?P<hours>\S+), more than 24 "
+        r"\(lines? (?P<lines>[\d, and]+?)(?:, and (?P<app>\S+) entered in the app)?\)",
+        "{officer} 在 {date} 的工时合计 {hours} 小时，超过 24 小时（第 {lines} 行{app}）",
     ),
     # sources.py: files, encodings, CSV shape, workbooks
     (r"a second file for table (?P<table>\S+)", "表 {table} 有第二个文件"),
@@ -167,7 +165,8 @@ def to_chinese(message: str) -> str:
         match = pattern.fullmatch(message)
         if match:
             parts = {
-                name: _CONVERT.get(name, _same)(value) for name, value in match.groupdict().items()
+                name: _CONVERT.get(name, _same)(value or "")
+                for name, value in match.groupdict().items()
             }
             return template.format(**parts)
     return message

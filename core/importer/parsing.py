@@ -26,29 +26,38 @@ _MAX_WHOLE_DIGITS = 13  # 10^13 yuan is far beyond any loan; keeps cents inside 
 BadCell = Callable[[pd.Series, str], None]
 
 
-def check_columns(raw: RawTable, spec: TableSpec, log: ProblemLog) -> bool:
-    """Reports missing required columns and warns about unknown ones; False if unusable."""
+def check_columns(raw: RawTable, spec: TableSpec, log: ProblemLog) -> set[str]:
+    """Reports missing required columns and warns about unknown ones; returns the
+    missing required columns (the file's other columns are still checked)."""
     present = set(raw.frame.columns) - {LINE}
-    ok = True
+    missing = set()
     for column in spec.columns:
         if column.required is True and column.name not in present:
             log.add(raw.source, 1, column.name, "", "required column is missing from the header")
-            ok = False
+            missing.add(column.name)
     known = {c.name for c in spec.columns}
     for name in sorted(present - known):
         log.warn(f"{raw.source}: unknown column {name!r} ignored")
-    return ok
+    return missing
 
 
 def parse_table(
-    raw: RawTable, spec: TableSpec, log: ProblemLog, choices: dict[str, tuple[str, ...]]
+    raw: RawTable,
+    spec: TableSpec,
+    log: ProblemLog,
+    choices: dict[str, tuple[str, ...]],
+    missing: set[str] | frozenset[str] = frozenset(),
 ) -> pd.DataFrame:
-    """Returns a typed frame with every spec column (missing optional ones empty)."""
+    """Returns a typed frame with every spec column (missing ones empty).
+
+    `missing` are required columns absent from the header, reported once there already
+    rather than as an empty cell on every row.
+    """
     frame = raw.frame
     typed = pd.DataFrame({LINE: frame[LINE].to_numpy()}, index=frame.index)
     for column in spec.columns:
         cells = frame[column.name] if column.name in frame.columns else _empty(frame)
-        if column.required is True:
+        if column.required is True and column.name not in missing:
             log.add_rows(
                 raw.source,
                 frame.assign(**{column.name: cells}),

@@ -26,6 +26,9 @@ class ProblemLog:
 
     problems: list[Problem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # Tables whose file could not be read at all (or lacks its code column): references
+    # into them are not checked, since every code would look unknown.
+    unusable: set[str] = field(default_factory=set)
 
     def add(self, file: str, line: int, column: str, value: object, message: str) -> None:
         """Records one problem."""
@@ -53,6 +56,10 @@ class ProblemLog:
         messages = message.loc[mask] if isinstance(message, pd.Series) else [message] * len(rows)
         for line, value, text in zip(rows["_line"], values, messages, strict=True):
             self.add(file, line, column, value, str(text))
+
+    def lines(self, file: str) -> set[int]:
+        """The lines of `file` with at least one problem (1 is the header)."""
+        return {p.line for p in self.problems if p.file == file}
 
     def warn(self, message: str) -> None:
         """Records a warning: something ignored that did not stop the import."""

@@ -24,18 +24,24 @@ REFERENCES: tuple[tuple[str, str, str], ...] = (
 )
 
 
+_TARGET_TABLES = {"officer": "staff", "staff": "staff", "borrower": "borrowers", "loan": "loans"}
+
+
 def check_references(
     typed: dict[str, pd.DataFrame],
+    rows: dict[str, pd.DataFrame],
     sources: dict[str, str],
     stored: StoredState,
     log: ProblemLog,
 ) -> None:
-    """Reports every code that names nothing known, or a non-officer as an officer."""
+    """Reports every code in `rows` that names nothing known, or a non-officer as an
+    officer. Known are the stored codes and those of every row of `typed` (a loan whose
+    principal is refused is still the loan its repayments name)."""
     roles = _merged_roles(typed, stored)
     for table, column, target in REFERENCES:
-        if table not in typed:
+        if table not in rows or _TARGET_TABLES[target] in log.unusable:
             continue
-        frame = typed[table]
+        frame = rows[table]
         cells = frame[column]
         given = cells != ""
         if target in ("officer", "staff"):

@@ -32,25 +32,26 @@ def render_problems(result: ImportResult, limit: int) -> str:
 
 
 def render_summary(result: ImportResult) -> str:
-    """Rows added, changed and unchanged per table."""
+    """Rows added, changed (updated in place), replaced and unchanged per table."""
     verb = "Dry run, nothing written" if result.dry_run else "Imported"
+    kinds = ("added", "changed", "replaced", "unchanged")
     counts = list(result.counts.values())
     rows: list[list[object]] = [
-        [table, f"{c.added:,}", f"{c.changed:,}", f"{c.unchanged:,}"]
-        for table, c in result.counts.items()
+        [table, *(f"{getattr(c, k):,}" for k in kinds)] for table, c in result.counts.items()
     ]
-    added, changed, unchanged = (
-        sum(getattr(c, k) for c in counts) for k in ("added", "changed", "unchanged")
-    )
-    total: list[object] = ["total", f"{added:,}", f"{changed:,}", f"{unchanged:,}"]
-    table = render_table(
-        ["table", "added", "changed", "unchanged"], [*rows, total], right=[1, 2, 3]
-    )
-    return f"{verb}: {result.source}\n\n{table}"
+    total: list[object] = ["total", *(f"{sum(getattr(c, k) for c in counts):,}" for k in kinds)]
+    table = render_table(["table", *kinds], [*rows, total], right=[1, 2, 3, 4])
+    return f"{verb}: {result.source}\n\n{table}\n\n{SUMMARY_NOTE}"
+
+
+SUMMARY_NOTE = (
+    "replaced: stored visits, time entries and repayments without receipt of a group the\n"
+    "files bring again, but not among the files' rows (see docs/import-format.md)."
+)
 
 
 def render_warnings(result: ImportResult) -> str:
-    """One line per warning (unknown columns, ignored files, repeated rows)."""
+    """One line per warning (unknown columns, ignored files, repeated training days)."""
     return "\n".join(f"warning: {w}" for w in result.warnings)
 
 

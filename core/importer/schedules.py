@@ -13,7 +13,6 @@ from typing import Any
 
 import pandas as pd
 
-from core.importer.changes import with_occurrence
 from core.importer.fast import isin
 from core.importer.problems import ProblemLog, format_cents
 from core.importer.stored import StoredState
@@ -96,8 +95,12 @@ def check_repayments(
     stored: StoredState,
     loans: pd.DataFrame,
     log: ProblemLog,
-) -> pd.DataFrame:
-    """Paid on or after disbursement; a loan's repayments never sum above its principal."""
+) -> None:
+    """Paid on or after disbursement; a loan's repayments never sum above its principal.
+
+    Checked on each touched loan's repayments after the import: stored ones the file does
+    not replace (another receipt_no; without a receipt, another day) and the file's.
+    """
     file_rows = typed.get(
         "repayments", pd.DataFrame(columns=[*_REPAYMENT_KEY, "receipt_no", "_line"])
     )
@@ -108,11 +111,7 @@ def check_repayments(
         (kept["receipt_no"] != "") & ~isin(kept["receipt_no"], file_rows["receipt_no"])
     ]
     rows = pd.concat(
-        [
-            with_receipt,
-            _merge_unnumbered(kept, file_rows),
-            file_rows[file_rows["receipt_no"] != ""],
-        ],
+        [with_receipt, unnumbered_kept(kept, file_rows), file_rows],
         ignore_index=True,
     )
     rows = rows[isin(rows["loan_code"], touched)]
@@ -154,31 +153,21 @@ def check_repayments(
             total,
             line=row["_line"],
         )
-    from_file = rows["_line"].notna() | rows.get("_hit", False)
-    return (
-        rows.assign(_from_file=from_file.fillna(False).astype(bool))
-        .drop(columns=["_line", "_hit"], errors="ignore")
-        .reset_index(drop=True)
-    )
 
 
-def _merge_unnumbered(kept: pd.DataFrame, file_rows: pd.DataFrame) -> pd.DataFrame:
-    # Repayments without a receipt are matched on all their columns, counted as a
-    # multiset: the stored rows stay, and the file adds only the copies beyond them.
-    key = [*_REPAYMENT_KEY, "_occurrence"]
-    stored_rows = with_occurrence(_fill_key(kept[kept["receipt_no"] == ""]), _REPAYMENT_KEY)
-    new_rows = with_occurrence(_fill_key(file_rows[file_rows["receipt_no"] == ""]), _REPAYMENT_KEY)
-    extra = new_rows.merge(stored_rows[key], on=key, how="left", indicator=True)
-    extra = extra[extra["_merge"] == "left_only"].drop(columns=["_merge"])
-    # Stored rows the file repeats count as the file's unchanged rows.
-    stored_rows = stored_rows.merge(new_rows[key].assign(_hit=True), on=key, how="left")
-    return pd.concat([stored_rows, extra], ignore_index=True).assign(
-        interest_paid=lambda f: f["interest_paid"].replace(-1, pd.NA)
-    )
+def unnumbered_kept(stored: pd.DataFrame, file_rows: pd.DataFrame) -> pd.DataFrame:
+    """The stored repayments without a receipt that an import of `file_rows` keeps.
 
-
-def _fill_key(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame.assign(interest_paid=frame["interest_paid"].fillna(-1))
+    Those are matched per loan and day: the file's receipt-less payments of a loan on a
+    day replace the stored ones of that loan and day; other days stay as they were.
+    """
+    day = ["loan_code", "paid_on"]
+    stored_rows = stored[stored["receipt_no"] == ""]
+    file_days = file_rows.loc[file_rows["receipt_no"] == "", day].drop_duplicates()
+    if file_days.empty or stored_rows.empty:
+        return stored_rows
+    replaced = pd.MultiIndex.from_frame(stored_rows[day]).isin(pd.MultiIndex.from_frame(file_days))
+    return stored_rows[~replaced]
 
 
 def check_day_hours(
@@ -187,29 +176,42 @@ def check_day_hours(
     stored: StoredState,
     log: ProblemLog,
 ) -> None:
-    """A person's logged hours for one day, stored and imported together, are <= 24."""
-    if "time_log" not in typed:
+    """A person's hours on one day are at most 24: the file's rows of that day (which
+    replace the day's imported rows) plus the entries made in the app that day."""
+    if "time_log" not in typed or typed["time_log"].empty:
         return
     file_rows = typed["time_log"]
     day = ["officer_code", "work_date"]
-    kept = stored.frame("time_log")
-    touched_days = file_rows[day].drop_duplicates()
-    kept = kept.merge(touched_days, on=day).merge(
-        file_rows[[*day, "activity"]], on=[*day, "activity"], how="left", indicator=True
-    )
-    kept = kept[kept["_merge"] == "left_only"].drop(columns=["_merge"])
-    rows = pd.concat([kept.assign(_line=pd.NA), file_rows], ignore_index=True)
-    totals = rows.groupby(day)["hours"].sum()
-    over = totals[totals > 2400]
+    totals = file_rows.groupby(day)["hours"].sum()
+    app = stored.frame("time_log")
+    app = app[app["source"] == "app"]
+    app_hours = app.groupby(day)["hours"].sum().reindex(totals.index, fill_value=0)
+    over = (totals + app_hours)[(totals + app_hours) > 2400]
+    if over.empty:
+        return
+    over_rows = file_rows.merge(over.index.to_frame(index=False), on=day)
+    lines = over_rows.groupby(day)["_line"].agg(sorted)
     for (officer, date), hundredths in over.items():
-        lines = file_rows[(file_rows["officer_code"] == officer) & (file_rows["work_date"] == date)]
+        day_lines = [int(line) for line in lines[(officer, date)]]
+        where = ("lines " if len(day_lines) > 1 else "line ") + _listed(day_lines)
+        in_app = int(app_hours[(officer, date)])
+        if in_app:
+            where += f", and {format_cents(in_app)} entered in the app"
         log.add(
             sources["time_log"],
-            int(lines["_line"].min()),
+            day_lines[0],
             "hours",
             format_cents(int(hundredths)),
-            f"{officer}'s hours on {date} add up to {format_cents(int(hundredths))}, more than 24",
+            f"{officer}'s hours on {date} add up to {format_cents(int(hundredths))}, "
+            f"more than 24 ({where})",
         )
+
+
+def _listed(numbers: list[int]) -> str:
+    """[2, 3, 5] → "2, 3 and 5"."""
+    if len(numbers) == 1:
+        return str(numbers[0])
+    return ", ".join(map(str, numbers[:-1])) + f" and {numbers[-1]}"
 
 
 def _touched_loans(typed: dict[str, pd.DataFrame], table: str, loans: pd.DataFrame) -> set[str]:

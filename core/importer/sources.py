@@ -8,13 +8,15 @@ that every problem of every row can be reported at once.
 from __future__ import annotations
 
 import codecs
+import csv
 import datetime as dt
 import io
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pa_csv
 
 from core.importer.problems import ProblemLog
 from core.importer.spec import TABLES
@@ -71,10 +73,10 @@ def _read_csv_files(files: list[Path], log: ProblemLog) -> dict[str, RawTable]:
             log.add(file.name, 1, "", "", f"a second file for table {table}")
             continue
         text = decode_bytes(file.read_bytes(), file.name, log)
-        if text is None:
-            continue
-        frame = parse_csv_text(text, file.name, log)
-        if frame is not None:
+        frame = None if text is None else parse_csv_text(text, file.name, log)
+        if frame is None:
+            log.unusable.add(table)
+        else:
             tables[table] = RawTable(table, file.name, frame)
     return tables
 
@@ -107,31 +109,89 @@ def decode_bytes(data: bytes, source: str, log: ProblemLog) -> str | None:
             return None
 
 
-_FIELD_COUNT = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
-
-
 def parse_csv_text(text: str, source: str, log: ProblemLog) -> pd.DataFrame | None:
-    """Splits CSV text into a frame of trimmed text cells with normalised column names."""
+    """Splits CSV text into a frame of trimmed text cells with normalised column names.
+
+    A row with more or fewer fields than the header is reported (every such row, not
+    only the first) and left out; the other rows are read, so that their cells can be
+    checked in the same run.
+    """
     if not text.strip():
         log.add(source, 1, "", "", "the file is empty: expected a header row")
         return None
     try:
-        cells = pd.read_csv(
-            io.StringIO(text),
-            header=None,
-            dtype=str,
-            keep_default_na=False,
-            skip_blank_lines=False,
-        )
-    except pd.errors.ParserError as exc:
-        match = _FIELD_COUNT.search(str(exc))
-        if match:
-            expected, line, seen = match.groups()
-            log.add(source, int(line), "", "", f"has {seen} fields; the header has {expected}")
+        try:
+            cells = pd.read_csv(
+                io.StringIO(text),
+                header=None,
+                dtype=str,
+                keep_default_na=False,
+                skip_blank_lines=False,
+            )
+        except pd.errors.ParserError:
+            # A row with more fields than the first line: name every such row.
+            cells = _even_cells(text, source, log)
         else:
-            log.add(source, 1, "", "", f"not readable as CSV: {exc}")
+            # pandas pads a row with fewer fields with empty cells, so only a file whose
+            # last column has an empty cell can hold one; Arrow then says whether it does.
+            if len(cells) > 1 and (cells.iloc[1:, -1] == "").any() and _uneven(text):
+                cells = _even_cells(text, source, log)
+    except csv.Error as exc:
+        log.add(source, 1, "", "", f"not readable as CSV: {exc}")
         return None
     return _frame_from_cells(cells, source, log)
+
+
+def _uneven(text: str) -> bool:
+    """True when some row may not have as many fields as the header.
+
+    Arrow's C++ reader counts the fields of every row in a fraction of the time the
+    parse itself takes, and calls back only for the rows that differ. Its row numbers
+    skip empty lines, so the exact lines come from _even_cells.
+    """
+    found: list[object] = []
+
+    def uneven_row(row: object) -> str:
+        found.append(row)
+        return "skip"
+
+    try:
+        # Streamed block by block, through the system allocator: a whole-file read keeps
+        # Arrow's own pool holding tens of MB that the parse needs next.
+        reader = pa_csv.open_csv(
+            io.BytesIO(text.encode("utf-8")),
+            read_options=pa_csv.ReadOptions(autogenerate_column_names=True, use_threads=False),
+            parse_options=pa_csv.ParseOptions(
+                newlines_in_values=True, invalid_row_handler=uneven_row
+            ),
+            convert_options=pa_csv.ConvertOptions(
+                include_columns=["f0"], column_types={"f0": pa.string()}
+            ),
+            memory_pool=pa.system_memory_pool(),
+        )
+        for _ in reader:
+            if found:
+                break
+    except (pa.ArrowInvalid, ValueError):
+        return True  # let the exact reader decide, and name what it finds
+    return bool(found)
+
+
+def _even_cells(text: str, source: str, log: ProblemLog) -> pd.DataFrame:
+    # The slow, exact path, taken only when some row's field count differs: each such
+    # row is reported and replaced by an empty one, which keeps the line numbers and is
+    # skipped like an empty line.
+    rows = list(csv.reader(io.StringIO(text)))
+    width = len(rows[0])
+    even: list[list[str]] = []
+    for line, row in enumerate(rows, start=1):
+        if len(row) == width:
+            even.append(row)
+            continue
+        if any(cell.strip() for cell in row):
+            log.add(source, line, "", "", f"has {len(row)} fields; the header has {width}")
+        even.append([""] * width)
+    return pd.DataFrame(even, dtype=str)
 
 
 def _frame_from_cells(cells: pd.DataFrame, source: str, log: ProblemLog) -> pd.DataFrame | None:
@@ -176,9 +236,12 @@ def _read_workbook(path: Path, log: ProblemLog) -> dict[str, RawTable]:
             rows = _sheet_rows(sheet, source, log)
             if not rows:
                 log.add(source, 1, "", "", "the sheet is empty: expected a header row")
+                log.unusable.add(table)
                 continue
             frame = _frame_from_cells(pd.DataFrame(rows, dtype=str), source, log)
-            if frame is not None:
+            if frame is None:
+                log.unusable.add(table)
+            else:
                 tables[table] = RawTable(table, source, frame)
     finally:
         workbook.close()

@@ -1,7 +1,7 @@
 """The import format as data: tables, columns, types and which are required.
 
 This is the one place the importer, docs/import-format.md's test and the demo agree on.
-Rules that involve more than one cell live in core/importer/rules.py.
+Rules that involve more than one cell live in core/importer/row_rules.py.
 """
 
 from __future__ import annotations
@@ -27,7 +27,11 @@ class ColumnSpec:
 
 @dataclass(frozen=True)
 class TableSpec:
-    """One file of the import format and how its rows are matched to stored ones."""
+    """One file of the import format and how its rows are matched to stored ones.
+
+    `key` is a code for most tables. For events (visits, time entries) it is the group
+    whose rows an import replaces as a whole (core/importer/changes.group_changes).
+    """
 
     name: str
     columns: tuple[ColumnSpec, ...]
@@ -137,7 +141,7 @@ TABLE_SPECS: tuple[TableSpec, ...] = (
             _c("outcome", "enum", False, VISIT_OUTCOMES),
             _c("notes", "text", False),
         ),
-        key=("officer_code", "borrower_code", "visited_on", "purpose"),
+        key=("officer_code", "borrower_code", "visited_on"),  # a group of events
     ),
     TableSpec(
         "time_log",
@@ -147,7 +151,7 @@ TABLE_SPECS: tuple[TableSpec, ...] = (
             _c("activity", "enum"),  # choices come from config/activities.yaml
             _c("hours", "hours"),
         ),
-        key=("officer_code", "work_date", "activity"),
+        key=("officer_code", "work_date"),  # a group of events: an officer's day
     ),
 )
 

@@ -115,6 +115,10 @@ _TARGETS: dict[str, tuple[str, list[tuple[str, str, str | None]]]] = {
     ),
 }
 _CODE_COLUMNS = {"staff": "staff_code", "borrowers": "borrower_code", "loans": "loan_code"}
+# Events an import writes are marked as imported: a later import may replace them, while
+# rows made in the app ("app") are never touched.
+_IMPORTED = {"visits", "time_log"}
+DELETE_BATCH = 10_000
 WRITE_ORDER = (
     "staff",
     "borrowers",
@@ -130,7 +134,7 @@ WRITE_ORDER = (
 def write_changes(
     conn: Connection, changes: dict[str, TableChanges], progress: Progress | None = None
 ) -> None:
-    """Applies every table's inserts and updates, parents before children."""
+    """Applies every table's deletes, inserts and updates, parents before children."""
     code_maps: dict[str, dict[str, int]] = {}
     for table in WRITE_ORDER:
         if table not in changes:
@@ -141,8 +145,13 @@ def write_changes(
         change = changes[table]
         total = change.added + change.changed
         done = 0
-        for batch in _rows(change.inserts, columns, code_maps):
-            _insert(conn, db_table, [c for c, _, _ in columns], batch)
+        _delete(conn, db_table, change.deletes.tolist())
+        inserts, insert_columns = change.inserts, columns
+        if table in _IMPORTED:
+            inserts = inserts.assign(source="import")
+            insert_columns = [*columns, ("source", "source", None)]
+        for batch in _rows(inserts, insert_columns, code_maps):
+            _insert(conn, db_table, [c for c, _, _ in insert_columns], batch)
             done += len(batch)
             if progress:
                 progress(f"writing {table}", done, total)
@@ -199,6 +208,15 @@ def _insert(conn: Connection, table: str, columns: list[str], rows: list[tuple[A
         return
     marks = ", ".join("?" for _ in columns)
     conn.exec_driver_sql(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+
+
+def _delete(conn: Connection, table: str, ids: list[int]) -> None:
+    for start in range(0, len(ids), DELETE_BATCH):
+        batch = ids[start : start + DELETE_BATCH]
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql(f"DELETE FROM {table} WHERE id = ANY(%s)", (batch,))
+        else:
+            conn.exec_driver_sql(f"DELETE FROM {table} WHERE id = ?", [(i,) for i in batch])
 
 
 def _update(conn: Connection, table: str, columns: list[str], rows: list[tuple[Any, ...]]) -> None:

@@ -27,6 +27,7 @@ class ImportRunRow:
     changed: int
     unchanged: int
     problems: int
+    replaced: int = 0
 
 
 def load_import_history(conn: Connection, scope: Scope, *, limit: int = 50) -> list[ImportRunRow]:
@@ -66,4 +67,6 @@ def _row(run: Row[dt.datetime, dt.datetime, str | None, str, str, str]) -> Impor
         changed=sum(int(c.get("changed", 0)) for c in counts),
         unchanged=sum(int(c.get("unchanged", 0)) for c in counts),
         problems=int(summary.get("problems", 0)),
+        # Imports recorded before events were matched per group have no "replaced".
+        replaced=sum(int(c.get("replaced", 0)) for c in counts),
     )

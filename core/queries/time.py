@@ -9,7 +9,7 @@ so this screen and `python -m core metrics` show the same numbers.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -25,11 +25,13 @@ Cell = tuple[dt.date, str]
 
 @dataclass(frozen=True)
 class TimeRow:
-    """One entry of a time sheet."""
+    """One entry of a time sheet: the officer's own, or imported from the bank's export
+    (several entries of one activity on one day are possible)."""
 
     work_date: dt.date
     activity: str
     hours: Decimal
+    imported: bool = False
 
 
 @dataclass(frozen=True)
@@ -75,28 +77,48 @@ def allocation_of(hundredths_by_activity: Mapping[str, int]) -> Allocation:
 def load_entries(
     conn: Connection, scope: Scope, staff_code: str, start: dt.date, end: dt.date
 ) -> list[TimeRow]:
-    """One officer's entries with start <= work_date <= end, newest day first; none when
-    the officer is outside `scope`."""
+    """One officer's entries with start <= work_date <= end, newest day first, each
+    activity's own entry before its imported ones; none when the officer is outside
+    `scope`."""
     scope_sql, params = scope.staff_where("s")
     rows = run(
         conn,
         f"""
-        SELECT t.work_date, t.activity, t.hours_hundredths
+        SELECT t.work_date, t.activity, t.hours_hundredths, t.source
         FROM time_log t JOIN staff s ON s.id = t.officer_id
         WHERE s.role = 'officer' AND {scope_sql} AND s.staff_code = :staff_code
           AND t.work_date >= :start AND t.work_date <= :end
-        ORDER BY t.work_date DESC, t.activity""",
+        ORDER BY t.work_date DESC, t.activity, t.source, t.id""",
         {**params, "staff_code": staff_code, "start": start, "end": end},
     )
-    return [TimeRow(as_date(day), activity, cents_to_yuan(int(h))) for day, activity, h in rows]
+    return [
+        TimeRow(as_date(day), activity, cents_to_yuan(int(h)), source == "import")
+        for day, activity, h, source in rows
+    ]
+
+
+def cell_totals(rows: Iterable[TimeRow]) -> dict[Cell, Decimal]:
+    """Hours per (day, activity), own and imported entries together: what the time
+    sheet's cells show and what core.timelog's saves take."""
+    totals: dict[Cell, Decimal] = {}
+    for row in rows:
+        cell = (row.work_date, row.activity)
+        totals[cell] = totals.get(cell, Decimal(0)) + row.hours
+    return totals
+
+
+def imported_cells(rows: Iterable[TimeRow]) -> dict[Cell, Decimal]:
+    """The imported part of each cell that has one (the app never changes it)."""
+    return cell_totals(row for row in rows if row.imported)
 
 
 def load_week(
     conn: Connection, scope: Scope, staff_code: str, week_start: dt.date
 ) -> dict[Cell, Decimal]:
-    """One officer's hours per (day, activity) for the seven days from `week_start`."""
+    """One officer's hours per (day, activity) for the seven days from `week_start`,
+    imported hours included (see cell_totals)."""
     rows = load_entries(conn, scope, staff_code, week_start, week_start + dt.timedelta(days=6))
-    return {(row.work_date, row.activity): row.hours for row in rows}
+    return cell_totals(rows)
 
 
 def load_allocation(conn: Connection, scope: Scope, start: dt.date, last: dt.date) -> Allocation:

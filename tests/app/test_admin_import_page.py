@@ -110,6 +110,7 @@ def test_dry_run_shows_counts_then_import_writes_and_shows_history(
         ],
         "Added": [4, 3, 6, 2, 5, 4, 2, 3, 29],
         "Changed": [0] * 9,
+        "Replaced": [0] * 9,
         "Unchanged": [0] * 9,
     }
     assert all(rows == [] for rows in db_snapshot(empty_db).values())
@@ -150,7 +151,32 @@ def test_a_changed_row_is_counted_as_changed(loaded_db: str, log_in_as, tmp_path
     assert table(at)["Table"] == ["Repayments", "Total"]
     assert table(at)["Added"] == [0, 0]
     assert table(at)["Changed"] == [1, 1]
+    assert table(at)["Replaced"] == [0, 0]
     assert table(at)["Unchanged"] == [3, 3]
+
+
+def test_a_corrected_day_of_visits_is_counted_as_replaced_and_the_history_says_so(
+    loaded_db: str,
+    log_in_as,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    log_in_as("admin")
+    visits = base_portfolio()["visits"]
+    # OF1's visit to B2 on 2025-03-20, exported again as two visits that day.
+    visits[0]["outcome"] = "not_home"
+    visits.insert(1, {**visits[0], "outcome": "paid", "notes": ""})
+    at = check(upload(open_page(), portfolio_files(tmp_path / "upload", {"visits": visits})))
+    assert table(at)["Table"] == ["Visits", "Total"]
+    assert (table(at)["Added"], table(at)["Replaced"], table(at)["Unchanged"]) == (
+        [2, 2],
+        [1, 1],
+        [1, 1],
+    )
+    assert any("Replaced: stored visits, time entries" in c.value for c in at.caption)
+    at = at.button(key="admin_import_run").click().run()
+    assert not at.exception
+    history = table(at, 1)
+    assert (history["Added"][0], history["Replaced"][0], history["Unchanged"][0]) == (2, 1, 1)
 
 
 def test_a_bad_csv_shows_the_problem_row_and_writes_nothing(

@@ -28,18 +28,17 @@ def test_a_bad_csv_shows_the_problems_in_chinese(
     loans[1]["officer_code"] = "TR1"
     at = check(upload(open_page("zh"), portfolio_files(tmp_path / "upload", {"loans": loans})))
     assert not at.exception
-    assert at.error[0].value == "已拒绝：1 个文件中有 1 个问题。"
+    # The bad cell and the officer code of a trainer, in one report.
+    assert at.error[0].value == "已拒绝：1 个文件中有 2 个问题。"
     problems = table(at)
-    assert problems["文件"] == ["loans.csv"]
-    assert problems["行"] == [2]
-    assert problems["列"] == ["principal"]
-    assert problems["值"] == ["abc"]
-    assert problems["问题"] == ["不是金额（应为数字，可带小数点，例如 1250.50）"]
-
-    # Once the cell is fixed, the officer code of a trainer is refused, in Chinese too.
-    loans[0]["principal"] = "3000.00"
-    at = check(upload(open_page("zh"), portfolio_files(tmp_path / "again", {"loans": loans})))
-    assert table(at)["问题"] == ["是培训员，不是信贷员"]
+    assert problems["文件"] == ["loans.csv", "loans.csv"]
+    assert problems["行"] == [2, 3]
+    assert problems["列"] == ["principal", "officer_code"]
+    assert problems["值"] == ["abc", "TR1"]
+    assert problems["问题"] == [
+        "不是金额（应为数字，可带小数点，例如 1250.50）",
+        "是培训员，不是信贷员",
+    ]
 
 
 def test_the_same_problem_stays_english_in_english(
@@ -62,12 +61,14 @@ def test_warnings_are_in_chinese(
     tmp_path: Path,  # type: ignore[no-untyped-def]
 ) -> None:
     log_in_as("admin")
-    visits = base_portfolio()["visits"]
-    visits.append(dict(visits[0]))  # an exact repeat: counted once, with a warning
-    at = check(upload(open_page("zh"), portfolio_files(tmp_path / "upload", {"visits": visits})))
+    training = base_portfolio()["training"]
+    training.append(dict(training[0]))  # the same training day twice: one day, with a warning
+    at = check(
+        upload(open_page("zh"), portfolio_files(tmp_path / "upload", {"training": training}))
+    )
     assert not at.exception
     assert at.success[0].value.startswith("检查通过")
-    assert [t.value for t in at.text] == ["提示：visits.csv：1 行完全重复，只计一次"]
+    assert [t.value for t in at.text] == ["提示：training.csv：1 行完全重复，只计一次"]
 
 
 def test_an_unreadable_workbook_is_refused_in_chinese(

@@ -317,3 +317,77 @@ def test_other_roles_cannot_open_it(loaded_db: str, log_in_as) -> None:  # type:
         log_in_as(role)
         with pytest.raises(ValueError):
             start_app("en").switch_page("pages/time.py")
+
+
+@pytest.fixture
+def imported_july(tmp_path, monkeypatch: pytest.MonkeyPatch) -> str:  # type: ignore[no-untyped-def]
+    """The base portfolio plus OF1's imported collection on 2025-07-01, logged twice
+    (morning and afternoon, 2 hours each)."""
+    from tests.app.conftest import app_database, import_tables
+    from tests.builders import base_portfolio
+
+    tables = base_portfolio()
+    morning = {"officer_code": "OF1", "work_date": "2025-07-01", "activity": "collection"}
+    tables["time_log"] += [morning | {"hours": "2"}, morning | {"hours": "2"}]
+    return app_database(tmp_path, monkeypatch, import_tables(tables))
+
+
+def by_source(url: str) -> dict[tuple[str, str, str], int]:
+    engine = make_engine(database_url=url)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT t.work_date, t.activity, t.source, SUM(t.hours_hundredths) FROM time_log t"
+                " JOIN staff s ON s.id = t.officer_id WHERE s.staff_code = 'OF1'"
+                " AND t.work_date >= '2025-06-01' GROUP BY t.work_date, t.activity, t.source"
+            )
+        )
+        found = {(str(d), a, s): int(h) for d, a, s, h in rows}
+    engine.dispose()
+    return found
+
+
+def test_an_imported_day_shows_its_total_and_the_sheet_keeps_the_imported_hours(
+    imported_july: str, log_in_as
+) -> None:  # type: ignore[no-untyped-def]
+    log_in_as("officer")
+    at = open_page()
+    at.date_input(key="time_day").set_value(dt.date(2025, 7, 1)).run()
+    inputs = number_inputs(at)
+    assert inputs["Collection"].value == 4.0  # both imported entries
+    assert (
+        "Imported from the bank's export: Collection 4.00. A cell shows the activity's total"
+        in " ".join(c.value for c in at.caption)
+    )
+    # Lowering the imported hours is refused next to the field, keeping what was typed.
+    inputs["Collection"].set_value(3.0)
+    at.button[0].click().run()
+    assert not at.exception
+    assert [m.value for m in at.markdown if m.value.startswith(":red[")] == [
+        ":red[4.00 of these hours were imported from the bank's export and cannot be removed "
+        "here: enter at least 4.00.]"
+    ]
+    assert number_inputs(at)["Collection"].value == 3.0
+    # 5.5 in all: 1.5 hours of the officer's own next to the imported 4.
+    number_inputs(at)["Collection"].set_value(5.5)
+    at.button[0].click().run()
+    assert by_source(imported_july) == {
+        ("2025-07-01", "collection", "import"): 400,
+        ("2025-07-01", "collection", "app"): 150,
+    }
+    assert number_inputs(at)["Collection"].value == 5.5
+    # The entries name where each came from; only the officer's own can be deleted.
+    entries = next(d.value for d in at.dataframe if "From" in d.value.columns)
+    assert list(zip(entries["Hours"], entries["From"], strict=True)) == [
+        (1.5, "Entered here"),
+        (2.0, "Bank's export"),
+        (2.0, "Bank's export"),
+    ]
+    assert at.selectbox(key="time_delete_pick__en").options == ["1 Jul 2025 · Collection · 1.50"]
+
+
+def test_the_imported_note_speaks_chinese(imported_july: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+    log_in_as("officer")
+    at = open_page("zh")
+    at.date_input(key="time_day").set_value(dt.date(2025, 7, 1)).run()
+    assert "其中从核心业务系统导入的工时：催收 4.00。" in " ".join(c.value for c in at.caption)

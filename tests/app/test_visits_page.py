@@ -148,7 +148,7 @@ def test_an_own_visit_is_edited_then_deleted(loaded_db: str, log_in_as) -> None:
     log_in_as("officer")
     at = open_page()
     label = at.selectbox(key="visits_edit_choice").options[0]
-    assert label == "2025-04-03 · B1 赵一 · Return visit"
+    assert label == "2025-04-03 · B1 赵一 · Return visit · All well"
     at.selectbox(key="visits_edit_choice").select_index(0).run()
     choice = at.selectbox(key="visits_edit_choice").value
     at.text_area(key=f"visits_notes_{choice}").set_value("补记：一切正常")
@@ -164,6 +164,26 @@ def test_an_own_visit_is_edited_then_deleted(loaded_db: str, log_in_as) -> None:
     assert not at.exception
     assert "Visit deleted." in texts(at)
     assert "No visits in this range." in texts(at)
+
+
+def test_a_second_visit_the_same_day_is_saved_and_listed_apart(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+    from core.db import make_engine
+    from core.visits import VisitForm, log_visit
+
+    engine = make_engine(database_url=loaded_db)
+    morning = VisitForm("B2", dt.date(2025, 6, 29), "return_visit", outcome="not_home")
+    log_visit(engine, "officer", "OF1", morning, TODAY)
+    engine.dispose()
+    log_in_as("officer")
+    at = open_page()
+    fill(at, "B2", dt.date(2025, 6, 29), "下午来过，答应月底还")  # the afternoon: promised
+    at.button(key="FormSubmitter:visits_log_form-Save the visit").click().run()
+    assert not at.exception
+    assert "Visit to 钱二 on 29 Jun 2025 saved." in texts(at)
+    assert at.selectbox(key="visits_edit_choice").options[:2] == [
+        "2025-06-29 · B2 钱二 · Return visit · Promised to pay",
+        "2025-06-29 · B2 钱二 · Return visit · Not at home",
+    ]
 
 
 def test_speaks_chinese(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]

@@ -40,9 +40,9 @@ def snapshot(engine: Engine) -> dict[str, list[tuple[object, ...]]]:
         }
 
 
-def counts(result: ImportResult) -> dict[str, tuple[int, int, int]]:
-    """table → (added, changed, unchanged)."""
-    return {t: (c.added, c.changed, c.unchanged) for t, c in result.counts.items()}
+def counts(result: ImportResult) -> dict[str, tuple[int, int, int, int]]:
+    """table → (added, changed, replaced, unchanged)."""
+    return {t: (c.added, c.changed, c.replaced, c.unchanged) for t, c in result.counts.items()}
 
 
 PASSWORD = "initial-pw-1"

@@ -28,9 +28,10 @@ def test_import_into_a_new_database_file(database_url: str, tmp_path: Path) -> N
     done = run_core("import", str(folder), database_url=database_url)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Imported" in done.stdout
-    assert "installments      5        0          0" in done.stdout
+    assert "table         added  changed  replaced  unchanged" in done.stdout
+    assert "installments      5        0         0          0" in done.stdout
     again = run_core("import", str(folder), database_url=database_url)
-    assert "total             0        0         29" in again.stdout
+    assert "total             0        0         0         29" in again.stdout
 
 
 def test_a_refused_import_prints_a_table_and_exits_1(database_url: str, tmp_path: Path) -> None:

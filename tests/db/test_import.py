@@ -20,14 +20,14 @@ def test_first_import_adds_every_row(engine: Engine, tmp_path: Path) -> None:
     result = do_import(engine, write_folder(tmp_path / "in", base_portfolio()))
     assert result.ok, result.problems
     assert counts(result) == {
-        "staff": (4, 0, 0),
-        "borrowers": (3, 0, 0),
-        "training": (6, 0, 0),
-        "loans": (2, 0, 0),
-        "installments": (5, 0, 0),
-        "repayments": (4, 0, 0),
-        "visits": (2, 0, 0),
-        "time_log": (3, 0, 0),
+        "staff": (4, 0, 0, 0),
+        "borrowers": (3, 0, 0, 0),
+        "training": (6, 0, 0, 0),
+        "loans": (2, 0, 0, 0),
+        "installments": (5, 0, 0, 0),
+        "repayments": (4, 0, 0, 0),
+        "visits": (2, 0, 0, 0),
+        "time_log": (3, 0, 0, 0),
     }
 
 
@@ -81,21 +81,25 @@ def test_reimporting_the_same_files_changes_nothing(engine: Engine, tmp_path: Pa
     before = snapshot(engine)
     again = do_import(engine, folder)
     assert again.ok
-    assert all(added == 0 and changed == 0 for added, changed, _ in counts(again).values())
-    assert counts(again)["repayments"] == (0, 0, 4)
+    assert all(c[:3] == (0, 0, 0) for c in counts(again).values())
+    assert counts(again)["repayments"] == (0, 0, 0, 4)
     assert snapshot(engine) == before
 
 
-def test_a_changed_row_updates_the_row_it_matches(engine: Engine, tmp_path: Path) -> None:
+def test_a_changed_row_updates_the_row_it_matches_and_a_changed_event_replaces_its_group(
+    engine: Engine, tmp_path: Path
+) -> None:
     do_import(engine, write_folder(tmp_path / "first", base_portfolio()))
     changed = base_portfolio()
     changed["borrowers"][2]["officer_code"] = "OF1"
     changed["visits"][0]["outcome"] = "unable"
     changed["time_log"][2]["hours"] = "6"
     result = do_import(engine, write_folder(tmp_path / "second", changed))
-    assert counts(result)["borrowers"] == (0, 1, 2)
-    assert counts(result)["visits"] == (0, 1, 1)
-    assert counts(result)["time_log"] == (0, 1, 2)
+    assert counts(result)["borrowers"] == (0, 1, 0, 2)
+    # Events have no code: the visit's day for that officer and borrower, and OF2's day,
+    # come with other rows, which replace the stored ones; OF1's day is kept.
+    assert counts(result)["visits"] == (1, 0, 1, 1)
+    assert counts(result)["time_log"] == (1, 0, 1, 2)
     assert _scalar_rows(
         engine,
         "SELECT s.staff_code FROM borrowers b JOIN staff s ON s.id = b.officer_id "
@@ -116,7 +120,7 @@ def test_a_rescheduled_loan_recomputes_the_running_principal(
     result = do_import(
         engine, write_folder(tmp_path / "second", {"installments": tables["installments"]})
     )
-    assert counts(result)["installments"] == (0, 2, 3)
+    assert counts(result)["installments"] == (0, 2, 0, 3)
     assert _scalar_rows(
         engine,
         "SELECT seq, principal_before_cents FROM installments WHERE loan_id = "
@@ -148,27 +152,43 @@ def test_a_month_of_repayments_alone_imports_against_stored_loans(
     }
     result = do_import(engine, write_folder(tmp_path / "may", month))
     assert result.ok, result.problems
-    assert counts(result) == {"repayments": (2, 0, 0)}
+    assert counts(result) == {"repayments": (2, 0, 0, 0)}
     assert _scalar_rows(engine, "SELECT COUNT(*), SUM(principal_paid_cents) FROM repayments") == [
         (6, 450000)
     ]
 
 
-def test_repayments_without_receipts_are_matched_as_a_multiset(
-    engine: Engine, tmp_path: Path
-) -> None:
+def test_repayments_without_receipts_replace_that_loans_day(engine: Engine, tmp_path: Path) -> None:
     do_import(engine, write_folder(tmp_path / "first", base_portfolio()))
-    tables = {"repayments": base_portfolio()["repayments"][1:2]}  # one of the two 500s
-    result = do_import(engine, write_folder(tmp_path / "one", tables))
-    assert counts(result) == {"repayments": (0, 0, 1)}
-    assert _scalar_rows(engine, "SELECT COUNT(*) FROM repayments") == [(4,)]
+    # L1 on 2025-04-05: two payments of 500.00 without receipt. A corrected export of
+    # that day holds one payment of 1,000.00: it replaces both, not joins them.
+    corrected = {**base_portfolio()["repayments"][1], "principal_paid": "1000.00"}
+    result = do_import(engine, write_folder(tmp_path / "one", {"repayments": [corrected]}))
+    assert result.ok, result.problems
+    assert counts(result) == {"repayments": (1, 0, 2, 0)}
+    assert _scalar_rows(
+        engine,
+        "SELECT CAST(paid_on AS TEXT), principal_paid_cents, paid_cum_cents FROM repayments "
+        "WHERE loan_id = (SELECT id FROM loans WHERE loan_code = 'L1') ORDER BY paid_on",
+    ) == [("2025-03-01", 100000, 100000), ("2025-04-05", 100000, 200000)]
+    # Both 500s again: they replace the 1,000.00; importing them once more keeps them.
+    both = {"repayments": base_portfolio()["repayments"][1:3]}
+    assert counts(do_import(engine, write_folder(tmp_path / "two", both))) == {
+        "repayments": (2, 0, 1, 0)
+    }
+    assert counts(do_import(engine, write_folder(tmp_path / "two", both))) == {
+        "repayments": (0, 0, 0, 2)
+    }
+    assert _scalar_rows(engine, "SELECT COUNT(*), SUM(principal_paid_cents) FROM repayments") == [
+        (4, 320000)
+    ]
 
 
 def test_dry_run_counts_but_writes_nothing(engine: Engine, tmp_path: Path) -> None:
     before = snapshot(engine)
     result = do_import(engine, write_folder(tmp_path / "in", base_portfolio()), dry_run=True)
     assert result.ok and result.dry_run
-    assert counts(result)["installments"] == (5, 0, 0)
+    assert counts(result)["installments"] == (5, 0, 0, 0)
     assert snapshot(engine) == before
     assert _scalar_rows(engine, "SELECT COUNT(*) FROM import_runs") == [(0,)]
 
@@ -217,7 +237,7 @@ def test_a_header_only_file_and_windows_line_ends(engine: Engine, tmp_path: Path
     )
     result = do_import(engine, folder)
     assert result.ok, result.problems
-    assert counts(result) == {"repayments": (0, 0, 0), "time_log": (1, 0, 0)}
+    assert counts(result) == {"repayments": (0, 0, 0, 0), "time_log": (1, 0, 0, 0)}
 
 
 def test_header_only_loan_files_import_as_nothing(engine: Engine, tmp_path: Path) -> None:
@@ -229,7 +249,7 @@ def test_header_only_loan_files_import_as_nothing(engine: Engine, tmp_path: Path
         (folder / f"{table}.csv").write_text(header + "\n", encoding="utf-8")
     result = do_import(engine, folder)
     assert result.ok, result.problems
-    assert counts(result) == {t: (0, 0, 0) for t in ("loans", "installments", "repayments")}
+    assert counts(result) == {t: (0, 0, 0, 0) for t in ("loans", "installments", "repayments")}
 
 
 def test_imports_enter_the_audit_trail(engine: Engine, tmp_path: Path) -> None:

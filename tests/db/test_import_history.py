@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, insert, select
 
 from core.audit import load_audit
+from core.db import write_transaction
 from core.importer import run_import
 from core.models import ImportRun
 from core.queries.audit_actions import load_audit_actions
@@ -61,3 +64,45 @@ def test_a_source_label_names_the_import_instead_of_its_path(
         sources = conn.execute(select(ImportRun.source).order_by(ImportRun.id)).scalars().all()
         keys = [e.entity_key for e in reversed(load_audit(conn, action="import.imported"))]
     assert sources == keys == [label, str(folder)]
+
+
+def test_history_shows_replaced_rows_and_reads_summaries_recorded_before_them(
+    engine: Engine, tmp_path: Path
+) -> None:
+    # An import recorded before "replaced" existed: its counts have no such key.
+    old = {"counts": {"visits": {"added": 2, "changed": 1, "unchanged": 4}}, "problems": 0}
+    when = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+    with write_transaction(engine) as conn:
+        conn.execute(
+            insert(ImportRun).values(
+                started_at=when,
+                finished_at=when,
+                source="old",
+                files='["visits.csv"]',
+                actor="cli",
+                status="imported",
+                summary=json.dumps(old),
+            )
+        )
+    assert run_import(
+        engine, write_folder(tmp_path / "a", base_portfolio()), activities=ACTIVITIES
+    ).ok
+    visits = base_portfolio()["visits"]
+    visits[0]["outcome"] = "paid"  # that day's visit replaced by the corrected one
+    corrected = write_folder(tmp_path / "b", {"visits": visits})
+    assert run_import(engine, corrected, activities=ACTIVITIES, actor="admin").ok
+    with engine.connect() as conn:
+        runs = load_import_history(conn, Scope.everyone())
+        audit = load_audit(conn, action="import.imported")[0]
+    assert [(r.added, r.changed, r.replaced, r.unchanged) for r in runs] == [
+        (1, 0, 1, 1),
+        (29, 0, 0, 0),
+        (2, 1, 0, 4),
+    ]
+    assert audit.after is not None
+    assert audit.after["counts"]["visits"] == {
+        "added": 1,
+        "changed": 0,
+        "replaced": 1,
+        "unchanged": 1,
+    }

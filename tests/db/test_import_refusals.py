@@ -6,6 +6,7 @@ checks the reported problem and that the database is exactly as before.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -226,29 +227,56 @@ def test_hours_over_24_in_one_cell(loaded: Engine, tmp_path: Path) -> None:
     assert problem.message == "must be more than 0 and at most 24"
 
 
+def _time(officer: str, day: str, activity: str, hours: str) -> dict[str, str]:
+    return {"officer_code": officer, "work_date": day, "activity": activity, "hours": hours}
+
+
 def test_a_day_adding_up_to_more_than_24_hours(loaded: Engine, tmp_path: Path) -> None:
-    # Stored: OF1 worked 4 + 3.5 hours on 2025-04-03; this file adds 17 more that day.
+    # Stored: OF1's imported 4 + 3.5 hours on 2025-04-03, which this file's rows of that
+    # day replace. The file's day: collection twice (morning and afternoon, 8 hours
+    # each) and 8.25 hours of office, 24.25 hours in all.
+    rows = [
+        _time("OF1", "2025-04-03", "collection", "8"),
+        _time("OF1", "2025-04-03", "collection", "8"),
+        _time("OF2", "2025-04-03", "office", "24"),
+        _time("OF1", "2025-04-03", "office", "8.25"),
+    ]
+    folder = write_folder(tmp_path / "bad", {"time_log": rows})
+    problem = only_problem(refuse(loaded, folder))
+    assert (problem.file, problem.line, problem.column, problem.value) == (
+        "time_log.csv",
+        2,
+        "hours",
+        "24.25",
+    )
+    assert problem.message == (
+        "OF1's hours on 2025-04-03 add up to 24.25, more than 24 (lines 2, 3 and 5)"
+    )
+
+
+def test_hours_entered_in_the_app_count_toward_an_imported_day(
+    loaded: Engine, tmp_path: Path
+) -> None:
+    from decimal import Decimal
+
+    from core.timelog import save_day
+
+    # OF1 logged 3 hours of office in the app on 2025-04-04; the export brings 21.25.
+    save_day(loaded, "of1", "OF1", dt.date(2025, 4, 4), {"office": Decimal(3)}, dt.date(2025, 4, 5))
     folder = write_folder(
-        tmp_path / "bad",
-        {
-            "time_log": [
-                {
-                    "officer_code": "OF1",
-                    "work_date": "2025-04-03",
-                    "activity": "travel",
-                    "hours": "17",
-                }
-            ]
-        },
+        tmp_path / "bad", {"time_log": [_time("OF1", "2025-04-04", "collection", "21.25")]}
     )
     problem = only_problem(refuse(loaded, folder))
     assert (problem.file, problem.line, problem.column, problem.value) == (
         "time_log.csv",
         2,
         "hours",
-        "24.50",
+        "24.25",
     )
-    assert "more than 24" in problem.message
+    assert problem.message == (
+        "OF1's hours on 2025-04-04 add up to 24.25, more than 24 "
+        "(line 2, and 3.00 entered in the app)"
+    )
 
 
 def test_installments_not_summing_to_the_principal(loaded: Engine, tmp_path: Path) -> None:
@@ -352,3 +380,87 @@ def test_moving_a_disbursement_after_stored_installments(loaded: Engine, tmp_pat
         ("loans.csv", 2, "disbursed_on")
     }
     assert any("already stored" in p.message for p in result.problems)
+
+
+def test_structural_cell_and_reference_problems_come_in_one_report(
+    loaded: Engine, tmp_path: Path
+) -> None:
+    # The issue's repayments.csv: a row with too many fields, a bad date, a yuan sign in
+    # a money column and an unknown loan. Each used to take a round of its own.
+    folder = tmp_path / "bad"
+    folder.mkdir()
+    (folder / "repayments.csv").write_text(
+        "loan_code,paid_on,principal_paid,interest_paid,receipt_no\n"
+        "L1,2025-05-01,1000.00,7.08,R3\n"
+        "L1,2025-05-02,100.00,,R4,extra\n"
+        "L2,2025-13-01,300.00,,R5\n"
+        "L2,2025-05-03,¥300,,R6\n"
+        "L9,2025-05-04,300.00,,R7\n",
+        encoding="utf-8",
+    )
+    result = refuse(loaded, folder)
+    assert [(p.file, p.line, p.column, p.value, p.message) for p in result.problems] == [
+        ("repayments.csv", 3, "", "", "has 6 fields; the header has 5"),
+        ("repayments.csv", 4, "paid_on", "2025-13-01", "is not a real calendar date"),
+        (
+            "repayments.csv",
+            5,
+            "principal_paid",
+            "¥300",
+            "is not a money amount (digits with an optional decimal point, e.g. 1250.50)",
+        ),
+        (
+            "repayments.csv",
+            6,
+            "loan_code",
+            "L9",
+            "is not a loan_code in loans.csv or the database",
+        ),
+    ]
+
+
+def test_a_row_with_fewer_fields_than_the_header_is_named_with_the_others(
+    loaded: Engine, tmp_path: Path
+) -> None:
+    folder = write_folder(tmp_path / "bad", {"staff": base_portfolio()["staff"]})
+    with (folder / "staff.csv").open("a", encoding="utf-8") as handle:
+        handle.write("OF7,某人,officer\n")
+        handle.write("OF8,某人,officer,城关支行,城关一组,2020-02-30\n")
+    result = refuse(loaded, folder)
+    assert [(p.line, p.column, p.message) for p in result.problems] == [
+        (6, "", "has 3 fields; the header has 6"),
+        (7, "hired_on", "is not a real calendar date"),
+    ]
+
+
+def test_sums_are_still_checked_on_the_loans_whose_rows_all_passed(
+    loaded: Engine, tmp_path: Path
+) -> None:
+    # L1's schedule no longer sums to its principal; L2's has a bad date. Both are named,
+    # and L2's sum, which a missing row would make wrong, is not.
+    tables = base_portfolio()
+    tables["installments"][1]["principal_due"] = "999.99"
+    tables["installments"][3]["due_date"] = "2025-03-32"
+    folder = write_folder(tmp_path / "bad", {"installments": tables["installments"]})
+    result = refuse(loaded, folder)
+    assert [(p.line, p.column) for p in result.problems] == [
+        (2, "principal_due"),
+        (5, "due_date"),
+    ]
+    assert "the installments of loan L1 sum to 2,999.99" in result.problems[0].message
+
+
+def test_a_missing_column_does_not_hide_the_other_cells_problems(
+    loaded: Engine, tmp_path: Path
+) -> None:
+    folder = tmp_path / "bad"
+    folder.mkdir()
+    (folder / "time_log.csv").write_text(
+        "officer_code,work_date,activity\nOF1,2025-04-03,collection\nOF1,2025-04-31,office\n",
+        encoding="utf-8",
+    )
+    result = refuse(loaded, folder)
+    assert [(p.line, p.column, p.message) for p in result.problems] == [
+        (1, "hours", "required column is missing from the header"),
+        (3, "work_date", "is not a real calendar date"),
+    ]

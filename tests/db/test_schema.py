@@ -78,3 +78,120 @@ def test_upgrading_a_database_holding_loans_fills_the_derived_columns(
             r[0] for r in conn.execute(text("SELECT paid_cum_cents FROM repayments ORDER BY id"))
         ] == [100000, 300000]
     engine.dispose()
+
+
+def _audit_row(n: int, action: str, key: str, before: str | None, after: str | None) -> str:
+    def quoted(value: str | None) -> str:
+        return "NULL" if value is None else f"'{value}'"
+
+    return (
+        "INSERT INTO audit_log (at, actor, action, entity, entity_key, before, after) VALUES "
+        f"('2025-05-01 08:{n:02d}:00', 'of1', '{action}', '{action.split('.')[0]}', '{key}', "
+        f"{quoted(before)}, {quoted(after)})"
+    )
+
+
+def _visit_record(borrower: str, day: str, purpose: str, outcome: str) -> str:
+    return (
+        f'{{"borrower": "{borrower}", "officer": "OF1", "visited_on": "{day}", '
+        f'"purpose": "{purpose}", "outcome": "{outcome}", "notes": null}}'
+    )
+
+
+def test_upgrading_marks_the_apps_visits_and_hours_from_the_audit_trail_and_keeps_every_row(
+    empty_database_url: str,
+) -> None:
+    # A database at 0007 (one row per key) whose rows came from imports and from the app.
+    engine = make_engine(database_url=empty_database_url)
+    ensure_schema(engine, revision="0007")
+    hours = "INSERT INTO time_log (officer_id, work_date, activity, hours_hundredths) VALUES "
+    visit = "INSERT INTO visits (officer_id, borrower_id, visited_on, purpose, outcome) VALUES "
+    with engine.begin() as conn:
+        for sql in (
+            "INSERT INTO staff (id, staff_code, name, role, branch, team) "
+            "VALUES (1, 'OF1', 'A', 'officer', 'B', 'T')",
+            "INSERT INTO borrowers (id, borrower_code, name, officer_id, village, joined_on) "
+            "VALUES (1, 'B1', 'C', 1, 'V', '2025-01-01'), (2, 'B2', 'D', 1, 'V', '2025-01-01')",
+            hours + "(1, '2025-04-03', 'collection', 400)",  # imported
+            hours + "(1, '2025-04-03', 'office', 350)",  # made in the app
+            hours + "(1, '2025-04-04', 'travel', 200)",  # imported, then changed in the app
+            hours + "(1, '2025-04-05', 'appraisal', 500)",  # the app's 4.00, then an import's
+            hours + "(1, '2025-04-06', 'learning', 100)",  # the app's, deleted, then imported
+            _audit_row(1, "time.set", "OF1/2025-04-03/office", None, '{"hours": "3.50"}'),
+            _audit_row(
+                2, "time.set", "OF1/2025-04-04/travel", '{"hours": "1.00"}', '{"hours": "2.00"}'
+            ),
+            _audit_row(3, "time.set", "OF1/2025-04-05/appraisal", None, '{"hours": "4.00"}'),
+            _audit_row(4, "time.set", "OF1/2025-04-06/learning", None, '{"hours": "1.00"}'),
+            _audit_row(5, "time.delete", "OF1/2025-04-06/learning", '{"hours": "1.00"}', None),
+            visit + "(1, 1, '2025-04-03', 'collection', 'ok')",  # imported
+            visit + "(1, 1, '2025-04-04', 'return_visit', 'paid')",  # logged in the app
+            visit + "(1, 2, '2025-04-06', 'other', 'ok')",  # logged for 04-05, moved in the app
+            visit + "(1, 1, '2025-04-07', 'collection', 'promised')",  # imported, then edited
+            _audit_row(
+                6,
+                "visit.add",
+                "B1/2025-04-04/return_visit",
+                None,
+                _visit_record("B1", "2025-04-04", "return_visit", "paid"),
+            ),
+            _audit_row(
+                7,
+                "visit.add",
+                "B2/2025-04-05/other",
+                None,
+                _visit_record("B2", "2025-04-05", "other", "ok"),
+            ),
+            _audit_row(
+                8,
+                "visit.edit",
+                "B2/2025-04-06/other",
+                _visit_record("B2", "2025-04-05", "other", "ok"),
+                _visit_record("B2", "2025-04-06", "other", "ok"),
+            ),
+            _audit_row(
+                9,
+                "visit.edit",
+                "B1/2025-04-07/collection",
+                _visit_record("B1", "2025-04-07", "collection", "unable"),
+                _visit_record("B1", "2025-04-07", "collection", "promised"),
+            ),
+        ):
+            conn.execute(text(sql))
+    assert ensure_schema(engine) is True
+    with engine.begin() as conn:
+        hours_now = [
+            tuple(r)
+            for r in conn.execute(
+                text(
+                    "SELECT CAST(work_date AS TEXT), activity, hours_hundredths, source "
+                    "FROM time_log ORDER BY work_date, activity"
+                )
+            )
+        ]
+        visits_now = [
+            tuple(r)
+            for r in conn.execute(
+                text(
+                    "SELECT borrower_id, CAST(visited_on AS TEXT), outcome, source "
+                    "FROM visits ORDER BY visited_on"
+                )
+            )
+        ]
+        # The one-row-per-key constraints are gone: an event may repeat.
+        conn.execute(text(hours + "(1, '2025-04-03', 'collection', 400)"))
+        conn.execute(text(visit + "(1, 1, '2025-04-03', 'collection', 'ok')"))
+    assert hours_now == [
+        ("2025-04-03", "collection", 400, "import"),
+        ("2025-04-03", "office", 350, "app"),
+        ("2025-04-04", "travel", 200, "import"),
+        ("2025-04-05", "appraisal", 500, "import"),
+        ("2025-04-06", "learning", 100, "import"),
+    ]
+    assert visits_now == [
+        (1, "2025-04-03", "ok", "import"),
+        (1, "2025-04-04", "paid", "app"),
+        (2, "2025-04-06", "ok", "app"),
+        (1, "2025-04-07", "promised", "import"),
+    ]
+    engine.dispose()

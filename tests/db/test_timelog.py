@@ -43,16 +43,22 @@ def loaded(engine: Engine, tmp_path: Path) -> Engine:
     return engine
 
 
-def stored(engine: Engine, staff: str = "OF1") -> dict[tuple[str, str], int]:
+def stored(engine: Engine, staff: str = "OF1", source: str = "app") -> dict[tuple[str, str], int]:
+    """The officer's hundredths per (day, activity) of one source: "app" (their own
+    entries) or "import"."""
     with engine.connect() as conn:
         rows = conn.execute(
             text(
-                "SELECT t.work_date, t.activity, t.hours_hundredths FROM time_log t "
-                "JOIN staff s ON s.id = t.officer_id WHERE s.staff_code = :c"
+                "SELECT t.work_date, t.activity, SUM(t.hours_hundredths) FROM time_log t "
+                "JOIN staff s ON s.id = t.officer_id WHERE s.staff_code = :c "
+                "AND t.source = :source GROUP BY t.work_date, t.activity"
             ),
-            {"c": staff},
+            {"c": staff, "source": source},
         )
         return {(str(day), activity): int(h) for day, activity, h in rows}
+
+
+IMPORTED_THU = {("2025-04-03", "collection"): 400, ("2025-04-03", "office"): 350}
 
 
 def version(engine: Engine) -> int:
@@ -109,16 +115,50 @@ def test_a_second_save_replaces_and_zero_or_empty_removes(loaded: Engine) -> Non
 
 
 def test_the_day_total_counts_entries_left_out_of_the_grid(loaded: Engine) -> None:
-    thu = dt.date(2025, 4, 3)  # collection 4 + office 3.5 stored already
+    thu = dt.date(2025, 4, 3)  # collection 4 + office 3.5 imported already
     assert save_day(loaded, "of1", "OF1", thu, {"appraisal": D("16.5")}, TODAY) == Saved(added=1)
     state = snapshot(loaded)
     with pytest.raises(ValidationFailed) as refused:
         save_day(loaded, "of1", "OF1", thu, {"appraisal": D("16.75")}, TODAY)
     assert refused.value.errors == [FieldError("2025-04-03", "day_over_24", {"total": "24.25"})]
     assert snapshot(loaded) == state
-    # Lowering another activity in the same grid makes room.
-    save_day(loaded, "of1", "OF1", thu, {"appraisal": D("16.75"), "office": D("3.25")}, TODAY)
-    assert sum(h for (d, _), h in stored(loaded).items() if d == "2025-04-03") == 2400
+    # Lowering the activity's own hours in the same grid makes room.
+    save_day(loaded, "of1", "OF1", thu, {"appraisal": D("16.5")}, TODAY)
+    assert sum(stored(loaded).values()) + sum(IMPORTED_THU.values()) == 2400
+
+
+def test_imported_hours_count_but_the_sheet_never_changes_them(loaded: Engine) -> None:
+    thu = dt.date(2025, 4, 3)  # collection 4 + office 3.5 imported
+    # A cell takes the activity's total for the day: 6 hours of collection is the
+    # imported 4 and 2 of the officer's own.
+    assert save_day(loaded, "of1", "OF1", thu, {"collection": D(6)}, TODAY) == Saved(added=1)
+    assert stored(loaded) == {("2025-04-03", "collection"): 200}
+    assert time_audit(loaded) == [
+        ("time.set", "OF1/2025-04-03/collection", None, {"hours": "2.00"})
+    ]
+    # Below the imported hours is refused (only a corrected export changes them); so is
+    # deleting an imported entry. The imported rows stay as they are.
+    state = snapshot(loaded)
+    with pytest.raises(ValidationFailed) as refused:
+        save_day(loaded, "of1", "OF1", thu, {"collection": D(3), "office": None}, TODAY)
+    assert refused.value.errors == [
+        FieldError("2025-04-03/collection", "below_imported", {"imported": "4.00"}),
+        FieldError("2025-04-03/office", "below_imported", {"imported": "3.50"}),
+    ]
+    with pytest.raises(ValidationFailed) as deleting:
+        delete_entry(loaded, "of1", "OF1", thu, "office", TODAY)
+    assert deleting.value.errors == [FieldError("2025-04-03/office", "imported")]
+    assert snapshot(loaded) == state
+    # Back to the imported 4: the own entry goes, the imported one stays.
+    assert save_day(loaded, "of1", "OF1", thu, {"collection": D(4)}, TODAY) == Saved(removed=1)
+    assert stored(loaded) == {}
+    assert stored(loaded, source="import") == IMPORTED_THU
+    with loaded.connect() as conn:
+        entries = load_entries(conn, OF1, "OF1", thu, thu)
+    assert [(e.activity, e.hours, e.imported) for e in entries] == [
+        ("collection", D("4.00"), True),
+        ("office", D("3.50"), True),
+    ]
 
 
 def test_every_problem_is_refused_at_once_and_nothing_is_written(loaded: Engine) -> None:
@@ -173,6 +213,7 @@ def test_only_officers_keep_time_sheets(loaded: Engine) -> None:
 
 def test_a_week_is_saved_in_one_transaction(loaded: Engine) -> None:
     week = dt.date(2025, 3, 31)
+    save_day(loaded, "of1", "OF1", dt.date(2025, 4, 2), {"office": D(1)}, TODAY)
     saved = save_week(
         loaded,
         "of1",
@@ -181,25 +222,28 @@ def test_a_week_is_saved_in_one_transaction(loaded: Engine) -> None:
         {
             (week, "appraisal"): D("7.5"),
             (dt.date(2025, 4, 1), "group_meetings"): D("2.25"),
-            (dt.date(2025, 4, 3), "office"): D(0),  # removes the stored 3.5
-            (dt.date(2025, 4, 3), "collection"): D(4),  # as stored
+            (dt.date(2025, 4, 2), "office"): D(0),  # removes the officer's own 1 hour
+            (dt.date(2025, 4, 3), "collection"): D(6),  # the imported 4 and 2 more
+            (dt.date(2025, 4, 3), "office"): D("3.5"),  # as imported: nothing of its own
             (dt.date(2025, 4, 6), "travel"): None,
         },
         TODAY,
     )
-    assert saved == Saved(added=2, removed=1)
+    assert saved == Saved(added=3, removed=1)
     assert stored(loaded) == {
         ("2025-03-31", "appraisal"): 750,
         ("2025-04-01", "group_meetings"): 225,
-        ("2025-04-03", "collection"): 400,
+        ("2025-04-03", "collection"): 200,
     }
+    assert stored(loaded, source="import") == IMPORTED_THU
     with loaded.connect() as conn:
         grid = load_week(conn, OF1, "OF1", week)
         hidden = load_week(conn, Scope("officer", staff_code="OF2"), "OF1", week)
     assert grid == {
         (week, "appraisal"): D("7.50"),
         (dt.date(2025, 4, 1), "group_meetings"): D("2.25"),
-        (dt.date(2025, 4, 3), "collection"): D("4.00"),
+        (dt.date(2025, 4, 3), "collection"): D("6.00"),
+        (dt.date(2025, 4, 3), "office"): D("3.50"),
     }
     assert hidden == {}  # another officer's sheet is outside OF2's scope
 
@@ -289,20 +333,28 @@ def test_typed_text_that_is_no_number_of_hours_is_refused_cell_by_cell(loaded: E
 
 
 def test_delete_an_entry(loaded: Engine) -> None:
+    thu = dt.date(2025, 4, 3)
+    save_day(loaded, "of1", "OF1", thu, {"collection": D(5)}, TODAY)  # 1 hour of its own
     before = version(loaded)
-    delete_entry(loaded, "of1", "OF1", dt.date(2025, 4, 3), "collection", TODAY)
-    assert stored(loaded) == {("2025-04-03", "office"): 350}
+    delete_entry(loaded, "of1", "OF1", thu, "collection", TODAY)
+    assert stored(loaded) == {}
+    assert stored(loaded, source="import") == IMPORTED_THU
     assert version(loaded) == before + 1
-    assert time_audit(loaded) == [
-        ("time.delete", "OF1/2025-04-03/collection", {"hours": "4.00"}, None)
-    ]
+    assert time_audit(loaded)[-1] == (
+        "time.delete",
+        "OF1/2025-04-03/collection",
+        {"hours": "1.00"},
+        None,
+    )
+    with pytest.raises(ValidationFailed) as imported:
+        delete_entry(loaded, "of1", "OF1", thu, "collection", TODAY)
+    assert imported.value.errors == [FieldError("2025-04-03/collection", "imported")]
     with pytest.raises(ValidationFailed) as missing:
-        delete_entry(loaded, "of1", "OF1", dt.date(2025, 4, 3), "collection", TODAY)
-    assert missing.value.errors == [FieldError("2025-04-03/collection", "not_found")]
+        delete_entry(loaded, "of1", "OF1", thu, "travel", TODAY)
+    assert missing.value.errors == [FieldError("2025-04-03/travel", "not_found")]
     with pytest.raises(ValidationFailed) as other:
-        delete_entry(loaded, "of2", "OF2", dt.date(2025, 4, 3), "office", TODAY)
+        delete_entry(loaded, "of2", "OF2", thu, "office", TODAY)
     assert other.value.errors == [FieldError("2025-04-03/office", "not_found")]
-    assert stored(loaded) == {("2025-04-03", "office"): 350}
 
 
 def test_allocation_shares_equal_the_engine_time_shares(loaded: Engine) -> None:
@@ -350,10 +402,10 @@ def test_weekly_totals_group_by_iso_week(loaded: Engine) -> None:
         WeekHours(week2, "office", D("2.00")),
     ]
     assert mine == [WeekHours(week2, "appraisal", D("6.00")), WeekHours(week2, "office", D("2.00"))]
-    assert [(e.work_date.isoformat(), e.activity, e.hours) for e in entries] == [
-        ("2025-04-07", "appraisal", D("6.00")),
-        ("2025-04-07", "office", D("2.00")),
-        ("2025-04-06", "office", D("1.50")),
-        ("2025-04-03", "collection", D("4.00")),
-        ("2025-04-03", "office", D("3.50")),
+    assert [(e.work_date.isoformat(), e.activity, e.hours, e.imported) for e in entries] == [
+        ("2025-04-07", "appraisal", D("6.00"), False),
+        ("2025-04-07", "office", D("2.00"), False),
+        ("2025-04-06", "office", D("1.50"), False),
+        ("2025-04-03", "collection", D("4.00"), True),
+        ("2025-04-03", "office", D("3.50"), True),
     ]

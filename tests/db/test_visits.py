@@ -132,7 +132,7 @@ def test_a_valid_visit_is_stored_with_audit_and_a_new_data_version(loaded: Engin
         row = conn.execute(
             text(
                 "SELECT s.staff_code, b.borrower_code, v.visited_on, v.purpose, v.outcome,"
-                " v.notes, v.news, v.exit_reason, v.next_visit_on FROM visits v"
+                " v.notes, v.news, v.exit_reason, v.next_visit_on, v.source FROM visits v"
                 " JOIN staff s ON s.id = v.officer_id JOIN borrowers b ON b.id = v.borrower_id"
                 " WHERE v.id = :id"
             ),
@@ -149,6 +149,7 @@ def test_a_valid_visit_is_stored_with_audit_and_a_new_data_version(loaded: Engin
         "玉米收成好",
         "moved_away",
         "2025-07-28",
+        "app",
     )
     assert _version(loaded) == version + 1
     entry = entries[0]
@@ -222,12 +223,23 @@ def test_limits_are_inclusive(loaded: Engine) -> None:
     assert log_visit(loaded, "of1", "OF1", form, TODAY) > 0
 
 
-def test_a_duplicate_is_refused_on_the_purpose(loaded: Engine) -> None:
-    # The base portfolio holds OF1's return visit to B1 on 2025-04-03.
-    twin = VisitForm("B1", dt.date(2025, 4, 3), "return_visit", outcome="ok")
-    assert _refused(loaded, twin) == [("purpose", "duplicate")]
-    # Another purpose the same day is another visit.
-    assert log_visit(loaded, "of1", "OF1", dataclasses.replace(twin, purpose="collection"), TODAY)
+def test_a_second_visit_on_the_same_day_for_the_same_purpose_is_another_visit(
+    loaded: Engine,
+) -> None:
+    # The base portfolio holds OF1's imported return visit to B1 on 2025-04-03; B1 was
+    # not at home in the morning and paid in the afternoon: two more visits that day.
+    morning = VisitForm("B1", dt.date(2025, 4, 3), "return_visit", outcome="not_home")
+    first = log_visit(loaded, "of1", "OF1", morning, TODAY)
+    second = log_visit(loaded, "of1", "OF1", dataclasses.replace(morning, outcome="paid"), TODAY)
+    assert first != second
+    with loaded.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT COALESCE(outcome, ''), source FROM visits WHERE visited_on = '2025-04-03'"
+                " AND purpose = 'return_visit' ORDER BY id"
+            )
+        ).all()
+    assert [tuple(r) for r in rows] == [("ok", "import"), ("not_home", "app"), ("paid", "app")]
 
 
 def test_every_problem_is_listed_at_once(loaded: Engine) -> None:
@@ -279,21 +291,37 @@ def test_an_officer_edits_and_deletes_their_own_visit(loaded: Engine) -> None:
     assert (gone.before["borrower"], gone.before["outcome"]) == ("B1", "promised")
 
 
-def test_an_edit_may_not_become_a_duplicate(loaded: Engine) -> None:
+def test_an_edit_may_move_a_visit_onto_a_day_with_another_of_the_same_purpose(
+    loaded: Engine,
+) -> None:
     visit = log_visit(loaded, "of1", "OF1", GOOD, TODAY)
-    # Saving the visit unchanged is not a duplicate of itself ...
-    update_visit(loaded, "of1", "OF1", visit, GOOD, TODAY)
-    # ... but moving it onto the 04-03 return visit is.
-    with pytest.raises(ValidationFailed) as failed:
-        update_visit(
-            loaded,
-            "of1",
-            "OF1",
-            visit,
-            dataclasses.replace(GOOD, visited_on=dt.date(2025, 4, 3), next_visit_on=None),
-            TODAY,
-        )
-    assert [(e.field, e.code) for e in failed.value.errors] == [("purpose", "duplicate")]
+    update_visit(loaded, "of1", "OF1", visit, GOOD, TODAY)  # saved unchanged
+    # Moved onto 04-03, where the imported return visit to B1 stays as it was.
+    moved = dataclasses.replace(GOOD, visited_on=dt.date(2025, 4, 3), next_visit_on=None)
+    update_visit(loaded, "of1", "OF1", visit, moved, TODAY)
+    with loaded.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT id, outcome, source FROM visits WHERE visited_on = '2025-04-03'"
+                " AND purpose = 'return_visit' ORDER BY id"
+            )
+        ).all()
+    assert [(r.outcome, r.source) for r in rows] == [("ok", "import"), ("paid", "app")]
+    assert rows[1].id == visit
+
+
+def test_an_imported_visit_corrected_in_the_app_stays_the_exports(loaded: Engine) -> None:
+    with loaded.connect() as conn:
+        imported = conn.execute(
+            text("SELECT id FROM visits WHERE visited_on = '2025-04-03'")
+        ).scalar_one()
+    corrected = VisitForm("B1", dt.date(2025, 4, 3), "return_visit", outcome="promised")
+    update_visit(loaded, "of1", "OF1", imported, corrected, TODAY)
+    with loaded.connect() as conn:
+        row = conn.execute(
+            text("SELECT outcome, source FROM visits WHERE id = :id"), {"id": imported}
+        ).one()
+    assert tuple(row) == ("promised", "import")
 
 
 def test_another_officers_visit_cannot_be_edited_or_deleted(loaded: Engine) -> None:

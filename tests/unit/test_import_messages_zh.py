@@ -172,16 +172,6 @@ def test_the_code_checker_catches_english() -> None:
             "loan_code、seq 重复：第 4 行的值与此相同",
         ),
         (
-            "same officer_code, work_date, activity as line 3 but a different hours",
-            "officer_code、work_date、activity 与第 3 行相同，但 hours 不同",
-        ),
-        (
-            "same officer_code, borrower_code, visited_on, purpose as line 2 but a different "
-            "outcome or notes",
-            "officer_code、borrower_code、visited_on、purpose 与第 2 行相同，"
-            "但 outcome或notes 不同",
-        ),
-        (
             "the installments of loan L1 sum to 2,999.99, not its principal 3,000.00",
             "贷款 L1 各期应还本金合计 2,999.99，不等于其本金 3,000.00",
         ),
@@ -190,8 +180,14 @@ def test_the_code_checker_catches_english() -> None:
             "贷款 L2 已还本金合计 5,000.51，超过其本金 5,000.50",
         ),
         (
-            "OF1's hours on 2025-04-03 add up to 24.50, more than 24",
-            "OF1 在 2025-04-03 的工时合计 24.50 小时，超过 24 小时",
+            "OF1's hours on 2025-04-03 add up to 24.25, more than 24 (lines 2, 3 and 5)",
+            "OF1 在 2025-04-03 的工时合计 24.25 小时，超过 24 小时（第 2、3、5 行）",
+        ),
+        (
+            "OF1's hours on 2025-04-04 add up to 24.25, more than 24 "
+            "(line 2, and 3.00 entered in the app)",
+            "OF1 在 2025-04-04 的工时合计 24.25 小时，超过 24 小时"
+            "（第 2 行，另有在应用中录入的 3.00 小时）",
         ),
         (
             "is before the loan's disbursed_on (2025-02-01)",
@@ -210,7 +206,7 @@ def test_the_code_checker_catches_english() -> None:
             "不是小时数（应为数字，可带小数点，例如 1250.50）",
         ),
         ("has 7 fields; the header has 6", "有 7 个字段，表头有 6 个"),
-        ("visits.csv: 2 repeated row(s) counted once", "visits.csv：2 行完全重复，只计一次"),
+        ("training.csv: 2 repeated row(s) counted once", "training.csv：2 行完全重复，只计一次"),
         ("loans.csv: unknown column 'amount' ignored", "loans.csv：未知的列 'amount'，已忽略"),
         ("notes.csv: not an import file name; ignored", "notes.csv：不是导入文件名，已忽略"),
         (
@@ -246,7 +242,6 @@ EVERY_SHAPE = [
     "must be 1 or more",
     "is before the loan's disbursed_on",
     "duplicate borrower_code: line 2 has the same",
-    "same borrower_code, attended_on as line 2 but a different trainer_code",
     "is not a staff_code in staff.csv or the database",
     "is unknown role staff, not an officer",
     "is before the loan's disbursed_on (2025-02-01)",
@@ -254,7 +249,9 @@ EVERY_SHAPE = [
     "the installments of loan L1 sum to 1.00, not its principal 2.00",
     "is after the repayment of 2025-03-01 already stored",
     "the repayments of loan L1 sum to 3.00, more than its principal 2.00",
-    "OF1's hours on 2025-04-03 add up to 25.00, more than 24",
+    "OF1's hours on 2025-04-03 add up to 25.00, more than 24 (line 2)",
+    "OF1's hours on 2025-04-03 add up to 25.00, more than 24 "
+    "(lines 2 and 7, and 1.00 entered in the app)",
     "a second file for table loans",
     "byte 12 is neither UTF-8 nor GB18030 text; save the file as UTF-8 (or GB18030) and try again",
     "the file is empty: expected a header row",
@@ -264,7 +261,7 @@ EVERY_SHAPE = [
     "the sheet is empty: expected a header row",
     "is a formula; paste the values instead (formulas are not imported)",
     "loans.csv: unknown column 'amount' ignored",
-    "visits.csv: 1 repeated row(s) counted once",
+    "training.csv: 1 repeated row(s) counted once",
     "notes.csv: not an import file name; ignored",
     "m.xlsx: sheet 'Sheet1' is not an import table; ignored",
     "/tmp/x: no such file or folder",

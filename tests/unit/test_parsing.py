@@ -102,6 +102,28 @@ def test_blank_lines_keep_spreadsheet_line_numbers() -> None:
     assert list(frame["a"]) == ["1", "3"]
 
 
+def test_every_row_with_too_many_or_too_few_fields_is_named_and_the_rest_read() -> None:
+    log = ProblemLog()
+    text = 'a,b,c\n1,2,3\n4,5\n\n6,7,8,9\n"x\ny",10,\n11,12,13\n'
+    frame = parse_csv_text(text, "x.csv", log)
+    assert frame is not None
+    assert [(p.line, p.message) for p in log.problems] == [
+        (3, "has 2 fields; the header has 3"),
+        (5, "has 4 fields; the header has 3"),
+    ]
+    # The quoted line break is one record (line 6); blank line 4 is skipped as before.
+    assert list(frame["_line"]) == [2, 6, 7]
+    assert list(frame["a"]) == ["1", "x\ny", "11"]
+    assert list(frame["c"]) == ["3", "", "13"]
+
+
+def test_an_empty_last_cell_is_not_a_missing_field() -> None:
+    log = ProblemLog()
+    frame = parse_csv_text('a,b\n1,\n"2",""\n', "x.csv", log)
+    assert frame is not None and log.problems == []
+    assert list(frame["b"]) == ["", ""]
+
+
 def test_format_cents() -> None:
     assert [format_cents(c) for c in (0, 5, 123456789, -250)] == [
         "0.00",
