@@ -285,19 +285,23 @@ def test_typed_text_is_stored_exactly_as_typed(loaded: Engine) -> None:
             (dt.date(2025, 4, 1), "travel"): "２.７５",  # full-width digits
             (dt.date(2025, 4, 1), "learning"): "1。5",  # the IME's full stop
             (dt.date(2025, 4, 2), "collection"): ".5",
-            (dt.date(2025, 4, 3), "office"): "",  # empty removes the stored 3.5
+            (dt.date(2025, 4, 3), "office"): "3.5",  # the imported 3.5 as it stands
         },
         TODAY,
     )
-    assert saved == Saved(added=5, removed=1)
+    assert saved == Saved(added=5)
     assert stored(loaded) == {
         ("2025-03-31", "appraisal"): 150,
         ("2025-03-31", "office"): 25,
         ("2025-04-01", "travel"): 275,
         ("2025-04-01", "learning"): 150,
         ("2025-04-02", "collection"): 50,
-        ("2025-04-03", "collection"): 400,
     }
+    # Empty removes the officer's own entry of a cell.
+    assert save_week(loaded, "of1", "OF1", week, {(week, "office"): ""}, TODAY) == Saved(
+        removed=1
+    )
+    assert ("2025-03-31", "office") not in stored(loaded)
     assert parse_hours("24") == D(24) and parse_hours("  ") is None
 
 
