@@ -4,7 +4,6 @@ before returning the review."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 import pytest
@@ -13,7 +12,9 @@ from sqlalchemy import Engine, select
 
 from core.auth.demo_accounts import DEMO_PASSWORD
 from core.auth.users import add_user
+from core.config import load_activities
 from core.db import make_engine, write_transaction
+from core.localtime import local_today
 from core.models import Staff, User
 from core.paths import CONFIG_DIR
 from core.reviews.cycle import current_cycle, previous_label
@@ -103,7 +104,7 @@ def test_a_goal_left_without_a_save_button_is_kept(
             .join(User, User.staff_id == Staff.id)
             .where(User.username == "officer")
         ).scalar_one()
-    label = current_cycle(dt.date.today(), TEMPLATE.due_days).period
+    label = current_cycle(local_today(), TEMPLATE.due_days).period
     assert [g.text for g in _review(engine, code, label).goals] == [
         "Visit every late payer in a week"
     ]
@@ -124,7 +125,7 @@ def test_a_comment_typed_before_returning_and_a_goal_typed_before_submitting_are
     live_app: str, live_database: str, browser: Browser
 ) -> None:
     engine = make_engine(database_url=live_database)
-    label = previous_label(current_cycle(dt.date.today(), TEMPLATE.due_days).period)
+    label = previous_label(current_cycle(local_today(), TEMPLATE.due_days).period)
     code, name = _leader_team_officer(engine, label)
     with write_transaction(engine) as conn:
         add_user(
@@ -211,36 +212,36 @@ def test_the_week_refuses_25_hours_next_to_the_box_and_stores_1_5_exactly(
     open_page(page, "My time")
     close_sidebar(page)
     _choose(page, "Enter by", "Week")
-    # The week opens on today's tab; its first box is loan appraisal.
-    box = page.locator("[data-testid=stTabs] [role=tabpanel]:visible").get_by_label(
-        "Loan appraisal"
-    )
-    box.fill("25")
-    page.get_by_role("button", name="Save", exact=True).click()
-    settle(page)
-    panel = page.locator("[data-testid=stTabs] [role=tabpanel]:visible")
-    expect(panel.get_by_text("No more than 24 hours.").first).to_be_visible()
-    expect(panel.get_by_label("Loan appraisal")).to_have_value("25")  # kept as typed
-    today = dt.date.today()
+    # The week opens on today's tab (the cooperative's day). An activity with no hours
+    # logged today, so that 1.5 is the whole of its cell.
+    today = local_today()
     code = _officer_code(engine)
 
-    def stored() -> list[int]:
+    def stored(activity: str) -> list[int]:
         with engine.connect() as conn:
             return [
                 int(h)
                 for (h,) in conn.exec_driver_sql(
                     "SELECT t.hours_hundredths FROM time_log t JOIN staff s ON s.id = t.officer_id"
-                    " WHERE s.staff_code = ? AND t.work_date = ? AND t.activity = 'appraisal'",
-                    (code, today.isoformat()),
+                    " WHERE s.staff_code = ? AND t.work_date = ? AND t.activity = ?",
+                    (code, today.isoformat(), activity),
                 )
             ]
 
-    assert 2500 not in stored() and 2400 not in stored()
-    shoot(page, "time-week-refused-officer-en-phone")
-    panel.get_by_label("Loan appraisal").fill("1.5")
+    activity = next(a for a in load_activities(CONFIG_DIR) if not stored(a.code))
+    panel = page.locator("[data-testid=stTabs] [role=tabpanel]:visible")
+    panel.get_by_label(activity.name_en).fill("25")
     page.get_by_role("button", name="Save", exact=True).click()
     settle(page)
-    assert 150 in stored()
+    panel = page.locator("[data-testid=stTabs] [role=tabpanel]:visible")
+    expect(panel.get_by_text("No more than 24 hours.").first).to_be_visible()
+    expect(panel.get_by_label(activity.name_en)).to_have_value("25")  # kept as typed
+    assert stored(activity.code) == []
+    shoot(page, "time-week-refused-officer-en-phone")
+    panel.get_by_label(activity.name_en).fill("1.5")
+    page.get_by_role("button", name="Save", exact=True).click()
+    settle(page)
+    assert stored(activity.code) == [150]
     assert errors == []
     context.close()
     engine.dispose()
