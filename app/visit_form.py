@@ -189,14 +189,21 @@ def render_edit(
     reasons: list[Activity],
     today: dt.date,
 ) -> None:
-    """Pick one of one's own visits, then correct it or delete it (with a confirmation)."""
+    """Pick one of one's own visits logged in the app, then correct it or delete it (with
+    a confirmation). Visits from the bank's export are corrected there: the next export of
+    that day would put them back."""
     saved = st.session_state.pop(_SAVED + "_edit", None)
     if saved:
         st.success(saved)
-    own = {r.id: r for r in rows if r.officer_code == staff_code}
-    if not own:
+    mine = [r for r in rows if r.officer_code == staff_code]
+    own = {r.id: r for r in mine if r.source == "app"}
+    if not mine:
         return
     st.subheader(t("visits.edit.title"))
+    if len(own) < len(mine):
+        st.caption(t("visits.edit.imported_note"))
+    if not own:
+        return
     chosen = st.selectbox(
         t("visits.edit.choose"),
         list(own),

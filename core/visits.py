@@ -28,6 +28,9 @@ __all__ = ["VisitForm", "delete_visit", "exit_reason_codes", "log_visit", "updat
 # An edit or delete of a visit that is not the officer's: the same answer whether the
 # visit exists or not.
 NOT_YOURS = FieldError("visit", "not_yours")
+# A visit from the bank's export: the next export of that officer, borrower and day would
+# put it back as it was, so it is corrected there, not here.
+IMPORTED = FieldError("visit", "imported")
 
 
 def exit_reason_codes() -> list[str]:
@@ -118,10 +121,12 @@ def log_visit(
 
 
 def _own_visit(conn: Connection, officer: int, visit_id: int) -> dict[str, Any]:
-    """The officer's visit `visit_id` as audit values; ValidationFailed if not theirs."""
+    """The officer's visit `visit_id` as audit values; ValidationFailed if it is not
+    theirs, or came from an import (which only a corrected export changes)."""
     row = (
         conn.execute(
             select(
+                Visit.source,
                 Borrower.borrower_code,
                 Visit.visited_on,
                 Visit.purpose,
@@ -139,7 +144,11 @@ def _own_visit(conn: Connection, officer: int, visit_id: int) -> dict[str, Any]:
     )
     if row is None:
         raise ValidationFailed([NOT_YOURS])
-    return dict(row)
+    if row["source"] != "app":
+        raise ValidationFailed([IMPORTED])
+    values = dict(row)
+    del values["source"]
+    return values
 
 
 def update_visit(
@@ -152,18 +161,18 @@ def update_visit(
     *,
     exit_reasons: Collection[str] | None = None,
 ) -> None:
-    """Changes one of the officer's own visits to `form` (audit "visit.edit").
+    """Changes one of the officer's own visits logged in the app to `form` (audit
+    "visit.edit").
 
     Another officer's visit, or one that does not exist, is refused as field "visit",
-    code "not_yours"; a form with problems as for log_visit.
+    code "not_yours"; an imported one as field "visit", code "imported"; a form with
+    problems as for log_visit.
     """
     with write_transaction(engine) as conn:
         officer = _officer(conn, officer_staff_code)
         before = _own_visit(conn, officer, visit_id)
         borrower_id = _checked(conn, officer, form, today, exit_reasons)
         values = _values(form)
-        # The visit keeps its source: an imported visit corrected here is still the
-        # export's, which a later import of that officer, borrower and day replaces.
         conn.execute(
             update(Visit).where(Visit.id == visit_id).values(borrower_id=borrower_id, **values)
         )

@@ -58,6 +58,9 @@ class VisitRow:
     next_visit_on: dt.date | None
     officer_code: str
     officer_name: str
+    # "app" (logged in Fieldbook) or "import" (from the bank's export, which only a
+    # corrected export changes).
+    source: str = "app"
 
 
 @dataclass(frozen=True)
@@ -174,7 +177,7 @@ def load_visit_history(
         conn,
         f"""
         SELECT v.id, v.visited_on, b.borrower_code, b.name, b.village, v.purpose, v.outcome,
-               v.notes, v.news, v.exit_reason, v.next_visit_on, s.staff_code, s.name
+               v.notes, v.news, v.exit_reason, v.next_visit_on, s.staff_code, s.name, v.source
         FROM visits v JOIN staff s ON s.id = v.officer_id
         JOIN borrowers b ON b.id = v.borrower_id
         WHERE {scope_sql} AND v.visited_on >= :start AND v.visited_on <= :end{borrower_sql}
@@ -197,6 +200,7 @@ def load_visit_history(
             next_visit_on=as_optional_date(row[10]),
             officer_code=row[11],
             officer_name=row[12],
+            source=row[13],
         )
         for row in rows
     ]

@@ -147,15 +147,23 @@ def test_an_officer_never_sees_another_officers_borrower(loaded_db: str, log_in_
 def test_an_own_visit_is_edited_then_deleted(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
     log_in_as("officer")
     at = open_page()
-    label = at.selectbox(key="visits_edit_choice").options[0]
-    assert label == "2025-04-03 · B1 赵一 · Return visit · All well"
+    # The imported visit of 2025-04-03 is not offered: the export corrects it.
+    assert "visits_edit_choice" not in [s.key for s in at.selectbox]
+    assert (
+        "Visits that came with the bank’s export are not listed: correct them in the "
+        "core-banking system, and the next import brings the correction."
+    ) in [c.value for c in at.caption]
+    fill(at, "B2", dt.date(2025, 6, 29), "回访")
+    at.button(key="FormSubmitter:visits_log_form-Save the visit").click().run()
+    label = at.selectbox(key="visits_edit_choice").options
+    assert label == ["2025-06-29 · B2 钱二 · Return visit · Promised to pay"]
     at.selectbox(key="visits_edit_choice").select_index(0).run()
     choice = at.selectbox(key="visits_edit_choice").value
     at.text_area(key=f"visits_notes_{choice}").set_value("补记：一切正常")
     at.button(key=f"FormSubmitter:visits_edit_{choice}-Save changes").click().run()
     assert not at.exception
     assert "Visit changed." in texts(at)
-    assert list(history_frame(at)["Notes"]) == ["补记：一切正常"]
+    assert list(history_frame(at)["Notes"])[0] == "补记：一切正常"
 
     at.button(key=f"FormSubmitter:visits_delete_{choice}-Delete the visit").click().run()
     assert "Tick “Yes, delete this visit” first." in [w.value for w in at.warning]
@@ -163,7 +171,7 @@ def test_an_own_visit_is_edited_then_deleted(loaded_db: str, log_in_as) -> None:
     at.button(key=f"FormSubmitter:visits_delete_{choice}-Delete the visit").click().run()
     assert not at.exception
     assert "Visit deleted." in texts(at)
-    assert "No visits in this range." in texts(at)
+    assert list(history_frame(at)["Borrower"]) == ["B1"]  # the imported one stays
 
 
 def test_a_second_visit_the_same_day_is_saved_and_listed_apart(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]

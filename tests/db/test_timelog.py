@@ -298,9 +298,7 @@ def test_typed_text_is_stored_exactly_as_typed(loaded: Engine) -> None:
         ("2025-04-02", "collection"): 50,
     }
     # Empty removes the officer's own entry of a cell.
-    assert save_week(loaded, "of1", "OF1", week, {(week, "office"): ""}, TODAY) == Saved(
-        removed=1
-    )
+    assert save_week(loaded, "of1", "OF1", week, {(week, "office"): ""}, TODAY) == Saved(removed=1)
     assert ("2025-03-31", "office") not in stored(loaded)
     assert parse_hours("24") == D(24) and parse_hours("  ") is None
 
