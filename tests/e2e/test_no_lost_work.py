@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, expect
 from sqlalchemy import Engine, select
 
 from core.auth.demo_accounts import DEMO_PASSWORD
@@ -55,6 +55,20 @@ def _choose(page: Page, label: str, option: str) -> None:
     settle(page)
 
 
+def _logged_in(
+    browser: Browser, base: str, username: str, viewport: ViewportSize, errors: list[str]
+) -> tuple[BrowserContext, Page]:
+    """A new browser context logged in as `username`, in English; page errors go to
+    `errors`."""
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    log_in(page, base, username, DEMO_PASSWORD)
+    open_sidebar(page)
+    choose_language(page, "English")
+    return context, page
+
+
 def _leader_team_officer(engine: Engine, label: str) -> tuple[str, str]:
     """A second officer of the demo leader's team whose review of `label` waits for the
     leader (the demo submits them all; the demo officer's is signed off)."""
@@ -84,13 +98,8 @@ def test_a_goal_left_without_a_save_button_is_kept(
     live_app: str, live_database: str, browser: Browser
 ) -> None:
     engine = make_engine(database_url=live_database)
-    context = browser.new_context(viewport=PHONE)
-    page = context.new_page()
     errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    log_in(page, live_app, "officer", DEMO_PASSWORD)
-    open_sidebar(page)
-    choose_language(page, "English")
+    context, page = _logged_in(browser, live_app, "officer", PHONE, errors)
     open_page(page, "My quarterly review")
     close_sidebar(page)
     expect(page.get_by_role("button", name="Save goals")).to_have_count(0)
@@ -135,12 +144,8 @@ def test_a_comment_typed_before_returning_and_a_goal_typed_before_submitting_are
     first = TEMPLATE.sections[0]
 
     # The leader types a comment, picks a rating and returns the review at once.
-    context = browser.new_context(viewport=DESKTOP)
-    page = context.new_page()
     errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    log_in(page, live_app, "leader", DEMO_PASSWORD)
-    choose_language(page, "English")
+    context, page = _logged_in(browser, live_app, "leader", DESKTOP, errors)
     page.goto(f"{live_app}/team_reviews?officer={code}&period={label}")
     settle(page)
     expect(page.get_by_role("button", name="Save comment and rating")).to_have_count(0)
@@ -159,10 +164,7 @@ def test_a_comment_typed_before_returning_and_a_goal_typed_before_submitting_are
     context.close()
 
     # The officer adds a goal to the returned review and submits without leaving the box.
-    context = browser.new_context(viewport=PHONE)
-    page = context.new_page()
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    log_in(page, live_app, "officer2", DEMO_PASSWORD)
+    context, page = _logged_in(browser, live_app, "officer2", PHONE, errors)
     open_page(page, "My quarterly review")
     close_sidebar(page)
     _choose(page, "Quarter", label)
@@ -202,13 +204,8 @@ def test_the_week_refuses_25_hours_next_to_the_box_and_stores_1_5_exactly(
     live_app: str, live_database: str, browser: Browser
 ) -> None:
     engine = make_engine(database_url=live_database)
-    context = browser.new_context(viewport=PHONE)
-    page = context.new_page()
     errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    log_in(page, live_app, "officer", DEMO_PASSWORD)
-    open_sidebar(page)
-    choose_language(page, "English")
+    context, page = _logged_in(browser, live_app, "officer", PHONE, errors)
     open_page(page, "My time")
     close_sidebar(page)
     _choose(page, "Enter by", "Week")
@@ -250,13 +247,8 @@ def test_the_week_refuses_25_hours_next_to_the_box_and_stores_1_5_exactly(
 def test_a_done_action_item_is_listed_with_its_closer_and_can_be_reopened(
     live_app: str, browser: Browser
 ) -> None:
-    context = browser.new_context(viewport=PHONE)
-    page = context.new_page()
     errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    log_in(page, live_app, "officer", DEMO_PASSWORD)
-    open_sidebar(page)
-    choose_language(page, "English")
+    context, page = _logged_in(browser, live_app, "officer", PHONE, errors)
     open_page(page, "Coaching and action items")
     close_sidebar(page)
     expect(page.get_by_text("No action item is closed yet.")).to_be_visible()
