@@ -175,8 +175,8 @@ def test_an_own_visit_is_edited_then_deleted(loaded_db: str, log_in_as) -> None:
 
 
 def test_a_second_visit_the_same_day_is_saved_and_listed_apart(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
-    from core.db import make_engine
-    from core.visits import VisitForm, log_visit
+    from core.db.engine import make_engine
+    from core.visits.writes import VisitForm, log_visit
 
     engine = make_engine(database_url=loaded_db)
     morning = VisitForm("B2", dt.date(2025, 6, 29), "return_visit", outcome="not_home")
