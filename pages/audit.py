@@ -11,21 +11,16 @@ import pandas as pd
 import streamlit as st
 
 from app import clock
-from app.audit_view import action_name, entity_name
+from app.audit_view import action_name, audit_actions, audit_entries, entity_name
 from app.i18n import date_time, t, zone_name
 from app.people import names_of, person
-from app.resources import get_engine
 from app.widgets import coded_selectbox
-from core.db.audit import load_audit
-from core.db.audit_actions import load_audit_actions
-from core.localtime import local_midnight
 
 ALL = ""  # the "what" filter's code for every action
 
 st.title(t("audit.title"))
 st.caption(t("audit.caption"))
-with get_engine().connect() as conn:
-    actions = load_audit_actions(conn)
+actions = audit_actions()
 who, what, since_col, until_col = st.columns(4)
 actor = (
     who.text_input(t("audit.actor"), help=t("audit.actor_help"), key="audit_actor").strip().lower()
@@ -45,17 +40,12 @@ if isinstance(since, dt.date) and isinstance(until, dt.date) and until < since:
     st.warning(t("audit.bad_range"))
     st.stop()
 
-with get_engine().connect() as conn:
-    entries = load_audit(
-        conn,
-        actor=actor,
-        action=action or None,
-        # Days are the cooperative's calendar days, as the times below are shown.
-        since=local_midnight(since) if isinstance(since, dt.date) else None,
-        # The "to" day is included: the query's upper bound is exclusive.
-        until=local_midnight(until + dt.timedelta(days=1)) if isinstance(until, dt.date) else None,
-        limit=500,
-    )
+entries = audit_entries(
+    actor,
+    action or None,
+    since if isinstance(since, dt.date) else None,
+    until if isinstance(until, dt.date) else None,
+)
 if not entries:
     st.info(t("audit.empty"))
     st.stop()

@@ -4,66 +4,16 @@ trainers, how trained and untrained borrowers' first loans are doing."""
 import streamlit as st
 
 from app import clock
-from app.group_view import render_group_findings
-from app.i18n import current_language, date, number, t
+from app.home_view import render_attention, render_trainer_home
+from app.i18n import t
 from app.reminders import render_reminders
-from app.resources import (
-    cached_attention,
-    cached_cohorts,
-    cached_totals,
-    data_version,
-    get_rules,
-)
 from app.viewer import viewer
-from core.auth.scope import Scope
-from core.metrics.period import quarter_of
 
 today = clock.today()
 me = viewer()
 st.title(t("home.title"))
 render_reminders(me, today)  # overdue action items, for officers and team leaders
-
 if me.user.role == "trainer":
-    days = get_rules().params.min_training_days
-    quarter = quarter_of(today)
-    totals = cached_totals(Scope.everyone(), quarter, data_version())
-    first, trained = totals.first_loans, totals.first_loans_trained
-    if first > trained:
-        st.warning(
-            t(
-                "home.untrained_this_quarter",
-                period=quarter.label,
-                untrained=first - trained,
-                first=first,
-                days=days,
-            )
-        )
-    elif first:
-        st.success(t("home.all_trained_this_quarter", period=quarter.label, first=first, days=days))
-    st.caption(t("home.trainer_caption", date=date(today), days=days))
-    # Trainers see cohort aggregates of the whole cooperative, never a single loan.
-    cohorts = cached_cohorts(Scope.everyone(), today, data_version())
-    for column, cohort in zip(st.columns(2), cohorts, strict=True):
-        rate = cohort.ever_par30_rate
-        column.metric(
-            t(f"home.{cohort.cohort}"), number(cohort.first_loans), help=t("home.first_loans")
-        )
-        column.metric(t("home.ever30"), "—" if rate is None else f"{rate * 100:.1f}%")
-    st.stop()
-
-period = quarter_of(today)
-st.caption(t("home.caption", period=period.label, date=date(period.as_of)))
-attention = cached_attention(me.scope, period, data_version())
-render_group_findings(attention.groups, get_rules())  # admins: every team and branch
-zh = current_language() == "zh"
-if attention.all_met:
-    st.success(t("home.all_met"))
-for officer in attention.missed:
-    with st.container(border=True):
-        st.subheader(t("home.officer", name=officer.name, code=officer.staff_code))
-        for finding in officer.findings:
-            message = finding.message_zh if zh else finding.message_en
-            show = st.error if finding.status == "breached" else st.warning
-            show(message)
-            if finding.cases:
-                st.caption(t("home.cases", cases=", ".join(finding.cases[:20])))
+    render_trainer_home(today)
+else:
+    render_attention(me, today)

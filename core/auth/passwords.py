@@ -20,18 +20,33 @@ MAX_LENGTH = 256
 _HASHER = PasswordHasher(type=Type.ID)
 
 
+# The rule a refused password broke: screens name it from their catalogues by `code`
+# (with `n`), the command line prints the English.
+_RULES = {
+    "too_short": "A password needs at least {n} characters.",
+    "too_long": "A password can have at most {n} characters.",
+    "blank": "A password cannot be only spaces.",
+}
+
+
 class PasswordError(ValueError):
-    """A new password does not meet the rules; the message says which."""
+    """A new password does not meet the rules: `code` names which ("too_short",
+    "too_long", "blank"), `values` fill its text; the message is the English text."""
+
+    def __init__(self, code: str, **values: int) -> None:
+        super().__init__(_RULES[code].format(**values))
+        self.code = code
+        self.values = values
 
 
 def check_password_rules(password: str) -> None:
     """Raises PasswordError unless `password` is acceptable as a new password."""
     if len(password) < MIN_LENGTH:
-        raise PasswordError(f"A password needs at least {MIN_LENGTH} characters.")
+        raise PasswordError("too_short", n=MIN_LENGTH)
     if len(password) > MAX_LENGTH:
-        raise PasswordError(f"A password can have at most {MAX_LENGTH} characters.")
+        raise PasswordError("too_long", n=MAX_LENGTH)
     if not password.strip():
-        raise PasswordError("A password cannot be only spaces.")
+        raise PasswordError("blank")
 
 
 def hash_password(password: str) -> str:

@@ -69,6 +69,27 @@ def test_a_first_login_must_change_the_password(loaded_db: str, log_in_as) -> No
 
 
 @pytest.mark.parametrize(
+    ("language", "new", "refusal"),
+    [
+        ("en", " " * 9, "A password cannot be only spaces."),
+        ("zh", " " * 9, "密码不能只有空格。"),
+        ("zh", "x" * 257, "密码最多256个字符。"),
+        ("zh", "short", "密码至少需要8个字符。"),
+    ],
+)
+def test_the_new_password_follows_the_rules_of_core_in_the_readers_language(  # type: ignore[no-untyped-def]
+    loaded_db: str, log_in_as, language: str, new: str, refusal: str
+) -> None:
+    log_in_as("officer", must_change=True)
+    at = start_app(language)
+    at.text_input(key="pw_current").set_value("demo1234")
+    at.text_input(key="pw_new").set_value(new)
+    at.text_input(key="pw_repeat").set_value(new)
+    at.button[0].click().run()
+    assert [e.value for e in at.error] == [refusal]
+
+
+@pytest.mark.parametrize(
     ("role", "pages"),
     [
         ("officer", {"pages/home.py"}),
