@@ -18,10 +18,11 @@ from pathlib import Path
 
 import pandas as pd
 import streamlit as st
+from sqlalchemy import Connection
 
 from app.i18n import current_language, date_time, number, t, zone_name
 from app.people import names_of, person
-from app.resources import get_activities, get_engine
+from app.resources import get_activities, get_engine, scoped_cache
 from core.auth.scope import Scope
 from core.importer import ImportResult, UnreadableInput, run_import
 from core.importer.history import ImportRunRow, load_import_history
@@ -211,12 +212,10 @@ def render_counts(result: ImportResult) -> None:
         st.text(t("admin_import.warning", text=in_language(warning)))
 
 
-@st.cache_data(show_spinner=False, ttl=600, max_entries=16)
-def cached_history(scope: Scope, version: int) -> list[ImportRunRow]:
+@scoped_cache(ttl=600, max_entries=16)
+def cached_history(conn: Connection, scope: Scope, version: int) -> list[ImportRunRow]:
     """The import history for the scope (admins: everything), per data version."""
-    del version  # only part of the cache key
-    with get_engine().connect() as conn:
-        return load_import_history(conn, scope)
+    return load_import_history(conn, scope)
 
 
 def render_history(runs: list[ImportRunRow]) -> None:

@@ -6,21 +6,21 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-import streamlit as st
+from sqlalchemy import Connection
 
 from app.i18n import date, money, number, t
 from app.portfolio_view import bucket_text, status_text
-from app.resources import configured_name, get_engine, get_exit_reasons, get_rules
+from app.resources import configured_name, get_exit_reasons, get_rules, scoped_cache
 from core.auth.scope import Scope
 from core.portfolio.borrower import BorrowerFile, LoanFile, load_borrower
 
 
-@st.cache_data(show_spinner=False, ttl=600, max_entries=256)
-def cached_borrower(scope: Scope, code: str, as_of: dt.date, version: int) -> BorrowerFile | None:
+@scoped_cache(ttl=600)
+def cached_borrower(
+    conn: Connection, scope: Scope, code: str, as_of: dt.date, version: int
+) -> BorrowerFile | None:
     """load_borrower, cached per (scope, code, date, data version); None out of scope."""
-    del version  # only part of the cache key
-    with get_engine().connect() as conn:
-        return load_borrower(conn, scope, code, as_of, get_rules().params)
+    return load_borrower(conn, scope, code, as_of, get_rules().params)
 
 
 def as_of_param(text: str | None, today: dt.date) -> dt.date:

@@ -12,11 +12,12 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 
 import streamlit as st
+from sqlalchemy import Connection
 
 from app import clock, forms
 from app.i18n import date, t
 from app.people import names_of, person
-from app.resources import get_engine
+from app.resources import get_engine, scoped_cache
 from app.viewer import Viewer
 from app.visits_view import plain
 from core.auth.scope import Scope
@@ -35,48 +36,45 @@ from core.validation import ValidationFailed
 FLASH = "coaching_flash"  # a message for the next run: (kind, text)
 
 
-@st.cache_data(show_spinner=False, ttl=600, max_entries=256)
-def cached_officers(scope: Scope, version: int) -> list[OfficerRef]:
+@scoped_cache(ttl=600)
+def cached_officers(conn: Connection, scope: Scope, version: int) -> list[OfficerRef]:
     """The officers a scope reaches (a team leader's team)."""
-    del version  # only part of the cache key
-    with get_engine().connect() as conn:
-        return scope_officers(conn, scope)
+    return scope_officers(conn, scope)
 
 
-@st.cache_data(show_spinner=False, ttl=600, max_entries=256)
+@scoped_cache(ttl=600)
 def cached_sessions(
-    scope: Scope, officer_code: str, include_private: bool, version: int
+    conn: Connection, scope: Scope, officer_code: str, include_private: bool, version: int
 ) -> list[SessionRow]:
     """An officer's 1:1s, newest first (private notes only for a team scope asking)."""
-    del version  # only part of the cache key
-    with get_engine().connect() as conn:
-        return load_sessions(conn, scope, officer_code, include_private)
+    return load_sessions(conn, scope, officer_code, include_private)
 
 
-@st.cache_data(show_spinner=False, ttl=600, max_entries=256)
+@scoped_cache(ttl=600)
 def cached_actions(
-    scope: Scope, officer_code: str, statuses: tuple[str, ...], today: dt.date, version: int
+    conn: Connection,
+    scope: Scope,
+    officer_code: str,
+    statuses: tuple[str, ...],
+    today: dt.date,
+    version: int,
 ) -> list[ActionRow]:
     """An officer's action items with these statuses, overdue judged against `today`."""
-    del version  # only part of the cache key
-    with get_engine().connect() as conn:
-        return load_actions(conn, scope, officer_code, statuses, today=today)
+    return load_actions(conn, scope, officer_code, statuses, today=today)
 
 
-@st.cache_data(show_spinner=False, ttl=600, max_entries=256)
-def cached_closed(scope: Scope, officer_code: str, today: dt.date, version: int) -> list[ActionRow]:
+@scoped_cache(ttl=600)
+def cached_closed(
+    conn: Connection, scope: Scope, officer_code: str, today: dt.date, version: int
+) -> list[ActionRow]:
     """An officer's done and dropped items, the most recently closed first."""
-    del version  # only part of the cache key
-    with get_engine().connect() as conn:
-        return load_closed_actions(conn, scope, officer_code, today=today)
+    return load_closed_actions(conn, scope, officer_code, today=today)
 
 
-@st.cache_data(show_spinner=False, ttl=600, max_entries=256)
-def cached_overdue(scope: Scope, today: dt.date, version: int) -> list[ActionRow]:
+@scoped_cache(ttl=600)
+def cached_overdue(conn: Connection, scope: Scope, today: dt.date, version: int) -> list[ActionRow]:
     """The scope's open action items due before `today` (the home pages' reminders)."""
-    del version  # only part of the cache key
-    with get_engine().connect() as conn:
-        return overdue_actions(conn, scope, today)
+    return overdue_actions(conn, scope, today)
 
 
 def flash(kind: str, text: str) -> None:

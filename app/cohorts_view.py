@@ -13,9 +13,10 @@ from decimal import Decimal
 import altair as alt
 import pandas as pd
 import streamlit as st
+from sqlalchemy import Connection
 
 from app.i18n import number, percent, t
-from app.resources import get_engine, get_rules
+from app.resources import get_rules, scoped_cache
 from core.auth.scope import Scope
 from core.metrics.cohort_compare import CohortStats, Comparison
 from core.metrics.cohort_report import CohortReport, build_cohort_report
@@ -33,16 +34,14 @@ def breakdowns_for(role: str) -> tuple[str, ...]:
     return (*shared, "officer") if role == "admin" else shared
 
 
-@st.cache_data(show_spinner=False, ttl=3600, max_entries=64)
+@scoped_cache(max_entries=64)
 def cached_cohort_report(
-    scope: Scope, as_of: dt.date, breakdowns: tuple[str, ...], version: int
+    conn: Connection, scope: Scope, as_of: dt.date, breakdowns: tuple[str, ...], version: int
 ) -> CohortReport:
     """build_cohort_report with the vintage curves and training days, cached per key."""
-    del version  # only part of the cache key
-    with get_engine().connect() as conn:
-        return build_cohort_report(
-            conn, scope, as_of, get_rules().params, breakdowns, vintage=True, by_days=True
-        )
+    return build_cohort_report(
+        conn, scope, as_of, get_rules().params, breakdowns, vintage=True, by_days=True
+    )
 
 
 def cohort_name(cohort: str) -> str:

@@ -10,10 +10,10 @@ import datetime as dt
 
 import altair as alt
 import pandas as pd
-import streamlit as st
+from sqlalchemy import Connection
 
 from app.i18n import number, percent, t
-from app.resources import configured_name, get_engine, get_exit_reasons
+from app.resources import configured_name, get_exit_reasons, scoped_cache
 from core.auth.scope import Scope
 from core.metrics.views import GradeOutcome, compute_judgement
 from core.portfolio.customers import Leaver, load_leavers
@@ -22,22 +22,20 @@ from core.portfolio.customers import Leaver, load_leavers
 SERIES_COLOURS = ("#1f77b4", "#9e9e9e")
 
 
-@st.cache_data(show_spinner=False, ttl=3600, max_entries=256)
-def cached_judgement(scope: Scope, as_of: dt.date, version: int) -> list[GradeOutcome]:
+@scoped_cache()
+def cached_judgement(
+    conn: Connection, scope: Scope, as_of: dt.date, version: int
+) -> list[GradeOutcome]:
     """Loans by appraisal grade and how they turned out, for a scope."""
-    del version  # only part of the cache key
-    with get_engine().connect() as conn:
-        return compute_judgement(conn, scope, as_of)
+    return compute_judgement(conn, scope, as_of)
 
 
-@st.cache_data(show_spinner=False, ttl=3600, max_entries=256)
+@scoped_cache()
 def cached_leavers(
-    scope: Scope, codes: tuple[str, ...], as_of: dt.date, version: int
+    conn: Connection, scope: Scope, codes: tuple[str, ...], as_of: dt.date, version: int
 ) -> list[Leaver]:
     """The leavers among `codes` that the scope may see, with their exit reasons."""
-    del version  # only part of the cache key
-    with get_engine().connect() as conn:
-        return load_leavers(conn, scope, codes, as_of)
+    return load_leavers(conn, scope, codes, as_of)
 
 
 def exit_reason_name(code: str | None) -> str:

@@ -12,10 +12,11 @@ from typing import Any
 import altair as alt
 import pandas as pd
 import streamlit as st
+from sqlalchemy import Connection
 
 from app.i18n import current_language, money, t
 from app.quarter_view import STATUS_COLOURS
-from app.resources import get_engine
+from app.resources import scoped_cache
 from core.auth.scope import Scope
 from core.metrics.views import AGING_BUCKETS, AgingBucket, compute_aging
 from core.portfolio.export import loans_csv, loans_xlsx
@@ -63,30 +64,24 @@ COLUMNS = (
 OFFICER_COLUMNS = ("officer_code", "officer_name")
 
 
-@st.cache_data(show_spinner=False, ttl=600, max_entries=64)
+@scoped_cache(ttl=600, max_entries=64)
 def cached_loan_table(
-    scope: Scope, as_of: dt.date, filters: LoanFilters, version: int
+    conn: Connection, scope: Scope, as_of: dt.date, filters: LoanFilters, version: int
 ) -> list[LoanRow]:
     """load_loan_table, cached per (scope, date, filters, data version)."""
-    del version  # only part of the cache key
-    with get_engine().connect() as conn:
-        return load_loan_table(conn, scope, as_of, filters)
+    return load_loan_table(conn, scope, as_of, filters)
 
 
-@st.cache_data(show_spinner=False, ttl=3600, max_entries=256)
-def cached_filter_options(scope: Scope, version: int) -> FilterOptions:
+@scoped_cache()
+def cached_filter_options(conn: Connection, scope: Scope, version: int) -> FilterOptions:
     """The villages, groups, grades and officers of the scope's loans."""
-    del version  # only part of the cache key
-    with get_engine().connect() as conn:
-        return load_filter_options(conn, scope)
+    return load_filter_options(conn, scope)
 
 
-@st.cache_data(show_spinner=False, ttl=3600, max_entries=256)
-def cached_aging(scope: Scope, as_of: dt.date, version: int) -> list[AgingBucket]:
+@scoped_cache()
+def cached_aging(conn: Connection, scope: Scope, as_of: dt.date, version: int) -> list[AgingBucket]:
     """compute_aging, cached per (scope, date, data version)."""
-    del version  # only part of the cache key
-    with get_engine().connect() as conn:
-        return compute_aging(conn, scope, as_of)
+    return compute_aging(conn, scope, as_of)
 
 
 def coded_multiselect(

@@ -1,14 +1,21 @@
-"""The engine and cached loaders. Caches are shared by every user of the server, so
-each cached loader is keyed by the viewer's scope and the data version."""
+"""The engine, the configuration, and `scoped_cache`, which every cached loader of the
+app uses (here and in the screens' view modules).
+
+Streamlit's caches are shared by every user of the server, so a loader is keyed by the
+viewer's scope and the data version by construction: `scoped_cache` refuses a function
+without a `Scope` parameter and a `version` one, and opens the connection itself."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import functools
+import inspect
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Concatenate, ParamSpec, TypeVar
 
 import streamlit as st
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from app.i18n import current_language
 from core.auth.scope import Scope
@@ -75,12 +82,53 @@ def data_version() -> int:
         return read_data_version(conn)
 
 
-@st.cache_data(show_spinner=False, ttl=3600, max_entries=256)
-def cached_officer_portfolios(scope: Scope, as_of: dt.date, version: int) -> list[OfficerPortfolio]:
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def scoped_cache(
+    *, ttl: int = 3600, max_entries: int = 256
+) -> Callable[[Callable[Concatenate[Connection, P], R]], Callable[P, R]]:
+    """Caches a loader `load(conn, scope, ..., version)` as `load(scope, ..., version)`.
+
+    The cache is shared by every user of the server: its key is every argument, so the
+    loader must take the viewer's `scope: Scope` (whose data it reads) and the data
+    `version` (which every write bumps, so no one reads a stale page after a write);
+    `version` is only part of the key. The connection is opened per miss.
+    """
+
+    def decorate(load: Callable[Concatenate[Connection, P], R]) -> Callable[P, R]:
+        signature = inspect.signature(load)
+        names = list(signature.parameters)
+        annotations = [str(p.annotation) for p in signature.parameters.values()]
+        if names[:1] != ["conn"] or "version" not in names or "Scope" not in annotations:
+            raise TypeError(
+                f"{load.__qualname__}: a scoped cache takes (conn, ..., scope: Scope, ..., "
+                f"version), got ({', '.join(names)})"
+            )
+
+        @functools.wraps(load)
+        def run(*args: P.args, **kwargs: P.kwargs) -> R:
+            with get_engine().connect() as conn:
+                return load(conn, *args, **kwargs)
+
+        # The cache names and hashes the arguments the callers pass: conn is not one.
+        run.__signature__ = signature.replace(  # type: ignore[attr-defined]
+            parameters=list(signature.parameters.values())[1:]
+        )
+        # Streamlit keys the cache by module, qualified name and source: functools.wraps
+        # gives `run` the loader's, so two loaders never share a cache.
+        return st.cache_data(show_spinner=False, ttl=ttl, max_entries=max_entries)(run)
+
+    return decorate
+
+
+@scoped_cache()
+def cached_officer_portfolios(
+    conn: Connection, scope: Scope, as_of: dt.date, version: int
+) -> list[OfficerPortfolio]:
     """load_officer_portfolios, cached per (scope, date, data version)."""
-    del version  # only part of the cache key
-    with get_engine().connect() as conn:
-        return load_officer_portfolios(conn, scope, as_of)
+    return load_officer_portfolios(conn, scope, as_of)
 
 
 @dataclass(frozen=True)
@@ -113,19 +161,17 @@ class Attention:
         return not self.missed and all(f.status not in (BREACHED, WARNING) for f in groups)
 
 
-@st.cache_data(show_spinner=False, ttl=3600, max_entries=256)
-def cached_attention(scope: Scope, period: Period, version: int) -> Attention:
+@scoped_cache()
+def cached_attention(conn: Connection, scope: Scope, period: Period, version: int) -> Attention:
     """Each officer of `scope` with their breached and warning findings for `period`, and
     the groups' findings (from the same scorecards) for a scope of all or a branch."""
-    del version  # only part of the cache key
     rules = get_rules()
-    with get_engine().connect() as conn:
-        cards = compute_officer_scorecards(conn, scope, period, rules.params)
-        groups = (
-            viewer_group_findings(conn, scope, period, rules, cards)
-            if scope.kind in ("all", "branch")
-            else []
-        )
+    cards = compute_officer_scorecards(conn, scope, period, rules.params)
+    groups = (
+        viewer_group_findings(conn, scope, period, rules, cards)
+        if scope.kind in ("all", "branch")
+        else []
+    )
     judged = judge_officers(rules, cards)
     officers = [
         OfficerAttention(
@@ -138,57 +184,49 @@ def cached_attention(scope: Scope, period: Period, version: int) -> Attention:
     return Attention(officers, groups)
 
 
-@st.cache_data(show_spinner=False, ttl=3600, max_entries=64)
-def cached_cohorts(scope: Scope, as_of: dt.date, version: int) -> list[CohortFigures]:
+@scoped_cache(max_entries=64)
+def cached_cohorts(
+    conn: Connection, scope: Scope, as_of: dt.date, version: int
+) -> list[CohortFigures]:
     """Trained and untrained first loans of `scope` as of a date."""
-    del version  # only part of the cache key
-    with get_engine().connect() as conn:
-        return compute_cohorts(conn, scope, as_of, get_rules().params)
+    return compute_cohorts(conn, scope, as_of, get_rules().params)
 
 
-@st.cache_data(show_spinner=False, ttl=3600, max_entries=64)
-def cached_totals(scope: Scope, period: Period, version: int) -> Components:
+@scoped_cache(max_entries=64)
+def cached_totals(conn: Connection, scope: Scope, period: Period, version: int) -> Components:
     """The summed figures of every officer in `scope` (aggregates only, no officer rows)."""
-    del version  # only part of the cache key
-    with get_engine().connect() as conn:
-        cards = compute_officer_scorecards(conn, scope, period, get_rules().params)
+    cards = compute_officer_scorecards(conn, scope, period, get_rules().params)
     total = Components()
     for card in cards:
         total = total + card.components
     return total
 
 
-@st.cache_data(show_spinner=False, ttl=3600, max_entries=256)
+@scoped_cache()
 def cached_scorecard(
-    scope: Scope, period: Period, version: int
+    conn: Connection, scope: Scope, period: Period, version: int
 ) -> tuple[OfficerScorecard, list[Finding]] | None:
     """The one officer of an officer's scope, with all their findings (None if absent)."""
-    del version  # only part of the cache key
     rules = get_rules()
-    with get_engine().connect() as conn:
-        cards = compute_officer_scorecards(conn, scope, period, rules.params)
+    cards = compute_officer_scorecards(conn, scope, period, rules.params)
     if len(cards) != 1:
         return None
     return cards[0], judge_officers(rules, cards)[cards[0].staff_code]
 
 
-@st.cache_data(show_spinner=False, ttl=3600, max_entries=256)
-def cached_trends(scope: Scope, as_of: dt.date, version: int) -> list[TrendPoint]:
+@scoped_cache()
+def cached_trends(conn: Connection, scope: Scope, as_of: dt.date, version: int) -> list[TrendPoint]:
     """Recovery, on-time and PAR30 for the 12 months up to `as_of`."""
-    del version  # only part of the cache key
-    with get_engine().connect() as conn:
-        return compute_trends(conn, scope, as_of, get_rules().params)
+    return compute_trends(conn, scope, as_of, get_rules().params)
 
 
-@st.cache_data(show_spinner=False, ttl=600, max_entries=256)
+@scoped_cache(ttl=600)
 def cached_week(
-    scope: Scope, today: dt.date, version: int
+    conn: Connection, scope: Scope, today: dt.date, version: int
 ) -> tuple[list[DueInstallment], list[VisitDue]]:
     """Installments due in the next seven days and borrowers due a return visit."""
-    del version  # only part of the cache key
     window = get_rules().params.visit_window_days
-    with get_engine().connect() as conn:
-        return (
-            load_installments_due(conn, scope, today),
-            load_visits_due(conn, scope, today, window),
-        )
+    return (
+        load_installments_due(conn, scope, today),
+        load_visits_due(conn, scope, today, window),
+    )

@@ -13,11 +13,13 @@ from decimal import Decimal
 import altair as alt
 import pandas as pd
 import streamlit as st
+from sqlalchemy import Connection
 
 from app.charts import show_chart
 from app.i18n import current_language, date_time, money, number, percent, t
 from app.quarter_view import STATUS_COLOURS, goal_of
-from app.resources import configured_name, get_activities, get_engine, get_rules
+from app.resources import configured_name, get_activities, get_rules, scoped_cache
+from core.auth.scope import Scope
 from core.config.lists import ConfigError
 from core.metrics.figures import FIGURES_BY_KEY
 from core.metrics.period import Period
@@ -43,15 +45,20 @@ def template_or_error() -> ReviewTemplate | None:
         return None
 
 
-@st.cache_data(show_spinner=False, ttl=3600, max_entries=256)
+@scoped_cache()
+def _cached_evidence(
+    conn: Connection, officer: Scope, label: str, period: Period, version: int
+) -> Evidence | None:
+    return build_evidence(conn, officer.staff_code or "", label, period, get_rules())
+
+
 def cached_live_evidence(
     officer_code: str, label: str, period: Period, version: int
 ) -> Evidence | None:
-    """The officer's live evidence for a quarter. Keyed by the officer: callers pass only
-    an officer their viewer may see (checked by core.reviews.records.load_review)."""
-    del version  # only part of the cache key
-    with get_engine().connect() as conn:
-        return build_evidence(conn, officer_code, label, period, get_rules())
+    """The officer's live evidence for a quarter, the same for every viewer, so keyed by
+    the officer's own scope: callers pass only an officer their viewer may see (checked by
+    core.reviews.records.load_review)."""
+    return _cached_evidence(Scope("officer", staff_code=officer_code), label, period, version)
 
 
 def evidence_of(record: ReviewRecord, period: Period, version: int) -> Evidence | None:

@@ -11,11 +11,12 @@ from collections.abc import Sequence
 
 import pandas as pd
 import streamlit as st
+from sqlalchemy import Connection
 
 from app import forms
 from app.i18n import current_language, t
 from app.people import names_of, person
-from app.resources import get_engine
+from app.resources import scoped_cache
 from app.review_view import figure_name, submitted_text, value_text
 from app.team_view import cached_review_statuses
 from app.visits_view import plain
@@ -31,14 +32,12 @@ QUEUE_ORDER = ("submitted", "returned", "not_started", "draft", "signed_off")
 FLASH = "team_reviews_flash"  # a message for the next run: (kind, text)
 
 
-@st.cache_data(show_spinner=False, ttl=600, max_entries=256)
+@scoped_cache(ttl=600)
 def cached_review(
-    scope: Scope, officer_code: str, period: str, version: int
+    conn: Connection, scope: Scope, officer_code: str, period: str, version: int
 ) -> ReviewRecord | None:
     """An officer's review of a quarter as the scope may see it (None: not in scope)."""
-    del version  # only part of the cache key
-    with get_engine().connect() as conn:
-        return load_review(conn, scope, officer_code, period)
+    return load_review(conn, scope, officer_code, period)
 
 
 def previous_goals(

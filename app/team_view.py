@@ -14,10 +14,11 @@ from decimal import Decimal
 
 import pandas as pd
 import streamlit as st
+from sqlalchemy import Connection
 
 from app.charts import show_chart
 from app.i18n import current_language, t
-from app.resources import get_engine, get_rules
+from app.resources import get_rules, scoped_cache
 from app.review_view import figure_name, submitted_text, target_text, value_text
 from app.team_charts import bullet_chart
 from app.visits_view import plain
@@ -44,26 +45,24 @@ from core.rules.team import (
 REVIEWS_PAGE = "pages/team_reviews.py"
 
 
-@st.cache_data(show_spinner=False, ttl=3600, max_entries=256)
+@scoped_cache()
 def cached_team(
-    scope: Scope, period: Period, version: int
+    conn: Connection, scope: Scope, period: Period, version: int
 ) -> tuple[list[OfficerScorecard], dict[str, list[Finding]], list[GroupFindings]]:
     """Every officer of `scope` with their figures and all their findings for `period`,
     and the team's (and its branch's) findings of the team and branch rules."""
-    del version  # only part of the cache key
     rules = get_rules()
-    with get_engine().connect() as conn:
-        cards = compute_officer_scorecards(conn, scope, period, rules.params)
-        groups = viewer_group_findings(conn, scope, period, rules, cards)
+    cards = compute_officer_scorecards(conn, scope, period, rules.params)
+    groups = viewer_group_findings(conn, scope, period, rules, cards)
     return cards, judge_officers(rules, cards), groups
 
 
-@st.cache_data(show_spinner=False, ttl=600, max_entries=256)
-def cached_review_statuses(scope: Scope, period: str, version: int) -> list[ReviewStatusRow]:
+@scoped_cache(ttl=600)
+def cached_review_statuses(
+    conn: Connection, scope: Scope, period: str, version: int
+) -> list[ReviewStatusRow]:
     """Where each officer's review of the quarter `period` stands."""
-    del version  # only part of the cache key
-    with get_engine().connect() as conn:
-        return list_review_statuses(conn, scope, period)
+    return list_review_statuses(conn, scope, period)
 
 
 def render_bullet_charts(

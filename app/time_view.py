@@ -10,10 +10,11 @@ from decimal import Decimal
 import altair as alt
 import pandas as pd
 import streamlit as st
+from sqlalchemy import Connection
 
 from app.i18n import date, t
 from app.quarter_view import STATUS_COLOURS
-from app.resources import configured_name, get_activities, get_engine
+from app.resources import configured_name, get_activities, scoped_cache
 from core.auth.scope import Scope
 from core.metrics.figures import TIME_SHARE_PREFIX
 from core.rules import NO_DATA, Finding, RuleSet
@@ -68,34 +69,28 @@ def imported_note(rows: list[TimeRow], *, with_day: bool) -> None:
     st.caption(t("time.imported", entries=listed))
 
 
-@st.cache_data(show_spinner=False, ttl=600, max_entries=256)
+@scoped_cache(ttl=600)
 def cached_entries(
-    scope: Scope, staff_code: str, start: dt.date, end: dt.date, version: int
+    conn: Connection, scope: Scope, staff_code: str, start: dt.date, end: dt.date, version: int
 ) -> list[TimeRow]:
     """One officer's entries from start to end, cached per (scope, officer, dates, version)."""
-    del version  # only part of the cache key
-    with get_engine().connect() as conn:
-        return load_entries(conn, scope, staff_code, start, end)
+    return load_entries(conn, scope, staff_code, start, end)
 
 
-@st.cache_data(show_spinner=False, ttl=600, max_entries=256)
+@scoped_cache(ttl=600)
 def cached_week_grid(
-    scope: Scope, staff_code: str, week_start: dt.date, version: int
+    conn: Connection, scope: Scope, staff_code: str, week_start: dt.date, version: int
 ) -> dict[tuple[dt.date, str], Decimal]:
     """One officer's hours per (day, activity) of the week from `week_start`."""
-    del version  # only part of the cache key
-    with get_engine().connect() as conn:
-        return load_week(conn, scope, staff_code, week_start)
+    return load_week(conn, scope, staff_code, week_start)
 
 
-@st.cache_data(show_spinner=False, ttl=3600, max_entries=128)
+@scoped_cache(max_entries=128)
 def cached_weekly_totals(
-    scope: Scope, start: dt.date, last: dt.date, version: int
+    conn: Connection, scope: Scope, start: dt.date, last: dt.date, version: int
 ) -> list[WeekHours]:
     """Hours per ISO week and activity of the scope, cached per (scope, dates, version)."""
-    del version  # only part of the cache key
-    with get_engine().connect() as conn:
-        return load_weekly_totals(conn, scope, start, last)
+    return load_weekly_totals(conn, scope, start, last)
 
 
 def _percent(value: Decimal | None) -> float | None:

@@ -11,10 +11,11 @@ import datetime as dt
 
 import pandas as pd
 import streamlit as st
+from sqlalchemy import Connection
 
 from app.i18n import date, money, number, t
 from app.quarter_view import STATUS_COLOURS
-from app.resources import get_engine, get_rules
+from app.resources import get_rules, scoped_cache
 from core.auth.scope import Scope
 from core.metrics.period import Period
 from core.training.exceptions import (
@@ -31,35 +32,31 @@ def min_training_days() -> int:
     return get_rules().params.min_training_days
 
 
-@st.cache_data(show_spinner=False, ttl=3600, max_entries=256)
-def cached_batches(scope: Scope, period: Period, version: int) -> list[Batch]:
+@scoped_cache()
+def cached_batches(conn: Connection, scope: Scope, period: Period, version: int) -> list[Batch]:
     """The scope's training batches overlapping the period, newest first."""
-    del version  # only part of the cache key
-    with get_engine().connect() as conn:
-        return load_batches(conn, scope, period, min_training_days())
+    return load_batches(conn, scope, period, min_training_days())
 
 
-@st.cache_data(show_spinner=False, ttl=3600, max_entries=256)
-def cached_attendance(scope: Scope, batch_key: str, as_of: dt.date, version: int) -> Attendance:
+@scoped_cache()
+def cached_attendance(
+    conn: Connection, scope: Scope, batch_key: str, as_of: dt.date, version: int
+) -> Attendance:
     """One batch's attendance grid as of a date (empty outside the scope's reach)."""
-    del version  # only part of the cache key
     trainer_code, week_start = parse_batch_key(batch_key)
-    with get_engine().connect() as conn:
-        return load_attendance(conn, scope, trainer_code, week_start, as_of, min_training_days())
+    return load_attendance(conn, scope, trainer_code, week_start, as_of, min_training_days())
 
 
-@st.cache_data(show_spinner=False, ttl=3600, max_entries=256)
+@scoped_cache()
 def cached_exceptions(
-    scope: Scope, period: Period, version: int
+    conn: Connection, scope: Scope, period: Period, version: int
 ) -> tuple[list[TrainingException], list[OfficerExceptions]]:
     """First loans of the period made with too little training, and the count per officer."""
-    del version  # only part of the cache key
     days = min_training_days()
-    with get_engine().connect() as conn:
-        return (
-            load_exceptions(conn, scope, period, days),
-            count_exceptions_by_officer(conn, scope, period, days),
-        )
+    return (
+        load_exceptions(conn, scope, period, days),
+        count_exceptions_by_officer(conn, scope, period, days),
+    )
 
 
 def trainer_label(batch: Batch) -> str:

@@ -12,10 +12,11 @@ from collections import Counter
 
 import pandas as pd
 import streamlit as st
+from sqlalchemy import Connection
 
 from app.i18n import number, t
 from app.quarter_view import STATUS_COLOURS
-from app.resources import configured_name, get_engine, get_exit_reasons
+from app.resources import configured_name, get_exit_reasons, scoped_cache
 from core.auth.scope import Scope
 from core.config.lists import Activity
 from core.validation import FieldError
@@ -40,16 +41,15 @@ BOARD_COLOURS = {
 SOON_DAYS = 14
 
 
-@st.cache_data(show_spinner=False, ttl=600, max_entries=256)
-def cached_my_borrowers(scope: Scope, version: int) -> list[BorrowerChoice]:
+@scoped_cache(ttl=600)
+def cached_my_borrowers(conn: Connection, scope: Scope, version: int) -> list[BorrowerChoice]:
     """The borrowers the visit form offers to this scope."""
-    del version  # only part of the cache key
-    with get_engine().connect() as conn:
-        return load_my_borrowers(conn, scope)
+    return load_my_borrowers(conn, scope)
 
 
-@st.cache_data(show_spinner=False, ttl=600, max_entries=256)
+@scoped_cache(ttl=600)
 def cached_board(
+    conn: Connection,
     scope: Scope,
     today: dt.date,
     window_days: int,
@@ -57,19 +57,15 @@ def cached_board(
     version: int,
 ) -> list[BoardRow]:
     """The return-visit board of a scope on a day, for some villages (none: all)."""
-    del version  # only part of the cache key
-    with get_engine().connect() as conn:
-        return load_return_visit_board(conn, scope, today, window_days, SOON_DAYS, villages)
+    return load_return_visit_board(conn, scope, today, window_days, SOON_DAYS, villages)
 
 
-@st.cache_data(show_spinner=False, ttl=600, max_entries=256)
+@scoped_cache(ttl=600)
 def cached_history(
-    scope: Scope, start: dt.date, end: dt.date, borrower: str | None, version: int
+    conn: Connection, scope: Scope, start: dt.date, end: dt.date, borrower: str | None, version: int
 ) -> list[VisitRow]:
     """The scope's visits in a date range, newest first."""
-    del version  # only part of the cache key
-    with get_engine().connect() as conn:
-        return load_visit_history(conn, scope, start, end, borrower)
+    return load_visit_history(conn, scope, start, end, borrower)
 
 
 def exit_reasons() -> list[Activity]:
