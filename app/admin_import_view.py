@@ -26,7 +26,7 @@ from app.resources import get_activities, get_engine, scoped_cache
 from core.auth.scope import Scope
 from core.importer import ImportResult, UnreadableInput, run_import
 from core.importer.history import ImportRunRow, load_import_history
-from core.importer.messages_zh import to_chinese
+from core.importer.messages import Worded, wording
 from core.importer.spec import TABLES
 from core.metrics.report import inert
 from core.settings import load_settings
@@ -120,27 +120,31 @@ def run_uploads(
                 source_label=", ".join(names),
             )
         except UnreadableInput as exc:
-            return _unreadable(str(exc), folder, names)
+            return _unreadable(exc, folder, names)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _unreadable(message: str, folder: Path, names: list[str]) -> str:
+def _unreadable(refusal: UnreadableInput, folder: Path, names: list[str]) -> str:
     # The importer names the path it was given: the temporary folder means nothing to
     # the person who uploaded, so say which files were uploaded instead.
-    if message.startswith(f"{folder}:"):
+    if refusal.values.get("path") == str(folder):
         return t(
             "admin_import.refused.no_tables",
             files=", ".join(names),
             expected=", ".join(f"{table}.csv" for table in TABLES),
         )
-    reason = in_language(message.replace(f"{folder}/", ""))
+    values = {
+        name: value.replace(f"{folder}/", "") if isinstance(value, str) else value
+        for name, value in refusal.values.items()
+    }
+    reason = wording(refusal.code, values, current_language())
     return t("admin_import.refused.unreadable", reason=reason)
 
 
-def in_language(message: str) -> str:
-    """An importer message (English, as the command line shows it) in the viewer's language."""
-    return to_chinese(message) if current_language() == "zh" else message
+def in_language(message: Worded) -> str:
+    """An importer problem, warning or refusal in the viewer's language."""
+    return message.text(current_language())
 
 
 def render_problems(result: ImportResult) -> None:
@@ -156,7 +160,7 @@ def render_problems(result: ImportResult) -> None:
                 t("admin_import.col.line"): [p.line for p in shown],
                 t("admin_import.col.column"): [p.column for p in shown],
                 t("admin_import.col.value"): [str(p.value) for p in shown],
-                t("admin_import.col.problem"): [in_language(p.message) for p in shown],
+                t("admin_import.col.problem"): [in_language(p) for p in shown],
             }
         ),
         hide_index=True,
@@ -180,7 +184,7 @@ def problem_csv(result: ImportResult) -> bytes:
     writer.writerow(["file", "line", "column", "value", "problem"])
     for p in result.problems:
         # A message can start with a code from the file ("OF1's hours on ..."): inert too.
-        message = inert(in_language(p.message))
+        message = inert(in_language(p))
         writer.writerow([inert(p.file), p.line, inert(p.column), inert(p.value), message])
     return buffer.getvalue().encode("utf-8-sig")
 

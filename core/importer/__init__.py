@@ -27,6 +27,7 @@ from core.db.derived import refresh_derived
 from core.db.engine import analyze, bump_data_version, write_transaction
 from core.db.models import ImportRun
 from core.importer.changes import TableChanges
+from core.importer.messages import Notice
 from core.importer.parsing import check_columns, parse_table
 from core.importer.plan import plan_import
 from core.importer.problems import Problem, ProblemLog
@@ -63,7 +64,7 @@ class ImportResult:
     files: list[str]
     dry_run: bool
     problems: list[Problem] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Notice] = field(default_factory=list)
     counts: dict[str, TableCounts] = field(default_factory=dict)
 
     @property
@@ -187,7 +188,8 @@ def _record(
     summary = {
         "counts": {t: vars(c) for t, c in _counts(changes).items()},
         "problems": len(result.problems),
-        "warnings": result.warnings[:50],
+        # In English, as before codes: the stored summaries all read alike.
+        "warnings": [warning.message for warning in result.warnings[:50]],
     }
     # Kept short: the history says what happened; the full report is the caller's.
     # The audit trail holds every write: an import is one entry with its per-table counts

@@ -8,12 +8,13 @@ reported once and treated as empty afterwards, so one bad cell does not cascade.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
+from typing import Protocol
 
 import pandas as pd
 
 from core.importer.fast import isin
+from core.importer.messages import Code, Value
 from core.importer.problems import ProblemLog
 from core.importer.sources import LINE, RawTable
 from core.importer.spec import ColumnSpec, TableSpec
@@ -22,8 +23,12 @@ MAX_CODE_LENGTH = 64
 _DECIMAL = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)"
 _MAX_WHOLE_DIGITS = 13  # 10^13 yuan is far beyond any loan; keeps cents inside int64
 
-# Records a problem for the filled cells of a column where the mask is true.
-BadCell = Callable[[pd.Series, str], None]
+
+class BadCell(Protocol):
+    """Records a problem (code, values) for the filled cells of a column where the mask
+    is true."""
+
+    def __call__(self, mask: pd.Series, code: Code, **values: Value) -> None: ...
 
 
 def check_columns(raw: RawTable, spec: TableSpec, log: ProblemLog) -> set[str]:
@@ -33,11 +38,12 @@ def check_columns(raw: RawTable, spec: TableSpec, log: ProblemLog) -> set[str]:
     missing = set()
     for column in spec.columns:
         if column.required is True and column.name not in present:
-            log.add(raw.source, 1, column.name, "", "required column is missing from the header")
+            log.add(raw.source, 1, column.name, "", Code.MISSING_COLUMN)
             missing.add(column.name)
     known = {c.name for c in spec.columns}
     for name in sorted(present - known):
-        log.warn(f"{raw.source}: unknown column {name!r} ignored")
+        # Quoted as Python quotes it (repr), as the command line always printed it.
+        log.warn(Code.UNKNOWN_COLUMN, source=raw.source, column=repr(name))
     return missing
 
 
@@ -63,7 +69,7 @@ def parse_table(
                 frame.assign(**{column.name: cells}),
                 cells == "",
                 column.name,
-                "is required but empty",
+                Code.REQUIRED_EMPTY,
             )
         allowed = choices.get(column.name, column.choices)
         typed[column.name] = _parse_column(raw, column, cells, log, allowed)
@@ -87,17 +93,17 @@ def _parse_column(
     filled = cells != ""
     context = raw.frame.assign(**{column.name: cells})
 
-    def bad(mask: pd.Series, message: str) -> None:
-        log.add_rows(raw.source, context, filled & mask, column.name, message)
+    def bad(mask: pd.Series, code: Code, **values: Value) -> None:
+        log.add_rows(raw.source, context, filled & mask, column.name, code, values)
 
     if column.kind in ("code", "text"):
         if column.kind == "code":
-            bad(cells.str.len() > MAX_CODE_LENGTH, f"is longer than {MAX_CODE_LENGTH} characters")
+            bad(cells.str.len() > MAX_CODE_LENGTH, Code.TOO_LONG, limit=MAX_CODE_LENGTH)
         return cells
     if column.kind == "enum":
         normal = cells.str.upper() if allowed and allowed[0].isupper() else cells.str.lower()
         invalid = ~isin(normal, allowed)
-        bad(invalid, "must be one of: " + ", ".join(allowed))
+        bad(invalid, Code.NOT_A_CHOICE, choices=", ".join(allowed))
         return normal.where(~invalid | ~filled, "")
     if column.kind == "date":
         return _parse_dates(cells, filled, bad)
@@ -116,15 +122,14 @@ def _parse_dates(cells: pd.Series, filled: pd.Series, bad: BadCell) -> pd.Series
     in_range = shaped & (year >= 1900) & (year <= 2199)
     parsed = pd.to_datetime(cells.where(in_range, None), format="%Y-%m-%d", errors="coerce")
     real = in_range & parsed.notna()
-    bad(~shaped, "is not a date in the form YYYY-MM-DD")
-    bad(shaped & ~in_range, "is outside the years 1900-2199")
-    bad(in_range & ~real, "is not a real calendar date")
+    bad(~shaped, Code.NOT_A_DATE)
+    bad(shaped & ~in_range, Code.YEAR_OUT_OF_RANGE, low=1900, high=2199)
+    bad(in_range & ~real, Code.NOT_A_CALENDAR_DATE)
     return cells.where(real, "")
 
 
 def _parse_hundredths(cells: pd.Series, filled: pd.Series, bad: BadCell, kind: str) -> pd.Series:
     """Money to cents or hours to hundredths: both are decimals with at most 2 places."""
-    unit = "a money amount" if kind == "money" else "a number of hours"
     shaped = cells.str.fullmatch(_DECIMAL)
     negative = shaped & cells.str.startswith("-")
     unsigned = cells.str.lstrip("+-")
@@ -132,10 +137,10 @@ def _parse_hundredths(cells: pd.Series, filled: pd.Series, bad: BadCell, kind: s
     whole, fraction = parts[0], parts[2]
     too_precise = shaped & (fraction.str.rstrip("0").str.len() > 2)
     too_large = shaped & (whole.str.lstrip("0").str.len() > _MAX_WHOLE_DIGITS)
-    bad(~shaped, f"is not {unit} (digits with an optional decimal point, e.g. 1250.50)")
-    bad(negative & ~too_precise, "must not be negative")
-    bad(too_precise, "has more than 2 decimal places")
-    bad(too_large & ~too_precise, "is too large")
+    bad(~shaped, Code.NOT_MONEY if kind == "money" else Code.NOT_HOURS)
+    bad(negative & ~too_precise, Code.NEGATIVE)
+    bad(too_precise, Code.TOO_MANY_DECIMALS, places=2)
+    bad(too_large & ~too_precise, Code.TOO_LARGE)
     good = shaped & ~too_precise & ~too_large & ~negative & filled
     whole_num = pd.to_numeric(whole.where(good, "0").replace("", "0")).astype("int64")
     frac_num = pd.to_numeric(
@@ -143,15 +148,19 @@ def _parse_hundredths(cells: pd.Series, filled: pd.Series, bad: BadCell, kind: s
     ).astype("int64")
     values = (whole_num * 100 + frac_num).astype("Int64")
     if kind == "hours":
-        bad(good & ((values <= 0) | (values > 2400)), "must be more than 0 and at most 24")
+        bad(good & ((values <= 0) | (values > 2400)), Code.HOURS_OUT_OF_RANGE)
         good = good & (values > 0) & (values <= 2400)
     return values.where(good, pd.NA)
 
 
 def _parse_int(cells: pd.Series, filled: pd.Series, bad: BadCell) -> pd.Series:
     shaped = cells.str.fullmatch(r"[+-]?\d{1,9}")
-    bad(~shaped, "is not a whole number")
+    bad(~shaped, Code.NOT_WHOLE)
     return pd.to_numeric(cells.where(shaped & filled, None), errors="coerce").astype("Int64")
+
+
+# What a refused rate's code says besides the code itself.
+_RATE_VALUES: dict[Code, dict[str, Value]] = {Code.TOO_MANY_DECIMALS: {"places": 8}}
 
 
 def _parse_rate(cells: pd.Series, filled: pd.Series, bad: BadCell) -> pd.Series:
@@ -162,20 +171,21 @@ def _parse_rate(cells: pd.Series, filled: pd.Series, bad: BadCell) -> pd.Series:
         values.append(text)
         problems.append(problem)
     problem_series = pd.Series(problems, index=cells.index)
-    for message in sorted(set(problems) - {""}):
-        bad(problem_series == message, message)
+    for code in sorted(set(problems) - {""}):
+        bad(problem_series == code, Code(code), **_RATE_VALUES.get(Code(code), {}))
     return pd.Series(values, index=cells.index, dtype=str)
 
 
 def _rate_text(cell: str) -> tuple[str, str]:
+    """The rate as text and "", or "" and the code of what is wrong with it."""
     if cell == "":
         return "", ""
     try:
         rate = Decimal(cell)
     except InvalidOperation:
-        return "", "is not a decimal number (an annual rate such as 0.085)"
+        return "", Code.NOT_A_RATE
     if not rate.is_finite() or not Decimal(0) <= rate < Decimal(1):
-        return "", "must be at least 0 and less than 1 (0.085 for 8.5% a year)"
+        return "", Code.RATE_OUT_OF_RANGE
     if rate != rate.quantize(Decimal("1e-8")):
-        return "", "has more than 8 decimal places"
+        return "", Code.TOO_MANY_DECIMALS
     return format(rate.quantize(Decimal("1e-8")).normalize(), "f"), ""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from core.importer.fast import isin
+from core.importer.messages import Code
 from core.importer.problems import ProblemLog
 from core.importer.stored import StoredState
 
@@ -52,17 +53,20 @@ def check_references(
                 frame,
                 unknown,
                 column,
-                "is not a staff_code in staff.csv or the database",
+                Code.UNKNOWN_CODE,
+                {"column": "staff_code", "file": "staff.csv"},
             )
             if target == "officer":
                 wrong = given & role.notna() & (role != "officer")
-                log.add_rows(
-                    sources[table],
-                    frame,
-                    wrong,
-                    column,
-                    "is " + role.fillna("").str.replace("_", " ") + " staff, not an officer",
-                )
+                for name in sorted(set(role[wrong])):
+                    log.add_rows(
+                        sources[table],
+                        frame,
+                        wrong & (role == name),
+                        column,
+                        Code.NOT_AN_OFFICER,
+                        {"role": name},
+                    )
         else:
             known = _known_codes(typed, stored, target)
             unknown = given & ~isin(cells, known)
@@ -72,7 +76,8 @@ def check_references(
                 frame,
                 unknown,
                 column,
-                f"is not a {target}_code in {file_name} or the database",
+                Code.UNKNOWN_CODE,
+                {"column": f"{target}_code", "file": file_name},
             )
 
 
@@ -83,7 +88,7 @@ def _merged_roles(typed: dict[str, pd.DataFrame], stored: StoredState) -> pd.Ser
         file_staff = typed["staff"]
         file_roles = pd.Series(file_staff["role"].to_numpy(), index=file_staff["staff_code"])
         # A staff row whose role failed validation still makes its code known.
-        file_roles = file_roles.replace("", "unknown role")
+        file_roles = file_roles.replace("", "unknown")
         roles = pd.concat([roles[~roles.index.isin(file_roles.index)], file_roles])
     return roles[~roles.index.duplicated(keep="last")]
 

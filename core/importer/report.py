@@ -52,7 +52,7 @@ SUMMARY_NOTE = (
 
 def render_warnings(result: ImportResult) -> str:
     """One line per warning (unknown columns, ignored files, repeated training days)."""
-    return "\n".join(f"warning: {w}" for w in result.warnings)
+    return "\n".join(f"warning: {w.message}" for w in result.warnings)
 
 
 def write_problem_csv(result: ImportResult, path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from core.importer.messages import Code
 from core.importer.problems import ProblemLog
 
 _UNIQUE_CODES = {
@@ -18,28 +19,26 @@ def check_row_rules(table: str, frame: pd.DataFrame, source: str, log: ProblemLo
     """Reports the rules that compare cells of the same row."""
     if table == "staff":
         needs_team = frame["role"].isin(["officer", "team_leader"]) & (frame["team"] == "")
-        log.add_rows(source, frame, needs_team, "team", "is required for officers and team leaders")
+        log.add_rows(source, frame, needs_team, "team", Code.TEAM_REQUIRED)
     elif table == "loans":
         log.add_rows(
             source,
             frame,
             (frame["principal"] == 0).fillna(False),
             "principal",
-            "must be more than 0",
+            Code.NOT_POSITIVE,
             value_column="principal",
         )
         for column in ("term_months", "cycle"):
-            log.add_rows(
-                source, frame, (frame[column] <= 0).fillna(False), column, "must be 1 or more"
-            )
+            log.add_rows(source, frame, (frame[column] <= 0).fillna(False), column, Code.BELOW_ONE)
         early = (
             (frame["written_off_on"] != "")
             & (frame["disbursed_on"] != "")
             & (frame["written_off_on"] < frame["disbursed_on"])
         )
-        log.add_rows(source, frame, early, "written_off_on", "is before the loan's disbursed_on")
+        log.add_rows(source, frame, early, "written_off_on", Code.BEFORE_DISBURSED)
     elif table == "installments":
-        log.add_rows(source, frame, (frame["seq"] <= 0).fillna(False), "seq", "must be 1 or more")
+        log.add_rows(source, frame, (frame["seq"] <= 0).fillna(False), "seq", Code.BELOW_ONE)
 
 
 def drop_duplicates(
@@ -68,7 +67,7 @@ def drop_duplicates(
     complete = frame[(frame[key] != "").all(axis=1)]
     exact = complete.duplicated(key, keep="first")
     if exact.any():
-        log.warn(f"{source}: {int(exact.sum())} repeated row(s) counted once")
+        log.warn(Code.REPEATED_ROWS, source=source, count=int(exact.sum()))
     return frame.drop(index=complete.index[exact])
 
 
@@ -80,8 +79,7 @@ def _report_repeats(
         return
     first_line = repeated.groupby(key, sort=False)["_line"].transform("min")
     later = repeated[repeated["_line"] != first_line]
-    message = f"duplicate {' and '.join(key)}: line {{}} has the same"
     for line, value, first in zip(
         later["_line"], later[column], first_line[later.index], strict=True
     ):
-        log.add(source, line, column, value, message.format(first))
+        log.add(source, line, column, value, Code.DUPLICATE, {"keys": key, "line": int(first)})

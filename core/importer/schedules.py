@@ -14,11 +14,13 @@ from typing import Any
 import pandas as pd
 
 from core.importer.fast import isin
+from core.importer.messages import Code, Value
 from core.importer.problems import ProblemLog, format_cents
 from core.importer.stored import StoredState
 
 _REPAYMENT_KEY = ["loan_code", "paid_on", "principal_paid", "interest_paid"]
-RowMessage = Callable[[dict[str, Any]], str]
+# A problem's code and values for one row of the merged frame.
+RowMessage = Callable[[dict[str, Any]], tuple[Code, dict[str, Value]]]
 
 
 def merged_loans(typed: dict[str, pd.DataFrame], stored: StoredState) -> pd.DataFrame:
@@ -58,8 +60,11 @@ def check_installments(
         "installments",
         "due_date",
         "disbursed_on",
-        lambda r: f"is before the loan's disbursed_on ({r['disbursed']})",
-        lambda r: f"is after the due date {r['due_date']} of installment {r['seq']} already stored",
+        lambda r: (Code.BEFORE_DISBURSED_ON, {"date": str(r["disbursed"])}),
+        lambda r: (
+            Code.AFTER_STORED_INSTALLMENT,
+            {"date": str(r["due_date"]), "seq": str(r["seq"])},
+        ),
         disbursed=disbursed,
     )
     rows = rows.sort_values(["loan_code", "due_date", "seq"], kind="stable")
@@ -80,8 +85,12 @@ def check_installments(
             "installments",
             "principal_due",
             str(loan_code),
-            f"the installments of loan {loan_code} sum to {format_cents(int(total))}, "
-            f"not its principal {format_cents(int(principal[loan_code]))}",
+            Code.INSTALLMENTS_SUM,
+            {
+                "loan": str(loan_code),
+                "total": format_cents(int(total)),
+                "principal": format_cents(int(principal[loan_code])),
+            },
             int(total),
         )
     return (
@@ -126,8 +135,8 @@ def check_repayments(
         "repayments",
         "paid_on",
         "disbursed_on",
-        lambda r: f"is before the loan's disbursed_on ({r['disbursed']})",
-        lambda r: f"is after the repayment of {r['paid_on']} already stored",
+        lambda r: (Code.BEFORE_DISBURSED_ON, {"date": str(r["disbursed"])}),
+        lambda r: (Code.AFTER_STORED_REPAYMENT, {"date": str(r["paid_on"])}),
         disbursed=disbursed,
     )
     paid = pd.to_numeric(rows["principal_paid"]).fillna(0).astype("int64")
@@ -148,8 +157,8 @@ def check_repayments(
             "repayments",
             "principal_paid",
             loan_code,
-            f"the repayments of loan {loan_code} sum to {format_cents(total)}, "
-            f"more than its principal {limit}",
+            Code.REPAYMENTS_SUM,
+            {"loan": str(loan_code), "total": format_cents(total), "principal": limit},
             total,
             line=row["_line"],
         )
@@ -193,25 +202,32 @@ def check_day_hours(
     lines = over_rows.groupby(day)["_line"].agg(sorted)
     for (officer, date), hundredths in over.items():
         day_lines = [int(line) for line in lines[(officer, date)]]
-        where = ("lines " if len(day_lines) > 1 else "line ") + _listed(day_lines)
         in_app = int(app_hours[(officer, date)])
+        values: dict[str, Value] = {
+            "officer": str(officer),
+            "date": str(date),
+            "hours": format_cents(int(hundredths)),
+            "lines": day_lines,
+        }
         if in_app:
-            where += f", and {format_cents(in_app)} entered in the app"
+            values["app"] = format_cents(in_app)
         log.add(
             sources["time_log"],
             day_lines[0],
             "hours",
             format_cents(int(hundredths)),
-            f"{officer}'s hours on {date} add up to {format_cents(int(hundredths))}, "
-            f"more than 24 ({where})",
+            _DAY_OVER_24[len(day_lines) > 1, bool(in_app)],
+            values,
         )
 
 
-def _listed(numbers: list[int]) -> str:
-    """[2, 3, 5] → "2, 3 and 5"."""
-    if len(numbers) == 1:
-        return str(numbers[0])
-    return ", ".join(map(str, numbers[:-1])) + f" and {numbers[-1]}"
+# (more than one line, hours entered in the app) → the code that words it.
+_DAY_OVER_24 = {
+    (False, False): Code.DAY_OVER_24_LINE,
+    (True, False): Code.DAY_OVER_24_LINES,
+    (False, True): Code.DAY_OVER_24_LINE_APP,
+    (True, True): Code.DAY_OVER_24_LINES_APP,
+}
 
 
 def _touched_loans(typed: dict[str, pd.DataFrame], table: str, loans: pd.DataFrame) -> set[str]:
@@ -238,10 +254,12 @@ def _report(
 ) -> None:
     for row in rows[mask].assign(disbursed=disbursed[mask]).to_dict("records"):
         if pd.notna(row["_line"]):
-            log.add(sources[table], row["_line"], column, row[column], file_message(row))
+            log.add(sources[table], row["_line"], column, row[column], *file_message(row))
         else:
             loan_line = loans.at[row["loan_code"], "_line"]
-            log.add(sources["loans"], loan_line, loan_column, row["disbursed"], stored_message(row))
+            log.add(
+                sources["loans"], loan_line, loan_column, row["disbursed"], *stored_message(row)
+            )
 
 
 def _report_sum(
@@ -252,7 +270,8 @@ def _report_sum(
     table: str,
     column: str,
     loan_code: str,
-    message: str,
+    code: Code,
+    values: dict[str, Value],
     total: int,
     line: object = pd.NA,
 ) -> None:
@@ -260,12 +279,13 @@ def _report_sum(
         file_lines = rows.loc[(rows["loan_code"] == loan_code) & rows["_line"].notna(), "_line"]
         line = file_lines.min() if len(file_lines) else pd.NA
     if pd.notna(line):
-        log.add(sources[table], int(line), column, format_cents(total), message)  # type: ignore[call-overload]
+        log.add(sources[table], int(line), column, format_cents(total), code, values)  # type: ignore[call-overload]
     else:
         log.add(
             sources["loans"],
             int(loans.at[loan_code, "_line"]),
             "principal",
             format_cents(int(loans.at[loan_code, "principal"])),
-            message,
+            code,
+            values,
         )

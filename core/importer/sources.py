@@ -18,6 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 
+from core.importer.messages import Code, Value, Worded
 from core.importer.problems import ProblemLog
 from core.importer.spec import TABLES
 
@@ -33,8 +34,16 @@ class RawTable:
     frame: pd.DataFrame
 
 
-class UnreadableInput(ValueError):
-    """The path is not something the importer can read at all."""
+class UnreadableInput(Worded, ValueError):
+    """The path is not something the importer can read at all.
+
+    `code` and `values` say why (`text(language)` words it); str() is the English text.
+    """
+
+    def __init__(self, code: Code, **values: Value) -> None:
+        self.code = code
+        self.values = values
+        super().__init__(self.message)
 
 
 def read_input(path: Path, log: ProblemLog) -> dict[str, RawTable]:
@@ -46,11 +55,8 @@ def read_input(path: Path, log: ProblemLog) -> dict[str, RawTable]:
     if path.is_file() and path.suffix.lower() == ".csv":
         return _read_csv_files([path], log)
     if not path.exists():
-        raise UnreadableInput(f"{path}: no such file or folder")
-    raise UnreadableInput(
-        f"{path}: not a folder of CSV files or an .xlsx workbook (a single .csv file named "
-        "after its table, such as repayments.csv, is accepted too)"
-    )
+        raise UnreadableInput(Code.NO_SUCH_PATH, path=str(path))
+    raise UnreadableInput(Code.NOT_AN_INPUT, path=str(path))
 
 
 def _read_folder(folder: Path, log: ProblemLog) -> dict[str, RawTable]:
@@ -58,7 +64,7 @@ def _read_folder(folder: Path, log: ProblemLog) -> dict[str, RawTable]:
     tables = _read_csv_files(csv_files, log)
     if not tables and not log.problems:
         expected = ", ".join(f"{t}.csv" for t in TABLES)
-        raise UnreadableInput(f"{folder}: holds none of the import files ({expected})")
+        raise UnreadableInput(Code.NO_IMPORT_FILES, path=str(folder), files=expected)
     return tables
 
 
@@ -67,10 +73,10 @@ def _read_csv_files(files: list[Path], log: ProblemLog) -> dict[str, RawTable]:
     for file in files:
         table = file.stem.strip().lower()
         if table not in TABLES:
-            log.warn(f"{file.name}: not an import file name; ignored")
+            log.warn(Code.NOT_AN_IMPORT_FILE, source=file.name)
             continue
         if table in tables:
-            log.add(file.name, 1, "", "", f"a second file for table {table}")
+            log.add(file.name, 1, "", "", Code.SECOND_FILE, {"table": table})
             continue
         text = decode_bytes(file.read_bytes(), file.name, log)
         frame = None if text is None else parse_csv_text(text, file.name, log)
@@ -103,8 +109,8 @@ def decode_bytes(data: bytes, source: str, log: ProblemLog) -> str | None:
                 line,
                 "",
                 f"0x{data[position]:02X}",
-                f"byte {position + 1} is neither UTF-8 nor GB18030 text; save the file as "
-                "UTF-8 (or GB18030) and try again",
+                Code.NOT_UTF8_OR_GB18030,
+                {"byte": position + 1},
             )
             return None
 
@@ -117,7 +123,7 @@ def parse_csv_text(text: str, source: str, log: ProblemLog) -> pd.DataFrame | No
     checked in the same run.
     """
     if not text.strip():
-        log.add(source, 1, "", "", "the file is empty: expected a header row")
+        log.add(source, 1, "", "", Code.EMPTY_FILE)
         return None
     try:
         try:
@@ -137,7 +143,7 @@ def parse_csv_text(text: str, source: str, log: ProblemLog) -> pd.DataFrame | No
             if len(cells) > 1 and (cells.iloc[1:, -1] == "").any() and _uneven(text):
                 cells = _even_cells(text, source, log)
     except csv.Error as exc:
-        log.add(source, 1, "", "", f"not readable as CSV: {exc}")
+        log.add(source, 1, "", "", Code.NOT_CSV, {"reason": str(exc)})
         return None
     return _frame_from_cells(cells, source, log)
 
@@ -189,7 +195,7 @@ def _even_cells(text: str, source: str, log: ProblemLog) -> pd.DataFrame:
             even.append(row)
             continue
         if any(cell.strip() for cell in row):
-            log.add(source, line, "", "", f"has {len(row)} fields; the header has {width}")
+            log.add(source, line, "", "", Code.FIELD_COUNT, {"fields": len(row), "header": width})
         even.append([""] * width)
     return pd.DataFrame(even, dtype=str)
 
@@ -200,7 +206,7 @@ def _frame_from_cells(cells: pd.DataFrame, source: str, log: ProblemLog) -> pd.D
     seen: set[str] = set()
     for name in header:
         if name and name in seen:
-            log.add(source, 1, name, name, f"column {name} appears twice in the header")
+            log.add(source, 1, name, name, Code.COLUMN_TWICE, {"column": name})
         seen.add(name)
     if len(seen) != len([h for h in header if h]):
         return None
@@ -224,18 +230,19 @@ def _read_workbook(path: Path, log: ProblemLog) -> dict[str, RawTable]:
     try:
         workbook = load_workbook(path, read_only=True, data_only=False)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise UnreadableInput(f"{path.name}: not a readable .xlsx workbook ({exc})") from exc
+        raise UnreadableInput(Code.NOT_A_WORKBOOK, path=path.name, reason=str(exc)) from exc
     tables: dict[str, RawTable] = {}
     try:
         for sheet in workbook.worksheets:
             table = sheet.title.strip().lower()
             if table not in TABLES:
-                log.warn(f"{path.name}: sheet {sheet.title!r} is not an import table; ignored")
+                # Quoted as Python quotes it (repr), as the command line always printed it.
+                log.warn(Code.NOT_AN_IMPORT_SHEET, source=path.name, sheet=repr(sheet.title))
                 continue
             source = f"{path.name}[{sheet.title}]"
             rows = _sheet_rows(sheet, source, log)
             if not rows:
-                log.add(source, 1, "", "", "the sheet is empty: expected a header row")
+                log.add(source, 1, "", "", Code.EMPTY_SHEET)
                 log.unusable.add(table)
                 continue
             frame = _frame_from_cells(pd.DataFrame(rows, dtype=str), source, log)
@@ -246,10 +253,7 @@ def _read_workbook(path: Path, log: ProblemLog) -> dict[str, RawTable]:
     finally:
         workbook.close()
     if not tables and not log.problems:
-        raise UnreadableInput(
-            f"{path.name}: has none of the sheets {', '.join(TABLES)} (sheet names are the "
-            "file names without .csv)"
-        )
+        raise UnreadableInput(Code.NO_IMPORT_SHEETS, path=path.name, sheets=", ".join(TABLES))
     return tables
 
 
@@ -266,7 +270,7 @@ def _sheet_rows(sheet: object, source: str, log: ProblemLog) -> list[list[str]]:
                     line,
                     column,
                     cell.value,
-                    "is a formula; paste the values instead (formulas are not imported)",
+                    Code.FORMULA,
                 )
                 values.append("")
             else:

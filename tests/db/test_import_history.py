@@ -106,3 +106,18 @@ def test_history_shows_replaced_rows_and_reads_summaries_recorded_before_them(
         "replaced": 1,
         "unchanged": 1,
     }
+
+
+def test_the_history_and_the_audit_keep_an_imports_warnings_as_english_text(
+    engine: Engine, tmp_path: Path
+) -> None:
+    # The warnings are codes in memory; what is stored is the English text, as before.
+    training = base_portfolio()["training"]
+    training.append(dict(training[0]))
+    folder = write_folder(tmp_path / "in", {**base_portfolio(), "training": training})
+    assert run_import(engine, folder, activities=ACTIVITIES, actor="admin").ok
+    with engine.connect() as conn:
+        stored = json.loads(conn.execute(select(ImportRun.summary)).scalar_one())
+        audit = load_audit(conn, action="import.imported")[0]
+    assert stored["warnings"] == ["training.csv: 1 repeated row(s) counted once"]
+    assert audit.after is not None and audit.after["warnings"] == stored["warnings"]
