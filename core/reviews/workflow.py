@@ -20,7 +20,7 @@ from sqlalchemy import Connection, Engine, Row, delete, insert, select, update
 
 from core.auth.scope import Scope
 from core.db import audit
-from core.db.engine import bump_data_version, write_transaction
+from core.db.engine import data_write
 from core.metrics.figures import FIGURES_BY_KEY
 from core.reviews.conflicts import EditConflict, NotPermitted
 from core.reviews.cycle import cycle_of
@@ -115,7 +115,7 @@ def save_body(
     template.section(section_key)  # KeyError for a section the template lacks: a bug
     if len(text) > MAX_TEXT:
         raise _refuse(section_key, "too_long", limit=str(MAX_TEXT))
-    with write_transaction(engine) as conn:
+    with data_write(engine) as conn:
         officer_id = _officer_id(conn, scope, scope.staff_code or "", as_leader=False)
         review = _ensure_review(conn, officer_id, period, now)
         if review.status not in ("draft", "returned"):
@@ -137,7 +137,6 @@ def save_body(
             conn, actor, "review.draft", "review", f"{scope.staff_code}/{period}/{section_key}",
             {"revision": section.body_revision}, {"revision": revision}, at=now,
         )  # fmt: skip
-        bump_data_version(conn)
     return revision
 
 
@@ -186,7 +185,7 @@ def save_goals(
     """Replaces the improvement plan's goals (empty rows are dropped); returns the plan's
     new revision. Ratio targets are fractions (0.95 for 95%)."""
     kept = _checked_goals(goals)
-    with write_transaction(engine) as conn:
+    with data_write(engine) as conn:
         officer_id = _officer_id(conn, scope, scope.staff_code or "", as_leader=False)
         review = _ensure_review(conn, officer_id, period, now)
         if review.status not in ("draft", "returned"):
@@ -211,7 +210,6 @@ def save_goals(
             conn, actor, "review.goals", "review", f"{scope.staff_code}/{period}",
             None, {"goals": [_goal_line(g) for g in kept]}, at=now,
         )  # fmt: skip
-        bump_data_version(conn)
     return revision
 
 
@@ -243,7 +241,7 @@ def submit(
     opens_on = cycle_of(period, template.due_days).submit_opens_on(template.submit_from_days)
     if (today or now.date()) < opens_on:
         raise _refuse("review", "too_early", date=opens_on.isoformat())
-    with write_transaction(engine) as conn:
+    with data_write(engine) as conn:
         officer_id = _officer_id(conn, scope, scope.staff_code or "", as_leader=False)
         review = _ensure_review(conn, officer_id, period, now)
         if review.status not in ("draft", "returned"):
@@ -273,7 +271,6 @@ def submit(
             conn, actor, "review.submit", "review", f"{scope.staff_code}/{period}",
             {"status": review.status}, {"status": "submitted", "as_of": evidence.as_of}, at=now,
         )  # fmt: skip
-        bump_data_version(conn)
 
 
 def _leaders_review(
@@ -311,7 +308,7 @@ def save_comment(
         problems.append(FieldError(section_key, "too_long", {"limit": str(MAX_TEXT)}))
     if problems:
         raise ValidationFailed(problems)
-    with write_transaction(engine) as conn:
+    with data_write(engine) as conn:
         review = _leaders_review(conn, scope, officer_code, period, None)
         section = _section(conn, review.id, section_key)
         if section.comment_revision != expected_revision:
@@ -332,7 +329,6 @@ def save_comment(
             {"comment": section.comment, "rating": section.rating},
             {"comment": comment, "rating": rating}, at=now,
         )  # fmt: skip
-        bump_data_version(conn)
     return revision
 
 
@@ -349,7 +345,7 @@ def return_review(
     """Sends a submitted review back to the officer with a note saying what to revise."""
     if not note.strip():
         raise _refuse("return_note", "required")
-    with write_transaction(engine) as conn:
+    with data_write(engine) as conn:
         review = _leaders_review(conn, scope, officer_code, period, expected_revision)
         _touch(
             conn, review.id, now, status="returned", revision=review.revision + 1,
@@ -359,7 +355,6 @@ def return_review(
             conn, actor, "review.return", "review", f"{officer_code}/{period}",
             {"status": "submitted"}, {"status": "returned", "note": note.strip()}, at=now,
         )  # fmt: skip
-        bump_data_version(conn)
 
 
 def sign_off(
@@ -373,7 +368,7 @@ def sign_off(
     now: dt.datetime,
 ) -> None:
     """Signs a submitted review off, which locks it; every section needs a rating first."""
-    with write_transaction(engine) as conn:
+    with data_write(engine) as conn:
         review = _leaders_review(conn, scope, officer_code, period, expected_revision)
         rated = {
             row.section_key
@@ -396,4 +391,3 @@ def sign_off(
             conn, actor, "review.sign_off", "review", f"{officer_code}/{period}",
             {"status": "submitted"}, {"status": "signed_off"}, at=now,
         )  # fmt: skip
-        bump_data_version(conn)

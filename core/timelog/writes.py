@@ -30,7 +30,7 @@ from sqlalchemy import Connection, Engine, delete, func, insert, select
 
 from core.config.lists import load_activities
 from core.db import audit
-from core.db.engine import bump_data_version, write_transaction
+from core.db.engine import data_write
 from core.db.models import Staff, TimeEntry
 from core.localtime import local_today
 from core.money import cents_to_yuan
@@ -130,7 +130,7 @@ def delete_entry(
 ) -> None:
     """Deletes `staff_code`'s own (app) entry of one activity on one day; refused for a
     closed period, a missing entry, or an imported one ("imported")."""
-    with write_transaction(engine) as conn:
+    with data_write(engine) as conn:
         officer_id = _officer_id(conn, staff_code)
         if officer_id is None:
             raise ValidationFailed([FieldError("staff", "unknown_staff", {"staff": staff_code})])
@@ -144,7 +144,6 @@ def delete_entry(
             raise ValidationFailed(problems)
         _remove(conn, officer_id, day, activity)
         _audit(conn, actor, staff_code, day, activity, before, None)
-        bump_data_version(conn)
 
 
 def _codes(activities: Iterable[str] | None) -> set[str]:
@@ -162,7 +161,7 @@ def _save(
     activities: set[str],
     problems: list[FieldError],
 ) -> Saved:
-    with write_transaction(engine) as conn:
+    with data_write(engine) as conn:
         officer_id = _officer_id(conn, staff_code)
         if officer_id is None:
             problems.append(FieldError("staff", "unknown_staff", {"staff": staff_code}))
@@ -179,10 +178,7 @@ def _save(
             raise ValidationFailed(problems)
         assert officer_id is not None
         wanted_own = {cell: total - imported.get(cell, 0) for cell, total in wanted.items()}
-        saved = _apply(conn, actor, staff_code, officer_id, own, wanted_own)
-        if saved.total:
-            bump_data_version(conn)
-        return saved
+        return _apply(conn, actor, staff_code, officer_id, own, wanted_own)
 
 
 def _officer_id(conn: Connection, staff_code: str) -> int | None:
