@@ -99,7 +99,15 @@ def backup_bytes(engine: Engine) -> bytes:
 def record_backup(engine: Engine, actor: str, name: str, size: int) -> None:
     """Writes "backup.make" to the audit trail: who took a backup of everything, and when."""
     with data_write(engine) as conn:  # the audit trail only: the data version stays
-        record(conn, actor, "backup.make", "database", name, None, {"bytes": size})
+        record(
+            conn,
+            actor=actor,
+            action="backup.make",
+            entity="database",
+            entity_key=name,
+            before=None,
+            after={"bytes": size},
+        )
 
 
 def check_backup_file(path: Path) -> str:
@@ -162,7 +170,13 @@ def restore(path: Path, url: str, *, actor: str = "cli") -> str:
                 {"v": max(previous, restored)},
             )
             record(
-                conn, actor, "backup.restore", "database", path.name, None, {"revision": revision}
+                conn,
+                actor=actor,
+                action="backup.restore",
+                entity="database",
+                entity_key=path.name,
+                before=None,
+                after={"revision": revision},
             )
     finally:
         engine.dispose()

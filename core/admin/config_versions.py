@@ -222,7 +222,16 @@ def _install(
             after: dict[str, object] = {"sha256": new_sha, "version_id": version_id}
             if restored_from is not None:
                 after["restored_from"] = restored_from
-            audit.record(conn, actor, action, "config", file, {"sha256": old_sha}, after, at=at)
+            audit.record(
+                conn,
+                actor=actor,
+                action=action,
+                entity="config",
+                entity_key=file,
+                before={"sha256": old_sha},
+                after=after,
+                at=at,
+            )
             # Last step inside the transaction: a failed write rolls the rows back.
             _write_atomically(target, text)
             replaced = True

@@ -195,7 +195,15 @@ def _record(
     # Kept short: the history says what happened; the full report is the caller's.
     # The audit trail holds every write: an import is one entry with its per-table counts
     # (the rows themselves are in the history of the tables it names).
-    record(conn, actor or "import", f"import.{status}", "import", result.source, None, summary)
+    record(
+        conn,
+        actor=actor or "import",
+        action=f"import.{status}",
+        entity="import",
+        entity_key=result.source,
+        before=None,
+        after=summary,
+    )
     conn.execute(
         insert(ImportRun).values(
             started_at=started,

@@ -134,9 +134,15 @@ def save_body(
         _touch(conn, review.id, now)
         # Drafts are the officer's working text: the trail records that they changed.
         audit.record(
-            conn, actor, "review.draft", "review", f"{scope.staff_code}/{period}/{section_key}",
-            {"revision": section.body_revision}, {"revision": revision}, at=now,
-        )  # fmt: skip
+            conn,
+            actor=actor,
+            action="review.draft",
+            entity="review",
+            entity_key=f"{scope.staff_code}/{period}/{section_key}",
+            before={"revision": section.body_revision},
+            after={"revision": revision},
+            at=now,
+        )
     return revision
 
 
@@ -207,9 +213,15 @@ def save_goals(
         revision = int(review.plan_revision) + 1
         _touch(conn, review.id, now, plan_revision=revision)
         audit.record(
-            conn, actor, "review.goals", "review", f"{scope.staff_code}/{period}",
-            None, {"goals": [_goal_line(g) for g in kept]}, at=now,
-        )  # fmt: skip
+            conn,
+            actor=actor,
+            action="review.goals",
+            entity="review",
+            entity_key=f"{scope.staff_code}/{period}",
+            before=None,
+            after={"goals": [_goal_line(g) for g in kept]},
+            at=now,
+        )
     return revision
 
 
@@ -268,9 +280,15 @@ def submit(
             snapshot=evidence.to_json(), submitted_at=now,
         )  # fmt: skip
         audit.record(
-            conn, actor, "review.submit", "review", f"{scope.staff_code}/{period}",
-            {"status": review.status}, {"status": "submitted", "as_of": evidence.as_of}, at=now,
-        )  # fmt: skip
+            conn,
+            actor=actor,
+            action="review.submit",
+            entity="review",
+            entity_key=f"{scope.staff_code}/{period}",
+            before={"status": review.status},
+            after={"status": "submitted", "as_of": evidence.as_of},
+            at=now,
+        )
 
 
 def _leaders_review(
@@ -325,10 +343,15 @@ def save_comment(
         )
         _touch(conn, review.id, now)
         audit.record(
-            conn, actor, "review.comment", "review", f"{officer_code}/{period}/{section_key}",
-            {"comment": section.comment, "rating": section.rating},
-            {"comment": comment, "rating": rating}, at=now,
-        )  # fmt: skip
+            conn,
+            actor=actor,
+            action="review.comment",
+            entity="review",
+            entity_key=f"{officer_code}/{period}/{section_key}",
+            before={"comment": section.comment, "rating": section.rating},
+            after={"comment": comment, "rating": rating},
+            at=now,
+        )
     return revision
 
 
@@ -352,9 +375,15 @@ def return_review(
             return_note=note.strip(),
         )  # fmt: skip
         audit.record(
-            conn, actor, "review.return", "review", f"{officer_code}/{period}",
-            {"status": "submitted"}, {"status": "returned", "note": note.strip()}, at=now,
-        )  # fmt: skip
+            conn,
+            actor=actor,
+            action="review.return",
+            entity="review",
+            entity_key=f"{officer_code}/{period}",
+            before={"status": "submitted"},
+            after={"status": "returned", "note": note.strip()},
+            at=now,
+        )
 
 
 def sign_off(
@@ -388,6 +417,12 @@ def sign_off(
             signed_off_at=now, signed_off_by=actor,
         )  # fmt: skip
         audit.record(
-            conn, actor, "review.sign_off", "review", f"{officer_code}/{period}",
-            {"status": "submitted"}, {"status": "signed_off"}, at=now,
-        )  # fmt: skip
+            conn,
+            actor=actor,
+            action="review.sign_off",
+            entity="review",
+            entity_key=f"{officer_code}/{period}",
+            before={"status": "submitted"},
+            after={"status": "signed_off"},
+            at=now,
+        )

@@ -59,7 +59,15 @@ def test_a_block_that_raises_writes_nothing_and_leaves_the_version(engine: Engin
 
 
 def _trail_only(conn: Connection) -> None:
-    record(conn, "cli", "backup.make", "database", "x.db", None, None)
+    record(
+        conn,
+        actor="cli",
+        action="backup.make",
+        entity="database",
+        entity_key="x.db",
+        before=None,
+        after=None,
+    )
     at = dt.datetime(2026, 3, 2, tzinfo=dt.UTC)
     conn.execute(
         insert(ImportRun).values(
