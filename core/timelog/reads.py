@@ -121,24 +121,6 @@ def load_week(
     return cell_totals(rows)
 
 
-def load_allocation(conn: Connection, scope: Scope, start: dt.date, last: dt.date) -> Allocation:
-    """Hours per activity of the scope's officers with start <= work_date <= last, and each
-    activity's share: the metrics engine's hours and time_share for the same period
-    (pass the period's `last`, i.e. min(end, as_of))."""
-    scope_sql, params = scope.staff_where("s")
-    rows = run(
-        conn,
-        f"""
-        SELECT t.activity, SUM(t.hours_hundredths)
-        FROM time_log t JOIN staff s ON s.id = t.officer_id
-        WHERE s.role = 'officer' AND {scope_sql}
-          AND t.work_date >= :start AND t.work_date <= :last
-        GROUP BY t.activity""",
-        {**params, "start": start, "last": last},
-    )
-    return allocation_of({activity: int(hundredths) for activity, hundredths in rows})
-
-
 def load_weekly_totals(
     conn: Connection, scope: Scope, start: dt.date, last: dt.date
 ) -> list[WeekHours]:
