@@ -17,6 +17,7 @@ from core.db.engine import read_data_version
 from core.metrics.officers import compute_officer_scorecards
 from core.metrics.params import MetricParams
 from core.metrics.period import parse_period
+from core.timelog.checks import MAX_AGE_DAYS, parse_hours
 from core.timelog.reads import (
     Allocation,
     WeekHours,
@@ -25,7 +26,7 @@ from core.timelog.reads import (
     load_week,
     load_weekly_totals,
 )
-from core.timelog.writes import MAX_AGE_DAYS, Saved, delete_entry, parse_hours, save_day, save_week
+from core.timelog.writes import Saved, delete_entry, save_day, save_week
 from core.validation import FieldError, ValidationFailed
 from tests.builders import base_portfolio, write_folder
 from tests.db.helpers import do_import, snapshot
