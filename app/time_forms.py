@@ -26,8 +26,9 @@ from app.time_view import (
 )
 from app.viewer import Viewer
 from app.widgets import coded_selectbox
+from core.timelog.checks import MAX_AGE_DAYS, cell_field
 from core.timelog.reads import cell_totals
-from core.timelog.writes import MAX_AGE_DAYS, Saved, cell_field, delete_entry, save_day
+from core.timelog.writes import Saved, delete_entry, save_day
 from core.validation import ValidationFailed
 
 _FLASH = "time_flash"

@@ -27,7 +27,8 @@ from app.time_view import (
     imported_note,
 )
 from app.viewer import Viewer
-from core.timelog.writes import MAX_AGE_DAYS, cell_field, parse_hours, save_week
+from core.timelog.checks import MAX_AGE_DAYS, cell_field, parse_hours
+from core.timelog.writes import save_week
 from core.validation import ValidationFailed
 
 

@@ -1,4 +1,4 @@
-"""An independent reference implementation of /work/shared/spec/metrics.md, in plain Python.
+"""An independent reference implementation of the figures of docs/metrics.md, in plain Python.
 
 It reads the in-memory tables of tests/builders.py (text cells exactly as in the CSV files)
 and follows every definition word for word: slow on purpose, with no SQL and no code shared

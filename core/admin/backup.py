@@ -23,7 +23,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, make_url, text
 
 from core.db.audit import record
-from core.db.engine import bump_data_version, make_engine, write_transaction
+from core.db.engine import data_write, make_engine, read_data_version
 from core.db.schema import alembic_config, ensure_schema
 from core.paths import DATA_DIR
 
@@ -98,8 +98,16 @@ def backup_bytes(engine: Engine) -> bytes:
 
 def record_backup(engine: Engine, actor: str, name: str, size: int) -> None:
     """Writes "backup.make" to the audit trail: who took a backup of everything, and when."""
-    with write_transaction(engine) as conn:
-        record(conn, actor, "backup.make", "database", name, None, {"bytes": size})
+    with data_write(engine) as conn:  # the audit trail only: the data version stays
+        record(
+            conn,
+            actor=actor,
+            action="backup.make",
+            entity="database",
+            entity_key=name,
+            before=None,
+            after={"bytes": size},
+        )
 
 
 def check_backup_file(path: Path) -> str:
@@ -153,15 +161,22 @@ def restore(path: Path, url: str, *, actor: str = "cli") -> str:
     engine = make_engine(database_url=url)
     try:
         ensure_schema(engine)
-        with write_transaction(engine) as conn:
-            restored = int(conn.execute(text("SELECT version FROM data_version")).scalar() or 0)
-            bump_data_version(conn)
+        with data_write(engine) as conn:
+            # Set to the higher of the two here, the version moves one past it on commit.
+            restored = read_data_version(conn)
+            conn.execute(text("DELETE FROM data_version"))
             conn.execute(
-                text("UPDATE data_version SET version = :v WHERE id = 1"),
-                {"v": max(previous, restored) + 1},
+                text("INSERT INTO data_version (id, version) VALUES (1, :v)"),
+                {"v": max(previous, restored)},
             )
             record(
-                conn, actor, "backup.restore", "database", path.name, None, {"revision": revision}
+                conn,
+                actor=actor,
+                action="backup.restore",
+                entity="database",
+                entity_key=path.name,
+                before=None,
+                after={"revision": revision},
             )
     finally:
         engine.dispose()

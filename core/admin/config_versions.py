@@ -27,7 +27,7 @@ from sqlalchemy import Connection, Engine, Row, insert, select
 from core.admin.models import CONFIG_FILES, ConfigVersion
 from core.config.lists import ConfigError, load_activities
 from core.db import audit
-from core.db.engine import bump_data_version, write_transaction
+from core.db.engine import data_write
 from core.localtime import utc
 from core.reviews.template import check_template_text
 from core.rules import RuleSet, check_config_text, load_rules
@@ -215,15 +215,23 @@ def _install(
     at = utc(now)
     replaced = False
     try:
-        with write_transaction(engine) as conn:
+        with data_write(engine) as conn:
             if current is not None and old_sha is not None and not _is_stored(conn, file, old_sha):
                 _insert(conn, file, current, old_sha, ORIGINAL_ACTOR, at, ORIGINAL_NOTE)
             version_id = _insert(conn, file, text, new_sha, actor, at, note)
             after: dict[str, object] = {"sha256": new_sha, "version_id": version_id}
             if restored_from is not None:
                 after["restored_from"] = restored_from
-            audit.record(conn, actor, action, "config", file, {"sha256": old_sha}, after, at=at)
-            bump_data_version(conn)
+            audit.record(
+                conn,
+                actor=actor,
+                action=action,
+                entity="config",
+                entity_key=file,
+                before={"sha256": old_sha},
+                after=after,
+                at=at,
+            )
             # Last step inside the transaction: a failed write rolls the rows back.
             _write_atomically(target, text)
             replaced = True

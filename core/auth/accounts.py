@@ -116,6 +116,13 @@ def record_change(
     after = find_user(conn, before.username)
     assert after is not None, "the account was written a moment ago"
     record(
-        conn, actor, action, "user", after.username, before.audit_view(), after.audit_view(), at=now
+        conn,
+        actor=actor,
+        action=action,
+        entity="user",
+        entity_key=after.username,
+        before=before.audit_view(),
+        after=after.audit_view(),
+        at=now,
     )
     return after

@@ -92,12 +92,12 @@ def ensure_demo_accounts(
             after = get_user(conn, username)
             record(
                 conn,
-                actor,
-                "user.demo_reset",
-                "user",
-                username,
-                existing.audit_view(),
-                after.audit_view(),
+                actor=actor,
+                action="user.demo_reset",
+                entity="user",
+                entity_key=username,
+                before=existing.audit_view(),
+                after=after.audit_view(),
                 at=now,
             )
         accounts.append(get_user(conn, username))

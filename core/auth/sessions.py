@@ -183,12 +183,16 @@ def create_session(
     ).scalar_one()
     record(
         conn,
-        user.username,
-        "session.create",
-        "session",
-        str(session_id),
-        None,
-        {"username": user.username, "expires_at": expires_at.isoformat(), "user_agent": user_agent},
+        actor=user.username,
+        action="session.create",
+        entity="session",
+        entity_key=str(session_id),
+        before=None,
+        after={
+            "username": user.username,
+            "expires_at": expires_at.isoformat(),
+            "user_agent": user_agent,
+        },
         at=now,
     )
     return token
@@ -270,12 +274,12 @@ def revoke_session(conn: Connection, token: str, now: dt.datetime) -> bool:
     conn.execute(update(UserSession).where(UserSession.id == row.id).values(revoked_at=now))
     record(
         conn,
-        row.username,
-        "session.revoke",
-        "session",
-        str(row.id),
-        {"username": row.username, "revoked_at": None},
-        {"username": row.username, "revoked_at": now.isoformat()},
+        actor=row.username,
+        action="session.revoke",
+        entity="session",
+        entity_key=str(row.id),
+        before={"username": row.username, "revoked_at": None},
+        after={"username": row.username, "revoked_at": now.isoformat()},
         at=now,
     )
     return True
@@ -298,12 +302,12 @@ def revoke_user_sessions(conn: Connection, user_id: int, now: dt.datetime, *, ac
         username = conn.execute(select(User.username).where(User.id == user_id)).scalar_one()
         record(
             conn,
-            actor,
-            "session.revoke_all",
-            "user",
-            username,
-            None,
-            {"sessions_revoked": ended},
+            actor=actor,
+            action="session.revoke_all",
+            entity="user",
+            entity_key=username,
+            before=None,
+            after={"sessions_revoked": ended},
             at=now,
         )
     return int(ended)

@@ -153,7 +153,16 @@ def add_user(
         )
     )
     user = get_user(conn, name)
-    record(conn, actor, "user.add", "user", name, None, user.audit_view(), at=now)
+    record(
+        conn,
+        actor=actor,
+        action="user.add",
+        entity="user",
+        entity_key=name,
+        before=None,
+        after=user.audit_view(),
+        at=now,
+    )
     return user
 
 

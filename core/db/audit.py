@@ -55,19 +55,20 @@ def _to_json(record: Mapping[str, Any] | None) -> str | None:
 
 def record(
     conn: Connection,
+    *,
     actor: str,
     action: str,
     entity: str,
     entity_key: str,
     before: Mapping[str, Any] | None,
     after: Mapping[str, Any] | None,
-    *,
     at: dt.datetime | None = None,
 ) -> None:
     """Writes one audit entry in the caller's (write) transaction.
 
     `actor` is a username or "system", "import", "cli"; `action` a dotted verb such as
     "user.add"; `entity` and `entity_key` name what changed (say "user", "wang.fang").
+    Keyword-only: six strings and mappings in a row are easy to pass in the wrong order.
     """
     conn.execute(
         insert(AuditEntry).values(

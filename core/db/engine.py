@@ -8,6 +8,7 @@ turn. Read transactions stay deferred so readers never queue behind writers.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -83,7 +84,9 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
     """A transaction that takes the write lock up front; commits on success.
 
     SQLite: BEGIN IMMEDIATE. PostgreSQL: a transaction-scoped advisory lock, so two
-    bulk writers (say, two imports) run one after the other there too.
+    bulk writers (say, two imports) run one after the other there too. It leaves the
+    data version alone: use it for accounts and sessions, which no cached page is made
+    of, and data_write for everything else.
     """
     with engine.execution_options(**{WRITE_OPTION: True}).begin() as conn:
         if conn.dialect.name == "postgresql":
@@ -91,8 +94,56 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
         yield conn
 
 
+# Tables that record that a write was tried rather than data a figure is made of: a
+# write touching only these (an audit entry, a refused or no-op import's history row)
+# leaves every cached page as it is.
+TRAIL_TABLES = frozenset({"audit_log", "import_runs"})
+_WRITTEN_TABLE = re.compile(r"\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+\"?(\w+)", re.IGNORECASE)
+_RETURNING = re.compile(r"\bRETURNING\b", re.IGNORECASE)
+
+
+class _DataRows:
+    """Counts a connection's statements that insert, update or delete rows outside
+    TRAIL_TABLES (a ConnectionEvents "after_cursor_execute" listener)."""
+
+    def __init__(self) -> None:
+        self.written = 0
+
+    def __call__(self, _conn: Any, cursor: Any, statement: str, *_args: Any) -> None:
+        found = _WRITTEN_TABLE.match(statement)
+        if not found or found.group(1).lower() in TRAIL_TABLES:
+            return
+        # rowcount is -1 when the driver cannot tell, and SQLite counts the rows of a
+        # statement with RETURNING only as they are fetched: both count as written.
+        if cursor.rowcount != 0 or _RETURNING.search(statement):
+            self.written += 1
+
+
+@contextmanager
+def data_write(engine: Engine) -> Iterator[Connection]:
+    """A write transaction (see write_transaction) that moves the data version on commit.
+
+    Every cached page keys its figures on the data version, so every write of data goes
+    through here rather than remembering to bump it. The version moves once, when the
+    block ends without an exception, and only if some statement of the block inserted,
+    updated or deleted a row outside TRAIL_TABLES; a block that raises rolls back and
+    leaves it alone. Statements are recognised by their opening words (INSERT INTO,
+    UPDATE, DELETE FROM): a write hidden behind a leading WITH is not seen.
+    """
+    with write_transaction(engine) as conn:
+        rows = _DataRows()
+        event.listen(conn, "after_cursor_execute", rows)
+        try:
+            yield conn
+        finally:
+            event.remove(conn, "after_cursor_execute", rows)
+        if rows.written:
+            bump_data_version(conn)
+
+
 def bump_data_version(conn: Connection) -> int:
-    """Increments the data version inside the caller's write transaction."""
+    """Increments the data version inside the caller's write transaction (data_write
+    calls it; nothing else should need to)."""
     updated = conn.execute(text("UPDATE data_version SET version = version + 1 WHERE id = 1"))
     if updated.rowcount == 0:
         conn.execute(text("INSERT INTO data_version (id, version) VALUES (1, 1)"))

@@ -8,7 +8,7 @@ import random
 
 from sqlalchemy import Engine, text
 
-from core.db.engine import bump_data_version, write_transaction
+from core.db.engine import data_write
 
 # How often each reason is given (codes of config/exit_reasons.yaml); None: not recorded.
 WEIGHTS: dict[str | None, int] = {
@@ -31,7 +31,7 @@ def record_demo_exit_reasons(engine: Engine, seed: int, known: set[str]) -> int:
     rng = random.Random(f"exit-reasons-{seed}")
     reasons = [code for code in WEIGHTS if code is None or code in known]
     weights = [WEIGHTS[code] for code in reasons]
-    with write_transaction(engine) as conn:
+    with data_write(engine) as conn:
         rows = conn.execute(
             text(
                 """
@@ -54,5 +54,4 @@ def record_demo_exit_reasons(engine: Engine, seed: int, known: set[str]) -> int:
         ]
         if chosen:
             conn.execute(text("UPDATE visits SET exit_reason = :reason WHERE id = :id"), chosen)
-            bump_data_version(conn)
     return len(chosen)

@@ -24,7 +24,7 @@ from sqlalchemy import Connection, Engine, insert
 
 from core.db.audit import record
 from core.db.derived import refresh_derived
-from core.db.engine import analyze, bump_data_version, write_transaction
+from core.db.engine import analyze, data_write
 from core.db.models import ImportRun
 from core.importer.changes import TableChanges
 from core.importer.messages import Notice
@@ -132,18 +132,21 @@ def run_import(
                 with engine.connect() as conn:
                     changes = plan_import(typed, sources, StoredState(conn), log)
             else:
-                with write_transaction(engine) as conn:
+                with data_write(engine) as conn:
                     changes = plan_import(typed, sources, StoredState(conn), log)
                     if log.problems:
                         raise _DiscardChanges
-                    write_changes(conn, changes, progress)
-                    if progress:
-                        progress("deriving loan figures", 0, 0)
-                    refresh_derived(conn, touched_borrowers(conn, typed))
-                    analyze(conn, _bulk_written(changes))
+                    # An import that finds every row stored as it is writes only its
+                    # history row and audit entry: the data version, and so every cached
+                    # page, stays as it is.
+                    if any(c.added or c.changed or c.replaced for c in changes.values()):
+                        write_changes(conn, changes, progress)
+                        if progress:
+                            progress("deriving loan figures", 0, 0)
+                        refresh_derived(conn, touched_borrowers(conn, typed))
+                        analyze(conn, _bulk_written(changes))
                     result.warnings = log.warnings
                     _record(conn, result, changes, started, actor, "imported")
-                    bump_data_version(conn)
         except _DiscardChanges:
             pass
         else:
@@ -151,7 +154,7 @@ def run_import(
     result.problems = log.sorted()
     result.warnings = log.warnings
     if result.problems and not dry_run:
-        with write_transaction(engine) as conn:
+        with data_write(engine) as conn:  # the history only: the data version stays
             _record(conn, result, {}, started, actor, "refused")
     return result
 
@@ -194,7 +197,15 @@ def _record(
     # Kept short: the history says what happened; the full report is the caller's.
     # The audit trail holds every write: an import is one entry with its per-table counts
     # (the rows themselves are in the history of the tables it names).
-    record(conn, actor or "import", f"import.{status}", "import", result.source, None, summary)
+    record(
+        conn,
+        actor=actor or "import",
+        action=f"import.{status}",
+        entity="import",
+        entity_key=result.source,
+        before=None,
+        after=summary,
+    )
     conn.execute(
         insert(ImportRun).values(
             started_at=started,

@@ -17,7 +17,7 @@ def add_writeoffs(
     conn: Connection, scoped: str, values: dict[str, Any], cards: dict[int, OfficerScorecard]
 ) -> None:
     """Loans written off in the period, and the principal outstanding when written off."""
-    for officer_id, loan_code, outstanding in run(
+    for row in run(
         conn,
         f"""
         WITH {scoped}
@@ -25,14 +25,15 @@ def add_writeoffs(
                l.principal_cents - COALESCE((SELECT SUM(r.principal_paid_cents)
                                              FROM repayments r WHERE r.loan_id = l.id
                                                AND r.paid_on <= l.written_off_on), 0)
+                   AS outstanding
         FROM scoped l WHERE l.written_off_on >= :start AND l.written_off_on <= :last
         ORDER BY l.loan_code""",
         values,
     ):
-        card = cards[officer_id]
+        card = cards[row.officer_id]
         card.components.writeoff_count += 1
-        card.components.writeoff_cents += int(outstanding)
-        card.add_case("writeoff_count", loan_code)
+        card.components.writeoff_cents += int(row.outstanding)
+        card.add_case("writeoff_count", row.loan_code)
 
 
 def add_renewals(
@@ -44,7 +45,7 @@ def add_renewals(
 ) -> None:
     """Borrowers whose loan was repaid in the period: renewed, pending, or left."""
     window_end = add_days(conn, "rp.repaid_on", params.renewal_window_days)
-    for officer_id, borrower_code, repaid_on, renewed in run(
+    for row in run(
         conn,
         f"""
         WITH {scoped},
@@ -58,13 +59,14 @@ def add_renewals(
                                    AND n.disbursed_on >= rp.repaid_on
                                    AND n.disbursed_on <= {window_end}
                                    AND n.disbursed_on <= :as_of) THEN 1 ELSE 0 END
+                   AS renewed
         FROM rp JOIN borrowers b ON b.id = rp.borrower_id
         ORDER BY b.borrower_code""",
         values,
     ):
-        card = cards[officer_id]
+        card, repaid_on, borrower_code = cards[row.officer_id], row.repaid_on, row.borrower_code
         repaid = repaid_on if isinstance(repaid_on, dt.date) else dt.date.fromisoformat(repaid_on)
-        if renewed:
+        if row.renewed:
             card.components.renewed_borrowers += 1
         elif repaid > values["renewal_cut"]:
             card.components.pending_renewals += 1
@@ -79,10 +81,10 @@ def add_arrears_visits(
     conn: Connection, scope_sql: str, values: dict[str, Any], cards: dict[int, OfficerScorecard]
 ) -> None:
     """Visits in the period to borrowers in arrears that day, by outcome."""
-    for officer_id, outcome, count in run(
+    for row in run(
         conn,
         f"""
-        SELECT s.id, COALESCE(v.outcome, ''), COUNT(*)
+        SELECT s.id AS officer_id, COALESCE(v.outcome, '') AS outcome, COUNT(*) AS visits
         FROM visits v JOIN staff s ON s.id = v.officer_id
         WHERE s.role = 'officer' AND {scope_sql}
           AND v.visited_on >= :start AND v.visited_on <= :last
@@ -94,9 +96,9 @@ def add_arrears_visits(
         GROUP BY s.id, COALESCE(v.outcome, '')""",
         values,
     ):
-        c = cards[officer_id].components
-        c.arrears_visits += int(count)
-        if outcome == "unable":
-            c.arrears_visits_unable += int(count)
-        elif outcome == "unwilling":
-            c.arrears_visits_unwilling += int(count)
+        c = cards[row.officer_id].components
+        c.arrears_visits += int(row.visits)
+        if row.outcome == "unable":
+            c.arrears_visits_unable += int(row.visits)
+        elif row.outcome == "unwilling":
+            c.arrears_visits_unwilling += int(row.visits)

@@ -65,7 +65,7 @@ def compute_officer_scorecards(
         "min_days": params.min_training_days,
     }
     cards: dict[int, OfficerScorecard] = {}
-    for officer_id, code, name, team, branch in run(
+    for staff in run(
         conn,
         f"""
             SELECT s.id, s.staff_code, s.name, s.team, s.branch FROM staff s
@@ -73,7 +73,7 @@ def compute_officer_scorecards(
             ORDER BY s.branch, s.team, s.staff_code""",
         values,
     ):
-        cards[officer_id] = OfficerScorecard(code, name, team, branch)
+        cards[staff.id] = OfficerScorecard(staff.staff_code, staff.name, staff.team, staff.branch)
     if cards:
         scoped = _scoped_loans(scope_sql)
         _portfolio(conn, scoped, values, cards)
@@ -189,37 +189,38 @@ def _collections(
         ORDER BY 2""",
         values,
     )
-    for officer_id, loan_code, due, collected, on_time in rows:
-        card = cards[officer_id]
-        if loan_code is None:
-            card.components.principal_due_cents = int(due)
-            card.components.principal_collected_cents = int(collected)
-            card.components.on_time_cents = int(on_time)
+    for r in rows:
+        card = cards[r.officer_id]
+        if r.loan_code is None:
+            card.components.principal_due_cents = int(r.due)
+            card.components.principal_collected_cents = int(r.collected)
+            card.components.on_time_cents = int(r.on_time)
             continue
-        if collected < due:
-            card.add_case("recovery_rate", loan_code)
-        if on_time < due:
-            card.add_case("on_time_rate", loan_code)
+        if r.collected < r.due:
+            card.add_case("recovery_rate", r.loan_code)
+        if r.on_time < r.due:
+            card.add_case("on_time_rate", r.loan_code)
 
 
 def _disbursements(
     conn: Connection, scoped: str, values: dict[str, Any], cards: dict[int, OfficerScorecard]
 ) -> None:
-    for officer_id, count, cents, first, trained in run(
+    for r in run(
         conn,
         f"""
         WITH {scoped}
-        SELECT officer_id, COUNT(*), SUM(principal_cents),
-               SUM(CASE WHEN is_first_loan THEN 1 ELSE 0 END),
+        SELECT officer_id, COUNT(*) AS loans, SUM(principal_cents) AS cents,
+               SUM(CASE WHEN is_first_loan THEN 1 ELSE 0 END) AS first_loans,
                SUM(CASE WHEN is_first_loan AND training_days >= :min_days THEN 1 ELSE 0 END)
+                   AS trained
         FROM scoped WHERE disbursed_on >= :start AND disbursed_on <= :last
         GROUP BY officer_id""",
         values,
     ):
-        c = cards[officer_id].components
-        c.disbursed_count, c.disbursed_cents = int(count), int(cents)
-        c.first_loans, c.first_loans_trained = int(first), int(trained)
-    for officer_id, loan_code in run(
+        c = cards[r.officer_id].components
+        c.disbursed_count, c.disbursed_cents = int(r.loans), int(r.cents)
+        c.first_loans, c.first_loans_trained = int(r.first_loans), int(r.trained)
+    for r in run(
         conn,
         f"""
         WITH {scoped}
@@ -229,22 +230,22 @@ def _disbursements(
         ORDER BY loan_code""",
         values,
     ):
-        cards[officer_id].add_case("training_compliance", loan_code)
+        cards[r.officer_id].add_case("training_compliance", r.loan_code)
 
 
 def _time(
     conn: Connection, scope_sql: str, values: dict[str, Any], cards: dict[int, OfficerScorecard]
 ) -> None:
-    for officer_id, activity, hundredths in run(
+    for r in run(
         conn,
         f"""
-        SELECT s.id, t.activity, SUM(t.hours_hundredths)
+        SELECT s.id AS officer_id, t.activity, SUM(t.hours_hundredths) AS hundredths
         FROM time_log t JOIN staff s ON s.id = t.officer_id
         WHERE s.role = 'officer' AND {scope_sql}
           AND t.work_date >= :start AND t.work_date <= :last
         GROUP BY s.id, t.activity""",
         values,
     ):
-        c = cards[officer_id].components
-        c.hours_hundredths += int(hundredths)
-        c.hours_by_activity[activity] += int(hundredths)
+        c = cards[r.officer_id].components
+        c.hours_hundredths += int(r.hundredths)
+        c.hours_by_activity[r.activity] += int(r.hundredths)

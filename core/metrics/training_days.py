@@ -55,16 +55,16 @@ def compute_training_days(
         f"""
         SELECT CASE WHEN l.training_days >= {TOP_BUCKET} THEN {TOP_BUCKET}
                     ELSE l.training_days END AS days,
-               COUNT(*),
+               COUNT(*) AS loans,
                SUM(CASE WHEN EXISTS (SELECT 1 FROM installments i WHERE i.loan_id = l.id
                                      AND {unpaid_31_days_sql(conn, "i")})
-                        THEN 1 ELSE 0 END)
+                        THEN 1 ELSE 0 END) AS late
         FROM loans l JOIN staff s ON s.id = l.officer_id
         WHERE l.is_first_loan AND l.disbursed_on <= :as_of AND {scope_sql}
         GROUP BY 1""",
         {**scope_params, "as_of": as_of, "as_of_m31": as_of - dt.timedelta(days=31)},
     )
-    counts = {int(days): (int(n), int(late)) for days, n, late in rows}
+    counts = {int(r.days): (int(r.loans), int(r.late)) for r in rows}
     return [
         TrainingDaysRow(
             days, *counts.get(days, (0, 0)), too_few=counts.get(days, (0, 0))[0] < min_size

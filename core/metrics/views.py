@@ -71,12 +71,12 @@ def compute_aging(conn: Connection, scope: Scope, as_of: dt.date) -> list[AgingB
             FROM installments i JOIN active a ON a.id = i.loan_id
             WHERE i.due_date < :as_of AND (i.covered_on IS NULL OR i.covered_on > :as_of)
             GROUP BY i.loan_id)
-        SELECT {bucket}, COUNT(*), SUM(a.outstanding)
+        SELECT {bucket} AS bucket, COUNT(*) AS loans, SUM(a.outstanding) AS outstanding
         FROM active a LEFT JOIN late ON late.loan_id = a.id
         GROUP BY {bucket}""",
         {**params, **cuts, "as_of": as_of},
     )
-    found = {name: (int(n), int(cents)) for name, n, cents in rows}
+    found = {r.bucket: (int(r.loans), int(r.outstanding)) for r in rows}
     return [
         AgingBucket(b, found.get(b, (0, 0))[0], cents_to_yuan(found.get(b, (0, 0))[1]))
         for b in AGING_BUCKETS
@@ -124,15 +124,16 @@ def compute_judgement(conn: Connection, scope: Scope, as_of: dt.date) -> list[Gr
                  WHERE i.due_date <= :as_of GROUP BY i.loan_id),
         late AS (SELECT DISTINCT i.loan_id FROM installments i JOIN g ON g.id = i.loan_id
                  WHERE {unpaid_31_days_sql(conn, "i")})
-        SELECT g.grade, COUNT(*), SUM(CASE WHEN late.loan_id IS NULL THEN 0 ELSE 1 END),
-               SUM(COALESCE(inst.due, 0)), SUM(COALESCE(inst.got, 0))
+        SELECT g.grade, COUNT(*) AS loans,
+               SUM(CASE WHEN late.loan_id IS NULL THEN 0 ELSE 1 END) AS late,
+               SUM(COALESCE(inst.due, 0)) AS due, SUM(COALESCE(inst.got, 0)) AS got
         FROM g LEFT JOIN inst ON inst.loan_id = g.id LEFT JOIN late ON late.loan_id = g.id
         GROUP BY g.grade""",
         {**params, "as_of": as_of, "as_of_m31": as_of - dt.timedelta(days=31)},
     )
     found = {
-        grade: GradeOutcome(grade, int(n), int(late), int(due), int(got))
-        for grade, n, late, due, got in rows
+        r.grade: GradeOutcome(r.grade, int(r.loans), int(r.late), int(r.due), int(r.got))
+        for r in rows
     }
     return [found.get(g, GradeOutcome(g, 0, 0, 0, 0)) for g in GRADES]
 

@@ -97,7 +97,8 @@ def compute_vintage(
                              + CASE WHEN {day(reached)} > {day(disbursed)} THEN 1 ELSE 0 END
                    END AS reached_month
             FROM fl LEFT JOIN ev ON ev.loan_id = fl.id)
-        SELECT cohort, quarter, observed, reached_month, COUNT(*), SUM(principal_cents)
+        SELECT cohort, quarter, observed, reached_month, COUNT(*) AS loans,
+               SUM(principal_cents) AS principal_cents
         FROM per WHERE observed >= 1
         GROUP BY cohort, quarter, observed, reached_month""",
         {
@@ -108,13 +109,13 @@ def compute_vintage(
         },
     )
     vintages: dict[tuple[str, str], list[tuple[int, int | None, int, int]]] = defaultdict(list)
-    for cohort, quarter, observed, reached_month, loans, principal in rows:
-        vintages[(str(cohort), str(quarter))].append(
+    for r in rows:
+        vintages[(str(r.cohort), str(r.quarter))].append(
             (
-                min(int(observed), MAX_MONTHS),
-                None if reached_month is None else max(1, int(reached_month)),
-                int(loans),
-                int(principal),
+                min(int(r.observed), MAX_MONTHS),
+                None if r.reached_month is None else max(1, int(r.reached_month)),
+                int(r.loans),
+                int(r.principal_cents),
             )
         )
     points = []

@@ -115,9 +115,9 @@ def load_borrower(
         conn,
         f"""
         SELECT b.id, b.borrower_code, b.name, b.village, b.group_code, b.joined_on,
-               b.business_type, b.phone, b.id_number, o.staff_code, o.name,
+               b.business_type, b.phone, b.id_number, o.staff_code, o.name AS officer_name,
                CASE WHEN EXISTS (SELECT 1 FROM staff s WHERE s.id = b.officer_id
-                                 AND {scope_sql}) THEN 1 ELSE 0 END
+                                 AND {scope_sql}) THEN 1 ELSE 0 END AS own
         FROM borrowers b JOIN staff o ON o.id = b.officer_id
         WHERE b.borrower_code = :code AND (
             EXISTS (SELECT 1 FROM staff s WHERE s.id = b.officer_id AND {scope_sql})
@@ -129,20 +129,20 @@ def load_borrower(
         return None
     b = found[0]
     profile = BorrowerProfile(
-        borrower_code=b[1],
-        name=b[2],
-        village=b[3],
-        group_code=b[4] or "",
-        joined_on=as_date(b[5]),
-        business_type=b[6] or "",
-        phone=mask_phone(b[7]),
-        id_number=mask_id_number(b[8]),
-        officer_code=b[9],
-        officer_name=b[10],
+        borrower_code=b.borrower_code,
+        name=b.name,
+        village=b.village,
+        group_code=b.group_code or "",
+        joined_on=as_date(b.joined_on),
+        business_type=b.business_type or "",
+        phone=mask_phone(b.phone),
+        id_number=mask_id_number(b.id_number),
+        officer_code=b.staff_code,
+        officer_name=b.officer_name,
     )
-    borrower_id = int(b[0])
+    borrower_id = int(b.id)
     # The whole file for one's own borrower; otherwise only the scope's loans and visits.
-    only = ("1 = 1", {}) if int(b[11]) else (scope_sql, bound)
+    only = ("1 = 1", {}) if int(b.own) else (scope_sql, bound)
     return BorrowerFile(
         as_of=as_of,
         profile=profile,
@@ -154,7 +154,7 @@ def load_borrower(
 
 def _training(conn: Connection, borrower_id: int, as_of: dt.date, min_days: int) -> Training:
     days = tuple(
-        as_date(r[0])
+        as_date(r.attended_on)
         for r in run(
             conn,
             "SELECT attended_on FROM training_days WHERE borrower_id = :b "
@@ -170,7 +170,7 @@ def _training(conn: Connection, borrower_id: int, as_of: dt.date, min_days: int)
     )
     if not first:
         return Training(days, None, None, min_days, None)
-    code, trained = first[0][0], int(first[0][1])
+    code, trained = first[0].loan_code, int(first[0].training_days)
     return Training(days, code, trained, min_days, trained >= min_days)
 
 
@@ -223,7 +223,7 @@ def _visits(
     only_sql, only_params = only
     rows = run(
         conn,
-        f"""SELECT v.visited_on, s.name, v.purpose, v.outcome, v.notes, v.news,
+        f"""SELECT v.visited_on, s.name AS officer_name, v.purpose, v.outcome, v.notes, v.news,
                   v.exit_reason, v.next_visit_on
            FROM visits v JOIN staff s ON s.id = v.officer_id
            WHERE v.borrower_id = :b AND v.visited_on <= :as_of AND {only_sql}
@@ -232,14 +232,14 @@ def _visits(
     )
     return tuple(
         VisitLine(
-            as_date(on),
-            officer,
-            purpose,
-            outcome or "",
-            notes or "",
-            news or "",
-            exit_reason or "",
-            None if next_on is None else as_date(next_on),
+            as_date(r.visited_on),
+            r.officer_name,
+            r.purpose,
+            r.outcome or "",
+            r.notes or "",
+            r.news or "",
+            r.exit_reason or "",
+            None if r.next_visit_on is None else as_date(r.next_visit_on),
         )
-        for on, officer, purpose, outcome, notes, news, exit_reason, next_on in rows
+        for r in rows
     )

@@ -63,8 +63,9 @@ def load_leavers(
                         WHERE exit_reason IS NOT NULL GROUP BY borrower_id)
         SELECT m.borrower_code, m.name, m.village, m.group_code, r.repaid_on,
                (SELECT MIN(x.exit_reason) FROM seen x WHERE x.borrower_id = m.id
-                  AND x.visited_on = lr.visited_on AND x.exit_reason IS NOT NULL),
-               lr.visited_on, ls.visited_on
+                  AND x.visited_on = lr.visited_on AND x.exit_reason IS NOT NULL)
+                   AS exit_reason,
+               lr.visited_on AS reason_noted_on, ls.visited_on AS last_seen_on
         FROM mine m LEFT JOIN repaid r ON r.borrower_id = m.id
         LEFT JOIN last_seen ls ON ls.borrower_id = m.id
         LEFT JOIN last_reason lr ON lr.borrower_id = m.id
@@ -73,16 +74,16 @@ def load_leavers(
     clause = clause.bindparams(bindparam("codes", expanding=True))
     return [
         Leaver(
-            code,
-            name,
-            village,
-            group,
-            as_optional_date(repaid),
-            reason,
-            as_optional_date(noted),
-            as_optional_date(seen),
+            r.borrower_code,
+            r.name,
+            r.village,
+            r.group_code,
+            as_optional_date(r.repaid_on),
+            r.exit_reason,
+            as_optional_date(r.reason_noted_on),
+            as_optional_date(r.last_seen_on),
         )
-        for code, name, village, group, repaid, reason, noted, seen in conn.execute(clause, bound)
+        for r in conn.execute(clause, bound)
     ]
 
 

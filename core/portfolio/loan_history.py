@@ -68,7 +68,8 @@ def load_schedules(
             SELECT r.loan_id, SUM(r.principal_paid_cents) AS paid
             FROM repayments r JOIN loans l ON l.id = r.loan_id
             WHERE l.borrower_id = :b AND r.paid_on <= :as_of GROUP BY r.loan_id)
-        SELECT i.loan_id, i.seq, i.due_date, i.principal_due_cents, {covered}, i.covered_on
+        SELECT i.loan_id, i.seq, i.due_date, i.principal_due_cents, {covered} AS covered,
+               i.covered_on
         FROM installments i JOIN loans l ON l.id = i.loan_id
         LEFT JOIN p ON p.loan_id = i.loan_id
         WHERE l.borrower_id = :b AND l.disbursed_on <= :as_of
@@ -76,16 +77,17 @@ def load_schedules(
         {"b": borrower_id, "as_of": as_of},
     )
     result: dict[int, list[InstallmentLine]] = {}
-    for loan_id, seq, due, due_cents, covered_cents, covered_on in rows:
-        due_date = as_date(due)
+    for r in rows:
+        due_date = as_date(r.due_date)
+        covered_on = r.covered_on
         seen = None if covered_on is None or as_date(covered_on) > as_of else as_date(covered_on)
         state, days = installment_state(due_date, seen, as_of, grace_days)
-        result.setdefault(int(loan_id), []).append(
+        result.setdefault(int(r.loan_id), []).append(
             InstallmentLine(
-                int(seq),
+                int(r.seq),
                 due_date,
-                cents_to_yuan(int(due_cents)),
-                cents_to_yuan(int(covered_cents)),
+                cents_to_yuan(int(r.principal_due_cents)),
+                cents_to_yuan(int(r.covered)),
                 seen,
                 state,
                 days,
@@ -108,13 +110,14 @@ def load_payments(
         {"b": borrower_id, "as_of": as_of},
     )
     result: dict[int, list[PaymentLine]] = {}
-    for loan_id, paid_on, principal, interest, receipt in rows:
-        result.setdefault(int(loan_id), []).append(
+    for r in rows:
+        interest = r.interest_paid_cents
+        result.setdefault(int(r.loan_id), []).append(
             PaymentLine(
-                as_date(paid_on),
-                cents_to_yuan(int(principal)),
+                as_date(r.paid_on),
+                cents_to_yuan(int(r.principal_paid_cents)),
                 None if interest is None else cents_to_yuan(int(interest)),
-                receipt or "",
+                r.receipt_no or "",
             )
         )
     return result

@@ -133,20 +133,20 @@ def select_loan_rows(
     )
     return [
         LoanRow(
-            loan_code=r[0],
-            borrower_code=r[1],
-            borrower_name=r[2],
-            village=r[3],
-            group_code=r[4],
-            grade=r[5],
-            officer_code=r[6],
-            officer_name=r[7],
-            disbursed_on=as_date(r[8]),
-            principal=_yuan(int(r[9])),
-            outstanding=_yuan(int(r[10])),
-            dpd=int(r[11]),
-            bucket=r[12],
-            status=r[13],
+            loan_code=r.loan_code,
+            borrower_code=r.borrower_code,
+            borrower_name=r.borrower_name,
+            village=r.village,
+            group_code=r.group_code,
+            grade=r.grade,
+            officer_code=r.staff_code,
+            officer_name=r.officer_name,
+            disbursed_on=as_date(r.disbursed_on),
+            principal=_yuan(int(r.principal_cents)),
+            outstanding=_yuan(int(r.outstanding)),
+            dpd=int(r.dpd),
+            bucket=r.bucket,
+            status=r.status,
         )
         for r in rows
     ]
@@ -186,19 +186,19 @@ def load_filter_options(conn: Connection, scope: Scope) -> FilterOptions:
     rows = run(
         conn,
         f"""
-        SELECT DISTINCT b.village, COALESCE(b.group_code, ''),
-               COALESCE(l.appraisal_grade, ''), s.staff_code, s.name
+        SELECT DISTINCT b.village, COALESCE(b.group_code, '') AS group_code,
+               COALESCE(l.appraisal_grade, '') AS grade, s.staff_code, s.name
         FROM loans l JOIN staff s ON s.id = l.officer_id
         JOIN borrowers b ON b.id = l.borrower_id
         WHERE s.role = 'officer' AND {scope_sql}""",
         params,
     )
-    grades = {r[2] for r in rows}
+    grades = {r.grade for r in rows}
     return FilterOptions(
-        villages=tuple(sorted({r[0] for r in rows})),
-        groups=tuple(sorted({r[1] for r in rows})),
+        villages=tuple(sorted({r.village for r in rows})),
+        groups=tuple(sorted({r.group_code for r in rows})),
         grades=tuple(g for g in GRADES if g in grades),
-        officers=tuple(sorted({(r[3], r[4]) for r in rows})),
+        officers=tuple(sorted({(r.staff_code, r.name) for r in rows})),
     )
 
 

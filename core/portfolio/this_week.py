@@ -55,8 +55,15 @@ def load_installments_due(
         {**params, "today": today, "until": today + dt.timedelta(days=days)},
     )
     return [
-        DueInstallment(code, borrower, name, village, as_date(due), cents_to_yuan(int(cents)))
-        for code, borrower, name, village, due, cents in rows
+        DueInstallment(
+            r.loan_code,
+            r.borrower_code,
+            r.name,
+            r.village,
+            as_date(r.due_date),
+            cents_to_yuan(int(r.principal_due_cents)),
+        )
+        for r in rows
     ]
 
 
@@ -88,6 +95,11 @@ def load_visits_due(
         {**params, "today": today, "due_by": today - dt.timedelta(days=window_days - soon_days)},
     )
     return [
-        VisitDue(code, name, village, None if last is None else as_date(last))
-        for code, name, village, last in rows
+        VisitDue(
+            r.borrower_code,
+            r.name,
+            r.village,
+            None if r.visited_on is None else as_date(r.visited_on),
+        )
+        for r in rows
     ]

@@ -20,7 +20,7 @@ from sqlalchemy import Connection, Engine, insert, select, update
 
 from core.auth.scope import Scope
 from core.db import audit
-from core.db.engine import bump_data_version, write_transaction
+from core.db.engine import data_write
 from core.db.models import Staff, User
 from core.localtime import utc
 from core.reviews.access import date_errors, last_writer, leader_officer, text_errors
@@ -79,7 +79,7 @@ def add_action(
     """
     stamp = now or dt.datetime.now(dt.UTC)
     cleaned = text.strip()
-    with write_transaction(engine) as conn:
+    with data_write(engine) as conn:
         officer = leader_officer(conn, scope, officer_code)
         errors = [FieldError("text", "required")] if not cleaned else text_errors("text", cleaned)
         if owner not in ACTION_OWNERS:
@@ -120,7 +120,6 @@ def add_action(
             after={"officer": officer_code, **values},
             at=stamp,
         )
-        bump_data_version(conn)
     return new_id
 
 
@@ -154,7 +153,7 @@ def set_action_status(
     if status not in ACTION_STATUSES:
         raise ValidationFailed([FieldError("status", "unknown")])
     stamp = now or dt.datetime.now(dt.UTC)
-    with write_transaction(engine) as conn:
+    with data_write(engine) as conn:
         item = conn.execute(
             select(*_ITEM_COLUMNS, Staff.staff_code)
             .join(Staff, Staff.id == ActionItem.officer_id)
@@ -188,7 +187,6 @@ def set_action_status(
             after={"status": status},
             at=stamp,
         )
-        bump_data_version(conn)
     return int(item.revision) + 1
 
 

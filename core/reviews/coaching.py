@@ -19,7 +19,7 @@ from sqlalchemy import Connection, Engine, insert, select, update
 
 from core.auth.scope import Scope
 from core.db import audit
-from core.db.engine import bump_data_version, write_transaction
+from core.db.engine import data_write
 from core.db.models import Staff
 from core.localtime import utc
 from core.reviews.access import (
@@ -141,7 +141,7 @@ def save_session(
     Nothing is written on any refusal. Audit: "coaching.add" / "coaching.edit", entity
     "coaching", key "<officer>/<date>".
     """
-    with write_transaction(engine) as conn:
+    with data_write(engine) as conn:
         officer = leader_officer(conn, scope, officer_code)
         if session_id is None:
             values = _checked(conn, officer, form, now.date(), None)
@@ -189,7 +189,6 @@ def save_session(
             after=after,
             at=now,
         )
-        bump_data_version(conn)
     return saved
 
 

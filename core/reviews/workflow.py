@@ -20,7 +20,7 @@ from sqlalchemy import Connection, Engine, Row, delete, insert, select, update
 
 from core.auth.scope import Scope
 from core.db import audit
-from core.db.engine import bump_data_version, write_transaction
+from core.db.engine import data_write
 from core.metrics.figures import FIGURES_BY_KEY
 from core.reviews.conflicts import EditConflict, NotPermitted
 from core.reviews.cycle import cycle_of
@@ -115,7 +115,7 @@ def save_body(
     template.section(section_key)  # KeyError for a section the template lacks: a bug
     if len(text) > MAX_TEXT:
         raise _refuse(section_key, "too_long", limit=str(MAX_TEXT))
-    with write_transaction(engine) as conn:
+    with data_write(engine) as conn:
         officer_id = _officer_id(conn, scope, scope.staff_code or "", as_leader=False)
         review = _ensure_review(conn, officer_id, period, now)
         if review.status not in ("draft", "returned"):
@@ -134,10 +134,15 @@ def save_body(
         _touch(conn, review.id, now)
         # Drafts are the officer's working text: the trail records that they changed.
         audit.record(
-            conn, actor, "review.draft", "review", f"{scope.staff_code}/{period}/{section_key}",
-            {"revision": section.body_revision}, {"revision": revision}, at=now,
-        )  # fmt: skip
-        bump_data_version(conn)
+            conn,
+            actor=actor,
+            action="review.draft",
+            entity="review",
+            entity_key=f"{scope.staff_code}/{period}/{section_key}",
+            before={"revision": section.body_revision},
+            after={"revision": revision},
+            at=now,
+        )
     return revision
 
 
@@ -186,7 +191,7 @@ def save_goals(
     """Replaces the improvement plan's goals (empty rows are dropped); returns the plan's
     new revision. Ratio targets are fractions (0.95 for 95%)."""
     kept = _checked_goals(goals)
-    with write_transaction(engine) as conn:
+    with data_write(engine) as conn:
         officer_id = _officer_id(conn, scope, scope.staff_code or "", as_leader=False)
         review = _ensure_review(conn, officer_id, period, now)
         if review.status not in ("draft", "returned"):
@@ -208,10 +213,15 @@ def save_goals(
         revision = int(review.plan_revision) + 1
         _touch(conn, review.id, now, plan_revision=revision)
         audit.record(
-            conn, actor, "review.goals", "review", f"{scope.staff_code}/{period}",
-            None, {"goals": [_goal_line(g) for g in kept]}, at=now,
-        )  # fmt: skip
-        bump_data_version(conn)
+            conn,
+            actor=actor,
+            action="review.goals",
+            entity="review",
+            entity_key=f"{scope.staff_code}/{period}",
+            before=None,
+            after={"goals": [_goal_line(g) for g in kept]},
+            at=now,
+        )
     return revision
 
 
@@ -243,7 +253,7 @@ def submit(
     opens_on = cycle_of(period, template.due_days).submit_opens_on(template.submit_from_days)
     if (today or now.date()) < opens_on:
         raise _refuse("review", "too_early", date=opens_on.isoformat())
-    with write_transaction(engine) as conn:
+    with data_write(engine) as conn:
         officer_id = _officer_id(conn, scope, scope.staff_code or "", as_leader=False)
         review = _ensure_review(conn, officer_id, period, now)
         if review.status not in ("draft", "returned"):
@@ -270,10 +280,15 @@ def submit(
             snapshot=evidence.to_json(), submitted_at=now,
         )  # fmt: skip
         audit.record(
-            conn, actor, "review.submit", "review", f"{scope.staff_code}/{period}",
-            {"status": review.status}, {"status": "submitted", "as_of": evidence.as_of}, at=now,
-        )  # fmt: skip
-        bump_data_version(conn)
+            conn,
+            actor=actor,
+            action="review.submit",
+            entity="review",
+            entity_key=f"{scope.staff_code}/{period}",
+            before={"status": review.status},
+            after={"status": "submitted", "as_of": evidence.as_of},
+            at=now,
+        )
 
 
 def _leaders_review(
@@ -311,7 +326,7 @@ def save_comment(
         problems.append(FieldError(section_key, "too_long", {"limit": str(MAX_TEXT)}))
     if problems:
         raise ValidationFailed(problems)
-    with write_transaction(engine) as conn:
+    with data_write(engine) as conn:
         review = _leaders_review(conn, scope, officer_code, period, None)
         section = _section(conn, review.id, section_key)
         if section.comment_revision != expected_revision:
@@ -328,11 +343,15 @@ def save_comment(
         )
         _touch(conn, review.id, now)
         audit.record(
-            conn, actor, "review.comment", "review", f"{officer_code}/{period}/{section_key}",
-            {"comment": section.comment, "rating": section.rating},
-            {"comment": comment, "rating": rating}, at=now,
-        )  # fmt: skip
-        bump_data_version(conn)
+            conn,
+            actor=actor,
+            action="review.comment",
+            entity="review",
+            entity_key=f"{officer_code}/{period}/{section_key}",
+            before={"comment": section.comment, "rating": section.rating},
+            after={"comment": comment, "rating": rating},
+            at=now,
+        )
     return revision
 
 
@@ -349,17 +368,22 @@ def return_review(
     """Sends a submitted review back to the officer with a note saying what to revise."""
     if not note.strip():
         raise _refuse("return_note", "required")
-    with write_transaction(engine) as conn:
+    with data_write(engine) as conn:
         review = _leaders_review(conn, scope, officer_code, period, expected_revision)
         _touch(
             conn, review.id, now, status="returned", revision=review.revision + 1,
             return_note=note.strip(),
         )  # fmt: skip
         audit.record(
-            conn, actor, "review.return", "review", f"{officer_code}/{period}",
-            {"status": "submitted"}, {"status": "returned", "note": note.strip()}, at=now,
-        )  # fmt: skip
-        bump_data_version(conn)
+            conn,
+            actor=actor,
+            action="review.return",
+            entity="review",
+            entity_key=f"{officer_code}/{period}",
+            before={"status": "submitted"},
+            after={"status": "returned", "note": note.strip()},
+            at=now,
+        )
 
 
 def sign_off(
@@ -373,7 +397,7 @@ def sign_off(
     now: dt.datetime,
 ) -> None:
     """Signs a submitted review off, which locks it; every section needs a rating first."""
-    with write_transaction(engine) as conn:
+    with data_write(engine) as conn:
         review = _leaders_review(conn, scope, officer_code, period, expected_revision)
         rated = {
             row.section_key
@@ -393,7 +417,12 @@ def sign_off(
             signed_off_at=now, signed_off_by=actor,
         )  # fmt: skip
         audit.record(
-            conn, actor, "review.sign_off", "review", f"{officer_code}/{period}",
-            {"status": "submitted"}, {"status": "signed_off"}, at=now,
-        )  # fmt: skip
-        bump_data_version(conn)
+            conn,
+            actor=actor,
+            action="review.sign_off",
+            entity="review",
+            entity_key=f"{officer_code}/{period}",
+            before={"status": "submitted"},
+            after={"status": "signed_off"},
+            at=now,
+        )

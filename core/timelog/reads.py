@@ -92,8 +92,13 @@ def load_entries(
         {**params, "staff_code": staff_code, "start": start, "end": end},
     )
     return [
-        TimeRow(as_date(day), activity, cents_to_yuan(int(h)), source == "import")
-        for day, activity, h, source in rows
+        TimeRow(
+            as_date(r.work_date),
+            r.activity,
+            cents_to_yuan(int(r.hours_hundredths)),
+            r.source == "import",
+        )
+        for r in rows
     ]
 
 
@@ -121,24 +126,6 @@ def load_week(
     return cell_totals(rows)
 
 
-def load_allocation(conn: Connection, scope: Scope, start: dt.date, last: dt.date) -> Allocation:
-    """Hours per activity of the scope's officers with start <= work_date <= last, and each
-    activity's share: the metrics engine's hours and time_share for the same period
-    (pass the period's `last`, i.e. min(end, as_of))."""
-    scope_sql, params = scope.staff_where("s")
-    rows = run(
-        conn,
-        f"""
-        SELECT t.activity, SUM(t.hours_hundredths)
-        FROM time_log t JOIN staff s ON s.id = t.officer_id
-        WHERE s.role = 'officer' AND {scope_sql}
-          AND t.work_date >= :start AND t.work_date <= :last
-        GROUP BY t.activity""",
-        {**params, "start": start, "last": last},
-    )
-    return allocation_of({activity: int(hundredths) for activity, hundredths in rows})
-
-
 def load_weekly_totals(
     conn: Connection, scope: Scope, start: dt.date, last: dt.date
 ) -> list[WeekHours]:
@@ -149,7 +136,7 @@ def load_weekly_totals(
     rows = run(
         conn,
         f"""
-        SELECT {monday} AS week_start, t.activity, SUM(t.hours_hundredths)
+        SELECT {monday} AS week_start, t.activity, SUM(t.hours_hundredths) AS hundredths
         FROM time_log t JOIN staff s ON s.id = t.officer_id
         WHERE s.role = 'officer' AND {scope_sql}
           AND t.work_date >= :start AND t.work_date <= :last
@@ -157,4 +144,6 @@ def load_weekly_totals(
         ORDER BY 1, 2""",
         {**params, "start": start, "last": last},
     )
-    return [WeekHours(as_date(week), activity, cents_to_yuan(int(h))) for week, activity, h in rows]
+    return [
+        WeekHours(as_date(r.week_start), r.activity, cents_to_yuan(int(r.hundredths))) for r in rows
+    ]

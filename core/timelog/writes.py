@@ -1,11 +1,9 @@
 """An officer's own time sheet: set a day's or a week's hours, or delete one entry.
 
-Hours arrive as Decimal, or as the text a person typed into a cell (parsed here, so what
-was typed is exactly what is checked and stored), and are stored as integer hundredths
-(7.25 h → 725), so the 24-hour day and the time shares add up exactly. Every write
-validates the whole grid first and raises ValidationFailed listing every problem; only
-then does it write, in one transaction with its audit rows and a data version bump, so
-nothing is half saved.
+Hours are stored as integer hundredths (7.25 h → 725), so the 24-hour day and the time
+shares add up exactly. Every write checks the whole grid first (core/timelog/checks.py)
+and raises ValidationFailed listing every problem; only then does it write, in one
+transaction with its audit rows and a data version bump, so nothing is half saved.
 
 A cell of the sheet (a day and an activity) may hold hours imported from the bank's
 export besides the officer's own entry. The sheet shows and takes the cell's total; the
@@ -13,41 +11,35 @@ app writes only its own entry (source "app": the total less the imported hours) 
 changes or deletes imported entries, which only a corrected export replaces. Imported
 hours count toward the day's 24 hours like any others.
 
-Field names of the errors: "<YYYY-MM-DD>/<activity>" for one cell, "<YYYY-MM-DD>" for a
-whole day (its date or its total), "week" for the week asked for, "staff" for the person.
+Field names of the errors: those of core/timelog/checks.py, and "week" for the week asked
+for, "staff" for the person.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import Connection, Engine, delete, func, insert, select
 
 from core.config.lists import load_activities
 from core.db import audit
-from core.db.engine import bump_data_version, write_transaction
+from core.db.engine import data_write
 from core.db.models import Staff, TimeEntry
 from core.localtime import local_today
-from core.money import cents_to_yuan
 from core.settings import load_settings
+from core.timelog.checks import (
+    Cell,
+    Hours,
+    below_imported,
+    cell_field,
+    check_cells,
+    day_problems,
+    day_totals,
+    hours_text,
+)
 from core.validation import FieldError, ValidationFailed
-
-DAY_LIMIT = 2400  # hundredths: no one works more than 24 hours a day
-# Entries older than this belong to closed periods: reviews, exports and scorecards have
-# been made from them, so changing them now would silently rewrite what was discussed.
-MAX_AGE_DAYS = 400
-
-Cell = tuple[dt.date, str]
-# A cell's hours: a Decimal, the typed text, or None (empty: no entry).
-Hours = Decimal | str | None
-# Digits with an optional sign and decimal point; nothing else (no thousands separators,
-# no exponents, no "1_0", which Decimal() would all accept).
-_HOURS_TEXT = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 
 
 @dataclass(frozen=True)
@@ -62,16 +54,6 @@ class Saved:
     def total(self) -> int:
         """How many entries changed in any way."""
         return self.added + self.changed + self.removed
-
-
-def hours_text(hundredths: int) -> str:
-    """725 → "7.25": how hours appear in audit rows and messages."""
-    return str(cents_to_yuan(hundredths))
-
-
-def cell_field(day: dt.date, activity: str) -> str:
-    """The error field name of one grid cell: "2026-11-23/appraisal"."""
-    return f"{day.isoformat()}/{activity}"
 
 
 def save_day(
@@ -130,11 +112,11 @@ def delete_entry(
 ) -> None:
     """Deletes `staff_code`'s own (app) entry of one activity on one day; refused for a
     closed period, a missing entry, or an imported one ("imported")."""
-    with write_transaction(engine) as conn:
+    with data_write(engine) as conn:
         officer_id = _officer_id(conn, staff_code)
         if officer_id is None:
             raise ValidationFailed([FieldError("staff", "unknown_staff", {"staff": staff_code})])
-        problems = _day_problems(day, today or local_today())
+        problems = day_problems(day, today or local_today())
         own, imported = _stored(conn, officer_id, [day])
         before = own.get((day, activity))
         if before is None:
@@ -144,7 +126,6 @@ def delete_entry(
             raise ValidationFailed(problems)
         _remove(conn, officer_id, day, activity)
         _audit(conn, actor, staff_code, day, activity, before, None)
-        bump_data_version(conn)
 
 
 def _codes(activities: Iterable[str] | None) -> set[str]:
@@ -162,27 +143,24 @@ def _save(
     activities: set[str],
     problems: list[FieldError],
 ) -> Saved:
-    with write_transaction(engine) as conn:
+    with data_write(engine) as conn:
         officer_id = _officer_id(conn, staff_code)
         if officer_id is None:
             problems.append(FieldError("staff", "unknown_staff", {"staff": staff_code}))
-        wanted = _check_cells(cells, activities, problems)
+        wanted = check_cells(cells, activities, problems)
         days = sorted({day for day, _ in cells})
         for day in days:
-            problems.extend(_day_problems(day, today))
+            problems.extend(day_problems(day, today))
         own, imported = ({}, {}) if officer_id is None else _stored(conn, officer_id, days)
-        problems.extend(_below_imported(wanted, imported))
+        problems.extend(below_imported(wanted, imported))
         totals = {cell: own.get(cell, 0) + imported.get(cell, 0) for cell in {*own, *imported}}
-        problems.extend(_day_totals(days, totals, wanted, problems))
+        problems.extend(day_totals(days, totals, wanted, problems))
         if problems:
             # Raising inside the transaction rolls it back: nothing of the grid is written.
             raise ValidationFailed(problems)
         assert officer_id is not None
         wanted_own = {cell: total - imported.get(cell, 0) for cell, total in wanted.items()}
-        saved = _apply(conn, actor, staff_code, officer_id, own, wanted_own)
-        if saved.total:
-            bump_data_version(conn)
-        return saved
+        return _apply(conn, actor, staff_code, officer_id, own, wanted_own)
 
 
 def _officer_id(conn: Connection, staff_code: str) -> int | None:
@@ -191,74 +169,6 @@ def _officer_id(conn: Connection, staff_code: str) -> int | None:
         select(Staff.id).where(Staff.staff_code == staff_code, Staff.role == "officer")
     ).scalar()
     return None if found is None else int(found)
-
-
-def _check_cells(
-    cells: Mapping[Cell, Hours], activities: set[str], problems: list[FieldError]
-) -> dict[Cell, int]:
-    """Each valid cell's hundredths (0 = remove); problems of the others are appended."""
-    wanted: dict[Cell, int] = {}
-    for (day, activity), hours in cells.items():
-        field = cell_field(day, activity)
-        if activity not in activities:
-            problems.append(FieldError(field, "unknown_activity", {"activity": activity}))
-            continue
-        hundredths, code = _hundredths(hours)
-        if code is not None:
-            problems.append(FieldError(field, code, {"hours": str(hours)}))
-            continue
-        wanted[(day, activity)] = hundredths
-    return wanted
-
-
-def parse_hours(typed: str) -> Decimal | None:
-    """The hours a person typed into a cell, exactly: "1.5" → Decimal("1.5"), "" → None.
-
-    Surrounding spaces are ignored, full-width digits count as digits, and the Chinese full
-    stop "。" as a decimal point (a Chinese input method types it for the "." key).
-    Raises ValueError for anything else that is not a plain decimal number.
-    """
-    text = unicodedata.normalize("NFKC", typed).strip().replace("。", ".")
-    if not text:
-        return None
-    if not _HOURS_TEXT.fullmatch(text):
-        raise ValueError(f"not a number of hours: {typed!r}")
-    return Decimal(text)
-
-
-def _hundredths(hours: Hours) -> tuple[int, str | None]:
-    """(hundredths, None), or (0, the problem's code)."""
-    if isinstance(hours, str):
-        try:
-            hours = parse_hours(hours)
-        except ValueError:
-            return 0, "not_a_number"
-    if hours is None:
-        return 0, None
-    if isinstance(hours, int):
-        hours = Decimal(hours)
-    try:
-        if not hours.is_finite():
-            return 0, "not_a_number"
-        scaled = hours * 100
-        whole = scaled == scaled.to_integral_value()
-    except (InvalidOperation, AttributeError, TypeError):
-        return 0, "not_a_number"
-    if hours < 0:
-        return 0, "negative"
-    if not whole:
-        return 0, "too_precise"
-    if scaled > DAY_LIMIT:
-        return 0, "over_24"
-    return int(scaled), None
-
-
-def _day_problems(day: dt.date, today: dt.date) -> list[FieldError]:
-    if day > today:
-        return [FieldError(day.isoformat(), "future", {"date": day.isoformat()})]
-    if (today - day).days > MAX_AGE_DAYS:
-        return [FieldError(day.isoformat(), "closed", {"days": str(MAX_AGE_DAYS)})]
-    return []
 
 
 def _stored(
@@ -282,33 +192,6 @@ def _stored(
     for day, activity, source, hundredths in rows:
         (own if source == "app" else imported)[(day, activity)] = int(hundredths)
     return own, imported
-
-
-def _below_imported(wanted: Mapping[Cell, int], imported: Mapping[Cell, int]) -> list[FieldError]:
-    """Cells asked to hold less than their imported hours, which the app cannot remove."""
-    return [
-        FieldError(cell_field(*cell), "below_imported", {"imported": hours_text(imported[cell])})
-        for cell, total in sorted(wanted.items())
-        if total < imported.get(cell, 0)
-    ]
-
-
-def _day_totals(
-    days: list[dt.date],
-    stored: Mapping[Cell, int],
-    wanted: Mapping[Cell, int],
-    problems: list[FieldError],
-) -> list[FieldError]:
-    """A day over 24 hours once the grid's totals replace the cells it names (entries of
-    activities the grid leaves out, own or imported, still count). A cell already
-    refused as over 24 says enough."""
-    over_cells = {e.field.split("/")[0] for e in problems if e.code == "over_24"}
-    found: list[FieldError] = []
-    for day in days:
-        total = sum(h for (d, _), h in {**stored, **wanted}.items() if d == day)
-        if total > DAY_LIMIT and day.isoformat() not in over_cells:
-            found.append(FieldError(day.isoformat(), "day_over_24", {"total": hours_text(total)}))
-    return found
 
 
 def _apply(

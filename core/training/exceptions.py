@@ -83,9 +83,9 @@ def load_exceptions(
         conn,
         f"""
         SELECT l.loan_code, l.disbursed_on, l.principal_cents, l.training_days,
-               s.staff_code, s.name, s.team, s.branch,
-               CASE WHEN {visible} THEN b.borrower_code END,
-               CASE WHEN {visible} THEN b.name END
+               s.staff_code, s.name AS officer_name, s.team, s.branch,
+               CASE WHEN {visible} THEN b.borrower_code END AS borrower_code,
+               CASE WHEN {visible} THEN b.name END AS borrower_name
         FROM loans l JOIN staff s ON s.id = l.officer_id
         JOIN borrowers b ON b.id = l.borrower_id
         WHERE l.is_first_loan AND l.training_days < :min_days
@@ -95,16 +95,16 @@ def load_exceptions(
     )
     return [
         TrainingException(
-            loan_code=row[0],
-            disbursed_on=as_date(row[1]),
-            principal=cents_to_yuan(int(row[2])),
-            days_completed=int(row[3]),
-            officer_code=row[4],
-            officer_name=row[5],
-            team=row[6],
-            branch=row[7],
-            borrower_code=row[8],
-            borrower_name=row[9],
+            loan_code=row.loan_code,
+            disbursed_on=as_date(row.disbursed_on),
+            principal=cents_to_yuan(int(row.principal_cents)),
+            days_completed=int(row.training_days),
+            officer_code=row.staff_code,
+            officer_name=row.officer_name,
+            team=row.team,
+            branch=row.branch,
+            borrower_code=row.borrower_code,
+            borrower_name=row.borrower_name,
         )
         for row in rows
     ]
@@ -119,7 +119,7 @@ def count_exceptions_by_officer(
     rows = run(
         conn,
         f"""
-        SELECT s.staff_code, s.name, s.team, COUNT(*),
+        SELECT s.staff_code, s.name, s.team, COUNT(*) AS first_loans,
                SUM(CASE WHEN l.training_days < :min_days THEN 1 ELSE 0 END) AS exceptions
         FROM loans l JOIN staff s ON s.id = l.officer_id
         WHERE l.is_first_loan AND l.disbursed_on >= :start AND l.disbursed_on <= :last
@@ -129,6 +129,6 @@ def count_exceptions_by_officer(
         params,
     )
     return [
-        OfficerExceptions(code, name, team, int(n), int(exceptions))
-        for code, name, team, n, exceptions in rows
+        OfficerExceptions(r.staff_code, r.name, r.team, int(r.first_loans), int(r.exceptions))
+        for r in rows
     ]

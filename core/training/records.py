@@ -147,8 +147,9 @@ def load_batches(conn: Connection, scope: Scope, period: Period, min_days: int) 
     rows = run(
         conn,
         f"""{progress}
-        SELECT p.trainer_code, p.trainer_name, p.week_start, COUNT(*),
-               SUM(CASE WHEN p.days >= :min_days THEN 1 ELSE 0 END), SUM(p.has_loan)
+        SELECT p.trainer_code, p.trainer_name, p.week_start, COUNT(*) AS trainees,
+               SUM(CASE WHEN p.days >= :min_days THEN 1 ELSE 0 END) AS completed,
+               SUM(p.has_loan) AS with_loan
         FROM progress p
         WHERE p.week_start >= :week_from AND p.week_start <= :last
         GROUP BY p.trainer_code, p.trainer_name, p.week_start
@@ -166,8 +167,15 @@ def load_batches(conn: Connection, scope: Scope, period: Period, min_days: int) 
         },
     )
     return [
-        Batch(code, name, as_date(week), int(n), int(done), int(loans))
-        for code, name, week, n, done, loans in rows
+        Batch(
+            r.trainer_code,
+            r.trainer_name,
+            as_date(r.week_start),
+            int(r.trainees),
+            int(r.completed),
+            int(r.with_loan),
+        )
+        for r in rows
     ]
 
 

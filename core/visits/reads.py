@@ -119,8 +119,9 @@ def load_return_visit_board(
             FROM visits v JOIN served sv
               ON sv.officer_id = v.officer_id AND sv.borrower_id = v.borrower_id
             WHERE v.visited_on <= :today)
-        SELECT b.borrower_code, b.name, b.village, b.group_code, s.staff_code, s.name,
-               lv.visited_on, lv.next_visit_on, sv.active, sv.closed_on,
+        SELECT b.borrower_code, b.name AS borrower_name, b.village, b.group_code,
+               s.staff_code, s.name AS officer_name, lv.visited_on, lv.next_visit_on,
+               sv.active, sv.closed_on,
                CASE WHEN lv.visited_on IS NULL THEN 0
                     WHEN lv.visited_on <= :overdue_by THEN 1
                     WHEN lv.visited_on <= :soon_by THEN 2 ELSE 3 END AS status_rank
@@ -140,22 +141,22 @@ def load_return_visit_board(
         },
     )
     board = []
-    for code, name, village, group, staff, staff_name, last, planned, active, shut, rank in rows:
-        last_visit = as_optional_date(last)
+    for row in rows:
+        last_visit = as_optional_date(row.visited_on)
         board.append(
             BoardRow(
-                borrower_code=code,
-                borrower_name=name,
-                village=village,
-                group_code=group,
-                officer_code=staff,
-                officer_name=staff_name,
+                borrower_code=row.borrower_code,
+                borrower_name=row.borrower_name,
+                village=row.village,
+                group_code=row.group_code,
+                officer_code=row.staff_code,
+                officer_name=row.officer_name,
                 last_visit=last_visit,
-                next_visit_on=as_optional_date(planned),
+                next_visit_on=as_optional_date(row.next_visit_on),
                 due_on=None if last_visit is None else last_visit + dt.timedelta(window_days),
-                status=STATUSES[int(rank)],
-                active=bool(active),
-                closed_on=None if active else as_optional_date(shut),
+                status=STATUSES[int(row.status_rank)],
+                active=bool(row.active),
+                closed_on=None if row.active else as_optional_date(row.closed_on),
             )
         )
     return board
@@ -176,8 +177,9 @@ def load_visit_history(
     rows = run(
         conn,
         f"""
-        SELECT v.id, v.visited_on, b.borrower_code, b.name, b.village, v.purpose, v.outcome,
-               v.notes, v.news, v.exit_reason, v.next_visit_on, s.staff_code, s.name, v.source
+        SELECT v.id, v.visited_on, b.borrower_code, b.name AS borrower_name, b.village,
+               v.purpose, v.outcome, v.notes, v.news, v.exit_reason, v.next_visit_on,
+               s.staff_code, s.name AS officer_name, v.source
         FROM visits v JOIN staff s ON s.id = v.officer_id
         JOIN borrowers b ON b.id = v.borrower_id
         WHERE {scope_sql} AND v.visited_on >= :start AND v.visited_on <= :end{borrower_sql}
@@ -187,20 +189,20 @@ def load_visit_history(
     )
     return [
         VisitRow(
-            id=int(row[0]),
-            visited_on=as_date(row[1]),
-            borrower_code=row[2],
-            borrower_name=row[3],
-            village=row[4],
-            purpose=row[5],
-            outcome=row[6],
-            notes=row[7],
-            news=row[8],
-            exit_reason=row[9],
-            next_visit_on=as_optional_date(row[10]),
-            officer_code=row[11],
-            officer_name=row[12],
-            source=row[13],
+            id=int(row.id),
+            visited_on=as_date(row.visited_on),
+            borrower_code=row.borrower_code,
+            borrower_name=row.borrower_name,
+            village=row.village,
+            purpose=row.purpose,
+            outcome=row.outcome,
+            notes=row.notes,
+            news=row.news,
+            exit_reason=row.exit_reason,
+            next_visit_on=as_optional_date(row.next_visit_on),
+            officer_code=row.staff_code,
+            officer_name=row.officer_name,
+            source=row.source,
         )
         for row in rows
     ]
@@ -222,4 +224,4 @@ def load_my_borrowers(conn: Connection, scope: Scope) -> list[BorrowerChoice]:
         ORDER BY b.village, b.borrower_code""",
         params,
     )
-    return [BorrowerChoice(code, name, village) for code, name, village in rows]
+    return [BorrowerChoice(r.borrower_code, r.name, r.village) for r in rows]

@@ -17,7 +17,7 @@ from sqlalchemy import Connection, Engine, delete, insert, select, update
 
 from core.config.lists import load_exit_reasons
 from core.db import audit
-from core.db.engine import bump_data_version, write_transaction
+from core.db.engine import data_write
 from core.db.models import Borrower, Visit
 from core.settings import load_settings
 from core.validation import FieldError, ValidationFailed
@@ -97,7 +97,7 @@ def log_visit(
     entry is "visit.add" keyed "<borrower>/<date>/<purpose>". `exit_reasons` defaults to
     the configured codes.
     """
-    with write_transaction(engine) as conn:
+    with data_write(engine) as conn:
         officer = _officer(conn, officer_staff_code)
         borrower_id = _checked(conn, officer, form, today, exit_reasons)
         values = _values(form)
@@ -116,7 +116,6 @@ def log_visit(
             before=None,
             after=_audit_record(officer_staff_code, code, values),
         )
-        bump_data_version(conn)
     return new_id
 
 
@@ -168,7 +167,7 @@ def update_visit(
     code "not_yours"; an imported one as field "visit", code "imported"; a form with
     problems as for log_visit.
     """
-    with write_transaction(engine) as conn:
+    with data_write(engine) as conn:
         officer = _officer(conn, officer_staff_code)
         before = _own_visit(conn, officer, visit_id)
         borrower_id = _checked(conn, officer, form, today, exit_reasons)
@@ -187,7 +186,6 @@ def update_visit(
             before=_audit_record(officer_staff_code, old_code, before),
             after=_audit_record(officer_staff_code, code, values),
         )
-        bump_data_version(conn)
 
 
 def delete_visit(
@@ -197,7 +195,7 @@ def delete_visit(
 
     Another officer's visit, or one that does not exist, is refused as for update_visit.
     """
-    with write_transaction(engine) as conn:
+    with data_write(engine) as conn:
         officer = _officer(conn, officer_staff_code)
         before = _own_visit(conn, officer, visit_id)
         conn.execute(delete(Visit).where(Visit.id == visit_id, Visit.officer_id == officer))
@@ -211,4 +209,3 @@ def delete_visit(
             before=_audit_record(officer_staff_code, code, before),
             after=None,
         )
-        bump_data_version(conn)

@@ -33,7 +33,16 @@ def audited(loaded_db: str) -> str:
     ]
     with write_transaction(engine) as conn:
         for actor, action, key, at in entries:
-            record(conn, actor, action, "user", key, None, {"username": key}, at=at)
+            record(
+                conn,
+                actor=actor,
+                action=action,
+                entity="user",
+                entity_key=key,
+                before=None,
+                after={"username": key},
+                at=at,
+            )
     engine.dispose()
     return loaded_db
 

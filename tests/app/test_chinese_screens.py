@@ -201,8 +201,16 @@ def _fill(engine: Engine, folder: Path) -> None:
         for username, name in NAMES.items():
             add_user(conn, username, name, username, STAFF[username], "a long password 1",
                      actor="cli", now=NOW)  # fmt: skip
-        record(conn, "admin", "backup.make", "database", "fieldbook-20250705-090000.db",
-               None, {"bytes": 1024}, at=NOW)  # fmt: skip
+        record(
+            conn,
+            actor="admin",
+            action="backup.make",
+            entity="database",
+            entity_key="fieldbook-20250705-090000.db",
+            before=None,
+            after={"bytes": 1024},
+            at=NOW,
+        )
 
 
 @pytest.fixture

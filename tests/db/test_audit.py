@@ -115,12 +115,12 @@ def test_record_drops_secrets_at_any_depth(engine: Engine) -> None:
     with write_transaction(engine) as conn:
         record(
             conn,
-            "system",
-            "test.write",
-            "thing",
-            "k1",
-            {"password": "x", "name": "a", "nested": [{"token": "t", "ok": 1}]},
-            {"password_hash": "$argon2id$…", "name": "b", "on": dt.date(2026, 3, 2)},
+            actor="system",
+            action="test.write",
+            entity="thing",
+            entity_key="k1",
+            before={"password": "x", "name": "a", "nested": [{"token": "t", "ok": 1}]},
+            after={"password_hash": "$argon2id$…", "name": "b", "on": dt.date(2026, 3, 2)},
             at=T0,
         )
         [entry] = load_audit(conn)
@@ -143,7 +143,16 @@ def test_load_audit_filters_in_sql_newest_first(engine: Engine) -> None:
                 ("cli", "import"),
             ]
         ):
-            record(conn, actor, action, "user", f"u{i}", None, {"i": i}, at=_at(i))
+            record(
+                conn,
+                actor=actor,
+                action=action,
+                entity="user",
+                entity_key=f"u{i}",
+                before=None,
+                after={"i": i},
+                at=_at(i),
+            )
     with engine.connect() as conn:
         assert [e.entity_key for e in load_audit(conn)] == ["u3", "u2", "u1", "u0"]
         assert [e.entity_key for e in load_audit(conn, actor="admin")] == ["u2", "u1"]

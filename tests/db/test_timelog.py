@@ -4,11 +4,12 @@ audited; the allocation equals the metrics engine's time shares."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Connection, Engine, text
 
 from core.auth.scope import Scope
 from core.db.audit import load_audit
@@ -16,14 +17,16 @@ from core.db.engine import read_data_version
 from core.metrics.officers import compute_officer_scorecards
 from core.metrics.params import MetricParams
 from core.metrics.period import parse_period
+from core.timelog.checks import MAX_AGE_DAYS, parse_hours
 from core.timelog.reads import (
+    Allocation,
     WeekHours,
-    load_allocation,
+    allocation_of,
     load_entries,
     load_week,
     load_weekly_totals,
 )
-from core.timelog.writes import MAX_AGE_DAYS, Saved, delete_entry, parse_hours, save_day, save_week
+from core.timelog.writes import Saved, delete_entry, save_day, save_week
 from core.validation import FieldError, ValidationFailed
 from tests.builders import base_portfolio, write_folder
 from tests.db.helpers import do_import, snapshot
@@ -359,14 +362,26 @@ def test_delete_an_entry(loaded: Engine) -> None:
     assert other.value.errors == [FieldError("2025-04-03/office", "not_found")]
 
 
-def test_allocation_shares_equal_the_engine_time_shares(loaded: Engine) -> None:
+def _allocation(conn: Connection, scope: Scope, period: str) -> Allocation:
+    """The allocation as the time page draws it: from the officers' scorecard, all
+    officers of the scope together."""
+    hours: Counter[str] = Counter()
+    for card in compute_officer_scorecards(
+        conn, scope, parse_period(period, as_of=TODAY), MetricParams()
+    ):
+        hours.update(card.components.hours_by_activity)
+    return allocation_of(hours)
+
+
+def test_allocation_shares_are_the_engine_time_shares(loaded: Engine) -> None:
     save_day(loaded, "of1", "OF1", MON, {"appraisal": D(6), "office": D(2)}, TODAY)
     with loaded.connect() as conn:
-        week = load_allocation(conn, OF1, MON, TODAY)
-        quarter = parse_period("2025Q2", as_of=TODAY)
-        q = load_allocation(conn, OF1, quarter.start, quarter.last)
-        team = load_allocation(conn, TEAM, quarter.start, quarter.last)
-        cards = compute_officer_scorecards(conn, TEAM, quarter, MetricParams())
+        week = _allocation(conn, OF1, f"{MON}:{TODAY}")
+        q = _allocation(conn, OF1, "2025Q2")
+        team = _allocation(conn, TEAM, "2025Q2")
+        cards = compute_officer_scorecards(
+            conn, TEAM, parse_period("2025Q2", as_of=TODAY), MetricParams()
+        )
     # 6 h appraisal + 2 h office.
     assert week.total == D("8.00")
     assert week.shares == {"appraisal": D("0.75"), "office": D("0.25")}
@@ -383,7 +398,7 @@ def test_allocation_shares_equal_the_engine_time_shares(loaded: Engine) -> None:
     assert team.hours["appraisal"] == D("13.25")
     assert round(team.shares["appraisal"], 4) == D("0.5824")  # 13.25 / 22.75
     with loaded.connect() as conn:
-        nothing = load_allocation(conn, OF1, dt.date(2025, 1, 1), dt.date(2025, 1, 31))
+        nothing = _allocation(conn, OF1, "2025-01")
     assert nothing.total == 0 and nothing.shares == {} and nothing.share("office") is None
 
 
