@@ -1,8 +1,9 @@
 """Fieldbook's entry point: page config, who is logged in, the pages of their role, run.
 
-Navigation is rebuilt from the logged-in role on every run, so a page of another role is
-not registered and cannot be opened by URL or widget. serve.py wraps this script with the
-login and logout routes (`streamlit run serve.py`).
+Navigation is rebuilt from the logged-in role on every run, from the pages core/auth/roles.py
+lists for it, so a page of another role is not registered and cannot be opened by URL or
+widget. serve.py wraps this script with the login and logout routes (`streamlit run
+serve.py`).
 """
 
 import streamlit as st
@@ -18,7 +19,27 @@ from app.shell import (
     render_user_box,
 )
 from app.viewer import Viewer, set_viewer
+from core.auth.roles import (
+    CHANGE_PASSWORD,
+    LOGIN,
+    ROLES_BY_CODE,
+    UNKNOWN_ROLE_PAGES,
+    PageSpec,
+)
 from core.auth.scope import scope_for
+
+
+def as_page(spec: PageSpec) -> st.Page:
+    """The Streamlit page of a page listed in core.auth.roles, its title in the reader's
+    language."""
+    return st.Page(
+        spec.path,
+        title=t(spec.title_key),
+        icon=spec.icon,
+        default=spec.default,
+        visibility="hidden" if spec.hidden else "visible",
+    )
+
 
 st.set_page_config(page_title="Fieldbook", page_icon="📒", layout="wide")
 try:
@@ -31,9 +52,7 @@ except STARTUP_ERRORS as error:
     st.stop()
 
 if user is None:
-    page = st.navigation(
-        [st.Page("pages/login.py", title=t("login.title"), icon=":material/login:")]
-    )
+    page = st.navigation([as_page(LOGIN)])
     render_language_switch()
     page.run()
     st.stop()
@@ -41,87 +60,15 @@ if user is None:
 adopt_language(user)  # before the menu's titles are translated
 with engine.connect() as conn:
     set_viewer(Viewer(user, scope_for(conn, user)))
-home = st.Page("pages/home.py", title=t("home.title"), icon=":material/home:", default=True)
-officers = st.Page("pages/officers.py", title=t("officers.title"), icon=":material/groups:")
-portfolio = st.Page("pages/portfolio.py", title=t("portfolio.title"), icon=":material/table_view:")
-# Opened from the portfolio, the visits and the week's lists, not from the menu.
-borrower = st.Page(
-    "pages/borrower.py", title=t("borrower.title"), icon=":material/person:", visibility="hidden"
-)
-# Training records and first loans made without full training: trainers see their batches,
-# team leaders their officers' exceptions, admins everything.
-training = st.Page("pages/training.py", title=t("training.title"), icon=":material/school:")
-cohorts = st.Page("pages/cohorts.py", title=t("cohorts.title"), icon=":material/monitoring:")
-# Officers read their 1:1 notes and action items here; team leaders keep them.
-coaching = st.Page("pages/coaching.py", title=t("coaching.title"), icon=":material/forum:")
+# The role's pages as core.auth.roles lists them; an account that must change its password
+# sees that page alone.
+role = ROLES_BY_CODE.get(user.role)
 if user.must_change_password:
-    pages: dict[str, list[st.Page]] = {
-        "": [st.Page("pages/change_password.py", title=t("password.title"), icon=":material/key:")]
-    }
+    pages = {"": [as_page(CHANGE_PASSWORD)]}
+elif role is None:
+    pages = {"": [as_page(spec) for spec in UNKNOWN_ROLE_PAGES]}
 else:
-    pages = {
-        "officer": {
-            t("nav.my_work"): [
-                home,
-                st.Page(
-                    "pages/my_quarter.py", title=t("quarter.title"), icon=":material/insights:"
-                ),
-                portfolio,
-                st.Page(
-                    "pages/visits.py", title=t("visits.title"), icon=":material/directions_walk:"
-                ),
-                st.Page("pages/time.py", title=t("time.title"), icon=":material/schedule:"),
-                st.Page(
-                    "pages/customers.py", title=t("customers.title"), icon=":material/handshake:"
-                ),
-                st.Page(
-                    "pages/my_review.py", title=t("my_review.title"), icon=":material/edit_note:"
-                ),
-                coaching,
-                borrower,
-            ]
-        },
-        "team_leader": {
-            t("nav.team"): [
-                home,
-                st.Page("pages/team.py", title=t("team.title"), icon=":material/leaderboard:"),
-                st.Page(
-                    "pages/team_reviews.py",
-                    title=t("team_reviews.title"),
-                    icon=":material/rate_review:",
-                ),
-                coaching,
-                officers,
-                portfolio,
-                training,
-                borrower,
-            ]
-        },
-        "trainer": {t("nav.training"): [home, training, cohorts]},
-        "admin": {
-            t("nav.admin"): [
-                home,
-                officers,
-                portfolio,
-                training,
-                cohorts,
-                st.Page(
-                    "pages/admin_import.py", title=t("admin_import.title"), icon=":material/upload:"
-                ),
-                st.Page(
-                    "pages/admin_users.py", title=t("admin_users.title"), icon=":material/person:"
-                ),
-                st.Page(
-                    "pages/admin_config.py", title=t("admin_config.title"), icon=":material/tune:"
-                ),
-                st.Page(
-                    "pages/admin_backup.py", title=t("admin_backup.title"), icon=":material/backup:"
-                ),
-                st.Page("pages/audit.py", title=t("audit.title"), icon=":material/history:"),
-                borrower,
-            ]
-        },
-    }.get(user.role, {"": [home]})
+    pages = {t(role.section_key): [as_page(spec) for spec in role.pages]}
 page = st.navigation(pages)
 render_user_box(user)
 render_language_switch(user)

@@ -24,6 +24,7 @@ from app.viewer import Viewer
 from app.widgets import coded_selectbox
 from core.auth.directory import Account, generate_password, linkable_staff, list_accounts
 from core.auth.passwords import PasswordError
+from core.auth.roles import ROLE_CODES
 from core.auth.users import (
     STAFF_LINKED_ROLES,
     UserError,
@@ -34,7 +35,7 @@ from core.auth.users import (
     set_role,
 )
 from core.db.engine import write_transaction
-from core.db.models import LANGUAGES, USER_ROLES
+from core.db.models import LANGUAGES
 from core.validation import FieldError, ValidationFailed
 
 FLASH = "admin_users_flash"
@@ -71,7 +72,7 @@ def as_failed(exc: UserError | PasswordError, fallback: str) -> ValidationFailed
         found = re.search(pattern, message)
         if found:
             values = found.groupdict()
-            if values.get("role") in USER_ROLES:  # a role code reads as the role's name
+            if values.get("role") in ROLE_CODES:  # a role code reads as the role's name
                 values["role"] = t(f"role.{values['role']}")
             return ValidationFailed([FieldError(field, code, values)])
     return ValidationFailed([FieldError(fallback, "other", {"message": message})])
@@ -166,7 +167,7 @@ def _staff_picker(role: str, key: str, keep: str | None = None) -> str | None:
 def add_form(me: Viewer) -> None:
     """Adds an account: the role picks which staff codes are offered."""
     role = coded_selectbox(
-        t("admin_users.form.role"), USER_ROLES, lambda r: t(f"role.{r}"), key="au_add_role"
+        t("admin_users.form.role"), ROLE_CODES, lambda r: t(f"role.{r}"), key="au_add_role"
     )
     _errors(ADD_FORM, "role")
     with st.form(ADD_FORM):
@@ -286,7 +287,7 @@ def _role_for(username: str, current: str) -> str:
     key = f"au_role_{username}"
     st.session_state.setdefault(key, current)
     return coded_selectbox(
-        t("admin_users.form.role"), USER_ROLES, lambda r: t(f"role.{r}"), key=key
+        t("admin_users.form.role"), ROLE_CODES, lambda r: t(f"role.{r}"), key=key
     )
 
 

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from app.i18n import current_language, money, number, percent, t
-from core.metrics.figures import FIGURES_BY_KEY
+from core.metrics.figures import FIGURES_BY_KEY, TILE_FIGURES
 from core.metrics.scorecard import OfficerScorecard
 from core.metrics.views import TrendPoint
 from core.portfolio.this_week import DueInstallment, VisitDue
@@ -17,17 +17,6 @@ from core.rules import NO_DATA, Finding, Rule, RuleSet
 from core.rules.describe import BETWEEN, BandPart, status_band
 from core.rules.formatting import format_bound
 
-# The figures on tiles, in reading order; each is judged by the rule naming it, if any.
-TILES = (
-    "recovery_rate",
-    "on_time_rate",
-    "par30",
-    "training_compliance",
-    "visit_coverage",
-    "followups_overdue",
-    "active_borrowers",
-    "disbursed_count",
-)
 # One colour per status, the same on every screen.
 STATUS_COLOURS = {"met": "green", "warning": "orange", "breached": "red", "no data": "gray"}
 
@@ -85,7 +74,8 @@ def render_tiles(card: OfficerScorecard, findings: list[Finding], rules: RuleSet
     by_figure = {rules.by_id(f.rule_id).figure: f for f in findings}
     zh = current_language() == "zh"
     columns = st.columns(4)
-    for index, key in enumerate(TILES):
+    # The headline figures and the officer's caseload and new loans (core.metrics.figures).
+    for index, key in enumerate(TILE_FIGURES):
         spec = FIGURES_BY_KEY[key]
         finding = by_figure.get(key)
         with columns[index % 4], st.container(border=True):

@@ -23,7 +23,7 @@ from app.review_view import figure_name, submitted_text, target_text, value_text
 from app.team_charts import bullet_chart
 from app.visits_view import plain
 from core.auth.scope import Scope
-from core.metrics.figures import FIGURES_BY_KEY
+from core.metrics.figures import CHART_FIGURES, FIGURES_BY_KEY, SCORECARD_FIGURES
 from core.metrics.officers import compute_officer_scorecards
 from core.metrics.period import Period
 from core.metrics.scorecard import OfficerScorecard
@@ -33,8 +33,6 @@ from core.rules import Finding, RuleSet
 from core.rules.findings import GroupFindings, judge_officers
 from core.rules.group_findings import viewer_group_findings
 from core.rules.team import (
-    MAIN_FIGURES,
-    SCORECARD_FIGURES,
     RankedFinding,
     rank_breaches,
     rule_for_figure,
@@ -68,8 +66,9 @@ def cached_review_statuses(
 def render_bullet_charts(
     cards: Sequence[OfficerScorecard], findings: dict[str, list[Finding]], rules: RuleSet
 ) -> None:
-    """One bullet chart per main figure, stacked so a phone shows them one by one."""
-    for figure in MAIN_FIGURES:
+    """One bullet chart per charted figure (CHART_FIGURES), stacked so a phone shows them
+    one by one."""
+    for figure in CHART_FIGURES:
         rule = rule_for_figure(rules, figure)
         if rule is None:
             continue  # no goal for this figure in config/rules.yaml: nothing to compare

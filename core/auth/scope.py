@@ -13,6 +13,7 @@ from typing import Protocol
 
 from sqlalchemy import ColumnElement, Connection, and_, false, select, true
 
+from core.auth.roles import ALL, OFFICER, ROLES_BY_CODE, TEAM, TRAINER
 from core.db.models import Staff
 
 
@@ -78,7 +79,7 @@ class HasRole(Protocol):
 
     @property
     def role(self) -> str:
-        """officer, team_leader, trainer or admin."""
+        """A role code of core.auth.roles.ROLES."""
         ...
 
     @property
@@ -88,9 +89,13 @@ class HasRole(Protocol):
 
 
 def scope_for(conn: Connection, user: HasRole) -> Scope:
-    """The scope of `user`: admin → everyone; officer → their own portfolio; team leader →
-    their team's officers; trainer → the trainer scope (aggregates, no officer's rows)."""
-    if user.role == "admin":
+    """The scope of `user`, of the kind its role has (core.auth.roles): admin → everyone;
+    officer → their own portfolio; team leader → their team's officers; trainer → the
+    trainer scope (aggregates, no officer's rows)."""
+    role = ROLES_BY_CODE.get(user.role)
+    if role is None:
+        return Scope.nobody()
+    if role.scope_kind == ALL:
         return Scope.everyone()
     if not user.staff_code:
         return Scope.nobody()
@@ -99,10 +104,10 @@ def scope_for(conn: Connection, user: HasRole) -> Scope:
     ).one_or_none()
     if staff is None or staff.role != user.role:
         return Scope.nobody()
-    if user.role == "officer":
-        return Scope("officer", staff_code=user.staff_code)
-    if user.role == "team_leader" and staff.branch and staff.team:
-        return Scope("team", branch=staff.branch, team=staff.team)
-    if user.role == "trainer":
-        return Scope("trainer", staff_code=user.staff_code)
+    if role.scope_kind == OFFICER:
+        return Scope(OFFICER, staff_code=user.staff_code)
+    if role.scope_kind == TEAM and staff.branch and staff.team:
+        return Scope(TEAM, branch=staff.branch, team=staff.team)
+    if role.scope_kind == TRAINER:
+        return Scope(TRAINER, staff_code=user.staff_code)
     return Scope.nobody()

@@ -25,12 +25,13 @@ from core.auth.accounts import (
     user_select,
 )
 from core.auth.passwords import hash_password, verify_password
+from core.auth.roles import ROLE_CODES, ROLES, ROLES_BY_CODE, TEAM
 from core.auth.sessions import revoke_user_sessions
 from core.db.audit import record
-from core.db.models import LANGUAGES, USER_ROLES, Staff, User
+from core.db.models import LANGUAGES, Staff, User
 
 # Roles whose data is tied to a staff member: without one their scope would be empty.
-STAFF_LINKED_ROLES = ("officer", "team_leader", "trainer")
+STAFF_LINKED_ROLES = tuple(role.code for role in ROLES if role.staff_linked)
 # Actors the audit trail uses for programs; a person called "cli" would be ambiguous.
 RESERVED_USERNAMES = frozenset({"system", "import", "cli", "demo"})
 _USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
@@ -93,7 +94,7 @@ def staff_link_id(
         raise UserError(f"No staff member has the code {code!r}.")
     if role in STAFF_LINKED_ROLES and staff.role != role:
         raise UserError(f"{code} is on the staff list as {staff.role}, not {role}.")
-    if role == "team_leader" and not staff.team:
+    if role in ROLES_BY_CODE and ROLES_BY_CODE[role].scope_kind == TEAM and not staff.team:
         raise UserError(f"Team leader {code} has no team on the staff list.")
     other = conn.execute(
         select(User.username).where(User.staff_id == staff.id, User.id != (user_id or -1))
@@ -131,7 +132,7 @@ def add_user(
     display = display_name.strip()
     if not display:
         raise UserError("A user needs a display name.")
-    _check_choice(role, USER_ROLES, "role")
+    _check_choice(role, ROLE_CODES, "role")
     _check_choice(language, LANGUAGES, "language")
     if find_user(conn, name) is not None:
         raise UserError(f"The username {name!r} is taken.")
@@ -234,7 +235,7 @@ def set_role(
     """
     now = _now(now)
     user = get_user(conn, username)
-    _check_choice(role, USER_ROLES, "role")
+    _check_choice(role, ROLE_CODES, "role")
     if _is_self(actor, user) and user.role == "admin" and role != "admin":
         raise UserError("You cannot take away your own admin role; ask another admin.")
     staff_id = staff_link_id(conn, role, staff_code, user_id=user.id)

@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from core.auth.accounts import UserRow
 from core.auth.demo_accounts import DEMO_PASSWORD, ensure_demo_accounts
 from core.auth.passwords import check_password_rules
+from core.auth.roles import role_list_text
 from core.auth.users import (
     UserError,
     add_user,
@@ -41,7 +42,7 @@ def add_commands(commands: Any) -> None:
     add = actions.add_parser("add", help="add an account (its password must be changed at login)")
     add.add_argument("username")
     add.add_argument("--name", required=True, help="the name the app shows")
-    add.add_argument("--role", required=True, help="officer, team_leader, trainer or admin")
+    add.add_argument("--role", required=True, help=role_list_text())
     add.add_argument("--staff", metavar="CODE", help="staff code (required but for admins)")
     add.add_argument("--language", choices=LANGUAGES, default="zh")
     add.add_argument("--password", help=_PASSWORD_HELP)
@@ -56,7 +57,7 @@ def add_commands(commands: Any) -> None:
     reset.add_argument("--password", help=_PASSWORD_HELP)
     role = actions.add_parser("set-role", help="change an account's role and staff link")
     role.add_argument("username")
-    role.add_argument("role", help="officer, team_leader, trainer or admin")
+    role.add_argument("role", help=role_list_text())
     role.add_argument("--staff", metavar="CODE", help="staff code (required but for admins)")
 
 

@@ -41,6 +41,9 @@ NAMING_CONVENTION = {
 }
 
 CODE = String(64)
+# The database's check on role columns: the codes of core.auth.roles.ROLES (which core.db
+# cannot import: auth builds on db), kept equal by tests/unit/test_roles.py; a migration
+# changes the constraint.
 STAFF_ROLES = ("officer", "team_leader", "trainer", "admin")
 VISIT_PURPOSES = ("appraisal", "collection", "follow_up", "return_visit", "training", "other")
 VISIT_OUTCOMES = ("ok", "paid", "promised", "unable", "unwilling", "not_home")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from core.auth.roles import ROLES
 from core.importer.messages import Code
 from core.importer.problems import ProblemLog
 
@@ -18,7 +19,8 @@ _UNIQUE_CODES = {
 def check_row_rules(table: str, frame: pd.DataFrame, source: str, log: ProblemLog) -> None:
     """Reports the rules that compare cells of the same row."""
     if table == "staff":
-        needs_team = frame["role"].isin(["officer", "team_leader"]) & (frame["team"] == "")
+        team_roles = [role.code for role in ROLES if role.needs_team]
+        needs_team = frame["role"].isin(team_roles) & (frame["team"] == "")
         log.add_rows(source, frame, needs_team, "team", Code.TEAM_REQUIRED)
     elif table == "loans":
         log.add_rows(

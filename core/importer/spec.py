@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.db.models import APPRAISAL_GRADES, STAFF_ROLES, VISIT_OUTCOMES, VISIT_PURPOSES
+from core.auth.roles import ROLE_CODES
+from core.db.models import APPRAISAL_GRADES, VISIT_OUTCOMES, VISIT_PURPOSES
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ TABLE_SPECS: tuple[TableSpec, ...] = (
         (
             _c("staff_code", "code"),
             _c("name", "text"),
-            _c("role", "enum", choices=STAFF_ROLES),
+            _c("role", "enum", choices=ROLE_CODES),
             _c("branch", "text"),
             _c("team", "text", "conditional"),
             _c("hired_on", "date", False),

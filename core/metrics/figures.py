@@ -3,6 +3,10 @@
 kind: ratio (a fraction 0..1, None when the denominator is 0), count, money (Decimal
 yuan), hours (Decimal). better: which direction is good, for rules and colours.
 cases: what the cases behind a figure are (loan or borrower codes), if any.
+
+HEADLINE_FIGURES is the one list of the figures every summary leads with; each summary
+(the tiles of "My quarter", the team overview's bullet charts, `python -m core metrics`)
+adds the few figures it is about, declared below it.
 """
 
 from __future__ import annotations
@@ -20,10 +24,15 @@ class FigureSpec:
     cases: str | None
     name_en: str
     name_zh: str
+    # Its column title in the terminal table of `python -m core metrics` (TABLE_FIGURES):
+    # short English, so the table fits a terminal; the key when empty.
+    column_en: str = ""
 
 
 FIGURES: tuple[FigureSpec, ...] = (
-    FigureSpec("active_loans", "count", "none", None, "Active loans", "在贷笔数"),
+    FigureSpec(
+        "active_loans", "count", "none", None, "Active loans", "在贷笔数", column_en="active"
+    ),
     FigureSpec(
         "active_borrowers",
         "count",
@@ -32,14 +41,28 @@ FIGURES: tuple[FigureSpec, ...] = (
         "Active borrowers (caseload)",
         "在贷借款人（管户数）",
     ),
-    FigureSpec("outstanding_principal", "money", "none", None, "Outstanding principal", "未偿本金"),
+    FigureSpec(
+        "outstanding_principal",
+        "money",
+        "none",
+        None,
+        "Outstanding principal",
+        "未偿本金",
+        column_en="outstanding",
+    ),
     FigureSpec("par1", "ratio", "lower", "loan", "PAR 1", "风险贷款率（逾期1天以上）"),
-    FigureSpec("par30", "ratio", "lower", "loan", "PAR 30", "风险贷款率（逾期30天以上）"),
+    FigureSpec(
+        "par30", "ratio", "lower", "loan", "PAR 30", "风险贷款率（逾期30天以上）", column_en="PAR30"
+    ),
     FigureSpec("par90", "ratio", "lower", "loan", "PAR 90", "风险贷款率（逾期90天以上）"),
     FigureSpec("principal_due", "money", "none", None, "Principal due", "应收本金"),
     FigureSpec("principal_collected", "money", "none", None, "Principal collected", "实收本金"),
-    FigureSpec("recovery_rate", "ratio", "higher", "loan", "Recovery rate", "回收率"),
-    FigureSpec("on_time_rate", "ratio", "higher", "loan", "On-time rate", "按时还款率"),
+    FigureSpec(
+        "recovery_rate", "ratio", "higher", "loan", "Recovery rate", "回收率", column_en="recovery"
+    ),
+    FigureSpec(
+        "on_time_rate", "ratio", "higher", "loan", "On-time rate", "按时还款率", column_en="on time"
+    ),
     FigureSpec("disbursed_count", "count", "none", None, "Loans disbursed", "发放笔数"),
     FigureSpec("disbursed_amount", "money", "none", None, "Amount disbursed", "发放金额"),
     FigureSpec("first_loans", "count", "none", None, "First loans", "首次贷款笔数"),
@@ -52,10 +75,32 @@ FIGURES: tuple[FigureSpec, ...] = (
         "培训达标的首次贷款",
     ),
     FigureSpec(
-        "training_compliance", "ratio", "higher", "loan", "Training compliance", "培训达标率"
+        "training_compliance",
+        "ratio",
+        "higher",
+        "loan",
+        "Training compliance",
+        "培训达标率",
+        column_en="trained",
     ),
-    FigureSpec("visit_coverage", "ratio", "higher", "borrower", "Visit coverage", "回访覆盖率"),
-    FigureSpec("followups_overdue", "count", "lower", "loan", "Overdue follow-ups", "逾期未跟进"),
+    FigureSpec(
+        "visit_coverage",
+        "ratio",
+        "higher",
+        "borrower",
+        "Visit coverage",
+        "回访覆盖率",
+        column_en="visited",
+    ),
+    FigureSpec(
+        "followups_overdue",
+        "count",
+        "lower",
+        "loan",
+        "Overdue follow-ups",
+        "逾期未跟进",
+        column_en="follow-ups",
+    ),
     FigureSpec("hours", "hours", "none", None, "Hours logged", "工作小时"),
     FigureSpec("writeoff_count", "count", "lower", "loan", "Loans written off", "核销笔数"),
     FigureSpec("writeoff_principal", "money", "lower", None, "Principal written off", "核销本金"),
@@ -82,3 +127,31 @@ FIGURES: tuple[FigureSpec, ...] = (
 TIME_SHARE_PREFIX = "time_share."
 
 FIGURES_BY_KEY: dict[str, FigureSpec] = {f.key: f for f in FIGURES}
+
+# The headline figures, in reading order: the quarter's results an officer is coached on.
+# Every summary shows these first and in this order.
+HEADLINE_FIGURES: tuple[str, ...] = (
+    "recovery_rate",
+    "on_time_rate",
+    "par30",
+    "training_compliance",
+    "visit_coverage",
+    "followups_overdue",
+)
+# What each summary adds after them: these are the only differences between the summaries.
+# "My quarter"'s tiles: the officer's caseload and the loans they made.
+TILE_FIGURES: tuple[str, ...] = (*HEADLINE_FIGURES, "active_borrowers", "disbursed_count")
+# The team overview's bullet charts (none for a figure without an officer goal): renewals.
+CHART_FIGURES: tuple[str, ...] = (*HEADLINE_FIGURES, "renewal_rate")
+# The team scorecard's columns (CSV and Excel): the charted figures, then the size of
+# each officer's work.
+SCORECARD_FIGURES: tuple[str, ...] = (
+    *CHART_FIGURES,
+    "active_borrowers",
+    "outstanding_principal",
+    "disbursed_count",
+    "disbursed_amount",
+    "hours",
+)
+# The terminal table of `python -m core metrics`: the size of the portfolio as loans and money.
+TABLE_FIGURES: tuple[str, ...] = (*HEADLINE_FIGURES, "active_loans", "outstanding_principal")

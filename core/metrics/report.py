@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -15,7 +15,7 @@ from core.exports.cells import (
     inert as inert,  # callers import it from here too (moved to core.exports.cells)
 )
 from core.exports.textable import render_table
-from core.metrics.figures import FIGURES_BY_KEY
+from core.metrics.figures import FIGURES_BY_KEY, TABLE_FIGURES
 from core.metrics.period import Period
 from core.metrics.scorecard import GroupScorecard, OfficerScorecard
 
@@ -91,15 +91,16 @@ def _percent(value: Any) -> str:
     return "—" if value is None else f"{Decimal(value) * 100:.1f}%"
 
 
-_TABLE_COLUMNS = (
-    ("recovery", "recovery_rate", _percent),
-    ("on time", "on_time_rate", _percent),
-    ("PAR30", "par30", _percent),
-    ("trained", "training_compliance", _percent),
-    ("visited", "visit_coverage", _percent),
-    ("follow-ups", "followups_overdue", str),
-    ("active", "active_loans", str),
-    ("outstanding", "outstanding_principal", lambda v: f"{v:,}"),
+# How a figure reads in the terminal table, by its kind.
+_TABLE_FORMATS: dict[str, Callable[[Any], str]] = {
+    "ratio": _percent,
+    "count": str,
+    "money": lambda v: f"{v:,}",
+    "hours": str,
+}
+_TABLE_COLUMNS = tuple(
+    (spec.column_en or spec.key, spec.key, _TABLE_FORMATS[spec.kind])
+    for spec in (FIGURES_BY_KEY[key] for key in TABLE_FIGURES)
 )
 
 

@@ -12,32 +12,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from core.exports.cells import KIND_FORMATS, Cell
-from core.metrics.figures import FIGURES_BY_KEY
+from core.metrics.figures import FIGURES_BY_KEY, SCORECARD_FIGURES
 from core.metrics.scorecard import OfficerScorecard
 from core.rules import BREACHED, WARNING, Finding, Rule, RuleSet
 from core.rules.findings import figure_values
 from core.rules.schema import HIGHER, RANGE, SEVERITIES
-
-# The figures the team overview charts, one bullet chart each, in reading order.
-MAIN_FIGURES = (
-    "recovery_rate",
-    "on_time_rate",
-    "par30",
-    "training_compliance",
-    "visit_coverage",
-    "followups_overdue",
-    "renewal_rate",
-)
-# The columns of the downloadable scorecard after the officer: the charted figures, then
-# the size of each officer's work.
-SCORECARD_FIGURES = (
-    *MAIN_FIGURES,
-    "active_borrowers",
-    "outstanding_principal",
-    "disbursed_count",
-    "disbursed_amount",
-    "hours",
-)
 
 
 def rule_for_figure(rules: RuleSet, figure: str) -> Rule | None:

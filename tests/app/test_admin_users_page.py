@@ -8,8 +8,10 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
+from app.i18n import load_catalog
 from core.auth.directory import list_accounts
 from core.auth.login import log_in
+from core.auth.roles import ROLE_CODES
 from core.db.audit import load_audit
 from core.db.engine import make_engine
 from core.db.models import User
@@ -100,6 +102,14 @@ def test_last_logins_read_in_local_time(accounts: str) -> None:
         ["wang", "Wang", "2025年7月1日 07:30"],
     ]
     assert at.caption[0].value == "时间按中国标准时间显示。"
+
+
+def test_the_roles_offered_are_the_roles_of_core_auth_roles(accounts: str) -> None:
+    at = open_page()
+    english = load_catalog("en")
+    offered = at.selectbox(key="au_add_role__en").options
+    assert offered == [english[f"role.{code}"] for code in ROLE_CODES]
+    assert offered == ["Officer", "Team leader", "Trainer", "Administrator"]
 
 
 def test_add_a_user_with_a_generated_password_shown_once(accounts: str) -> None:

@@ -7,7 +7,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+import streamlit as st
 
+from app.i18n import load_catalog
+from core.auth.roles import ROLE_CODES, ROLES_BY_CODE
 from core.paths import CONFIG_DIR
 from tests.app.conftest import start_app
 
@@ -115,6 +118,34 @@ def test_each_role_reaches_its_pages_and_no_others(
         else:
             with pytest.raises(ValueError):
                 start_app("en").switch_page(page)
+
+
+@pytest.mark.parametrize("role", ROLE_CODES)
+def test_each_role_registers_the_pages_core_auth_roles_lists_in_its_menu_section(
+    loaded_db: str,
+    log_in_as,  # type: ignore[no-untyped-def]
+    role: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    menus: list[dict[str, list[st.Page]]] = []
+    navigation = st.navigation
+
+    def recorded(pages: dict[str, list[st.Page]], **options: object) -> st.Page:
+        menus.append(pages)
+        return navigation(pages, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(st, "navigation", recorded)
+    log_in_as(role)
+    start_app("en")
+    spec = ROLES_BY_CODE[role]
+    english = load_catalog("en")
+    [(section, pages)] = menus[-1].items()
+    assert section == english[spec.section_key]
+    assert [(Path(str(p._page)).name, p.title, p.icon, p.visibility) for p in pages] == [
+        (Path(s.path).name, english[s.title_key], s.icon, "hidden" if s.hidden else "visible")
+        for s in spec.pages
+    ]
+    assert [p.title for p in pages if p._default] == [english["home.title"]]
 
 
 def test_the_officer_home_lists_their_missed_goals(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]

@@ -348,6 +348,23 @@ def test_every_bad_row_is_reported_not_only_the_first(loaded: Engine, tmp_path: 
     ]
 
 
+def test_officers_and_team_leaders_need_a_team_and_trainers_do_not(
+    loaded: Engine, tmp_path: Path
+) -> None:
+    def no_teams(t: Tables) -> None:
+        for row in t["staff"]:
+            row["team"] = ""
+
+    result = refuse(loaded, spoiled(tmp_path, no_teams))
+    staff = base_portfolio()["staff"]
+    assert [(p.file, p.line, p.column) for p in result.problems] == [
+        ("staff.csv", line, "team")
+        for line, row in enumerate(staff, start=2)
+        if row["role"] in ("officer", "team_leader")
+    ]
+    assert [row["role"] for row in staff] == ["officer", "officer", "team_leader", "trainer"]
+
+
 def test_a_row_with_more_fields_than_the_header(loaded: Engine, tmp_path: Path) -> None:
     folder = write_folder(tmp_path / "bad", {"staff": base_portfolio()["staff"]})
     with (folder / "staff.csv").open("a", encoding="utf-8") as handle:

@@ -17,6 +17,7 @@ from sqlalchemy import Engine, text
 
 from core.auth.scope import Scope
 from core.metrics.cohorts import compute_cohorts
+from core.metrics.figures import FIGURES
 from core.metrics.officers import compute_officer_scorecards
 from core.metrics.params import MetricParams
 from core.metrics.period import Period
@@ -36,6 +37,29 @@ TABLES_TO_CLEAR = (
     "staff",
     "import_runs",
 )
+# Figures of core.metrics.figures.FIGURES the oracle does not compute, with the reason and
+# the hand-checked tests that cover them instead. Every other figure is compared.
+_BEYOND_V1 = (
+    "beyond the cooperative's metric definitions (version 1), which the oracle implements"
+    " (docs/metrics.md adds them); hand-checked in "
+)
+NOT_IN_THE_ORACLE = {
+    **dict.fromkeys(
+        ("writeoff_count", "writeoff_principal"),
+        _BEYOND_V1 + "tests/db/test_metrics.py::test_write_off_in_the_third_quarter",
+    ),
+    **dict.fromkeys(
+        ("renewal_rate", "renewed_borrowers", "left_borrowers", "pending_renewals"),
+        _BEYOND_V1 + "tests/db/test_metrics_views.py::test_renewed_pending_and_left_borrowers",
+    ),
+    **dict.fromkeys(
+        ("arrears_visits", "arrears_visits_unable", "arrears_visits_unwilling"),
+        _BEYOND_V1 + "tests/db/test_metrics.py::test_second_quarter_figures_of_officer_one"
+        " and tests/db/test_import_events.py::test_visits_count_every_row_in_the_figures",
+    ),
+}
+# Every figure of the registry but those, and the time shares (one figure per activity).
+COMPARED = (*(f.key for f in FIGURES if f.key not in NOT_IN_THE_ORACLE), "time_share")
 MONEY = {"outstanding_principal", "principal_due", "principal_collected", "disbursed_amount"}
 EXAMPLES = settings(
     max_examples=25,
@@ -82,7 +106,7 @@ def test_officer_figures_equal_the_oracle(
     for code in officers:
         expected = oracle.officer_figures(tables, code, period, params)
         figures = cards[code].components.figures()
-        for key in oracle.OFFICER_KEYS:
+        for key in COMPARED:
             if key == "time_share":
                 shares = figures["time_share"]
                 assert isinstance(shares, dict)
@@ -113,25 +137,8 @@ def test_cohort_figures_equal_the_oracle(
             _same(found[cohort][key], expected[cohort][key], f"{cohort} {key}")
 
 
-def test_the_property_tests_compare_every_spec_key() -> None:
-    assert set(oracle.OFFICER_KEYS) == {
-        "active_loans",
-        "active_borrowers",
-        "outstanding_principal",
-        "par1",
-        "par30",
-        "par90",
-        "principal_due",
-        "principal_collected",
-        "recovery_rate",
-        "on_time_rate",
-        "disbursed_count",
-        "disbursed_amount",
-        "first_loans",
-        "first_loans_trained",
-        "training_compliance",
-        "visit_coverage",
-        "followups_overdue",
-        "hours",
-        "time_share",
-    }
+def test_the_property_tests_compare_every_figure_but_the_listed_exclusions() -> None:
+    # A figure added to the registry fails here until the oracle computes it or it is
+    # excluded above with a reason; an exclusion must name a figure of the registry.
+    assert sorted(COMPARED) == sorted(oracle.OFFICER_KEYS)
+    assert [key for key in NOT_IN_THE_ORACLE if key not in {f.key for f in FIGURES}] == []
