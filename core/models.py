@@ -330,6 +330,21 @@ class AuditEntry(Base):
     after: Mapped[str | None] = mapped_column(Text)
 
 
+class Draft(Base):
+    """What a person typed into a form and has not saved yet (core/drafts.py): one row per
+    username and form, the values as JSON text. Not a record: no audit entry, no data
+    version bump; removed when the form is saved, and after 30 days."""
+
+    __tablename__ = "drafts"
+    __table_args__ = (UniqueConstraint("username", "form_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(CODE)
+    form_key: Mapped[str] = mapped_column(String(200))
+    content: Mapped[str] = mapped_column(Text)
+    saved_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
 # The review and coaching tables live in their own module; importing it here registers
 # them on Base.metadata wherever the models are used (migrations, schema checks).
 import core.review_models  # noqa: E402, F401
