@@ -10,7 +10,7 @@ import streamlit as st
 from app.i18n import date_time, number, t
 from app.resources import get_engine
 from app.viewer import Viewer
-from core.backup import BackupError, backup_bytes, backup_file_name, record_backup
+from core.admin.backup import BackupError, backup_bytes, backup_file_name, record_backup
 
 _MADE = "admin_backup_made"
 

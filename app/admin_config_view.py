@@ -1,6 +1,6 @@
 """The configuration page's panels: the active rules and review template shown readably,
 an upload that is checked before it may be installed, and the stored versions with a
-confirmed restore. Validation, storage and the file swap live in core.config_versions.
+confirmed restore. Validation, storage and the file swap live in core.admin.config_versions.
 
 Errors from a config file quote the file's own text, so they are shown with st.code
 (plain text), never as Markdown.
@@ -22,8 +22,7 @@ from app.people import names_of, person
 from app.resources import get_engine, get_rules
 from app.review_view import get_template
 from app.widgets import uploader_help
-from core.config import ConfigError
-from core.config_versions import (
+from core.admin.config_versions import (
     MAX_CONFIG_BYTES,
     ORIGINAL_NOTE,
     StoredVersion,
@@ -34,6 +33,7 @@ from core.config_versions import (
     restore_version,
     sha256_of,
 )
+from core.config.lists import ConfigError
 from core.reviews.template import ReviewTemplate
 from core.rules import RuleSet
 from core.rules.formatting import format_level

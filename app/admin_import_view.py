@@ -22,12 +22,12 @@ import streamlit as st
 from app.i18n import current_language, date_time, number, t, zone_name
 from app.people import names_of, person
 from app.resources import get_activities, get_engine
+from core.auth.scope import Scope
 from core.importer import ImportResult, UnreadableInput, run_import
+from core.importer.history import ImportRunRow, load_import_history
 from core.importer.messages_zh import to_chinese
 from core.importer.spec import TABLES
 from core.metrics.report import inert
-from core.queries.import_history import ImportRunRow, load_import_history
-from core.scope import Scope
 from core.settings import load_settings
 
 Upload = tuple[str, bytes]

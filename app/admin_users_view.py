@@ -37,8 +37,8 @@ from core.auth.users import (
     reset_password,
     set_role,
 )
-from core.db import write_transaction
-from core.models import LANGUAGES, USER_ROLES
+from core.db.engine import write_transaction
+from core.db.models import LANGUAGES, USER_ROLES
 from core.validation import FieldError, ValidationFailed
 
 FLASH = "admin_users_flash"

@@ -17,8 +17,8 @@ from starlette.routing import Route
 
 from app.auth import SESSION_COOKIE
 from core.auth.login import log_in, log_out
-from core.db import make_engine
-from core.schema import ensure_schema
+from core.db.engine import make_engine
+from core.db.schema import ensure_schema
 from core.settings import load_settings
 
 MAX_FIELD = 256

@@ -11,8 +11,8 @@ import streamlit as st
 from app.i18n import date, money, number, t
 from app.portfolio_view import bucket_text, status_text
 from app.resources import configured_name, get_engine, get_exit_reasons, get_rules
-from core.queries.borrower import BorrowerFile, LoanFile, load_borrower
-from core.scope import Scope
+from core.auth.scope import Scope
+from core.portfolio.borrower import BorrowerFile, LoanFile, load_borrower
 
 
 @st.cache_data(show_spinner=False, ttl=600, max_entries=256)

@@ -29,10 +29,10 @@ from app.i18n import date, t
 from app.resources import get_engine
 from app.viewer import Viewer
 from app.widgets import coded_selectbox
-from core.review_models import ACTION_OWNERS
 from core.reviews.actions import add_action
 from core.reviews.coaching import TEXT_FIELDS, SessionForm, SessionRow, save_session
 from core.reviews.conflicts import EditConflict, NotPermitted
+from core.reviews.models import ACTION_OWNERS
 from core.validation import ValidationFailed
 
 FIELDS = ("held_on", *TEXT_FIELDS)

@@ -19,6 +19,7 @@ from app.people import names_of, person
 from app.resources import get_engine
 from app.viewer import Viewer
 from app.visits_view import plain
+from core.auth.scope import Scope
 from core.reviews.access import OfficerRef, scope_officers
 from core.reviews.actions import (
     ActionRow,
@@ -29,7 +30,6 @@ from core.reviews.actions import (
 )
 from core.reviews.coaching import SessionRow, load_sessions
 from core.reviews.conflicts import EditConflict, NotPermitted
-from core.scope import Scope
 from core.validation import ValidationFailed
 
 FLASH = "coaching_flash"  # a message for the next run: (kind, text)

@@ -16,11 +16,11 @@ import streamlit as st
 
 from app.i18n import number, percent, t
 from app.resources import get_engine, get_rules
+from core.auth.scope import Scope
 from core.metrics.cohort_compare import CohortStats, Comparison
 from core.metrics.cohort_report import CohortReport, build_cohort_report
 from core.metrics.training_days import TrainingDaysRow
 from core.metrics.vintage import VintagePoint
-from core.scope import Scope
 
 # Trained against untrained in the same two colours on every chart of this screen.
 COHORT_COLOURS = {"trained": "#1f77b4", "untrained": "#ff7f0e"}

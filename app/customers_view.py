@@ -14,9 +14,9 @@ import streamlit as st
 
 from app.i18n import number, percent, t
 from app.resources import configured_name, get_engine, get_exit_reasons
+from core.auth.scope import Scope
 from core.metrics.views import GradeOutcome, compute_judgement
-from core.queries.customers import Leaver, load_leavers
-from core.scope import Scope
+from core.portfolio.customers import Leaver, load_leavers
 
 # Officer against branch, in the same two colours on every chart of this screen.
 SERIES_COLOURS = ("#1f77b4", "#9e9e9e")

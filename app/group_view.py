@@ -13,8 +13,8 @@ import streamlit as st
 from app.i18n import current_language, t
 from app.quarter_view import band_text, goal_words
 from app.review_view import value_text
-from core.metrics.findings import GroupFindings
 from core.rules import NO_DATA, RuleSet
+from core.rules.findings import GroupFindings
 
 
 def group_label(group: GroupFindings) -> str:

@@ -20,7 +20,7 @@ from babel.dates import format_time as babel_format_time
 from babel.dates import get_timezone_name
 from babel.numbers import format_decimal
 
-from core.config_messages_zh import to_chinese as config_to_chinese
+from core.config.messages_zh import to_chinese as config_to_chinese
 from core.localtime import display_zone, to_local
 from core.paths import CONFIG_DIR
 from core.settings import SettingsError, load_settings

@@ -16,9 +16,10 @@ import streamlit as st
 from app.i18n import current_language, money, t
 from app.quarter_view import STATUS_COLOURS
 from app.resources import get_engine
-from core.exports import loans_csv, loans_xlsx
+from core.auth.scope import Scope
 from core.metrics.views import AGING_BUCKETS, AgingBucket, compute_aging
-from core.queries.loans import (
+from core.portfolio.export import loans_csv, loans_xlsx
+from core.portfolio.loans import (
     STATUSES,
     FilterOptions,
     LoanFilters,
@@ -26,7 +27,6 @@ from core.queries.loans import (
     load_filter_options,
     load_loan_table,
 )
-from core.scope import Scope
 
 # Green for loans paid up, then darker oranges and reds as the arrears age.
 BUCKET_COLOURS = dict(

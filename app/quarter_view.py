@@ -12,7 +12,7 @@ from app.i18n import current_language, money, number, percent, t
 from core.metrics.figures import FIGURES_BY_KEY
 from core.metrics.scorecard import OfficerScorecard
 from core.metrics.views import TrendPoint
-from core.queries.this_week import DueInstallment, VisitDue
+from core.portfolio.this_week import DueInstallment, VisitDue
 from core.rules import NO_DATA, Finding, Rule, RuleSet
 from core.rules.describe import BETWEEN, BandPart, status_band
 from core.rules.formatting import format_bound

@@ -11,21 +11,26 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from app.i18n import current_language
-from core.config import Activity, load_activities, load_exit_reasons
-from core.db import make_engine, read_data_version
+from core.auth.scope import Scope
+from core.config.lists import Activity, load_activities, load_exit_reasons
+from core.db.engine import make_engine, read_data_version
+from core.db.schema import ensure_schema
 from core.metrics.cohorts import CohortFigures, compute_cohorts
 from core.metrics.components import Components
-from core.metrics.findings import GroupFindings, judge_officers
-from core.metrics.group_findings import viewer_group_findings
 from core.metrics.officers import compute_officer_scorecards
 from core.metrics.period import Period
 from core.metrics.scorecard import OfficerScorecard
 from core.metrics.views import TrendPoint, compute_trends
-from core.queries.portfolio import OfficerPortfolio, load_officer_portfolios
-from core.queries.this_week import DueInstallment, VisitDue, load_installments_due, load_visits_due
+from core.portfolio.summary import OfficerPortfolio, load_officer_portfolios
+from core.portfolio.this_week import (
+    DueInstallment,
+    VisitDue,
+    load_installments_due,
+    load_visits_due,
+)
 from core.rules import BREACHED, WARNING, Finding, RuleSet, load_default_rules
-from core.schema import ensure_schema
-from core.scope import Scope
+from core.rules.findings import GroupFindings, judge_officers
+from core.rules.group_findings import viewer_group_findings
 from core.settings import load_settings
 
 

@@ -19,13 +19,13 @@ from app.people import names_of, person
 from app.resources import data_version
 from app.review_view import figure_name, get_template, target_text, value_text
 from app.viewer import viewer
-from core.review_models import ACTION_STATUSES
 from core.reviews.cycle import cycle_of
 from core.reviews.document import DocActionItem, ReviewDocument
 from core.reviews.evidence import Evidence
 from core.reviews.export import review_markdown, review_pdf
 from core.reviews.export_pdf import pdf_font_problem
 from core.reviews.goals import Goal
+from core.reviews.models import ACTION_STATUSES
 from core.reviews.printing import Wording, review_document
 from core.reviews.records import ReviewRecord
 from core.reviews.template import ReviewTemplate

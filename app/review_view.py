@@ -18,7 +18,7 @@ from app.charts import show_chart
 from app.i18n import current_language, date_time, money, number, percent, t
 from app.quarter_view import STATUS_COLOURS, goal_of
 from app.resources import configured_name, get_activities, get_engine, get_rules
-from core.config import ConfigError
+from core.config.lists import ConfigError
 from core.metrics.figures import FIGURES_BY_KEY
 from core.metrics.period import Period
 from core.reviews.evidence import Evidence, FindingEvidence, build_evidence

@@ -8,8 +8,8 @@ from app.i18n import LANGUAGES, config_message, current_language, t
 from app.resources import get_engine
 from core.auth.sessions import SessionUser
 from core.auth.users import set_language
-from core.config import ConfigError
-from core.db import DatabaseError, write_transaction
+from core.config.lists import ConfigError
+from core.db.engine import DatabaseError, write_transaction
 from core.settings import SettingsError
 
 

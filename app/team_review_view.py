@@ -19,12 +19,12 @@ from app.resources import get_engine
 from app.review_view import figure_name, submitted_text, value_text
 from app.team_view import cached_review_statuses
 from app.visits_view import plain
+from core.auth.scope import Scope
 from core.reviews.cycle import previous_label
 from core.reviews.evidence import Evidence, goal_outcomes
 from core.reviews.goals import Goal
 from core.reviews.records import ReviewRecord, ReviewStatusRow, SectionText, load_review
 from core.reviews.template import ReviewTemplate
-from core.scope import Scope
 
 # The queue's order: what waits for the leader first, what is finished last.
 QUEUE_ORDER = ("submitted", "returned", "not_started", "draft", "signed_off")

@@ -21,13 +21,17 @@ from app.resources import get_engine, get_rules
 from app.review_view import figure_name, submitted_text, target_text, value_text
 from app.team_charts import bullet_chart
 from app.visits_view import plain
+from core.auth.scope import Scope
 from core.metrics.figures import FIGURES_BY_KEY
-from core.metrics.findings import GroupFindings, judge_officers
-from core.metrics.group_findings import viewer_group_findings
 from core.metrics.officers import compute_officer_scorecards
 from core.metrics.period import Period
 from core.metrics.scorecard import OfficerScorecard
-from core.metrics.team import (
+from core.reviews.export import team_scorecard_csv, team_scorecard_xlsx
+from core.reviews.records import ReviewStatusRow, list_review_statuses
+from core.rules import Finding, RuleSet
+from core.rules.findings import GroupFindings, judge_officers
+from core.rules.group_findings import viewer_group_findings
+from core.rules.team import (
     MAIN_FIGURES,
     SCORECARD_FIGURES,
     RankedFinding,
@@ -36,10 +40,6 @@ from core.metrics.team import (
     scorecard_cells,
     scorecard_formats,
 )
-from core.reviews.export import team_scorecard_csv, team_scorecard_xlsx
-from core.reviews.records import ReviewStatusRow, list_review_statuses
-from core.rules import Finding, RuleSet
-from core.scope import Scope
 
 REVIEWS_PAGE = "pages/team_reviews.py"
 

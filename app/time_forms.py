@@ -31,8 +31,8 @@ from app.time_view import (
 )
 from app.viewer import Viewer
 from app.widgets import coded_selectbox
-from core.queries.time import cell_totals
-from core.timelog import MAX_AGE_DAYS, Saved, cell_field, delete_entry, save_day
+from core.timelog.reads import cell_totals
+from core.timelog.writes import MAX_AGE_DAYS, Saved, cell_field, delete_entry, save_day
 from core.validation import ValidationFailed
 
 _FLASH = "time_flash"
@@ -98,7 +98,7 @@ def day_form(me: Viewer, today: dt.date, version: int) -> None:
     if not isinstance(day, dt.date):
         return
     entries = cached_entries(me.scope, staff, day, day, version)
-    # A cell holds the activity's total, imported hours included (core/timelog.py).
+    # A cell holds the activity's total, imported hours included (core/timelog/writes.py).
     stored = {activity: hours for (_, activity), hours in cell_totals(entries).items()}
     activities = get_activities()
     keys = {a.code: f"time_day_{day.isoformat()}_{a.code}_{version}" for a in activities}

@@ -14,8 +14,10 @@ import streamlit as st
 from app.i18n import date, t
 from app.quarter_view import STATUS_COLOURS
 from app.resources import configured_name, get_activities, get_engine
+from core.auth.scope import Scope
 from core.metrics.figures import TIME_SHARE_PREFIX
-from core.queries.time import (
+from core.rules import NO_DATA, Finding, RuleSet
+from core.timelog.reads import (
     Allocation,
     TimeRow,
     WeekHours,
@@ -24,8 +26,6 @@ from core.queries.time import (
     load_week,
     load_weekly_totals,
 )
-from core.rules import NO_DATA, Finding, RuleSet
-from core.scope import Scope
 
 # A full-time week: the reference line of the week-by-week chart.
 WEEK_HOURS = 40

@@ -29,7 +29,7 @@ from app.time_view import (
     imported_note,
 )
 from app.viewer import Viewer
-from core.timelog import MAX_AGE_DAYS, cell_field, parse_hours, save_week
+from core.timelog.writes import MAX_AGE_DAYS, cell_field, parse_hours, save_week
 from core.validation import ValidationFailed
 
 

@@ -15,15 +15,15 @@ import streamlit as st
 from app.i18n import date, money, number, t
 from app.quarter_view import STATUS_COLOURS
 from app.resources import get_engine, get_rules
+from core.auth.scope import Scope
 from core.metrics.period import Period
-from core.queries.training import Attendance, Batch, load_attendance, load_batches, parse_batch_key
-from core.queries.training_exceptions import (
+from core.training.exceptions import (
     OfficerExceptions,
     TrainingException,
     count_exceptions_by_officer,
     load_exceptions,
 )
-from core.scope import Scope
+from core.training.records import Attendance, Batch, load_attendance, load_batches, parse_batch_key
 
 
 def min_training_days() -> int:

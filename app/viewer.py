@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from core.auth.scope import Scope
 from core.auth.sessions import SessionUser
-from core.scope import Scope
 
 _KEY = "_viewer"
 

@@ -22,11 +22,11 @@ from app.i18n import date, t
 from app.resources import get_engine
 from app.visits_view import error_text, exit_reason_name, outcome_name, plain, purpose_name
 from app.widgets import coded_selectbox
-from core.config import Activity
-from core.models import VISIT_OUTCOMES, VISIT_PURPOSES
-from core.queries.visits import BorrowerChoice, VisitRow
+from core.config.lists import Activity
+from core.db.models import VISIT_OUTCOMES, VISIT_PURPOSES
 from core.validation import ValidationFailed
-from core.visits import VisitForm, delete_visit, log_visit, update_visit
+from core.visits.reads import BorrowerChoice, VisitRow
+from core.visits.writes import VisitForm, delete_visit, log_visit, update_visit
 
 LOG_FORM = "visits_log"
 # Return visits are what this screen is mostly for: first in the list, the default.
@@ -182,7 +182,7 @@ def render_log_form(
     reasons: list[Activity],
     today: dt.date,
 ) -> None:
-    """The "log a visit" form; saves through core.visits.log_visit."""
+    """The "log a visit" form; saves through core.visits.writes.log_visit."""
     generation = _log_form_generation()
     codes = [b.code for b in borrowers]
     labels = {b.code: f"{b.code} · {b.name} · {b.village}" for b in borrowers}

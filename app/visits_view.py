@@ -16,8 +16,10 @@ import streamlit as st
 from app.i18n import number, t
 from app.quarter_view import STATUS_COLOURS
 from app.resources import configured_name, get_engine, get_exit_reasons
-from core.config import Activity
-from core.queries.visits import (
+from core.auth.scope import Scope
+from core.config.lists import Activity
+from core.validation import FieldError
+from core.visits.reads import (
     STATUSES,
     BoardRow,
     BorrowerChoice,
@@ -26,8 +28,6 @@ from core.queries.visits import (
     load_return_visit_board,
     load_visit_history,
 )
-from core.scope import Scope
-from core.validation import FieldError
 
 # The board's statuses in the shared goal colours: on track reads like a goal met.
 BOARD_COLOURS = {

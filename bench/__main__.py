@@ -16,8 +16,8 @@ from bench.importing import ImportRun, create_database, demo_folder, measure_imp
 from bench.metrics import REPEATS, Timing, cross_check, measure_duckdb, measure_engine
 from bench.pages import REPEATS as PAGE_REPEATS
 from bench.pages import TARGET_SECONDS, measure_pages, pages_table
+from core.exports.textable import render_table
 from core.paths import PROJECT_ROOT
-from core.textable import render_table
 
 WORK = PROJECT_ROOT / "bench-out"
 REPORT = PROJECT_ROOT / "docs" / "performance.md"

@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from core.config import load_activities
+from core.config.lists import load_activities
 from core.demo import generate_demo
 from core.paths import CONFIG_DIR, PROJECT_ROOT
 

@@ -12,13 +12,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from core.db import make_engine
+from core.auth.scope import Scope
+from core.db.engine import make_engine
 from core.metrics.cohorts import compute_cohort_breakdowns, compute_cohorts
-from core.metrics.findings import judge_officers
 from core.metrics.officers import compute_officer_scorecards
 from core.metrics.period import parse_period
 from core.rules import load_default_rules
-from core.scope import Scope
+from core.rules.findings import judge_officers
 
 REPEATS = 5
 

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from playwright.sync_api import Page, sync_playwright
 
 from core.auth.demo_accounts import ensure_demo_accounts
-from core.db import make_engine, write_transaction
-from core.schema import ensure_schema
-from core.textable import render_table
+from core.db.engine import make_engine, write_transaction
+from core.db.schema import ensure_schema
+from core.exports.textable import render_table
 from tests.e2e.driver import (
     CHROMIUM,
     CHROMIUM_FLAGS,

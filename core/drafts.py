@@ -19,16 +19,43 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, select
+from sqlalchemy import (
+    Connection,
+    DateTime,
+    Engine,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    delete,
+    select,
+)
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Mapped, mapped_column
 
-from core.audit import utc
-from core.db import WRITE_OPTION
-from core.models import Draft
+from core.db.engine import WRITE_OPTION
+from core.db.models import CODE, Base
+from core.localtime import utc
 
 MAX_BYTES = 64 * 1024  # of JSON, UTF-8: a visit's notes are a few hundred bytes
 KEEP_DAYS = 30
 MAX_KEY_LENGTH = 200  # the form_key column's width
+
+
+class Draft(Base):
+    """What a person typed into a form and has not saved yet: one row per username and
+    form, the values as JSON text. Not a record: no audit entry, no data version bump;
+    removed when the form is saved, and after KEEP_DAYS. The table is registered in
+    core.db.tables (FEATURE_MODELS), like every feature's own tables."""
+
+    __tablename__ = "drafts"
+    __table_args__ = (UniqueConstraint("username", "form_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(CODE)
+    form_key: Mapped[str] = mapped_column(String(MAX_KEY_LENGTH))
+    content: Mapped[str] = mapped_column(Text)
+    saved_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
 
 
 class DraftTooLarge(ValueError):
@@ -80,7 +107,7 @@ def _check_key(form_key: str) -> None:
 def _write(engine: Engine) -> Any:
     """A plain write transaction: on SQLite BEGIN IMMEDIATE (so the write waits its turn
     rather than failing), but without the PostgreSQL advisory lock of
-    core.db.write_transaction, which would make a draft wait for a whole import."""
+    core.db.engine.write_transaction, which would make a draft wait for a whole import."""
     return engine.execution_options(**{WRITE_OPTION: True}).begin()
 
 

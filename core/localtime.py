@@ -10,8 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 
-from core.audit import utc
 from core.settings import load_settings
+
+
+def utc(value: dt.datetime) -> dt.datetime:
+    """`value` as an aware UTC datetime; SQLite hands back stored UTC values naive."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=dt.UTC)
+    return value.astimezone(dt.UTC)
 
 
 def display_zone() -> zoneinfo.ZoneInfo:

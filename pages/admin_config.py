@@ -17,8 +17,8 @@ from app.i18n import config_message, t
 from app.resources import get_rules
 from app.review_view import get_template
 from app.viewer import viewer
-from core.config import ConfigError
-from core.config_versions import RULES, TEMPLATE
+from core.admin.config_versions import RULES, TEMPLATE
+from core.config.lists import ConfigError
 
 me = viewer()
 if me.user.role != "admin":  # navigation only offers this page to admins; belt and braces

@@ -16,9 +16,9 @@ from app.i18n import date_time, t, zone_name
 from app.people import names_of, person
 from app.resources import get_engine
 from app.widgets import coded_selectbox
-from core.audit import load_audit
+from core.db.audit import load_audit
+from core.db.audit_actions import load_audit_actions
 from core.localtime import local_midnight
-from core.queries.audit_actions import load_audit_actions
 
 ALL = ""  # the "what" filter's code for every action
 

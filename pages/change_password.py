@@ -7,7 +7,7 @@ from app.resources import get_engine
 from app.viewer import viewer
 from core.auth.passwords import PasswordError
 from core.auth.users import UserError, change_password
-from core.db import write_transaction
+from core.db.engine import write_transaction
 
 st.title(t("password.title"))
 st.info(t("password.intro"))

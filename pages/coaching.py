@@ -26,9 +26,9 @@ from app.i18n import current_language, t
 from app.resources import cached_scorecard, data_version
 from app.viewer import viewer
 from app.widgets import coded_selectbox
+from core.auth.scope import Scope
 from core.metrics.period import quarter_of
 from core.reviews.coaching import suggest_agenda
-from core.scope import Scope
 
 me = viewer()
 today = clock.today()

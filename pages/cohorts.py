@@ -22,7 +22,7 @@ from app.i18n import date, t
 from app.resources import data_version, get_rules
 from app.viewer import viewer
 from app.widgets import coded_selectbox
-from core.scope import Scope
+from core.auth.scope import Scope
 
 me = viewer()
 if me.user.role not in ("trainer", "admin"):

@@ -18,8 +18,8 @@ from app.period_picker import period_picker
 from app.quarter_view import STATUS_COLOURS
 from app.resources import cached_scorecard, data_version, get_rules
 from app.viewer import viewer
-from core.queries.customers import count_exit_reasons
-from core.scope import Scope
+from core.auth.scope import Scope
+from core.portfolio.customers import count_exit_reasons
 
 me = viewer()
 st.title(t("customers.title"))

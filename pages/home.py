@@ -15,8 +15,8 @@ from app.resources import (
     get_rules,
 )
 from app.viewer import viewer
+from core.auth.scope import Scope
 from core.metrics.period import quarter_of
-from core.scope import Scope
 
 today = clock.today()
 me = viewer()

@@ -19,7 +19,7 @@ from app.time_view import (
 from app.time_week import week_form
 from app.viewer import viewer
 from app.widgets import coded_selectbox
-from core.queries.time import allocation_of
+from core.timelog.reads import allocation_of
 
 me = viewer()
 st.title(t("time.title"))

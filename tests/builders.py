@@ -10,7 +10,7 @@ import copy
 import csv
 from pathlib import Path
 
-from core.config import load_activities
+from core.config.lists import load_activities
 from core.importer.spec import SPECS
 from core.paths import CONFIG_DIR
 

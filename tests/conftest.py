@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, create_engine, text
 
-from core.db import make_engine
-from core.schema import ensure_schema
+from core.db.engine import make_engine
+from core.db.schema import ensure_schema
 from tests.pg_server import PostgresServer
 
 _counter = itertools.count()

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from sqlalchemy import Engine, insert, select
 
-from core.db import write_transaction
-from core.models import Borrower, Staff, Visit
+from core.db.engine import write_transaction
+from core.db.models import Borrower, Staff, Visit
 from tests.builders import base_portfolio, write_folder
 from tests.db.helpers import do_import
 

@@ -14,9 +14,9 @@ from decimal import Decimal
 
 from hypothesis import strategies as st
 
+from core.db.models import VISIT_OUTCOMES, VISIT_PURPOSES
 from core.metrics.params import MetricParams
 from core.metrics.period import Period
-from core.models import VISIT_OUTCOMES, VISIT_PURPOSES
 from tests.builders import ACTIVITIES
 
 Tables = dict[str, list[dict[str, str]]]

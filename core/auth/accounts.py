@@ -12,8 +12,9 @@ from typing import Any
 
 from sqlalchemy import Connection, Select, select
 
-from core.audit import record, utc
-from core.models import Staff, User
+from core.db.audit import record
+from core.db.models import Staff, User
+from core.localtime import utc
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,11 @@ import datetime as dt
 
 from sqlalchemy import ColumnElement, Connection, select, update
 
-from core.audit import record
 from core.auth.accounts import UserRow, find_user, require_aware
 from core.auth.passwords import hash_password
 from core.auth.users import UserError, add_user, get_user, staff_link_id
-from core.models import Staff, User
+from core.db.audit import record
+from core.db.models import Staff, User
 
 DEMO_PASSWORD = "demo1234"
 DEMO_USERNAMES = ("officer", "leader", "trainer", "admin")

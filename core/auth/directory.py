@@ -11,10 +11,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, func, select
 
-from core.audit import utc
 from core.auth.accounts import UserRow
 from core.auth.users import STAFF_LINKED_ROLES, list_users
-from core.models import Staff, User, UserSession
+from core.db.models import Staff, User, UserSession
+from core.localtime import utc
 
 
 @dataclass(frozen=True)

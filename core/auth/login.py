@@ -20,7 +20,7 @@ from core.auth.sessions import (
     lookup_session,
     revoke_session,
 )
-from core.db import write_transaction
+from core.db.engine import write_transaction
 from core.settings import Settings
 
 

@@ -8,7 +8,7 @@ too long, past its absolute lifetime, or its user is disabled.
 
 Every function takes `now` (an aware datetime) so that tests control time. Writes happen in
 the caller's transaction: `authenticate`, `create_session` and the revokes belong in
-`core.db.write_transaction`; `lookup_session` may run in a plain read connection (see it).
+`core.db.engine.write_transaction`; `lookup_session` may run in a plain read connection (see it).
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, delete, insert, or_, select, update
 from sqlalchemy.exc import OperationalError
 
-from core.audit import record, utc
 from core.auth.accounts import (
     UserRow,
     find_user,
@@ -30,7 +29,9 @@ from core.auth.accounts import (
     require_aware,
 )
 from core.auth.passwords import PasswordError, hash_password, needs_rehash, verify_password
-from core.models import Staff, User, UserSession
+from core.db.audit import record
+from core.db.models import Staff, User, UserSession
+from core.localtime import utc
 from core.settings import Settings
 
 MAX_FAILED_ATTEMPTS = 5

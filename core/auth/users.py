@@ -1,7 +1,7 @@
 """Login accounts: added, listed, disabled, reset and re-roled by admins (or the command
 line), with passwords and languages changed by their owners.
 
-Every function runs inside the caller's write transaction (`core.db.write_transaction`)
+Every function runs inside the caller's write transaction (`core.db.engine.write_transaction`)
 and records what it wrote in the audit trail in that same transaction; `actor` names who
 did it (an admin's username, or "cli"). Problems raise UserError (or PasswordError for a
 password that breaks the rules) with a message fit to show as it is.
@@ -15,7 +15,6 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
-from core.audit import record
 from core.auth.accounts import (
     UserRow,
     find_user,
@@ -27,7 +26,8 @@ from core.auth.accounts import (
 )
 from core.auth.passwords import hash_password, verify_password
 from core.auth.sessions import revoke_user_sessions
-from core.models import LANGUAGES, USER_ROLES, Staff, User
+from core.db.audit import record
+from core.db.models import LANGUAGES, USER_ROLES, Staff, User
 
 # Roles whose data is tied to a staff member: without one their scope would be empty.
 STAFF_LINKED_ROLES = ("officer", "team_leader", "trainer")

@@ -8,7 +8,7 @@ import random
 
 from sqlalchemy import Engine, text
 
-from core.db import bump_data_version, write_transaction
+from core.db.engine import bump_data_version, write_transaction
 
 # How often each reason is given (codes of config/exit_reasons.yaml); None: not recorded.
 WEIGHTS: dict[str | None, int] = {

@@ -11,8 +11,9 @@ from decimal import Decimal
 
 from sqlalchemy import Engine, select
 
-from core.config import load_activities
-from core.models import Staff, User
+from core.auth.scope import Scope
+from core.config.lists import load_activities
+from core.db.models import Staff, User
 from core.reviews.actions import add_action
 from core.reviews.coaching import SessionForm, save_session
 from core.reviews.cycle import current_cycle, cycle_of, previous_label
@@ -22,7 +23,6 @@ from core.reviews.records import load_review
 from core.reviews.template import ReviewTemplate, load_review_template
 from core.reviews.workflow import save_body, save_comment, save_goals, sign_off, submit
 from core.rules import RuleSet, load_rules
-from core.scope import Scope
 from core.settings import load_settings
 
 # What a demo officer writes, per section key (sections the template lacks are skipped).

@@ -22,9 +22,10 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import Connection, Engine, insert
 
-from core.audit import record
-from core.db import analyze, bump_data_version, write_transaction
-from core.derived import refresh_derived
+from core.db.audit import record
+from core.db.derived import refresh_derived
+from core.db.engine import analyze, bump_data_version, write_transaction
+from core.db.models import ImportRun
 from core.importer.changes import TableChanges
 from core.importer.parsing import check_columns, parse_table
 from core.importer.plan import plan_import
@@ -34,7 +35,6 @@ from core.importer.sources import UnreadableInput, read_input
 from core.importer.spec import SPECS, TABLES
 from core.importer.stored import StoredState
 from core.importer.writer import Progress, touched_borrowers, write_changes
-from core.models import ImportRun
 
 __all__ = ["ImportResult", "TableCounts", "UnreadableInput", "run_import"]
 

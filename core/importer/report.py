@@ -6,7 +6,7 @@ import csv
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from core.textable import render_table
+from core.exports.textable import render_table
 
 if TYPE_CHECKING:
     from core.importer import ImportResult

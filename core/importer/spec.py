@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.models import APPRAISAL_GRADES, STAFF_ROLES, VISIT_OUTCOMES, VISIT_PURPOSES
+from core.db.models import APPRAISAL_GRADES, STAFF_ROLES, VISIT_OUTCOMES, VISIT_PURPOSES
 
 
 @dataclass(frozen=True)

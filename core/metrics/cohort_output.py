@@ -8,10 +8,10 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from core.cells import MONEY, PERCENT, cell_text
+from core.exports.cells import MONEY, PERCENT, cell_text
+from core.exports.textable import render_table
 from core.metrics.cohort_report import CohortReport, report_document
 from core.metrics.report import _percent, _plain
-from core.textable import render_table
 
 
 def cohorts_json(report: CohortReport) -> str:
@@ -124,7 +124,7 @@ COHORT_CSV_KEYS = (
 )
 DIFFERENCE_CSV_KEYS = ("ever_par30_z", "ever_par30_p", "recovery_z", "recovery_p")
 # The CSV is for spreadsheets: rates and their intervals as percentages with one decimal,
-# money with two (core/cells.py); z and p are statistics, not rates, and stay as computed.
+# money with two (core/exports/cells.py); z and p are statistics, not rates, and stay as computed.
 _CSV_FORMATS = {
     **dict.fromkeys(
         ("recovery_rate", "ever_par30_rate", "share", "recovery_low", "recovery_high"), PERCENT

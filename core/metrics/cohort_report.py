@@ -10,13 +10,13 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from core.auth.scope import Scope
 from core.metrics.cohort_compare import CohortStats, Comparison, compare_groups
 from core.metrics.cohorts import compute_cohort_breakdowns
 from core.metrics.params import MetricParams
 from core.metrics.training_days import TrainingDaysRow, compute_training_days
 from core.metrics.vintage import VintagePoint, compute_vintage
 from core.money import cents_to_yuan
-from core.scope import Scope
 
 DEFAULT_BREAKDOWNS = ("quarter", "branch")
 

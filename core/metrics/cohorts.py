@@ -12,12 +12,12 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from core.auth.scope import Scope
+from core.db.sqltext import covered_sql, quarter_sql, run, unpaid_31_days_sql
 from core.metrics.cohort_stats import RatioSums
 from core.metrics.components import ratio
 from core.metrics.params import MetricParams
-from core.metrics.sqltext import covered_sql, quarter_sql, run, unpaid_31_days_sql
 from core.money import cents_to_yuan
-from core.scope import Scope
 
 COHORTS = ("trained", "untrained")
 BREAKDOWNS = ("quarter", "branch", "officer", "trainer")

@@ -8,9 +8,9 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from core.db.sqltext import add_days, run
 from core.metrics.params import MetricParams
 from core.metrics.scorecard import OfficerScorecard
-from core.metrics.sqltext import add_days, run
 
 
 def add_writeoffs(

@@ -2,7 +2,7 @@
 
 Each query aggregates per officer in the database; only the cases behind a figure (the
 loan or borrower codes a screen lists) come back row by row. The derived columns of
-core/derived.py turn "unpaid at t" into `covered_on IS NULL OR covered_on > t`.
+core/db/derived.py turn "unpaid at t" into `covered_on IS NULL OR covered_on > t`.
 """
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from core.auth.scope import Scope
+from core.db.sqltext import active_loan_sql, add_days, covered_sql, run
 from core.metrics.customers import add_arrears_visits, add_renewals, add_writeoffs
 from core.metrics.params import MetricParams
 from core.metrics.period import Period
 from core.metrics.scorecard import OfficerScorecard
-from core.metrics.sqltext import active_loan_sql, add_days, covered_sql, run
-from core.scope import Scope
 
 
 def _scoped_loans(scope_sql: str) -> str:

@@ -10,12 +10,14 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from core.cells import KIND_FORMATS, PERCENT, cell_text
-from core.cells import inert as inert  # callers import it from here too (moved to core.cells)
+from core.exports.cells import KIND_FORMATS, PERCENT, cell_text
+from core.exports.cells import (
+    inert as inert,  # callers import it from here too (moved to core.exports.cells)
+)
+from core.exports.textable import render_table
 from core.metrics.figures import FIGURES_BY_KEY
 from core.metrics.period import Period
 from core.metrics.scorecard import GroupScorecard, OfficerScorecard
-from core.textable import render_table
 
 
 def _plain(value: Any) -> Any:

@@ -9,10 +9,10 @@ from decimal import Decimal
 
 from sqlalchemy import Connection
 
+from core.auth.scope import Scope
+from core.db.sqltext import run, unpaid_31_days_sql
 from core.metrics.cohort_stats import wilson_interval
 from core.metrics.components import ratio
-from core.metrics.sqltext import run, unpaid_31_days_sql
-from core.scope import Scope
 
 TOP_BUCKET = 7  # 7 or more training days share one bar
 

@@ -10,13 +10,13 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from core.auth.scope import Scope
+from core.db.sqltext import active_loan_sql, covered_sql, run, unpaid_31_days_sql
 from core.metrics.components import Components, ratio
 from core.metrics.officers import compute_officer_scorecards
 from core.metrics.params import MetricParams
 from core.metrics.period import Period, trend_months
-from core.metrics.sqltext import active_loan_sql, covered_sql, run, unpaid_31_days_sql
 from core.money import cents_to_yuan
-from core.scope import Scope
 
 AGING_BUCKETS = ("current", "1-30", "31-60", "61-90", "91-180", "180+")
 GRADES = ("A", "B", "C", "D", "")

@@ -11,10 +11,8 @@ from decimal import Decimal
 
 from sqlalchemy import Connection
 
-from core.metrics.cohorts import COHORTS
-from core.metrics.components import ratio
-from core.metrics.params import MetricParams
-from core.metrics.sqltext import (
+from core.auth.scope import Scope
+from core.db.sqltext import (
     add_days,
     day_of_month_sql,
     month_index_sql,
@@ -22,7 +20,9 @@ from core.metrics.sqltext import (
     run,
     unpaid_31_days_sql,
 )
-from core.scope import Scope
+from core.metrics.cohorts import COHORTS
+from core.metrics.components import ratio
+from core.metrics.params import MetricParams
 
 MAX_MONTHS = 24  # curves stop at two years on book: first loans are short
 

@@ -14,9 +14,9 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from core.models import AuditEntry, Staff
+from core.auth.scope import Scope
+from core.db.models import AuditEntry, Staff
 from core.reviews.conflicts import NotPermitted
-from core.scope import Scope
 from core.validation import FieldError
 
 # Every free text of coaching is bounded, so one paste cannot bloat the database or a page.

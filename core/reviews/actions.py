@@ -18,14 +18,14 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, insert, select, update
 
-from core import audit
-from core.audit import utc
-from core.db import bump_data_version, write_transaction
-from core.models import Staff, User
-from core.review_models import ACTION_OWNERS, ACTION_STATUSES, ActionItem, CoachingSession
+from core.auth.scope import Scope
+from core.db import audit
+from core.db.engine import bump_data_version, write_transaction
+from core.db.models import Staff, User
+from core.localtime import utc
 from core.reviews.access import date_errors, last_writer, leader_officer, text_errors
 from core.reviews.conflicts import EditConflict, NotPermitted
-from core.scope import Scope
+from core.reviews.models import ACTION_OWNERS, ACTION_STATUSES, ActionItem, CoachingSession
 from core.validation import FieldError, ValidationFailed
 
 # The item's own columns (a Core select of the mapped class would return only its id).

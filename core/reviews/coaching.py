@@ -17,10 +17,11 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, insert, select, update
 
-from core import audit
-from core.db import bump_data_version, write_transaction
-from core.models import Staff
-from core.review_models import CoachingSession
+from core.auth.scope import Scope
+from core.db import audit
+from core.db.engine import bump_data_version, write_transaction
+from core.db.models import Staff
+from core.localtime import utc
 from core.reviews.access import (
     OfficerRef,
     date_errors,
@@ -30,8 +31,8 @@ from core.reviews.access import (
 )
 from core.reviews.actions import ActionRow
 from core.reviews.conflicts import EditConflict, NotPermitted
+from core.reviews.models import CoachingSession
 from core.rules import BREACHED, WARNING, Finding
-from core.scope import Scope
 from core.validation import FieldError, ValidationFailed
 
 # The texts of a 1:1, in the order a form shows them.
@@ -232,7 +233,7 @@ def load_sessions(
             field_notes=row.field_notes,
             private_notes=row.private_notes if private else None,
             revision=row.revision,
-            updated_at=audit.utc(row.updated_at),
+            updated_at=utc(row.updated_at),
         )
         for row in rows
     ]

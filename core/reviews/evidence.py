@@ -18,15 +18,15 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from core.auth.scope import Scope
 from core.metrics.figures import FIGURES_BY_KEY
-from core.metrics.findings import judge_officers
 from core.metrics.officers import compute_officer_scorecards
 from core.metrics.period import Period
 from core.metrics.views import compute_trends
 from core.reviews.goals import Goal
 from core.reviews.template import TREND_FIGURES
 from core.rules import Finding, RuleSet
-from core.scope import Scope
+from core.rules.findings import judge_officers
 
 Number = Decimal | int | None
 

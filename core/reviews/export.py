@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from core.exports import Cell, Formats, table_csv, table_xlsx
+from core.exports.files import Cell, Formats, table_csv, table_xlsx
 from core.reviews.document import DocGoal, DocSection, ReviewDocument
 from core.reviews.export_common import ExportError, clean_text, doc_label, paragraphs
 from core.reviews.export_pdf import review_pdf
@@ -151,7 +151,7 @@ def team_scorecard_csv(
 ) -> bytes:
     """The team scorecard (officers x figures) as CSV for Excel: UTF-8 with BOM, headers as
     given (translated by the caller), text inert, dates ISO; numbers as `formats` says
-    (core.metrics.team.scorecard_formats: rates "98.2%", money "1234.50"), other
+    (core.rules.team.scorecard_formats: rates "98.2%", money "1234.50"), other
     Decimals exactly as given."""
     _check_shape(rows, headers)
     return table_csv(headers, rows, formats=formats)

@@ -13,12 +13,12 @@ from decimal import Decimal
 
 from sqlalchemy import Connection, select
 
-from core.audit import utc
-from core.models import Staff
-from core.review_models import Review, ReviewGoal, ReviewSection
+from core.auth.scope import Scope
+from core.db.models import Staff
+from core.localtime import utc
 from core.reviews.evidence import Evidence
 from core.reviews.goals import Goal as Goal  # re-exported: pages import it from here
-from core.scope import Scope
+from core.reviews.models import Review, ReviewGoal, ReviewSection
 
 NOT_STARTED = "not_started"
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from core.config import ConfigError, _compose
+from core.config.lists import ConfigError, _compose
 from core.metrics.figures import FIGURES_BY_KEY
 from core.rules.nodes import BOOL, Reader
 from core.rules.schema import RuleSet

@@ -18,16 +18,16 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, Row, delete, insert, select, update
 
-from core import audit
-from core.db import bump_data_version, write_transaction
+from core.auth.scope import Scope
+from core.db import audit
+from core.db.engine import bump_data_version, write_transaction
 from core.metrics.figures import FIGURES_BY_KEY
-from core.review_models import Review, ReviewGoal, ReviewSection
 from core.reviews.conflicts import EditConflict, NotPermitted
 from core.reviews.cycle import cycle_of
 from core.reviews.evidence import Evidence
+from core.reviews.models import Review, ReviewGoal, ReviewSection
 from core.reviews.records import Goal, load_goals, officer_id_in_scope
 from core.reviews.template import ReviewTemplate
-from core.scope import Scope
 from core.validation import FieldError, ValidationFailed
 
 MAX_TEXT = 10_000

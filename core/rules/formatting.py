@@ -7,17 +7,12 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from core.exports.cells import percent_text
 from core.money import CENT
 from core.rules.schema import Level
 
 _TENTH = Decimal("0.1")
 _HOURS_UNIT = {"en": " h", "zh": " 小时"}
-
-
-def percent_text(fraction: Decimal | int) -> str:
-    """A rate as people read it: the fraction as a percentage with one decimal, rounded
-    half up ("98.2%" for 0.98164...). Exports and messages share it."""
-    return f"{(Decimal(fraction) * 100).quantize(_TENTH, ROUND_HALF_UP)}%"
 
 
 def format_value(kind: str, value: Decimal | int, lang: str) -> str:

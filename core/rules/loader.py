@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from core.config import ConfigError, _compose, load_activities
+from core.config.lists import ConfigError, _compose, load_activities
 from core.metrics.figures import FIGURES_BY_KEY
 from core.metrics.params import MetricParams
 from core.paths import CONFIG_DIR

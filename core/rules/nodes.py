@@ -15,7 +15,7 @@ from typing import NoReturn
 
 import yaml
 
-from core.config import ConfigError
+from core.config.lists import ConfigError
 
 _TAG = "tag:yaml.org,2002:"
 STR, INT, FLOAT, BOOL, NULL, SEQ, MAP = (

@@ -14,9 +14,9 @@ from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
 from core.auth.sessions import SessionUser
-from core.db import make_engine
+from core.db.engine import make_engine
+from core.db.schema import ensure_schema
 from core.paths import CONFIG_DIR, PROJECT_ROOT
-from core.schema import ensure_schema
 from tests.builders import base_portfolio, two_branch_portfolio, write_folder
 from tests.db.helpers import do_import
 

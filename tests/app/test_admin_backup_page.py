@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from core.audit import load_audit
-from core.backup import check_backup_file
-from core.db import make_engine
-from core.schema import head_revision
+from core.admin.backup import check_backup_file
+from core.db.audit import load_audit
+from core.db.engine import make_engine
+from core.db.schema import head_revision
 from tests.app.conftest import start_app
 
 PAGE = "pages/admin_backup.py"

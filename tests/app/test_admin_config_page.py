@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from core.config_models import ConfigVersion
-from core.config_versions import install_config
-from core.db import make_engine
+from core.admin.config_versions import install_config
+from core.admin.models import ConfigVersion
+from core.db.engine import make_engine
 from core.paths import CONFIG_DIR
 from core.settings import load_settings
 from tests.app.conftest import start_app

@@ -12,7 +12,7 @@ from sqlalchemy import text
 from streamlit.testing.v1 import AppTest
 
 from app.admin_import_view import refusals
-from core.db import make_engine
+from core.db.engine import make_engine
 from tests.app.conftest import app_database, start_app
 from tests.builders import base_portfolio, write_folder
 from tests.db.helpers import snapshot

@@ -8,11 +8,11 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from core.audit import load_audit
 from core.auth.directory import list_accounts
 from core.auth.login import log_in
-from core.db import make_engine
-from core.models import User
+from core.db.audit import load_audit
+from core.db.engine import make_engine
+from core.db.models import User
 from core.settings import load_settings
 from tests.app.conftest import start_app
 from tests.db.helpers import PASSWORD, add_account

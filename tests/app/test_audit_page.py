@@ -8,9 +8,9 @@ import datetime as dt
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.audit import record
 from core.auth.users import add_user
-from core.db import make_engine, write_transaction
+from core.db.audit import record
+from core.db.engine import make_engine, write_transaction
 from tests.app.conftest import start_app
 
 

@@ -27,10 +27,11 @@ from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Block, Dataframe, Element
 
-from core.audit import record
+from core.auth.scope import Scope
 from core.auth.sessions import SessionUser
 from core.auth.users import add_user
-from core.db import make_engine, write_transaction
+from core.db.audit import record
+from core.db.engine import make_engine, write_transaction
 from core.metrics.figures import FIGURES_BY_KEY
 from core.metrics.period import parse_period
 from core.paths import CONFIG_DIR, PROJECT_ROOT
@@ -41,7 +42,6 @@ from core.reviews.records import Goal
 from core.reviews.template import load_review_template
 from core.reviews.workflow import save_body, save_comment, save_goals, submit
 from core.rules import load_default_rules
-from core.scope import Scope
 from tests.app.conftest import STAFF, app_database, import_tables
 from tests.builders import base_portfolio
 

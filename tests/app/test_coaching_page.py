@@ -10,11 +10,11 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Engine
 
+from core.auth.scope import Scope
 from core.auth.users import add_user
-from core.db import make_engine, write_transaction
+from core.db.engine import make_engine, write_transaction
 from core.reviews.actions import add_action, load_actions, set_action_status
 from core.reviews.coaching import SessionForm, load_sessions, save_session
-from core.scope import Scope
 from tests.app.conftest import start_app
 
 TODAY = dt.date(2025, 6, 30)

@@ -28,7 +28,7 @@ def open_page(language: str = "en"):  # type: ignore[no-untyped-def]
 
 
 def command_line(capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:
-    from core.cli import main
+    from core.cli.main import main
 
     args = ["cohorts", "--as-of", AS_OF.isoformat(), "--by", "trainer", "--by-days"]
     assert main([*args, "--format", "json"]) == 0

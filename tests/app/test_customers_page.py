@@ -76,7 +76,7 @@ def test_arrears_visits_and_renewals(customers_db: str, log_in_as) -> None:  # t
 
 
 def test_figures_equal_the_command_line(customers_db: str, log_in_as, capsys) -> None:  # type: ignore[no-untyped-def]
-    from core.cli import main
+    from core.cli.main import main
 
     assert (
         main(

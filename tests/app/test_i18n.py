@@ -86,7 +86,7 @@ def test_screens_round_percentages_half_up_like_the_files() -> None:
     import streamlit as st
 
     from app.i18n import percent
-    from core.cells import PERCENT, cell_text
+    from core.exports.cells import PERCENT, cell_text
 
     for language in ("en", "zh"):
         st.session_state["language"] = language

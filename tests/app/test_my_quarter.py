@@ -171,7 +171,7 @@ def test_this_week_lists_follow_ups_due_installments_and_visits(
 
 
 def test_every_tile_equals_the_command_line(loaded_db: str, log_in_as, capsys) -> None:  # type: ignore[no-untyped-def]
-    from core.cli import main
+    from core.cli.main import main
     from core.metrics.figures import FIGURES_BY_KEY
 
     assert main(["metrics", "--period", "2025Q2", "--officer", "OF1", "--format", "json"]) == 0

@@ -12,16 +12,16 @@ import pytest
 from sqlalchemy import Engine, update
 from streamlit.testing.v1 import AppTest
 
-from core.db import make_engine
+from core.auth.scope import Scope
+from core.db.engine import make_engine
 from core.metrics.period import parse_period
 from core.paths import CONFIG_DIR
-from core.review_models import Review
 from core.reviews.evidence import build_evidence
+from core.reviews.models import Review
 from core.reviews.records import Goal, ReviewRecord, load_review
 from core.reviews.template import load_review_template
 from core.reviews.workflow import return_review, save_body, save_goals, submit
 from core.rules import load_default_rules
-from core.scope import Scope
 from tests.app.conftest import start_app
 
 OF1 = Scope("officer", staff_code="OF1")

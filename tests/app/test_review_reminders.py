@@ -9,7 +9,8 @@ from decimal import Decimal
 
 import pytest
 
-from core.db import make_engine
+from core.auth.scope import Scope
+from core.db.engine import make_engine
 from core.metrics.period import parse_period
 from core.paths import CONFIG_DIR
 from core.reviews.actions import add_action, set_action_status
@@ -18,7 +19,6 @@ from core.reviews.records import Goal
 from core.reviews.template import load_review_template
 from core.reviews.workflow import return_review, save_body, save_goals, submit
 from core.rules import load_default_rules
-from core.scope import Scope
 from tests.app.conftest import start_app
 
 OF1 = Scope("officer", staff_code="OF1")

@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 
 import app.review_print
 from core.auth.users import add_user
-from core.db import write_transaction
+from core.db.engine import write_transaction
 from core.reviews.document import ReviewDocument
 from core.reviews.export import review_markdown, review_pdf
 from core.reviews.workflow import save_comment, sign_off

@@ -20,10 +20,10 @@ from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
 from app.team_charts import band_segments
-from core.db import make_engine
+from core.auth.scope import Scope
+from core.db.engine import make_engine
 from core.metrics.officers import compute_officer_scorecards
 from core.metrics.period import parse_period
-from core.metrics.team import distance_from_target, scorecard_cells, scorecard_formats
 from core.paths import CONFIG_DIR
 from core.reviews.evidence import build_evidence
 from core.reviews.export import team_scorecard_csv, team_scorecard_xlsx
@@ -31,7 +31,7 @@ from core.reviews.records import Goal, load_review
 from core.reviews.template import load_review_template
 from core.reviews.workflow import save_body, save_comment, save_goals, submit
 from core.rules import Rule, load_default_rules
-from core.scope import Scope
+from core.rules.team import distance_from_target, scorecard_cells, scorecard_formats
 from tests.app.conftest import start_app
 
 OF1 = Scope("officer", staff_code="OF1")

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import text
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 
-from core.db import make_engine, read_data_version
+from core.db.engine import make_engine, read_data_version
 from tests.app.conftest import start_app
 
 TODAY = dt.date(2025, 7, 2)  # a Wednesday; the base portfolio logs no hours in 2025Q3

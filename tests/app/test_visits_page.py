@@ -176,8 +176,8 @@ def test_an_own_visit_is_edited_then_deleted(loaded_db: str, log_in_as) -> None:
 
 
 def test_a_second_visit_the_same_day_is_saved_and_listed_apart(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
-    from core.db import make_engine
-    from core.visits import VisitForm, log_visit
+    from core.db.engine import make_engine
+    from core.visits.writes import VisitForm, log_visit
 
     engine = make_engine(database_url=loaded_db)
     morning = VisitForm("B2", dt.date(2025, 6, 29), "return_visit", outcome="not_home")
@@ -243,7 +243,7 @@ def assert_everything_kept(at, language: str = "en") -> None:  # type: ignore[no
 
 
 def stored_draft(url: str, username: str = "officer", key: str = "visits_log"):  # type: ignore[no-untyped-def]
-    from core.db import make_engine
+    from core.db.engine import make_engine
     from core.drafts import load_draft
 
     engine = make_engine(database_url=url)
@@ -343,7 +343,7 @@ def test_typing_is_kept_even_when_the_fields_own_save_was_cut_short(
 
 
 def test_a_draft_is_the_authors_alone(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
-    from core.db import make_engine
+    from core.db.engine import make_engine
     from core.drafts import save_draft
 
     engine = make_engine(database_url=loaded_db)

@@ -8,7 +8,7 @@ from sqlalchemy import Engine, text
 
 from core.auth.accounts import UserRow
 from core.auth.users import add_user
-from core.db import write_transaction
+from core.db.engine import write_transaction
 from core.importer import ImportResult, run_import
 from tests.builders import ACTIVITIES
 

@@ -6,7 +6,6 @@ import datetime as dt
 
 from sqlalchemy import Engine, text
 
-from core.audit import load_audit, record
 from core.auth.demo_accounts import ensure_demo_accounts
 from core.auth.sessions import authenticate, create_session, revoke_session
 from core.auth.users import (
@@ -18,7 +17,8 @@ from core.auth.users import (
     set_language,
     set_role,
 )
-from core.db import write_transaction
+from core.db.audit import load_audit, record
+from core.db.engine import write_transaction
 from core.settings import Settings
 from tests.db.conftest import T0
 

@@ -1,4 +1,4 @@
-"""Backups and restores of a SQLite database (core/backup.py and the two commands):
+"""Backups and restores of a SQLite database (core/admin/backup.py and the two commands):
 a restore gives back exactly the data backed up; anything but a Fieldbook backup, and
 any PostgreSQL database, is refused without touching the live database."""
 
@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, text
 
-from core.audit import load_audit
-from core.backup import BackupError, backup, check_backup_file, restore
-from core.db import make_engine, read_data_version, write_transaction
-from core.schema import head_revision
+from core.admin.backup import BackupError, backup, check_backup_file, restore
+from core.db.audit import load_audit
+from core.db.engine import make_engine, read_data_version, write_transaction
+from core.db.schema import head_revision
 from tests.builders import base_portfolio, write_folder
 from tests.db.helpers import add_account, do_import, snapshot
 from tests.db.test_cli import run_core

@@ -1,7 +1,7 @@
 """`python -m core users ...` and the demo accounts of `python -m core demo`.
 
 Two subprocesses show the command as a person runs it (exit status, no traceback); the
-other actions run through `core.cli.main` in-process, which parses and dispatches the same
+other actions run through `core.cli.main.main` in-process, which parses and dispatches the same
 way at a fraction of the cost.
 """
 
@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import Engine
 
 from core.auth.users import get_user
-from core.cli import main
+from core.cli.main import main
 from tests.db.helpers import PASSWORD
 from tests.db.test_cli import run_core
 

@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, func, select
 
-from core.audit import load_audit, utc
+from core.auth.scope import Scope
 from core.auth.users import add_user
-from core.db import write_transaction
-from core.review_models import ActionItem, CoachingSession
+from core.db.audit import load_audit
+from core.db.engine import write_transaction
+from core.localtime import utc
 from core.reviews.actions import (
     ActionRow,
     add_action,
@@ -32,8 +33,8 @@ from core.reviews.coaching import (
     suggest_agenda,
 )
 from core.reviews.conflicts import EditConflict, NotPermitted
+from core.reviews.models import ActionItem, CoachingSession
 from core.rules import Finding
-from core.scope import Scope
 from core.validation import ValidationFailed
 from tests.builders import base_portfolio, write_folder
 from tests.db.helpers import do_import

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
+from core.auth.scope import Scope
 from core.metrics.cohort_compare import compare_groups
 from core.metrics.cohort_report import build_cohort_report
 from core.metrics.cohort_stats import two_proportion_test, wilson_interval
@@ -19,7 +20,6 @@ from core.metrics.cohorts import compute_cohort_breakdowns, compute_cohorts
 from core.metrics.params import MetricParams
 from core.metrics.training_days import compute_training_days
 from core.metrics.vintage import compute_vintage
-from core.scope import Scope
 from tests.cohorts_portfolio import AS_OF, load_cohort_portfolio
 
 DEFAULTS = MetricParams()

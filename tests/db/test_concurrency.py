@@ -6,7 +6,7 @@ import threading
 
 from sqlalchemy import Engine, text
 
-from core.db import bump_data_version, make_engine, read_data_version, write_transaction
+from core.db.engine import bump_data_version, make_engine, read_data_version, write_transaction
 
 
 def test_eight_concurrent_writers_all_succeed(database_url: str) -> None:

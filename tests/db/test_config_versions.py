@@ -11,10 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, func, select
 
-from core.audit import load_audit
-from core.config import ConfigError
-from core.config_models import ConfigVersion
-from core.config_versions import (
+from core.admin.config_versions import (
     MAX_CONFIG_BYTES,
     check_config,
     decode_upload,
@@ -23,7 +20,10 @@ from core.config_versions import (
     restore_version,
     sha256_of,
 )
-from core.db import read_data_version
+from core.admin.models import ConfigVersion
+from core.config.lists import ConfigError
+from core.db.audit import load_audit
+from core.db.engine import read_data_version
 from core.paths import CONFIG_DIR
 from core.rules import load_default_rules
 

@@ -7,11 +7,11 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from core.auth.scope import Scope
 from core.metrics.officers import compute_officer_scorecards
 from core.metrics.params import MetricParams
 from core.metrics.period import parse_period
-from core.queries.customers import Leaver, count_exit_reasons, load_leavers
-from core.scope import Scope
+from core.portfolio.customers import Leaver, count_exit_reasons, load_leavers
 from tests.customers_portfolio import AS_OF, load_customers_portfolio
 
 OF1 = Scope("officer", staff_code="OF1")

@@ -8,12 +8,12 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from core.auth.demo_accounts import ensure_demo_accounts
-from core.db import write_transaction
+from core.auth.scope import Scope
+from core.db.engine import write_transaction
 from core.demo.reviews import demo_reviews
 from core.reviews.actions import load_actions
 from core.reviews.coaching import load_sessions
 from core.reviews.records import list_review_statuses, load_review
-from core.scope import Scope
 from tests.builders import base_portfolio, write_folder
 from tests.db.helpers import do_import
 

@@ -10,17 +10,18 @@ import threading
 import pytest
 from sqlalchemy import Engine, func, select
 
-from core.db import bump_data_version, read_data_version, write_transaction
+from core.db.engine import bump_data_version, read_data_version, write_transaction
+from core.db.models import AuditEntry
 from core.drafts import (
     KEEP_DAYS,
     MAX_BYTES,
+    Draft,
     DraftTooLarge,
     discard_draft,
     drafts_of,
     load_draft,
     save_draft,
 )
-from core.models import AuditEntry, Draft
 
 T0 = dt.datetime(2025, 6, 30, 7, 5, tzinfo=dt.UTC)
 VISIT = {

@@ -253,7 +253,7 @@ def test_header_only_loan_files_import_as_nothing(engine: Engine, tmp_path: Path
 
 
 def test_imports_enter_the_audit_trail(engine: Engine, tmp_path: Path) -> None:
-    from core.audit import load_audit
+    from core.db.audit import load_audit
 
     do_import(engine, write_folder(tmp_path / "in", base_portfolio()))
     with engine.connect() as conn:

@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, text
 
+from core.auth.scope import Scope
 from core.metrics.officers import compute_officer_scorecards
 from core.metrics.params import MetricParams
 from core.metrics.period import parse_period
-from core.queries.time import load_allocation, load_week
-from core.scope import Scope
-from core.timelog import save_day
+from core.timelog.reads import load_allocation, load_week
+from core.timelog.writes import save_day
 from tests import oracle
 from tests.builders import base_portfolio, write_folder
 from tests.db.helpers import counts, do_import, snapshot

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine
 
-from core.db import make_engine
+from core.db.engine import make_engine
 from core.importer.spec import SPECS
 from tests.builders import base_portfolio, write_folder
 from tests.db.helpers import do_import, snapshot

@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, insert, select
 
-from core.audit import load_audit
-from core.db import write_transaction
+from core.auth.scope import Scope
+from core.db.audit import load_audit
+from core.db.audit_actions import load_audit_actions
+from core.db.engine import write_transaction
+from core.db.models import ImportRun
 from core.importer import run_import
-from core.models import ImportRun
-from core.queries.audit_actions import load_audit_actions
-from core.queries.import_history import load_import_history
-from core.scope import Scope
+from core.importer.history import load_import_history
 from core.settings import SettingsError, load_settings
 from tests.builders import ACTIVITIES, base_portfolio, write_folder
 

@@ -259,7 +259,7 @@ def test_hours_entered_in_the_app_count_toward_an_imported_day(
 ) -> None:
     from decimal import Decimal
 
-    from core.timelog import save_day
+    from core.timelog.writes import save_day
 
     # OF1 logged 3 hours of office in the app on 2025-04-04; the export brings 21.25.
     save_day(loaded, "of1", "OF1", dt.date(2025, 4, 4), {"office": Decimal(3)}, dt.date(2025, 4, 5))

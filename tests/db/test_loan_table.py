@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
+from core.auth.scope import Scope
 from core.metrics.params import MetricParams
 from core.metrics.views import compute_aging
-from core.queries.borrower import load_borrower
-from core.queries.loan_history import installment_state
-from core.queries.loans import LoanFilters, load_filter_options, load_loan_table
-from core.scope import Scope
+from core.portfolio.borrower import load_borrower
+from core.portfolio.loan_history import installment_state
+from core.portfolio.loans import LoanFilters, load_filter_options, load_loan_table
 from tests.builders import base_portfolio, write_folder
 from tests.db.helpers import do_import
 

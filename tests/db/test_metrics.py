@@ -14,13 +14,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
+from core.auth.scope import Scope
 from core.metrics.cohorts import compute_cohorts
 from core.metrics.components import as_fraction
 from core.metrics.officers import compute_officer_scorecards
 from core.metrics.params import MetricParams
 from core.metrics.period import parse_period
 from core.metrics.scorecard import OfficerScorecard, group_scorecards
-from core.scope import Scope
 from tests.builders import base_portfolio, write_folder
 from tests.db.helpers import do_import
 

@@ -14,14 +14,14 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
-from core.cli_metrics import run_metrics
-from core.metrics.findings import GroupFindings, judge_groups
-from core.metrics.group_findings import viewer_group_findings
+from core.auth.scope import Scope
+from core.cli.metrics import run_metrics
 from core.metrics.officers import compute_officer_scorecards
 from core.metrics.period import parse_period
 from core.rules import RuleSet, load_default_rules
+from core.rules.findings import GroupFindings, judge_groups
+from core.rules.group_findings import viewer_group_findings
 from core.rules.schema import SCOPES
-from core.scope import Scope
 from tests.builders import ACTIVITIES, two_branch_portfolio, write_folder
 from tests.db.helpers import do_import
 

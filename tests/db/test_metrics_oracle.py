@@ -15,11 +15,11 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from sqlalchemy import Engine, text
 
+from core.auth.scope import Scope
 from core.metrics.cohorts import compute_cohorts
 from core.metrics.officers import compute_officer_scorecards
 from core.metrics.params import MetricParams
 from core.metrics.period import Period
-from core.scope import Scope
 from tests import oracle
 from tests.builders import write_folder
 from tests.db.helpers import do_import

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
+from core.auth.scope import Scope
 from core.metrics.officers import compute_officer_scorecards
 from core.metrics.params import MetricParams
 from core.metrics.period import parse_period, trend_months
 from core.metrics.views import compute_aging, compute_judgement, compute_trends
-from core.scope import Scope
 from tests.builders import base_portfolio, write_folder
 from tests.db.helpers import do_import
 

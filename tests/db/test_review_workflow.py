@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, func, select
 
+from core.auth.scope import Scope
+from core.db.models import AuditEntry
 from core.metrics.period import parse_period
-from core.models import AuditEntry
 from core.paths import CONFIG_DIR
 from core.reviews.conflicts import EditConflict, NotPermitted
 from core.reviews.cycle import current_cycle, cycle_of, previous_label
@@ -27,7 +28,6 @@ from core.reviews.workflow import (
     submit,
 )
 from core.rules import RuleSet, load_default_rules
-from core.scope import Scope
 from core.validation import ValidationFailed
 from tests.builders import base_portfolio, write_folder
 from tests.db.helpers import do_import

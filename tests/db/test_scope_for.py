@@ -7,12 +7,11 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, select, text, update
 
 from core.auth.demo_accounts import DEMO_PASSWORD, ensure_demo_accounts
-from core.auth.scope import scope_for
+from core.auth.scope import Scope, scope_for
 from core.auth.sessions import authenticate
 from core.auth.users import change_password, list_users
-from core.db import write_transaction
-from core.models import Staff
-from core.scope import Scope
+from core.db.engine import write_transaction
+from core.db.models import Staff
 from tests.db.conftest import T0
 from tests.db.helpers import add_account
 

@@ -9,16 +9,15 @@ import pytest
 from sqlalchemy import Engine
 
 from core.auth.demo_accounts import ensure_demo_accounts
-from core.auth.scope import scope_for
+from core.auth.scope import Scope, scope_for
 from core.auth.users import get_user
-from core.db import write_transaction
+from core.db.engine import write_transaction
 from core.metrics.cohorts import compute_cohorts
 from core.metrics.officers import compute_officer_scorecards
 from core.metrics.params import MetricParams
 from core.metrics.period import parse_period
 from core.metrics.views import compute_aging, compute_judgement
-from core.queries.portfolio import load_officer_portfolios
-from core.scope import Scope
+from core.portfolio.summary import load_officer_portfolios
 from tests.builders import base_portfolio, write_folder
 from tests.db.helpers import do_import
 

@@ -22,8 +22,8 @@ from core.auth.sessions import (
     revoke_user_sessions,
 )
 from core.auth.users import disable_user, get_user, set_role
-from core.db import write_transaction
-from core.models import User, UserSession
+from core.db.engine import write_transaction
+from core.db.models import User, UserSession
 from core.settings import Settings
 from tests.db.conftest import T0
 from tests.db.helpers import PASSWORD, add_account

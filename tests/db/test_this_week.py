@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from core.queries.this_week import load_installments_due, load_visits_due
-from core.scope import Scope
+from core.auth.scope import Scope
+from core.portfolio.this_week import load_installments_due, load_visits_due
 from tests.builders import base_portfolio, write_folder
 from tests.db.helpers import do_import
 

@@ -10,20 +10,20 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, text
 
-from core.audit import load_audit
-from core.db import read_data_version
+from core.auth.scope import Scope
+from core.db.audit import load_audit
+from core.db.engine import read_data_version
 from core.metrics.officers import compute_officer_scorecards
 from core.metrics.params import MetricParams
 from core.metrics.period import parse_period
-from core.queries.time import (
+from core.timelog.reads import (
     WeekHours,
     load_allocation,
     load_entries,
     load_week,
     load_weekly_totals,
 )
-from core.scope import Scope
-from core.timelog import MAX_AGE_DAYS, Saved, delete_entry, parse_hours, save_day, save_week
+from core.timelog.writes import MAX_AGE_DAYS, Saved, delete_entry, parse_hours, save_day, save_week
 from core.validation import FieldError, ValidationFailed
 from tests.builders import base_portfolio, write_folder
 from tests.db.helpers import do_import, snapshot

@@ -21,19 +21,19 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
+from core.auth.scope import Scope
 from core.metrics.period import Period
-from core.queries.training import (
+from core.training.exceptions import (
+    OfficerExceptions,
+    count_exceptions_by_officer,
+    load_exceptions,
+)
+from core.training.records import (
     Batch,
     load_attendance,
     load_batches,
     parse_batch_key,
 )
-from core.queries.training_exceptions import (
-    OfficerExceptions,
-    count_exceptions_by_officer,
-    load_exceptions,
-)
-from core.scope import Scope
 from tests.builders import base_portfolio, write_folder
 from tests.db.helpers import do_import
 

@@ -7,7 +7,6 @@ import datetime as dt
 import pytest
 from sqlalchemy import Engine, func, select, update
 
-from core.audit import load_audit
 from core.auth.passwords import PasswordError
 from core.auth.sessions import authenticate, create_session, lookup_session
 from core.auth.users import (
@@ -22,8 +21,9 @@ from core.auth.users import (
     set_language,
     set_role,
 )
-from core.db import write_transaction
-from core.models import User
+from core.db.audit import load_audit
+from core.db.engine import write_transaction
+from core.db.models import User
 from core.settings import Settings
 from tests.db.conftest import T0
 from tests.db.helpers import PASSWORD, add_account

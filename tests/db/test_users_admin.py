@@ -8,11 +8,11 @@ import datetime as dt
 import pytest
 from sqlalchemy import Engine
 
-from core.audit import load_audit
 from core.auth.directory import generate_password, linkable_staff, list_accounts
 from core.auth.sessions import create_session
 from core.auth.users import UserError, disable_user, set_role
-from core.db import write_transaction
+from core.db.audit import load_audit
+from core.db.engine import write_transaction
 from core.settings import Settings
 from tests.db.conftest import T0
 from tests.db.helpers import add_account

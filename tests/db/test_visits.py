@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, text
 
-from core.audit import load_audit
-from core.db import read_data_version
-from core.queries.visits import load_my_borrowers, load_return_visit_board, load_visit_history
-from core.scope import Scope
+from core.auth.scope import Scope
+from core.db.audit import load_audit
+from core.db.engine import read_data_version
 from core.validation import ValidationFailed
-from core.visits import VisitForm, delete_visit, log_visit, update_visit
+from core.visits.reads import load_my_borrowers, load_return_visit_board, load_visit_history
+from core.visits.writes import VisitForm, delete_visit, log_visit, update_visit
 from tests.builders import base_portfolio, write_folder
 from tests.db.helpers import do_import, snapshot
 

@@ -12,17 +12,17 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from sqlalchemy import Engine, select
 
 from core.auth.demo_accounts import DEMO_PASSWORD
+from core.auth.scope import Scope
 from core.auth.users import add_user
-from core.config import load_activities
-from core.db import make_engine, write_transaction
+from core.config.lists import load_activities
+from core.db.engine import make_engine, write_transaction
+from core.db.models import Staff, User
 from core.localtime import local_today
-from core.models import Staff, User
 from core.paths import CONFIG_DIR
 from core.reviews.cycle import current_cycle, previous_label
 from core.reviews.records import ReviewRecord, load_review
 from core.reviews.template import load_review_template
 from core.rules import load_default_rules
-from core.scope import Scope
 from tests.e2e.driver import (
     DESKTOP,
     PHONE,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from core.config import ConfigError, load_activities
+from core.config.lists import ConfigError, load_activities
 from core.paths import CONFIG_DIR
 
 

@@ -16,9 +16,9 @@ import pytest
 import tests.unit.test_config as activity_tests
 import tests.unit.test_review_template as template_tests
 import tests.unit.test_rules_config as rules_tests
-from core.config import ConfigError, load_activities, load_exit_reasons
-from core.config_messages_zh import PATTERNS, WHOLE_PATTERNS, to_chinese
-from core.config_versions import check_config, decode_upload
+from core.admin.config_versions import check_config, decode_upload
+from core.config.lists import ConfigError, load_activities, load_exit_reasons
+from core.config.messages_zh import PATTERNS, WHOLE_PATTERNS, to_chinese
 from core.metrics.figures import FIGURES_BY_KEY
 from core.metrics.params import MetricParams
 from core.paths import CONFIG_DIR

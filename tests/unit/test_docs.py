@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.config import load_activities
+from core.config.lists import load_activities
 from core.importer.spec import TABLE_SPECS
 from core.paths import CONFIG_DIR, PROJECT_ROOT
 
@@ -33,7 +33,7 @@ def test_choices_are_documented() -> None:
 def test_every_command_is_in_the_readme() -> None:
     import argparse
 
-    from core.cli import build_parser
+    from core.cli.main import build_parser
 
     readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
     commands = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))

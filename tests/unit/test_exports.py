@@ -10,8 +10,8 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from core.exports import loans_csv, loans_xlsx
-from core.queries.loans import LoanRow
+from core.portfolio.export import loans_csv, loans_xlsx
+from core.portfolio.loans import LoanRow
 
 ROWS = [
     LoanRow(

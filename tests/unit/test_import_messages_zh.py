@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 
 import tests.db.test_import_refusals as refusal_tests
 import tests.db.test_import_workbook as workbook_tests
-from core.db import make_engine
+from core.db.engine import make_engine
 from core.importer import ImportResult, UnreadableInput
 from core.importer.messages_zh import PATTERNS, to_chinese
 from core.importer.spec import SPECS, TABLES

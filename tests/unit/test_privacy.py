@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.privacy import mask_id_number, mask_name, mask_phone, shown_id_number
+from core.auth.privacy import mask_id_number, mask_name, mask_phone, shown_id_number
 
 
 @pytest.mark.parametrize(

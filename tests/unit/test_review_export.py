@@ -357,7 +357,7 @@ def test_scorecard_xlsx_round_trip() -> None:
 
 
 # The team scorecard as the team overview downloads it: code, name, a rate, money, a count
-# and hours, each column with its format (core.metrics.team.scorecard_formats).
+# and hours, each column with its format (core.rules.team.scorecard_formats).
 RECOVERY = Decimal(100000) / Decimal(450025)  # 1,000.00 of 4,500.25: 22.2209877...%
 FORMATTED_HEADERS = ["工号", "姓名", "回收率", "未偿本金（元）", "在贷户数", "工作小时（小时）"]
 FORMATS = [None, None, "percent", "money", "count", "hours"]

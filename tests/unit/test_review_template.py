@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from core.config import ConfigError
+from core.config.lists import ConfigError
 from core.paths import CONFIG_DIR
 from core.reviews.template import load_review_template
 from core.rules import load_default_rules

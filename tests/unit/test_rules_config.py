@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from core.config import ConfigError, load_activities
+from core.config.lists import ConfigError, load_activities
 from core.metrics.params import MetricParams
 from core.paths import CONFIG_DIR
 from core.rules import check_config_text, load_default_rules, load_rules

@@ -1,0 +1,277 @@
+"""`python -m core ...`: the command line. Every command brings the database to the
+current schema first, so it works on a new, empty or older database file."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from core.admin.backup import BackupError, backup, default_backup_path, record_backup, restore
+from core.auth.passwords import PasswordError
+from core.auth.users import UserError
+from core.cli import metrics as cli_metrics
+from core.cli import users as cli_users
+from core.cli.metrics import SelectionError
+from core.cli.progress import TerminalProgress
+from core.config.lists import ConfigError, load_activities
+from core.db.engine import DatabaseError, describe, make_engine
+from core.db.schema import ensure_schema
+from core.importer import UnreadableInput, run_import
+from core.importer.report import (
+    render_problems,
+    render_summary,
+    render_warnings,
+    write_problem_csv,
+)
+from core.localtime import local_today
+from core.metrics.period import PeriodError
+from core.rules import check_config_text, load_rules
+from core.settings import SettingsError, load_settings
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every command (the README documents each one)."""
+    parser = argparse.ArgumentParser(prog="python -m core", description=__doc__)
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of bugs")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    imp = commands.add_parser("import", help="import core-banking CSV files or a workbook")
+    imp.add_argument("path", type=Path, help="a folder of CSV files, one CSV file or an .xlsx")
+    imp.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
+    imp.add_argument(
+        "--report", type=Path, metavar="FILE", help="also write every problem to this CSV file"
+    )
+    imp.add_argument(
+        "--max-problems",
+        type=int,
+        default=1000,
+        metavar="N",
+        help="show at most N problems on screen (default 1000)",
+    )
+
+    demo = commands.add_parser("demo", help="generate and import the demo cooperative")
+    demo.add_argument("--scale", choices=["small", "medium", "large"], default="small")
+    demo.add_argument("--seed", type=int, default=1)
+    demo.add_argument("--out", type=Path, help="folder for the CSV files (default: a temp dir)")
+    demo.add_argument(
+        "--end",
+        type=dt.date.fromisoformat,
+        default=None,
+        help="last day of data, YYYY-MM-DD (default: today)",
+    )
+
+    commands.add_parser("migrate", help="bring the database to the current schema")
+    cli_metrics.add_commands(commands)
+    cli_users.add_commands(commands)
+    back = commands.add_parser("backup", help="copy the SQLite database safely while it is in use")
+    back.add_argument(
+        "path",
+        type=Path,
+        nargs="?",
+        help="the backup file to write (default: data/backups/fieldbook-<timestamp>.db)",
+    )
+    rest = commands.add_parser("restore", help="replace the SQLite database with a backup")
+    rest.add_argument("path", type=Path, help="a backup file made by `backup`")
+    check = commands.add_parser(
+        "check-config", help="validate config/rules.yaml and config/review_template.yaml"
+    )
+    check.add_argument(
+        "path",
+        type=Path,
+        nargs="?",
+        help="one file to check instead: a rules file, or a review_template.yaml",
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Runs one command; returns the exit status (0 ok, 1 data problem, 2 usage)."""
+    args = build_parser().parse_args(argv)
+    handlers: dict[str, Callable[[argparse.Namespace], int]] = {
+        "import": _cmd_import,
+        "demo": _cmd_demo,
+        "migrate": _cmd_migrate,
+        "metrics": _cmd_metrics,
+        "cohorts": _cmd_cohorts,
+        "check-config": _cmd_check_config,
+        "users": _cmd_users,
+        "backup": _cmd_backup,
+        "restore": _cmd_restore,
+    }
+    try:
+        return handlers[args.command](args)
+    except (
+        ConfigError,
+        DatabaseError,
+        SettingsError,
+        UnreadableInput,
+        PeriodError,
+        SelectionError,
+        UserError,
+        PasswordError,
+        BackupError,
+    ) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_DATA
+    except KeyboardInterrupt:
+        print("interrupted; nothing of an unfinished import was written", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug: say so plainly, keep the traceback for --debug
+        if args.debug:
+            traceback.print_exc()
+        else:
+            print(
+                f"internal error ({type(exc).__name__}: {exc}); this is a bug in Fieldbook. "
+                "Run again with --debug for details.",
+                file=sys.stderr,
+            )
+        return EXIT_BUG
+
+
+def _cmd_migrate(_args: argparse.Namespace) -> int:
+    engine = make_engine()
+    changed = ensure_schema(engine)
+    print(f"{describe(engine)}: {'upgraded to' if changed else 'already at'} the current schema")
+    return EXIT_OK
+
+
+def _open_database() -> tuple[Engine, list[str]]:
+    """The engine at the current schema, and the activity codes time is logged against."""
+    settings = load_settings()
+    activities = [a.code for a in load_activities(settings.config_dir)]
+    engine = make_engine(settings)
+    ensure_schema(engine)
+    return engine, activities
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    engine, activities = _open_database()
+    with TerminalProgress() as progress:
+        result = run_import(
+            engine, args.path, activities=activities, dry_run=args.dry_run, progress=progress
+        )
+    if result.warnings:
+        print(render_warnings(result), file=sys.stderr)
+    if args.report and result.problems:
+        write_problem_csv(result, args.report)
+    if result.problems:
+        print(render_problems(result, args.max_problems))
+        if args.report:
+            print(f"\nEvery problem is in {args.report}.")
+        return EXIT_DATA
+    print(render_summary(result))
+    return EXIT_OK
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    # The generator is only needed here.
+    from core.config.lists import load_exit_reasons
+    from core.demo import generate_demo
+    from core.demo.exit_reasons import record_demo_exit_reasons
+
+    engine, activities = _open_database()
+    end = args.end or local_today()
+    out = args.out
+    if out is None:
+        import tempfile
+
+        out = Path(tempfile.mkdtemp(prefix="fieldbook-demo-"))
+    with TerminalProgress() as progress:
+        counts = generate_demo(
+            out,
+            scale=args.scale,
+            seed=args.seed,
+            end=end,
+            activities=activities,
+            progress=lambda stage, rows: progress(stage, rows, 0),
+        )
+    print(
+        f"Demo cooperative ({args.scale}, seed {args.seed}, data up to {end}) written to {out}:"
+        f" {sum(counts.values()):,} rows"
+    )
+    with TerminalProgress() as progress:
+        result = run_import(engine, out, activities=activities, progress=progress, actor="demo")
+    if result.problems:  # the generator and the importer disagree: a bug
+        print(render_problems(result, 50))
+        return EXIT_BUG
+    print(render_summary(result))
+    reasons = record_demo_exit_reasons(
+        engine, args.seed, {r.code for r in load_exit_reasons(load_settings().config_dir)}
+    )
+    print(f"Exit reasons recorded on {reasons:,} visits of borrowers who left.")
+    print(cli_users.create_demo_accounts(engine))
+    from core.demo.reviews import demo_reviews
+
+    print(demo_reviews(engine, end))
+    print(f"Database: {describe(engine)}")
+    return EXIT_OK
+
+
+def _cmd_metrics(args: argparse.Namespace) -> int:
+    engine, activities = _open_database()
+    rules = load_rules(load_settings().config_dir / "rules.yaml", activities)
+    with engine.connect() as conn:
+        cli_metrics.write_out(cli_metrics.run_metrics(conn, args, rules, activities))
+    return EXIT_OK
+
+
+def _cmd_cohorts(args: argparse.Namespace) -> int:
+    engine, activities = _open_database()
+    rules = load_rules(load_settings().config_dir / "rules.yaml", activities)
+    with engine.connect() as conn:
+        cli_metrics.write_out(cli_metrics.run_cohorts(conn, args, rules.params))
+    return EXIT_OK
+
+
+def _cmd_users(args: argparse.Namespace) -> int:
+    engine, _activities = _open_database()
+    print(cli_users.run(engine, args))
+    return EXIT_OK
+
+
+def _cmd_backup(args: argparse.Namespace) -> int:
+    engine = make_engine(load_settings())
+    if engine.dialect.name == "sqlite":  # PostgreSQL is refused by backup() itself
+        ensure_schema(engine)
+    made = backup(engine, args.path or default_backup_path())
+    size = made.stat().st_size
+    record_backup(engine, "cli", made.name, size)
+    print(f"Backup of {describe(engine)} written to {made} ({size:,} bytes)")
+    return EXIT_OK
+
+
+def _cmd_restore(args: argparse.Namespace) -> int:
+    url = load_settings().database_url
+    revision = restore(args.path, url, actor="cli")
+    print(f"Restored {args.path} (schema revision {revision}) into {describe(make_engine())}")
+    return EXIT_OK
+
+
+def _cmd_check_config(args: argparse.Namespace) -> int:
+    from core.reviews.template import check_template_text
+
+    settings = load_settings()
+    activities = [a.code for a in load_activities(settings.config_dir)]
+    rules_path = settings.config_dir / "rules.yaml"
+    template_path = settings.config_dir / "review_template.yaml"
+    checks: list[tuple[bool, str]] = []
+    if args.path is None or args.path.name != template_path.name:
+        checks.append(check_config_text(args.path or rules_path, activities))
+    if args.path is None or args.path.name == template_path.name:
+        # The template names rules: it is checked against the active ones.
+        checks.append(
+            check_template_text(args.path or template_path, load_rules(rules_path, activities))
+        )
+    for ok, report in checks:
+        print(report, file=sys.stdout if ok else sys.stderr)
+    return EXIT_OK if all(ok for ok, _ in checks) else EXIT_DATA

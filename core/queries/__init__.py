@@ -1,1 +1,0 @@
-"""Read side: functions (connection, scope, filters) → rows. The ORM stays in here."""
