@@ -7,6 +7,9 @@ language next to the field it is about (an unknown message is shown as it is).
 
 Reading the accounts is not cached: the list is short, and account writes do not move the
 data version that the figure caches are keyed on.
+
+The "add a user" form keeps what is typed as a draft (app/drafts.py) until the account is
+added; never the password, which is typed again.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import pandas as pd
 import streamlit as st
 
 from app import forms
+from app.drafts import FormDraft
 from app.i18n import date_time, t, zone_name
 from app.resources import get_engine
 from app.viewer import Viewer
@@ -164,24 +168,81 @@ def _staff_picker(role: str, key: str, keep: str | None = None) -> str | None:
     return st.selectbox(t("admin_users.form.staff"), codes, index=index, key=key)
 
 
+_ADD_STAFF = "au_add_staff"  # the staff code chosen, whichever role's list shows it
+_CLEAR_PASSWORD = "au_add_clear_password"
+
+
+def _add_draft(me: Viewer) -> FormDraft:
+    role = str(st.session_state.get("au_add_role") or ROLE_CODES[0])
+    return FormDraft(
+        ADD_FORM,
+        me.user.username,
+        {
+            "role": "au_add_role",
+            "username": "au_add_username",
+            "display_name": "au_add_name",
+            "staff": _ADD_STAFF,
+            "language": "au_add_language",
+        },
+        {"role": ROLE_CODES[0], "username": "", "display_name": "", "language": LANGUAGES[0]},
+        coded=("role", "language"),
+        widgets={"staff": f"au_add_staff_{role}"},
+        choices={"role": ROLE_CODES, "language": LANGUAGES},
+    )
+
+
+def _add_staff_picker(role: str, draft: FormDraft) -> str | None:
+    """The staff picker of a new account; its choice is kept under one key for the draft."""
+    widget = f"au_add_staff_{role}"
+    if role not in STAFF_LINKED_ROLES:
+        st.caption(t("admin_users.no_staff_for_admin"))
+        return None
+    with get_engine().connect() as conn:
+        codes = linkable_staff(conn, role, None)
+    if not codes:
+        st.caption(t("admin_users.no_free_staff"))
+        return None
+    chosen = st.session_state.get(_ADD_STAFF)
+
+    def changed() -> None:
+        # Only a code the admin picked is kept: the first one offered is no typing.
+        st.session_state[_ADD_STAFF] = st.session_state.get(widget)
+        draft.changed()
+
+    picked: str | None = st.selectbox(
+        t("admin_users.form.staff"),
+        codes,
+        index=codes.index(chosen) if chosen in codes else 0,
+        key=widget,
+        on_change=changed,
+    )
+    return picked
+
+
 def add_form(me: Viewer) -> None:
     """Adds an account: the role picks which staff codes are offered."""
+    if st.session_state.pop(_CLEAR_PASSWORD, False):
+        st.session_state["au_add_password"] = ""
+    draft = _add_draft(me)
+    keep = draft.autosave
+    draft.notice()
     role = coded_selectbox(
-        t("admin_users.form.role"), ROLE_CODES, lambda r: t(f"role.{r}"), key="au_add_role"
+        t("admin_users.form.role"), ROLE_CODES, lambda r: t(f"role.{r}"), key="au_add_role", **keep
     )
     _errors(ADD_FORM, "role")
-    with st.form(ADD_FORM):
-        username = st.text_input(t("admin_users.form.username"), key="au_add_username")
+    with st.container(border=True, key="au_add_form"):
+        username = st.text_input(t("admin_users.form.username"), key="au_add_username", **keep)
         _errors(ADD_FORM, "username")
-        name = st.text_input(t("admin_users.form.display_name"), key="au_add_name")
+        name = st.text_input(t("admin_users.form.display_name"), key="au_add_name", **keep)
         _errors(ADD_FORM, "display_name")
-        staff = _staff_picker(role, key=f"au_add_staff_{role}")
+        staff = _add_staff_picker(role, draft)
         _errors(ADD_FORM, "staff")
         language = coded_selectbox(
             t("admin_users.form.language"),
             LANGUAGES,
             {code: t(f"admin_users.language.{code}") for code in LANGUAGES}.__getitem__,
             key="au_add_language",
+            **keep,
         )
         typed = st.text_input(
             t("admin_users.form.password"),
@@ -191,7 +252,8 @@ def add_form(me: Viewer) -> None:
         )
         _errors(ADD_FORM, "password")
         _errors(ADD_FORM, "form")
-        if not st.form_submit_button(t("admin_users.add.submit")):
+        draft.keep()
+        if not st.button(t("admin_users.add.submit"), key="au_add_submit"):
             return
 
     def write() -> str:
@@ -208,6 +270,8 @@ def add_form(me: Viewer) -> None:
                 language=str(language),
             )
         _remember_shown(user.username, password, generated)
+        draft.done()
+        st.session_state[_CLEAR_PASSWORD] = True
         return t("admin_users.add.done", username=user.username)
 
     _submit(ADD_FORM, "form", write)

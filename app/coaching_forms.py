@@ -8,6 +8,11 @@ typed into it when, say, a new action item changes the suggested agenda.
 An edit starts from the revision it was opened at; when the 1:1 moved on meanwhile the
 save is refused (EditConflict), the stored version is shown as plain text, and the
 leader's text stays in the form: saving again then replaces the stored version knowingly.
+
+Nothing typed is lost: the fields are plain widgets (no st.form, which sends nothing
+until its button) and keep what is typed as a draft (app/drafts.py) until the 1:1 or the
+item is saved. An edit's draft remembers the revision the edit was opened at, so a draft
+restored after someone else saved that 1:1 meets their version as a conflict.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from typing import Any
 import streamlit as st
 
 from app.coaching_view import flash, who
+from app.drafts import FormDraft, drafted
 from app.forms import field_errors, remember_errors
 from app.i18n import date, t
 from app.resources import get_engine
@@ -43,9 +49,16 @@ def _now(today: dt.date) -> dt.datetime:
     return dt.datetime.combine(today, dt.datetime.now(dt.UTC).time(), tzinfo=dt.UTC)
 
 
-def _session_fields(form: str, suffix: str) -> SessionForm:
+def _session_keys(suffix: str) -> dict[str, str]:
+    return {field: f"coaching_{field}{suffix}" for field in FIELDS}
+
+
+def _session_fields(form: str, suffix: str, draft: FormDraft) -> SessionForm:
     """The date and the four texts of a 1:1; widget keys end in `suffix`."""
-    held_on = st.date_input(t("coaching.form.date"), key=f"coaching_held_on{suffix}")
+    keep = draft.autosave
+    held_on = st.date_input(
+        t("coaching.form.date"), value=None, key=f"coaching_held_on{suffix}", **keep
+    )
     _errors(form, "held_on")
     labels = {
         "agenda": "coaching.form.agenda",
@@ -55,7 +68,9 @@ def _session_fields(form: str, suffix: str) -> SessionForm:
     }
     texts: dict[str, str] = {}
     for name in TEXT_FIELDS:
-        texts[name] = st.text_area(t(labels[name]), key=f"coaching_{name}{suffix}", height=120)
+        texts[name] = st.text_area(
+            t(labels[name]), key=f"coaching_{name}{suffix}", height=120, **keep
+        )
         if name == "agenda":
             st.caption(t("coaching.form.agenda_help"))
         if name == "private_notes":
@@ -76,17 +91,24 @@ def render_new_session(
     generation = st.session_state.get(f"coaching_new_gen_{officer_code}", 0)
     suffix = f"_new_{officer_code}_{generation}"
     form = f"coaching_new_{officer_code}"
-    st.session_state.setdefault(f"coaching_held_on{suffix}", today)
+    text = "\n".join(suggestion)
+    empty = {"held_on": today, "agenda": text, **dict.fromkeys(TEXT_FIELDS[1:], "")}
+    draft = FormDraft(form, me.user.username, _session_keys(suffix), empty)
     # The suggestion follows the data (a new action item adds a line) until the leader
     # types into the agenda; from then on their text is theirs.
     agenda_key, seed_key = f"coaching_agenda{suffix}", f"coaching_agenda_seed{suffix}"
-    text = "\n".join(suggestion)
+    if draft.fresh and draft.restored_at is None:
+        st.session_state[seed_key] = st.session_state[agenda_key]
     if st.session_state.get(agenda_key) in (None, st.session_state.get(seed_key)):
         st.session_state[agenda_key] = text
         st.session_state[seed_key] = text
-    with st.form(f"coaching_new_form_{officer_code}"):
-        fields = _session_fields(form, suffix)
-        submitted = st.form_submit_button(t("coaching.form.submit"), type="primary")
+    with st.container(border=True, key=f"coaching_new_form_{officer_code}"):
+        draft.notice()
+        fields = _session_fields(form, suffix, draft)
+        draft.keep()
+        submitted = st.button(
+            t("coaching.form.submit"), type="primary", key=f"coaching_new_save_{officer_code}"
+        )
     if not submitted:
         return
     try:
@@ -99,6 +121,7 @@ def render_new_session(
         st.error(t("coaching.not_permitted"))
         return
     remember_errors(form, None)
+    draft.done()
     when = date(fields.held_on) if fields.held_on else ""
     flash("success", t("coaching.form.saved", date=when))
     st.session_state[f"coaching_new_gen_{officer_code}"] = generation + 1
@@ -109,24 +132,31 @@ def _row_values(row: SessionRow) -> dict[str, Any]:
     return {"held_on": row.held_on, **{n: getattr(row, n) or "" for n in TEXT_FIELDS}}
 
 
-def _seed_edit(row: SessionRow) -> int:
-    """Fills the edit widgets of `row` from the stored 1:1 when they are new, or when
-    nothing was typed and the 1:1 moved on; returns the revision the edit starts from."""
-    keys = {f: f"coaching_{f}_edit_{row.id}" for f in FIELDS}
+def _seed_edit(row: SessionRow, draft: FormDraft) -> dict[str, Any]:
+    """The edit's seed: the stored values the widgets of `row` were filled with and the
+    revision a save names ("revision"; after a conflict, the one the leader has seen) and
+    the edit was opened at ("opened"). Widgets the draft filled afresh start from the
+    draft's revision; untouched widgets follow a 1:1 that moved on."""
+    keys = _session_keys(f"_edit_{row.id}")
     seed_key = f"coaching_edit_seed_{row.id}"
     seed = st.session_state.get(seed_key)
-    missing = any(k not in st.session_state for k in keys.values())
+    if draft.fresh:
+        opened = int(draft.restored_context.get("revision", row.revision))
+        seed = {"values": _row_values(row), "revision": opened, "opened": opened}
+        st.session_state[seed_key] = seed
+        st.session_state.pop(f"coaching_conflict_{row.id}", None)  # it went with the widgets
+        return dict(seed)
     untouched = seed is not None and all(
         st.session_state.get(k) == seed["values"][f] for f, k in keys.items()
     )
-    if seed is None or missing or (untouched and seed["revision"] != row.revision):
+    if seed is None or (untouched and seed["revision"] != row.revision):
         values = _row_values(row)
         for field, key in keys.items():
             st.session_state[key] = values[field]
-        seed = {"values": values, "revision": row.revision}
+        seed = {"values": values, "revision": row.revision, "opened": row.revision}
         st.session_state[seed_key] = seed
         st.session_state.pop(f"coaching_conflict_{row.id}", None)  # the stored text is back
-    return int(seed["revision"])
+    return dict(seed)
 
 
 def _show_conflict(row: SessionRow) -> None:
@@ -150,11 +180,20 @@ def _show_conflict(row: SessionRow) -> None:
 
 def render_edit_session(me: Viewer, officer_code: str, row: SessionRow, today: dt.date) -> None:
     """A leader's edit form of one past 1:1, with the conflict, if any, below it."""
-    expected = _seed_edit(row)
     form = f"coaching_edit_{row.id}"
-    with st.form(f"coaching_edit_form_{row.id}"):
-        fields = _session_fields(form, f"_edit_{row.id}")
-        submitted = st.form_submit_button(t("coaching.history.save"), type="primary")
+    draft = FormDraft(form, me.user.username, _session_keys(f"_edit_{row.id}"), _row_values(row))
+    seed = _seed_edit(row, draft)
+    expected = int(seed["revision"])
+    # The draft names the revision the edit was opened at, not one a conflict showed: a
+    # draft restored later shows the conflict again rather than save over it unseen.
+    draft.context = {"revision": int(seed.get("opened", expected))}
+    with st.container(border=True, key=f"coaching_edit_form_{row.id}"):
+        draft.notice()
+        fields = _session_fields(form, f"_edit_{row.id}", draft)
+        draft.keep()
+        submitted = st.button(
+            t("coaching.history.save"), type="primary", key=f"coaching_edit_save_{row.id}"
+        )
     if submitted:
         try:
             saved = save_session(
@@ -184,7 +223,9 @@ def render_edit_session(me: Viewer, officer_code: str, row: SessionRow, today: d
             st.session_state[f"coaching_edit_seed_{row.id}"] = {
                 "values": typed,
                 "revision": saved.revision,
+                "opened": saved.revision,
             }
+            draft.done()
             when = date(fields.held_on) if fields.held_on else ""
             flash("success", t("coaching.form.saved", date=when))
             st.rerun()
@@ -198,28 +239,43 @@ def render_add_item(
     generation = st.session_state.get(f"coaching_item_gen_{officer_code}", 0)
     suffix = f"_{officer_code}_{generation}"
     form = f"coaching_item_{officer_code}"
-    st.session_state.setdefault(f"coaching_item_due{suffix}", today + DUE_AFTER)
     labels = {str(s.id): date(s.held_on) for s in sessions}
-    with st.form(f"coaching_item_form_{officer_code}"):
-        text = st.text_area(t("coaching.add.text"), key=f"coaching_item_text{suffix}", height=80)
-        _errors(form, "text")
-        owner = coded_selectbox(
-            t("coaching.add.owner"),
-            ACTION_OWNERS,
-            lambda code: t(f"coaching.owner.{code}"),
-            key=f"coaching_item_owner{suffix}",
-        )
-        _errors(form, "owner")
-        due_on = st.date_input(t("coaching.add.due"), key=f"coaching_item_due{suffix}")
-        _errors(form, "due_on")
-        session = coded_selectbox(
-            t("coaching.add.session"),
-            ("", *labels),
-            lambda code: labels.get(code, t("coaching.add.no_session")),
-            key=f"coaching_item_session{suffix}",
-        )
-        _errors(form, "coaching_id")
-        submitted = st.form_submit_button(t("coaching.add.submit"))
+    draft = FormDraft(
+        form,
+        me.user.username,
+        {name: f"coaching_item_{name}{suffix}" for name in ("text", "owner", "due", "session")},
+        {"text": "", "owner": ACTION_OWNERS[0], "due": today + DUE_AFTER, "session": ""},
+        coded=("owner", "session"),
+        choices={"owner": ACTION_OWNERS, "session": ("", *labels)},
+    )
+    keep = draft.autosave
+    draft.notice()
+    text = st.text_area(
+        t("coaching.add.text"), key=f"coaching_item_text{suffix}", height=80, **keep
+    )
+    _errors(form, "text")
+    owner = coded_selectbox(
+        t("coaching.add.owner"),
+        ACTION_OWNERS,
+        lambda code: t(f"coaching.owner.{code}"),
+        key=f"coaching_item_owner{suffix}",
+        **keep,
+    )
+    _errors(form, "owner")
+    due_on = st.date_input(
+        t("coaching.add.due"), value=None, key=f"coaching_item_due{suffix}", **keep
+    )
+    _errors(form, "due_on")
+    session = coded_selectbox(
+        t("coaching.add.session"),
+        ("", *labels),
+        lambda code: labels.get(code, t("coaching.add.no_session")),
+        key=f"coaching_item_session{suffix}",
+        **keep,
+    )
+    _errors(form, "coaching_id")
+    draft.keep()
+    submitted = st.button(t("coaching.add.submit"), key=f"coaching_item_save_{officer_code}")
     if not submitted:
         return
     try:
@@ -240,6 +296,34 @@ def render_add_item(
         st.error(t("coaching.not_permitted"))
         return
     remember_errors(form, None)
+    draft.done()
     flash("success", t("coaching.add.saved"))
     st.session_state[f"coaching_item_gen_{officer_code}"] = generation + 1
     st.rerun()
+
+
+def item_drafted(me: Viewer, officer_code: str) -> bool:
+    """Whether the "add an action item" form should open by itself: it holds a draft the
+    leader left. Asked once per visit of the page (an expander that opened and closed
+    again as the leader types would be worse than one that stays as it is)."""
+    flag = f"coaching_item_open_{officer_code}"
+    generation = st.session_state.get(f"coaching_item_gen_{officer_code}", 0)
+    if f"coaching_item_text_{officer_code}_{generation}" not in st.session_state:
+        keys = [key for key, _ in drafted(me.user.username, f"coaching_item_{officer_code}")]
+        st.session_state[flag] = f"coaching_item_{officer_code}" in keys
+    return bool(st.session_state.get(flag))
+
+
+def edits_drafted(me: Viewer, sessions: list[SessionRow]) -> set[int]:
+    """The 1:1s whose edit the leader left with a draft: their edit forms open by
+    themselves, so the text typed there is found again. Asked when the page is drawn
+    afresh (the edit switches are new), then kept for the visit of the page: an
+    expander must not close under the leader's hands."""
+    kept = "coaching_edits_drafted"
+    if any(f"coaching_editing_{row.id}" not in st.session_state for row in sessions):
+        prefix = "coaching_edit_"
+        found = drafted(me.user.username, prefix)
+        st.session_state[kept] = {
+            int(key[len(prefix) :]) for key, _ in found if key[len(prefix) :].isdigit()
+        }
+    return set(st.session_state.get(kept, set()))

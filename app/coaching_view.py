@@ -9,7 +9,7 @@ the data version on. User-written text is shown with st.text or escaped, never a
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 
 import streamlit as st
 from sqlalchemy import Connection
@@ -201,20 +201,25 @@ def render_session(row: SessionRow) -> None:
 
 
 def render_history(
-    sessions: list[SessionRow], editor: Callable[[SessionRow], None] | None = None
+    sessions: list[SessionRow],
+    editor: Callable[[SessionRow], None] | None = None,
+    editing: Collection[int] = (),
 ) -> None:
     """The 1:1s, newest first, one expander each (the newest open); `editor` draws a
-    leader's edit form for a row when they switch editing on."""
+    leader's edit form for a row when they switch editing on, which the rows of
+    `editing` (an edit left with a draft) start with."""
     if not sessions:
         st.caption(t("coaching.history.none"))
         return
     names = names_of(row.leader_username for row in sessions)
     for index, row in enumerate(sessions):
-        with st.expander(history_label(row, names), expanded=index == 0):
-            editing = editor is not None and st.toggle(
+        if row.id in editing:
+            st.session_state.setdefault(f"coaching_editing_{row.id}", True)
+        with st.expander(history_label(row, names), expanded=index == 0 or row.id in editing):
+            edit = editor is not None and st.toggle(
                 t("coaching.history.edit"), key=f"coaching_editing_{row.id}"
             )
-            if editing and editor is not None:
+            if edit and editor is not None:
                 editor(row)
             else:
                 render_session(row)

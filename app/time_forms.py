@@ -3,6 +3,10 @@ app/time_week.py).
 
 Widget keys hold the data version: after a save the version changes, so the inputs show
 what is stored; after a refused save it does not, so they keep what the person typed.
+
+Nothing typed is lost: the boxes are plain widgets (no st.form, which sends nothing until
+its button) that keep what is typed as a draft per day (app/drafts.py, "time_day/<day>";
+the week's "time_week/<monday>"). Back on the page, it opens where the newest draft is.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from app import forms
+from app.drafts import FormDraft, drafted
 from app.forms import field_errors, remember_errors
 from app.i18n import date, t
 from app.resources import get_engine
@@ -56,9 +61,34 @@ def _decimal(value: object) -> Decimal | None:
     return Decimal(str(value))
 
 
+def drafted_day(username: str, prefix: str, today: dt.date) -> dt.date | None:
+    """The day of the person's newest time sheet draft under `prefix` ("time_day/" or
+    "time_week/") that can still be entered, or None."""
+    for key, _ in drafted(username, prefix):
+        try:
+            day = dt.date.fromisoformat(key[len(prefix) :])
+        except ValueError:
+            continue
+        day = max(day, today - dt.timedelta(days=MAX_AGE_DAYS))  # a week's first days
+        if day <= today:
+            return day
+    return None
+
+
+def open_drafted_mode(me: Viewer) -> None:
+    """A refresh starts on the day form: when the newest time sheet draft is a week's,
+    the page starts on the week instead, so the hours typed there are found again."""
+    if "time_mode" not in st.session_state:
+        found = drafted(me.user.username, "time_")
+        if found and found[0][0].startswith("time_week/"):
+            st.session_state["time_mode"] = "week"
+
+
 def day_form(me: Viewer, today: dt.date, version: int) -> None:
     """A date and one number per activity, holding that day's saved hours."""
     staff = str(me.user.staff_code)
+    if "time_day" not in st.session_state:
+        st.session_state["time_day"] = drafted_day(me.user.username, "time_day/", today) or today
     day = st.date_input(
         t("time.day.date"),
         value=today,
@@ -71,9 +101,13 @@ def day_form(me: Viewer, today: dt.date, version: int) -> None:
     entries = cached_entries(me.scope, staff, day, day, version)
     # A cell holds the activity's total, imported hours included (core/timelog/writes.py).
     stored = {activity: hours for (_, activity), hours in cell_totals(entries).items()}
+    activities = get_activities()
+    keys = {a.code: f"time_day_{day.isoformat()}_{a.code}_{version}" for a in activities}
+    shown = {code: float(stored.get(code, 0)) for code in keys}
+    draft = FormDraft(f"time_day/{day.isoformat()}", me.user.username, keys, shown)
     values: dict[str, object] = {}
-    with st.form(DAY_FORM):
-        activities = get_activities()
+    with st.container(border=True, key="time_day_form"):
+        draft.notice()
         # A row of two per pair, so that a phone (one column) keeps the config's order.
         cells = [
             cell
@@ -88,8 +122,9 @@ def day_form(me: Viewer, today: dt.date, version: int) -> None:
                     activity_name(activity.code),
                     step=0.25,
                     format="%.2f",
-                    value=float(stored.get(activity.code, 0)),
-                    key=f"time_day_{day.isoformat()}_{activity.code}_{version}",
+                    value=shown[activity.code],
+                    key=keys[activity.code],
+                    **draft.autosave,
                 )
                 field_errors(DAY_FORM, cell_field(day, activity.code), "time")
         others = {a: h for a, h in stored.items() if a not in values}
@@ -99,7 +134,8 @@ def day_form(me: Viewer, today: dt.date, version: int) -> None:
         imported_note(entries, with_day=False)
         field_errors(DAY_FORM, day.isoformat(), "time")
         field_errors(DAY_FORM, "staff", "time")
-        submitted = st.form_submit_button(t("time.save"), type="primary")
+        draft.keep()
+        submitted = st.button(t("time.save"), type="primary", key="time_day_save")
     if not submitted:
         return
     hours = {code: _decimal(value) for code, value in values.items()}
@@ -109,6 +145,7 @@ def day_form(me: Viewer, today: dt.date, version: int) -> None:
         remember_errors(DAY_FORM, failed)
         st.rerun()
     remember_errors(DAY_FORM, None)
+    draft.done()
     flash_saved(saved)
     st.rerun()
 

@@ -2,7 +2,8 @@
 totals of what is typed, and one save for the whole week.
 
 Widget keys hold the data version, as in app/time_forms.py: after a save the boxes show
-what is stored; after a refused save they keep what the officer typed.
+what is stored; after a refused save they keep what the officer typed. What is typed is
+kept as a draft of the week (app/drafts.py) until the week is saved.
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from app.drafts import FormDraft
 from app.forms import field_errors, remember_errors, remembered_errors
 from app.i18n import date, t
 from app.resources import get_engine
-from app.time_forms import day_label, flash_saved
+from app.time_forms import day_label, drafted_day, flash_saved
 from app.time_view import (
     activity_name,
     cached_entries,
@@ -43,6 +45,9 @@ def week_form(me: Viewer, today: dt.date, version: int) -> None:
     under the tabs (another day's tab may be hidden). One day per tab fits a phone.
     """
     staff = str(me.user.staff_code)
+    if "time_week_day" not in st.session_state:
+        drafted = drafted_day(me.user.username, "time_week/", today)
+        st.session_state["time_week_day"] = drafted or today
     picked = st.date_input(
         t("time.week.pick"),
         value=today,
@@ -57,13 +62,16 @@ def week_form(me: Viewer, today: dt.date, version: int) -> None:
     st.caption(t("time.week.range", start=date(days[0]), end=date(days[-1])))
     form = f"time_week_{monday.isoformat()}"
     grid = cached_week_grid(me.scope, staff, monday, version)
+    draft = _week_draft(me, days, today, grid, version)
+    draft.notice()
     typed: dict[tuple[dt.date, str], str] = {}
     for day, tab in zip(days, _day_tabs(days, today, form), strict=True):
         with tab:
-            typed.update(_day_cells(day, today, grid, form, version))
+            typed.update(_day_cells(day, today, grid, form, draft))
     _week_totals(days, typed, grid)
     imported_note(cached_entries(me.scope, staff, days[0], days[-1], version), with_day=True)
     _week_errors(form)
+    draft.keep()
     if not st.button(t("time.save"), type="primary", key="time_week_save"):
         return
     codes = [a.code for a in get_activities()]
@@ -73,8 +81,33 @@ def week_form(me: Viewer, today: dt.date, version: int) -> None:
         remember_errors(form, failed)
         st.rerun()
     remember_errors(form, None)
+    draft.done()
     flash_saved(saved)
     st.rerun()
+
+
+def _cell_key(day: dt.date, code: str, version: int) -> str:
+    return f"time_week_{day.isoformat()}_{code}_{version}"
+
+
+def _week_draft(
+    me: Viewer,
+    days: list[dt.date],
+    today: dt.date,
+    grid: dict[tuple[dt.date, str], Decimal],
+    version: int,
+) -> FormDraft:
+    """The week's draft: a field per box (days up to today), holding the stored hours
+    until something is typed."""
+    cells = [(d, a.code) for d in days if d <= today for a in get_activities()]
+    keys = {f"{d.isoformat()}/{code}": _cell_key(d, code, version) for d, code in cells}
+    shown = {
+        f"{d.isoformat()}/{code}": ""
+        if grid.get((d, code)) is None
+        else hours_text(grid[(d, code)])
+        for d, code in cells
+    }
+    return FormDraft(f"time_week/{days[0].isoformat()}", me.user.username, keys, shown)
 
 
 def _problem_days(form: str) -> list[dt.date]:
@@ -105,7 +138,7 @@ def _day_cells(
     today: dt.date,
     grid: dict[tuple[dt.date, str], Decimal],
     form: str,
-    version: int,
+    draft: FormDraft,
 ) -> dict[tuple[dt.date, str], str]:
     """One day's text boxes (what is stored, or what was typed since), each with its own
     problems under it; returns the typed text per cell."""
@@ -127,7 +160,8 @@ def _day_cells(
                 activity_name(activity.code),
                 value="" if stored is None else hours_text(stored),
                 placeholder="0",
-                key=f"time_week_{day.isoformat()}_{activity.code}_{version}",
+                key=draft.fields[f"{day.isoformat()}/{activity.code}"],
+                **draft.autosave,
             )
             field_errors(form, cell_field(day, activity.code), "time")
     codes = {a.code for a in activities}

@@ -5,7 +5,13 @@ action items done."""
 import streamlit as st
 
 from app import clock
-from app.coaching_forms import render_add_item, render_edit_session, render_new_session
+from app.coaching_forms import (
+    edits_drafted,
+    item_drafted,
+    render_add_item,
+    render_edit_session,
+    render_new_session,
+)
 from app.coaching_view import (
     cached_actions,
     cached_closed,
@@ -59,7 +65,7 @@ sessions = cached_sessions(me.scope, code, True, version)
 st.subheader(t("coaching.items.title"))
 st.caption(t("coaching.items.caption"))
 render_actions(me, items, leader=True)
-with st.expander(t("coaching.add.title")):
+with st.expander(t("coaching.add.title"), expanded=item_drafted(me, code)):
     render_add_item(me, code, sessions, today)
 st.subheader(t("coaching.done.title"))
 st.caption(t("coaching.done.caption_leader"))
@@ -72,4 +78,8 @@ suggestion = suggest_agenda(found[1] if found else [], items, current_language()
 render_new_session(me, code, suggestion, today)
 
 st.subheader(t("coaching.history.title"))
-render_history(sessions, lambda row: render_edit_session(me, code, row, today))
+render_history(
+    sessions,
+    lambda row: render_edit_session(me, code, row, today),
+    editing=edits_drafted(me, sessions),
+)

@@ -8,7 +8,7 @@ from app.charts import show_chart
 from app.i18n import date, t
 from app.period_picker import period_picker
 from app.resources import cached_scorecard, data_version, get_rules
-from app.time_forms import day_form, entries_table, show_flash
+from app.time_forms import day_form, entries_table, open_drafted_mode, show_flash
 from app.time_view import (
     allocation_chart,
     allocation_frame,
@@ -31,6 +31,7 @@ version = data_version()
 show_flash()
 
 st.subheader(t("time.enter"))
+open_drafted_mode(me)
 mode = coded_selectbox(
     t("time.mode"), ("day", "week"), lambda m: t(f"time.mode.{m}"), key="time_mode"
 )

@@ -204,3 +204,61 @@ def test_set_role_and_staff_link_and_no_self_demotion(accounts: str) -> None:
         ":red[You cannot take away your own administrator role; ask another administrator\\.]"
     ]
     assert stored(accounts)["admin"][0] == "admin"
+
+
+def admin_draft(url: str):  # type: ignore[no-untyped-def]
+    from core.drafts import load_draft
+
+    engine = make_engine(database_url=url)
+    try:
+        return load_draft(engine, "admin", "au_add")
+    finally:
+        engine.dispose()
+
+
+def restored(at) -> list[str]:  # type: ignore[no-untyped-def]
+    return [i.value for i in at.info if i.value.startswith("Restored what you typed at ")]
+
+
+def test_a_new_account_typed_and_left_comes_back_without_its_password(accounts: str) -> None:
+    at = open_page()
+    assert admin_draft(accounts) is None  # opening the form types nothing
+    at.selectbox(key="au_add_role__en").set_value("team_leader").run()
+    at.text_input(key="au_add_username").input("li")
+    at.text_input(key="au_add_name").input("李强")
+    at.selectbox(key="au_add_language__en").set_value("en")
+    at.text_input(key="au_add_password").input("secret-pass-1")
+    at.run()
+    at.switch_page("pages/home.py").run()
+    at.switch_page(PAGE).run()
+    assert at.selectbox(key="au_add_role__en").value == "team_leader"
+    assert at.text_input(key="au_add_username").value == "li"
+    assert at.text_input(key="au_add_name").value == "李强"
+    assert at.selectbox(key="au_add_language__en").value == "en"
+    assert at.text_input(key="au_add_password").value == ""  # never kept
+    assert restored(at)
+    draft = admin_draft(accounts)
+    assert draft is not None and "secret-pass-1" not in str(draft.values)
+    at = open_page()  # a refresh
+    assert at.text_input(key="au_add_name").value == "李强"
+    at.text_input(key="au_add_password").input("secret-pass-1")
+    at = press(at, "Add the user")
+    assert [s.value for s in at.success] == ["The account li was added."]
+    assert stored(accounts)["li"] == ("team_leader", "TL1", True, True)
+    assert admin_draft(accounts) is None
+    assert at.text_input(key="au_add_username").value == ""
+    assert at.text_input(key="au_add_password").value == ""
+    assert at.selectbox(key="au_add_role__en").value == "officer"
+    assert not restored(at)
+
+
+def test_discarding_the_new_account_draft_empties_the_form(accounts: str) -> None:
+    at = open_page()
+    at.text_input(key="au_add_username").input("li")
+    at.run()
+    at = open_page()
+    assert at.text_input(key="au_add_username").value == "li"
+    at.button(key="draft_discard_au_add").click().run()
+    assert not at.exception
+    assert at.text_input(key="au_add_username").value == ""
+    assert admin_draft(accounts) is None

@@ -104,7 +104,7 @@ def test_a_leader_writes_a_one_to_one_and_it_shows_in_the_history(
     at.text_area(key="coaching_shared_notes_new_OF1_0").set_value("Visit 钱二 every week")
     at.text_area(key="coaching_private_notes_new_OF1_0").set_value(SECRET)
     at.text_area(key="coaching_field_notes_new_OF1_0").set_value("Went to 李家庄")
-    at.button(key="FormSubmitter:coaching_new_form_OF1-Save the 1:1").click().run()
+    at.button(key="coaching_new_save_OF1").click().run()
     assert not at.exception
     assert [s.value for s in at.success] == ["The 1:1 of 30 Jun 2025 is saved."]
     assert [e.label for e in at.expander if "with" in e.label] == [
@@ -133,7 +133,7 @@ def test_an_error_shows_next_to_the_field_and_the_text_is_kept(
     at = open_page()
     at.date_input(key="coaching_held_on_new_OF1_0").set_value(dt.date(2025, 6, 28))
     at.text_area(key="coaching_shared_notes_new_OF1_0").set_value("我写的内容")
-    at.button(key="FormSubmitter:coaching_new_form_OF1-Save the 1:1").click().run()
+    at.button(key="coaching_new_save_OF1").click().run()
     assert not at.exception
     assert ":red[There is already a 1:1 with this officer on 2025-06-28.]" in [
         m.value for m in at.markdown
@@ -276,7 +276,7 @@ def test_a_leader_adds_an_item_and_drops_one(loaded_db: str, db: Engine, log_in_
     at.text_area(key="coaching_item_text_OF1_0").set_value("Visit B2 weekly")
     at.selectbox(key="coaching_item_owner_OF1_0__en").set_value("officer")
     at.date_input(key="coaching_item_due_OF1_0").set_value(dt.date(2025, 7, 14))
-    at.button(key="FormSubmitter:coaching_item_form_OF1-Add the item").click().run()
+    at.button(key="coaching_item_save_OF1").click().run()
     assert not at.exception
     assert [s.value for s in at.success] == ["The action item is added."]
     with db.connect() as conn:
@@ -305,7 +305,7 @@ def test_an_edit_conflict_keeps_the_leaders_text(loaded_db: str, db: Engine, log
     # Meanwhile the leader's other tab saves first.
     theirs = SessionForm(dt.date(2025, 6, 28), "Talk", "Their notes", SECRET, "")
     save_session(db, "tl-phone", TEAM, "OF1", session, theirs, 1, NOW)
-    save = f"FormSubmitter:coaching_edit_form_{session}-Save the changes"
+    save = f"coaching_edit_save_{session}"
     at.button(key=save).click().run()
     assert not at.exception
     [warning] = at.warning
@@ -395,3 +395,132 @@ def test_other_roles_cannot_open_it(loaded_db: str, log_in_as) -> None:  # type:
         log_in_as(role)
         with pytest.raises(ValueError):
             start_app("en").switch_page("pages/coaching.py")
+
+
+# -- Nothing typed is lost: the 1:1 and item forms keep drafts (app/drafts.py) ------------
+
+
+def restored(at) -> list[str]:  # type: ignore[no-untyped-def]
+    return [i.value for i in at.info if i.value.startswith("Restored what you typed at ")]
+
+
+def leader_draft(db: Engine, key: str):  # type: ignore[no-untyped-def]
+    from core.drafts import load_draft
+
+    return load_draft(db, "team_leader", key)
+
+
+def test_a_one_to_one_typed_and_left_comes_back_and_goes_when_saved(
+    loaded_db: str, db: Engine, log_in_as
+) -> None:  # type: ignore[no-untyped-def]
+    log_in_as("team_leader")
+    at = open_page()
+    agenda = at.text_area(key="coaching_agenda_new_OF1_0").value
+    at.date_input(key="coaching_held_on_new_OF1_0").set_value(dt.date(2025, 6, 27))
+    at.text_area(key="coaching_shared_notes_new_OF1_0").set_value("Visit 钱二 every week")
+    at.text_area(key="coaching_private_notes_new_OF1_0").set_value(SECRET)
+    at.run()
+    at.switch_page("pages/home.py").run()
+    at.switch_page("pages/coaching.py").run()
+    assert at.date_input(key="coaching_held_on_new_OF1_0").value == dt.date(2025, 6, 27)
+    assert at.text_area(key="coaching_shared_notes_new_OF1_0").value == "Visit 钱二 every week"
+    assert at.text_area(key="coaching_private_notes_new_OF1_0").value == SECRET
+    assert at.text_area(key="coaching_agenda_new_OF1_0").value == agenda
+    assert len(restored(at)) == 1
+    at = open_page()  # a refresh
+    assert at.text_area(key="coaching_private_notes_new_OF1_0").value == SECRET
+    assert restored(at)
+    # The draft is the leader's own: the officer's page has no trace of it.
+    log_in_as("officer")
+    assert SECRET not in everything(open_page())
+    log_in_as("team_leader")
+    at.button(key="coaching_new_save_OF1").click().run()
+    assert [s.value for s in at.success] == ["The 1:1 of 27 Jun 2025 is saved."]
+    assert leader_draft(db, "coaching_new_OF1") is None
+    assert at.text_area(key="coaching_shared_notes_new_OF1_1").value == ""
+    assert at.date_input(key="coaching_held_on_new_OF1_1").value == TODAY
+    assert not restored(at)
+    assert not restored(open_page())
+
+
+def test_discarding_a_one_to_one_draft_empties_the_form(
+    loaded_db: str, db: Engine, log_in_as
+) -> None:  # type: ignore[no-untyped-def]
+    log_in_as("team_leader")
+    at = open_page()
+    agenda = at.text_area(key="coaching_agenda_new_OF1_0").value
+    at.text_area(key="coaching_agenda_new_OF1_0").set_value("Only PAR30")
+    at.text_area(key="coaching_field_notes_new_OF1_0").set_value("Went to 李家庄")
+    at.run()
+    at = open_page()
+    assert at.text_area(key="coaching_agenda_new_OF1_0").value == "Only PAR30"
+    at.button(key="draft_discard_coaching_new_OF1").click().run()
+    assert not at.exception
+    assert at.text_area(key="coaching_agenda_new_OF1_0").value == agenda  # the suggestion
+    assert at.text_area(key="coaching_field_notes_new_OF1_0").value == ""
+    assert not restored(at)
+    assert leader_draft(db, "coaching_new_OF1") is None
+
+
+def test_an_action_item_typed_and_left_opens_its_form_again(
+    loaded_db: str, db: Engine, log_in_as
+) -> None:  # type: ignore[no-untyped-def]
+    log_in_as("team_leader")
+    at = open_page()
+    add = next(e for e in at.expander if e.label == "Add an action item")
+    assert add.proto.expanded is False
+    at.text_area(key="coaching_item_text_OF1_0").set_value("Visit B2 weekly")
+    at.selectbox(key="coaching_item_owner_OF1_0__en").set_value("leader")
+    at.date_input(key="coaching_item_due_OF1_0").set_value(dt.date(2025, 7, 21))
+    at.run()
+    at = open_page()
+    add = next(e for e in at.expander if e.label == "Add an action item")
+    assert add.proto.expanded is True  # where the draft is, open
+    assert at.text_area(key="coaching_item_text_OF1_0").value == "Visit B2 weekly"
+    assert at.selectbox(key="coaching_item_owner_OF1_0__en").value == "leader"
+    assert at.date_input(key="coaching_item_due_OF1_0").value == dt.date(2025, 7, 21)
+    assert restored(at)
+    at.button(key="coaching_item_save_OF1").click().run()
+    assert [s.value for s in at.success] == ["The action item is added."]
+    with db.connect() as conn:
+        [item] = load_actions(conn, TEAM, "OF1", today=TODAY)
+    assert (item.text, item.owner, item.due_on) == (
+        "Visit B2 weekly",
+        "leader",
+        dt.date(2025, 7, 21),
+    )
+    assert leader_draft(db, "coaching_item_OF1") is None
+    assert at.text_area(key="coaching_item_text_OF1_1").value == ""
+
+
+def test_an_edit_left_with_a_draft_meets_a_later_save_as_a_conflict(
+    loaded_db: str, db: Engine, log_in_as
+) -> None:  # type: ignore[no-untyped-def]
+    session = seed_session(db)
+    log_in_as("team_leader")
+    at = open_page()
+    at.toggle(key=f"coaching_editing_{session}").set_value(True).run()
+    at.text_area(key=f"coaching_shared_notes_edit_{session}").set_value("My new notes").run()
+    # The leader leaves; meanwhile their other tab saves the same 1:1.
+    theirs = SessionForm(dt.date(2025, 6, 28), "Talk", "Their notes", SECRET, "")
+    save_session(db, "tl-phone", TEAM, "OF1", session, theirs, 1, NOW)
+    at = open_page()
+    # The edit opens by itself with the typed text.
+    assert at.toggle(key=f"coaching_editing_{session}").value is True
+    assert at.text_area(key=f"coaching_shared_notes_edit_{session}").value == "My new notes"
+    assert restored(at)
+    at.button(key=f"coaching_edit_save_{session}").click().run()
+    [warning] = at.warning
+    assert warning.value.startswith("Not saved: tl\\-phone changed this 1:1 after you opened it.")
+    assert at.text_area(key=f"coaching_shared_notes_edit_{session}").value == "My new notes"
+    with db.connect() as conn:
+        [row] = load_sessions(conn, TEAM, "OF1", include_private=False)
+    assert (row.shared_notes, row.revision) == ("Their notes", 2)
+    # Having seen theirs, saving again replaces it, and the draft goes.
+    at.button(key=f"coaching_edit_save_{session}").click().run()
+    assert not at.warning
+    with db.connect() as conn:
+        [row] = load_sessions(conn, TEAM, "OF1", include_private=False)
+    assert (row.shared_notes, row.revision) == ("My new notes", 3)
+    assert leader_draft(db, f"coaching_edit_{session}") is None
+    assert not restored(at)

@@ -72,7 +72,7 @@ def test_a_day_is_saved_and_shared_out_against_the_bands(loaded_db: str, log_in_
     inputs = number_inputs(at)
     inputs["Loan appraisal"].set_value(6.0)
     inputs["Office work and accounts"].set_value(2.0)
-    at.button[0].click().run()  # the day form's Save
+    at.button(key="time_day_save").click().run()
     assert not at.exception
     assert stored(loaded_db) == {("2025-07-02", "appraisal"): 600, ("2025-07-02", "office"): 200}
     assert [s.value for s in at.success] == ["Saved: 2 added, 0 changed, 0 removed."]
@@ -99,7 +99,7 @@ def test_the_chart_draws_the_target_band_and_the_week(loaded_db: str, log_in_as)
     log_in_as("officer")
     at = open_page()
     number_inputs(at)["Collection"].set_value(5.5)
-    at.button[0].click().run()
+    at.button(key="time_day_save").click().run()
     elements = at.get("vega_lite_chart")
     charts = [json.loads(c.proto.spec) for c in elements]
     assert len(charts) == 2
@@ -124,7 +124,7 @@ def test_a_day_over_24_hours_is_refused_next_to_the_fields(loaded_db: str, log_i
     inputs = number_inputs(at)
     inputs["Loan appraisal"].set_value(13.0)
     inputs["Collection"].set_value(12.0)
-    at.button[0].click().run()
+    at.button(key="time_day_save").click().run()
     assert not at.exception
     errors = [m.value for m in at.markdown if m.value.startswith(":red[")]
     assert errors == [":red[This day would add up to 25.00 hours, more than 24.]"]
@@ -135,7 +135,7 @@ def test_a_day_over_24_hours_is_refused_next_to_the_fields(loaded_db: str, log_i
     assert version(loaded_db) == before
     # Fixed, it saves and the error goes.
     inputs["Collection"].set_value(11.0)
-    at.button[0].click().run()
+    at.button(key="time_day_save").click().run()
     assert [m.value for m in at.markdown if m.value.startswith(":red[")] == []
     assert stored(loaded_db) == {
         ("2025-07-02", "appraisal"): 1300,
@@ -183,7 +183,7 @@ def test_25_hours_in_a_day_box_is_refused_in_words_next_to_it(loaded_db: str, lo
     # No bound in the browser: it would keep the old value with an English note instead.
     assert not any(n.proto.has_max or n.proto.has_min for n in at.number_input)
     number_inputs(at)["Travel"].set_value(25.0)
-    at.button[0].click().run()
+    at.button(key="time_day_save").click().run()
     assert not at.exception
     assert next_to(at, number_inputs(at)["Travel"].key) == [":red[No more than 24 hours.]"]
     assert number_inputs(at)["Travel"].value == 25.0
@@ -288,7 +288,7 @@ def test_an_entry_is_deleted_after_confirmation(loaded_db: str, log_in_as) -> No
     log_in_as("officer")
     at = open_page()
     number_inputs(at)["Travel"].set_value(3.0)
-    at.button[0].click().run()
+    at.button(key="time_day_save").click().run()
     assert stored(loaded_db) == {("2025-07-02", "travel"): 300}
     delete = at.button(key="time_delete")
     assert delete.disabled  # nothing happens before the confirmation is ticked
@@ -361,7 +361,7 @@ def test_an_imported_day_shows_its_total_and_the_sheet_keeps_the_imported_hours(
     )
     # Lowering the imported hours is refused next to the field, keeping what was typed.
     inputs["Collection"].set_value(3.0)
-    at.button[0].click().run()
+    at.button(key="time_day_save").click().run()
     assert not at.exception
     assert [m.value for m in at.markdown if m.value.startswith(":red[")] == [
         ":red[4.00 of these hours were imported from the bank's export and cannot be removed "
@@ -370,7 +370,7 @@ def test_an_imported_day_shows_its_total_and_the_sheet_keeps_the_imported_hours(
     assert number_inputs(at)["Collection"].value == 3.0
     # 5.5 in all: 1.5 hours of the officer's own next to the imported 4.
     number_inputs(at)["Collection"].set_value(5.5)
-    at.button[0].click().run()
+    at.button(key="time_day_save").click().run()
     assert by_source(imported_july) == {
         ("2025-07-01", "collection", "import"): 400,
         ("2025-07-01", "collection", "app"): 150,
@@ -391,3 +391,112 @@ def test_the_imported_note_speaks_chinese(imported_july: str, log_in_as) -> None
     at = open_page("zh")
     at.date_input(key="time_day").set_value(dt.date(2025, 7, 1)).run()
     assert "其中从核心业务系统导入的工时：催收 4.00。" in " ".join(c.value for c in at.caption)
+
+
+# -- Nothing typed is lost: each day and week keeps a draft (app/drafts.py) ---------------
+
+
+def restored(at) -> list[str]:  # type: ignore[no-untyped-def]
+    return [i.value for i in at.info if i.value.startswith("Restored what you typed at ")]
+
+
+def time_draft(url: str, key: str):  # type: ignore[no-untyped-def]
+    from core.drafts import load_draft
+
+    engine = make_engine(database_url=url)
+    try:
+        return load_draft(engine, "officer", key)
+    finally:
+        engine.dispose()
+
+
+def test_hours_typed_into_a_day_survive_another_page_and_a_refresh(
+    loaded_db: str, log_in_as
+) -> None:  # type: ignore[no-untyped-def]
+    log_in_as("officer")
+    at = open_page()
+    at.date_input(key="time_day").set_value(dt.date(2025, 7, 1)).run()
+    number_inputs(at)["Loan appraisal"].set_value(6.5)
+    number_inputs(at)["Travel"].set_value(1.25)
+    at.run()
+    assert not restored(at)
+    at.switch_page("pages/home.py").run()
+    at.switch_page("pages/time.py").run()
+    # Back on the day that holds the draft (the picker would start on today).
+    assert at.date_input(key="time_day").value == dt.date(2025, 7, 1)
+    assert number_inputs(at)["Loan appraisal"].value == 6.5
+    assert number_inputs(at)["Travel"].value == 1.25
+    assert len(restored(at)) == 1
+    again = open_page()  # a refresh
+    assert again.date_input(key="time_day").value == dt.date(2025, 7, 1)
+    assert number_inputs(again)["Loan appraisal"].value == 6.5
+    assert restored(again)
+    # Saved, the draft goes and the boxes show what is stored.
+    again.button(key="time_day_save").click().run()
+    assert stored(loaded_db) == {("2025-07-01", "appraisal"): 650, ("2025-07-01", "travel"): 125}
+    assert time_draft(loaded_db, "time_day/2025-07-01") is None
+    assert not restored(again)
+    assert number_inputs(again)["Loan appraisal"].value == 6.5
+    later = open_page()
+    assert later.date_input(key="time_day").value == TODAY
+    assert not restored(later)
+    assert number_inputs(later)["Loan appraisal"].value == 0.0
+
+
+def test_discarding_a_days_draft_shows_the_stored_hours_again(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+    log_in_as("officer")
+    at = open_page()
+    number_inputs(at)["Collection"].set_value(3.0)
+    at.button(key="time_day_save").click().run()
+    number_inputs(at)["Collection"].set_value(8.0)
+    at.run()
+    at = open_page()
+    assert number_inputs(at)["Collection"].value == 8.0
+    at.button(key="draft_discard_time_day/2025-07-02").click().run()
+    assert not at.exception
+    assert number_inputs(at)["Collection"].value == 3.0  # what is stored
+    assert not restored(at)
+    assert time_draft(loaded_db, "time_day/2025-07-02") is None
+    assert stored(loaded_db) == {("2025-07-02", "collection"): 300}
+
+
+def test_a_refused_day_keeps_its_draft_with_the_imported_hours_rule(
+    imported_july: str, log_in_as
+) -> None:  # type: ignore[no-untyped-def]
+    log_in_as("officer")
+    at = open_page()
+    at.date_input(key="time_day").set_value(dt.date(2025, 7, 1)).run()
+    number_inputs(at)["Collection"].set_value(3.0)  # below the 4 imported hours
+    at.button(key="time_day_save").click().run()
+    assert [m.value for m in at.markdown if m.value.startswith(":red[")]
+    again = open_page()
+    assert number_inputs(again)["Collection"].value == 3.0
+    again.button(key="time_day_save").click().run()
+    assert [m.value for m in again.markdown if m.value.startswith(":red[")] == [
+        ":red[4.00 of these hours were imported from the bank's export and cannot be removed "
+        "here: enter at least 4.00.]"
+    ]
+    assert by_source(imported_july) == {("2025-07-01", "collection", "import"): 400}
+
+
+def test_a_week_typed_and_left_opens_again_on_the_week(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+    log_in_as("officer")
+    at = week_page(loaded_db)
+    box(at, "2025-06-30", "appraisal", loaded_db).input("7.25")
+    box(at, "2025-07-01", "travel", loaded_db).input("０.５")
+    at.run()
+    at.switch_page("pages/home.py").run()
+    at.switch_page("pages/time.py").run()
+    assert box(at, "2025-06-30", "appraisal", loaded_db).value == "7.25"
+    assert restored(at)
+    # A refresh starts on the day form; the week's draft is newer, so the week it is.
+    again = open_page()
+    assert again.selectbox(key="time_mode__en").value == "week"
+    assert box(again, "2025-06-30", "appraisal", loaded_db).value == "7.25"
+    assert box(again, "2025-07-01", "travel", loaded_db).value == "０.５"
+    assert restored(again)
+    again.button(key="time_week_save").click().run()
+    assert stored(loaded_db) == {("2025-06-30", "appraisal"): 725, ("2025-07-01", "travel"): 50}
+    assert time_draft(loaded_db, "time_week/2025-06-30") is None
+    assert not restored(again)
+    assert open_page().selectbox(key="time_mode__en").value == "day"

@@ -4,6 +4,7 @@ board, the history with edit and delete, in both languages, for officers only.""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -53,7 +54,7 @@ def test_a_valid_visit_is_saved_and_shows_in_the_history(loaded_db: str, log_in_
     at = open_page()
     assert not at.exception
     fill(at, "B2", dt.date(2025, 6, 29), "答应月底还")
-    at.button(key="FormSubmitter:visits_log_form-Save the visit").click().run()
+    at.button(key="visits_log_save").click().run()
     assert not at.exception
     assert "Visit to 钱二 on 29 Jun 2025 saved." in texts(at)
     # The form starts empty again: new widgets (keys of the next generation).
@@ -78,7 +79,7 @@ def test_a_future_date_is_refused_next_to_the_field_keeping_the_input(
     log_in_as("officer")
     at = open_page()
     fill(at, "B1", dt.date(2025, 7, 1), "明天再来")
-    at.button(key="FormSubmitter:visits_log_form-Save the visit").click().run()
+    at.button(key="visits_log_save").click().run()
     assert not at.exception
     assert ":red[The date cannot be in the future (today is 2025-06-30).]" in texts(at)
     assert at.text_area(key="visits_notes_n0").value == "明天再来"
@@ -93,7 +94,7 @@ def test_leaving_without_a_reason_is_refused(loaded_db: str, log_in_as) -> None:
     at = open_page()
     fill(at, "B1", dt.date(2025, 6, 29), "")
     at.checkbox(key="visits_leaving_n0").check()
-    at.button(key="FormSubmitter:visits_log_form-Save the visit").click().run()
+    at.button(key="visits_log_save").click().run()
     assert ":red[Choose why the borrower is leaving.]" in texts(at)
 
 
@@ -105,7 +106,7 @@ def test_the_borrower_page_link_preselects_the_borrower(loaded_db: str, log_in_a
     # Used once, then taken off the address: a saved form starts empty again.
     assert "borrower" not in at.query_params
     fill(at, "B2", dt.date(2025, 6, 29), "")
-    at.button(key="FormSubmitter:visits_log_form-Save the visit").click().run()
+    at.button(key="visits_log_save").click().run()
     assert at.selectbox(key="visits_borrower_n1").value is None
 
 
@@ -154,13 +155,13 @@ def test_an_own_visit_is_edited_then_deleted(loaded_db: str, log_in_as) -> None:
         "core-banking system, and the next import brings the correction."
     ) in [c.value for c in at.caption]
     fill(at, "B2", dt.date(2025, 6, 29), "回访")
-    at.button(key="FormSubmitter:visits_log_form-Save the visit").click().run()
+    at.button(key="visits_log_save").click().run()
     label = at.selectbox(key="visits_edit_choice").options
     assert label == ["2025-06-29 · B2 钱二 · Return visit · Promised to pay"]
     at.selectbox(key="visits_edit_choice").select_index(0).run()
     choice = at.selectbox(key="visits_edit_choice").value
     at.text_area(key=f"visits_notes_{choice}").set_value("补记：一切正常")
-    at.button(key=f"FormSubmitter:visits_edit_{choice}-Save changes").click().run()
+    at.button(key=f"visits_edit_save_{choice}").click().run()
     assert not at.exception
     assert "Visit changed." in texts(at)
     assert list(history_frame(at)["Notes"])[0] == "补记：一切正常"
@@ -185,7 +186,7 @@ def test_a_second_visit_the_same_day_is_saved_and_listed_apart(loaded_db: str, l
     log_in_as("officer")
     at = open_page()
     fill(at, "B2", dt.date(2025, 6, 29), "下午来过，答应月底还")  # the afternoon: promised
-    at.button(key="FormSubmitter:visits_log_form-Save the visit").click().run()
+    at.button(key="visits_log_save").click().run()
     assert not at.exception
     assert "Visit to 钱二 on 29 Jun 2025 saved." in texts(at)
     assert at.selectbox(key="visits_edit_choice").options[:2] == [
@@ -212,3 +213,183 @@ def test_other_roles_cannot_open_it(loaded_db: str, log_in_as) -> None:  # type:
         log_in_as(role)
         with pytest.raises(ValueError):
             start_app("en").switch_page("pages/visits.py")
+
+
+# -- Nothing typed is lost: the form keeps a draft (app/drafts.py) ------------------------
+
+RESTORED = re.compile(r"^Restored what you typed at \d\d:\d\d and had not saved yet\.$")
+
+
+def fill_everything(at) -> None:  # type: ignore[no-untyped-def]
+    """Every kind of field: a choice, dates, coded choices, texts, a checkbox."""
+    fill(at, "B2", dt.date(2025, 6, 29), "猪卖了，周五还款")
+    at.checkbox(key="visits_leaving_n0").check()
+    at.selectbox(key="visits_exit_reason_n0__en").set_value("moved_away")
+    at.date_input(key="visits_next_n0").set_value(dt.date(2025, 7, 15))
+    at.run()
+
+
+def assert_everything_kept(at, language: str = "en") -> None:  # type: ignore[no-untyped-def]
+    assert not at.exception
+    assert at.selectbox(key="visits_borrower_n0").value == "B2"
+    assert at.date_input(key="visits_date_n0").value == dt.date(2025, 6, 29)
+    assert at.selectbox(key=f"visits_purpose_n0__{language}").value == "return_visit"
+    assert at.selectbox(key=f"visits_outcome_n0__{language}").value == "promised"
+    assert at.text_area(key="visits_notes_n0").value == "猪卖了，周五还款"
+    assert at.text_area(key="visits_news_n0").value == "小麦长势好"
+    assert at.checkbox(key="visits_leaving_n0").value is True
+    assert at.selectbox(key=f"visits_exit_reason_n0__{language}").value == "moved_away"
+    assert at.date_input(key="visits_next_n0").value == dt.date(2025, 7, 15)
+
+
+def stored_draft(url: str, username: str = "officer", key: str = "visits_log"):  # type: ignore[no-untyped-def]
+    from core.db.engine import make_engine
+    from core.drafts import load_draft
+
+    engine = make_engine(database_url=url)
+    try:
+        return load_draft(engine, username, key)
+    finally:
+        engine.dispose()
+
+
+def test_what_is_typed_survives_another_page_and_a_refresh_with_a_notice(
+    loaded_db: str, log_in_as
+) -> None:  # type: ignore[no-untyped-def]
+    log_in_as("officer")
+    at = open_page()
+    assert [i.value for i in at.info if "Restored" in i.value] == []  # nothing to restore
+    fill_everything(at)
+    # Straight to another page from the menu, then back: no save button was pressed.
+    at.switch_page("pages/home.py").run()
+    at.switch_page("pages/visits.py").run()
+    assert_everything_kept(at)
+    assert [i.value for i in at.info if RESTORED.match(i.value)]
+    assert at.button(key="draft_discard_visits_log").label == "Discard"
+    # A refresh is a new session: the draft comes from the database.
+    again = open_page()
+    assert_everything_kept(again)
+    assert [i.value for i in again.info if RESTORED.match(i.value)]
+    # In Chinese too (the coded choices are widgets of that language).
+    chinese = open_page("zh")
+    assert_everything_kept(chinese, "zh")
+    assert any(i.value.startswith("已恢复您在") for i in chinese.info)
+
+
+def test_a_saved_visit_takes_its_draft_away_and_the_form_comes_back_empty(
+    loaded_db: str, log_in_as
+) -> None:  # type: ignore[no-untyped-def]
+    log_in_as("officer")
+    at = open_page()
+    fill(at, "B2", dt.date(2025, 6, 29), "答应月底还")
+    at.run()
+    assert stored_draft(loaded_db) is not None
+    at.button(key="visits_log_save").click().run()
+    assert not at.exception
+    assert "Visit to 钱二 on 29 Jun 2025 saved." in texts(at)
+    assert stored_draft(loaded_db) is None
+    assert at.selectbox(key="visits_borrower_n1").value is None
+    assert at.text_area(key="visits_notes_n1").value == ""
+    # Nothing comes back after a refresh either.
+    again = open_page()
+    assert again.selectbox(key="visits_borrower_n0").value is None
+    assert again.text_area(key="visits_notes_n0").value == ""
+    assert not [i for i in again.info if "Restored" in i.value]
+
+
+def test_a_refused_visit_keeps_its_draft(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+    log_in_as("officer")
+    at = open_page()
+    fill(at, "B1", dt.date(2025, 7, 1), "明天再来")
+    at.button(key="visits_log_save").click().run()
+    assert ":red[The date cannot be in the future (today is 2025-06-30).]" in texts(at)
+    draft = stored_draft(loaded_db)
+    assert draft is not None
+    assert draft.values["fields"]["notes"] == "明天再来"
+    assert draft.values["fields"]["visited_on"] == {"date": "2025-07-01"}
+
+
+def test_discard_empties_the_form_and_forgets_the_draft(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+    log_in_as("officer")
+    at = open_page()
+    fill_everything(at)
+    at = open_page()  # a refresh: the draft is restored
+    assert_everything_kept(at)
+    at.button(key="draft_discard_visits_log").click().run()
+    assert not at.exception
+    assert at.selectbox(key="visits_borrower_n0").value is None
+    assert at.date_input(key="visits_date_n0").value == TODAY
+    assert at.selectbox(key="visits_outcome_n0__en").value == ""
+    assert at.text_area(key="visits_notes_n0").value == ""
+    assert at.checkbox(key="visits_leaving_n0").value is False
+    assert at.selectbox(key="visits_exit_reason_n0__en").value == ""
+    assert at.date_input(key="visits_next_n0").value is None
+    assert not [i for i in at.info if "Restored" in i.value]
+    assert stored_draft(loaded_db) is None
+    assert not [i for i in open_page().info if "Restored" in i.value]
+
+
+def test_typing_is_kept_even_when_the_fields_own_save_was_cut_short(
+    loaded_db: str, log_in_as, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    # A click arriving together with leaving a box can stop the box's callback: the run
+    # itself keeps what is typed and not stored.
+    monkeypatch.setattr("app.drafts.FormDraft.changed", lambda self: None)
+    log_in_as("officer")
+    at = open_page()
+    at.text_area(key="visits_notes_n0").set_value("没来得及保存").run()
+    draft = stored_draft(loaded_db)
+    assert draft is not None and draft.values["fields"]["notes"] == "没来得及保存"
+
+
+def test_a_draft_is_the_authors_alone(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+    from core.db.engine import make_engine
+    from core.drafts import save_draft
+
+    engine = make_engine(database_url=loaded_db)
+    save_draft(engine, "officer2", "visits_log", {"fields": {"notes": "not yours"}})
+    engine.dispose()
+    log_in_as("officer")
+    at = open_page()
+    assert at.text_area(key="visits_notes_n0").value == ""
+    assert not [i for i in at.info if "Restored" in i.value]
+
+
+def test_a_link_from_a_borrower_page_does_not_replace_the_borrower_of_a_draft(
+    loaded_db: str, log_in_as
+) -> None:  # type: ignore[no-untyped-def]
+    # Notes typed about 钱二 must never end up on 赵一's visit.
+    log_in_as("officer")
+    at = open_page()
+    fill(at, "B2", dt.date(2025, 6, 29), "关于钱二")
+    at.run()
+    at = open_page(borrower="B1")
+    assert at.selectbox(key="visits_borrower_n0").value == "B2"
+    assert at.text_area(key="visits_notes_n0").value == "关于钱二"
+    # Discarded, the form is what the link asked for.
+    at.button(key="draft_discard_visits_log").click().run()
+    assert at.selectbox(key="visits_borrower_n0").value == "B1"
+    assert at.text_area(key="visits_notes_n0").value == ""
+    assert stored_draft(loaded_db) is None  # the linked borrower alone is no draft
+
+
+def test_a_correction_typed_into_a_visit_survives_leaving_the_page(
+    loaded_db: str, log_in_as
+) -> None:  # type: ignore[no-untyped-def]
+    log_in_as("officer")
+    at = open_page()
+    fill(at, "B2", dt.date(2025, 6, 29), "回访")
+    at.button(key="visits_log_save").click().run()
+    at.selectbox(key="visits_edit_choice").select_index(0).run()
+    choice = at.selectbox(key="visits_edit_choice").value
+    at.text_area(key=f"visits_notes_{choice}").set_value("补记：一切正常").run()
+    at = open_page()  # a refresh; the officer picks the visit again
+    at.selectbox(key="visits_edit_choice").select_index(0).run()
+    assert at.text_area(key=f"visits_notes_{choice}").value == "补记：一切正常"
+    assert at.selectbox(key=f"visits_outcome_{choice}__en").value == "promised"
+    assert [i.value for i in at.info if RESTORED.match(i.value)]
+    at.button(key=f"visits_edit_save_{choice}").click().run()
+    assert "Visit changed." in texts(at)
+    assert stored_draft(loaded_db, key=f"visits_edit_{choice}") is None
+    assert at.text_area(key=f"visits_notes_{choice}").value == "补记：一切正常"
+    assert not [i for i in at.info if "Restored" in i.value]

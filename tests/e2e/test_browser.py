@@ -174,7 +174,7 @@ def test_an_officer_logs_a_visit_at_phone_width(live_app: str, browser: Browser)
     choose_language(page, "English")
     open_page(page, "Visits")
     close_sidebar(page)
-    form = page.locator("[data-testid=stForm]")
+    form = page.locator(".st-key-visits_log_form")  # a bordered container, no st.form
     form.locator("[data-testid=stSelectbox]").first.click()
     page.get_by_role("option").first.click()
     form.get_by_label("Notes").fill("Pigs sold at market; repays on Friday.")
@@ -211,7 +211,7 @@ def test_from_the_portfolio_to_a_borrower_and_a_visit(live_app: str, browser: Br
     settle(page)
     expect(page.get_by_role("heading", name="Visits", exact=True)).to_be_visible()
     # The form starts with that borrower chosen.
-    expect(page.locator("[data-testid=stForm] [data-testid=stSelectbox]").first).to_contain_text(
+    expect(page.locator(".st-key-visits_log_form [data-testid=stSelectbox]").first).to_contain_text(
         code
     )
     assert errors == []
