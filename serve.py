@@ -6,6 +6,6 @@ themselves are in streamlit_app.py.
 
 import streamlit as st
 
-from app.auth_routes import ROUTES
+from app.auth.routes import ROUTES
 
 app = st.App("streamlit_app.py", routes=ROUTES)

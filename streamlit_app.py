@@ -8,7 +8,7 @@ serve.py`).
 
 import streamlit as st
 
-from app import auth
+from app.auth import session as auth
 from app.i18n import t
 from app.resources import get_engine, get_rules
 from app.shell import (

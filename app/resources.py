@@ -10,14 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import inspect
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Concatenate, ParamSpec, TypeVar
 
 import streamlit as st
 from sqlalchemy import Connection, Engine
 
-from app.i18n import current_language
 from core.auth.scope import Scope
 from core.config.lists import Activity, load_activities, load_exit_reasons
 from core.db.engine import make_engine, read_data_version
@@ -57,15 +56,6 @@ def get_activities() -> list[Activity]:
 def get_exit_reasons() -> list[Activity]:
     """The exit reasons of config/exit_reasons.yaml, in their order."""
     return load_exit_reasons(load_settings().config_dir)
-
-
-def configured_name(items: Sequence[Activity], code: str) -> str:
-    """A configured code's name in the reader's language; the bare code when the config no
-    longer has it (a visit or entry recorded before the code was removed)."""
-    for item in items:
-        if item.code == code:
-            return item.name_zh if current_language() == "zh" else item.name_en
-    return code
 
 
 @st.cache_resource(show_spinner=False)

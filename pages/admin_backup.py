@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app.admin_backup_view import backup_panel
+from app.admin.backup import backup_panel
 from app.i18n import t
 from app.viewer import viewer
 

@@ -3,7 +3,7 @@ and the stored versions with restore (issue 8)."""
 
 import streamlit as st
 
-from app.admin_config_view import (
+from app.admin.config import (
     FLASH,
     active_text,
     raw_file,
@@ -15,7 +15,7 @@ from app.admin_config_view import (
 from app.forms import show_flash
 from app.i18n import config_message, t
 from app.resources import get_rules
-from app.review_view import get_template
+from app.reviews.view import get_template
 from app.viewer import viewer
 from core.admin.config_versions import RULES, TEMPLATE
 from core.config.lists import ConfigError

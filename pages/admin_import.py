@@ -6,7 +6,7 @@ run of exactly these files, with a progress bar) → summary; the import history
 
 import streamlit as st
 
-from app.admin_import_view import (
+from app.admin.imports import (
     BarProgress,
     cached_history,
     fingerprint,

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from app import forms
-from app.admin_users_view import (
+from app.admin.users import (
     FLASH,
     accounts_table,
     add_form,

@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from app import clock
-from app.audit_view import action_name, audit_actions, audit_entries, entity_name
+from app.admin.audit import action_name, audit_actions, audit_entries, entity_name
 from app.i18n import date_time, t, zone_name
 from app.people import names_of, person
 from app.widgets import coded_selectbox

@@ -5,7 +5,8 @@ the viewer's scope reads exactly like an unknown one."""
 import streamlit as st
 
 from app import clock
-from app.borrower_view import (
+from app.i18n import date, t
+from app.portfolio.borrower import (
     as_of_param,
     cached_borrower,
     loan_heading,
@@ -16,7 +17,6 @@ from app.borrower_view import (
     training_lines,
     visits_frame,
 )
-from app.i18n import date, t
 from app.resources import data_version
 from app.viewer import viewer
 

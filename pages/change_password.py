@@ -2,8 +2,8 @@
 
 import streamlit as st
 
+from app.auth.password_form import render_change_password
 from app.i18n import t
-from app.password_form import render_change_password
 
 st.title(t("password.title"))
 st.info(t("password.intro"))

@@ -5,14 +5,9 @@ action items done."""
 import streamlit as st
 
 from app import clock
-from app.coaching_forms import (
-    edits_drafted,
-    item_drafted,
-    render_add_item,
-    render_edit_session,
-    render_new_session,
-)
-from app.coaching_view import (
+from app.i18n import current_language, t
+from app.resources import cached_scorecard, data_version
+from app.reviews.coaching import (
     cached_actions,
     cached_closed,
     cached_officers,
@@ -22,8 +17,13 @@ from app.coaching_view import (
     render_history,
     show_flash,
 )
-from app.i18n import current_language, t
-from app.resources import cached_scorecard, data_version
+from app.reviews.coaching_forms import (
+    edits_drafted,
+    item_drafted,
+    render_add_item,
+    render_edit_session,
+    render_new_session,
+)
 from app.viewer import viewer
 from app.widgets import coded_selectbox
 from core.auth.scope import Scope

@@ -6,7 +6,9 @@ import streamlit as st
 
 from app import clock
 from app.charts import show_chart
-from app.cohorts_view import (
+from app.i18n import date, t
+from app.resources import data_version, get_rules
+from app.training.cohorts import (
     breakdown_table,
     breakdowns_for,
     cached_cohort_report,
@@ -18,8 +20,6 @@ from app.cohorts_view import (
     seasoned_quarter,
     vintage_chart,
 )
-from app.i18n import date, t
-from app.resources import data_version, get_rules
 from app.viewer import viewer
 from app.widgets import coded_selectbox
 from core.auth.scope import Scope

@@ -5,7 +5,10 @@ import streamlit as st
 
 from app import clock
 from app.charts import show_chart
-from app.customers_view import (
+from app.display import STATUS_COLOURS, status_word, value_text
+from app.i18n import date, number, percent, t
+from app.period_picker import period_picker
+from app.portfolio.customers import (
     cached_judgement,
     cached_leavers,
     grade_comparison,
@@ -13,9 +16,6 @@ from app.customers_view import (
     leavers_table,
     reasons_chart,
 )
-from app.i18n import date, number, percent, t
-from app.period_picker import period_picker
-from app.quarter_view import STATUS_COLOURS
 from app.resources import cached_scorecard, data_version, get_rules
 from app.viewer import viewer
 from core.auth.scope import Scope
@@ -52,8 +52,9 @@ else:
 # --- Arrears visits ----------------------------------------------------------------
 st.subheader(t("customers.arrears"))
 st.caption(t("customers.arrears_help"))
-visits = int(figures["arrears_visits"])
-unable, unwilling = int(figures["arrears_visits_unable"]), int(figures["arrears_visits_unwilling"])
+counts = card.components
+visits = counts.arrears_visits
+unable, unwilling = counts.arrears_visits_unable, counts.arrears_visits_unwilling
 columns = st.columns(4)
 columns[0].metric(t("customers.arrears_visits"), number(visits))
 columns[1].metric(t("customers.unable"), number(unable))
@@ -66,16 +67,16 @@ st.caption(t("customers.retention_help", days=get_rules().params.renewal_window_
 rules = get_rules()
 renewal = next((f for f in findings if rules.by_id(f.rule_id).figure == "renewal_rate"), None)
 columns = st.columns(4)
-columns[0].metric(t("customers.renewal_rate"), percent(figures["renewal_rate"]))  # type: ignore[arg-type]
+columns[0].metric(t("customers.renewal_rate"), value_text("renewal_rate", figures["renewal_rate"]))
 if renewal is not None:
-    status = t(f"quarter.status.{renewal.status.replace(' ', '_')}")
+    status = status_word(renewal.status)
     columns[0].markdown(
         f":{STATUS_COLOURS[renewal.status]}[**{status}**] · "
         + t("quarter.goal", target=percent(renewal.target))  # type: ignore[arg-type]
     )
-columns[1].metric(t("customers.renewed"), number(int(figures["renewed_borrowers"])))
-columns[2].metric(t("customers.left"), number(int(figures["left_borrowers"])))
-columns[3].metric(t("customers.pending"), number(int(figures["pending_renewals"])))
+columns[1].metric(t("customers.renewed"), number(counts.renewed_borrowers))
+columns[2].metric(t("customers.left"), number(counts.left_borrowers))
+columns[3].metric(t("customers.pending"), number(counts.pending_renewals))
 
 left_codes = tuple(card.cases.get("left_borrowers", []))
 leavers = cached_leavers(me.scope, left_codes, period.as_of, version)

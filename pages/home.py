@@ -4,9 +4,9 @@ trainers, how trained and untrained borrowers' first loans are doing."""
 import streamlit as st
 
 from app import clock
-from app.home_view import render_attention, render_trainer_home
+from app.figures.attention import render_attention, render_trainer_home
 from app.i18n import t
-from app.reminders import render_reminders
+from app.reviews.reminders import render_reminders
 from app.viewer import viewer
 
 today = clock.today()

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
+from app.auth.login_form import login_form_html
 from app.i18n import t
-from app.login_form import login_form_html
 
 st.title(t("login.title"))
 if st.query_params.get("login_failed") == "1":

@@ -4,9 +4,9 @@ import streamlit as st
 
 from app import clock
 from app.charts import show_chart
+from app.figures.quarter import goal_of, render_tiles, render_week, trend_chart
 from app.i18n import date, t
 from app.period_picker import period_picker
-from app.quarter_view import goal_of, render_tiles, render_week, trend_chart
 from app.resources import (
     cached_scorecard,
     cached_trends,

@@ -5,8 +5,9 @@ import streamlit as st
 
 from app import clock
 from app.i18n import t
-from app.my_review_form import render_editor
-from app.my_review_view import (
+from app.resources import data_version
+from app.reviews.my_form import render_editor
+from app.reviews.my_view import (
     load_goals_of,
     load_my_review,
     officer_may_edit,
@@ -15,9 +16,8 @@ from app.my_review_view import (
     render_status,
     show_flash,
 )
-from app.resources import data_version
-from app.review_print import render_review_downloads
-from app.review_view import cached_live_evidence, evidence_of, template_or_error
+from app.reviews.printout import render_review_downloads
+from app.reviews.view import cached_live_evidence, evidence_of, template_or_error
 from app.viewer import viewer
 from core.reviews.cycle import cycle_of, previous_label
 from core.reviews.evidence import goal_outcomes

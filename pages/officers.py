@@ -1,5 +1,7 @@
 """Officers and the size of their portfolios: the first screen of the data foundation."""
 
+from decimal import Decimal
+
 import pandas as pd
 import streamlit as st
 
@@ -31,7 +33,9 @@ tiles = st.columns(4)
 tiles[0].metric(t("officers.tile.officers"), number(len(shown)))
 tiles[1].metric(t("officers.tile.borrowers"), number(sum(o.borrowers for o in shown)))
 tiles[2].metric(t("officers.tile.active_loans"), number(sum(o.active_loans for o in shown)))
-tiles[3].metric(t("officers.tile.outstanding"), money(sum(o.outstanding for o in shown)))
+tiles[3].metric(
+    t("officers.tile.outstanding"), money(sum((o.outstanding for o in shown), Decimal(0)))
+)
 
 table = pd.DataFrame(
     {

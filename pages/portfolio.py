@@ -8,7 +8,7 @@ import streamlit as st
 from app import clock
 from app.charts import show_chart
 from app.i18n import date, money, number, t
-from app.portfolio_view import (
+from app.portfolio.loans import (
     aging_chart,
     cached_aging,
     cached_filter_options,

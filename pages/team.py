@@ -4,12 +4,8 @@ the breaches ranked, where each officer's review stands, and the scorecard to do
 import streamlit as st
 
 from app import clock
-from app.group_view import render_group_findings
-from app.i18n import date, t
-from app.period_picker import period_picker
-from app.resources import data_version, get_rules
-from app.review_view import template_or_error
-from app.team_view import (
+from app.figures.groups import render_group_findings
+from app.figures.team import (
     cached_review_statuses,
     cached_team,
     render_breaches,
@@ -17,6 +13,10 @@ from app.team_view import (
     render_review_statuses,
     render_scorecard_downloads,
 )
+from app.i18n import date, t
+from app.period_picker import period_picker
+from app.resources import data_version, get_rules
+from app.reviews.view import template_or_error
 from app.viewer import viewer
 from core.reviews.cycle import current_cycle
 

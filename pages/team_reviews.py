@@ -5,11 +5,11 @@ Opened from the team overview with ?officer=<code>&period=<quarter>."""
 import streamlit as st
 
 from app import clock
+from app.figures.team import cached_review_statuses
 from app.i18n import LANGUAGES, t
 from app.resources import data_version
-from app.review_view import template_or_error
-from app.team_review_form import render_review
-from app.team_review_view import (
+from app.reviews.team_form import render_review
+from app.reviews.team_view import (
     cached_review,
     first_quarter_waiting,
     queue_order,
@@ -17,7 +17,7 @@ from app.team_review_view import (
     show_flash,
     status_word,
 )
-from app.team_view import cached_review_statuses
+from app.reviews.view import template_or_error
 from app.viewer import viewer
 from app.widgets import coded_selectbox
 from core.reviews.cycle import recent_labels

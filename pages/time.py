@@ -8,15 +8,15 @@ from app.charts import show_chart
 from app.i18n import date, t
 from app.period_picker import period_picker
 from app.resources import cached_scorecard, data_version, get_rules
-from app.time_forms import day_form, entries_table, open_drafted_mode, show_flash
-from app.time_view import (
+from app.timelog.forms import day_form, entries_table, open_drafted_mode, show_flash
+from app.timelog.view import (
     allocation_chart,
     allocation_frame,
     cached_weekly_totals,
     hours_text,
     weekly_chart,
 )
-from app.time_week import week_form
+from app.timelog.week import week_form
 from app.viewer import viewer
 from app.widgets import coded_selectbox
 from core.timelog.reads import allocation_of

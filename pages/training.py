@@ -10,7 +10,7 @@ from app import clock
 from app.i18n import date, t
 from app.period_picker import period_picker
 from app.resources import data_version
-from app.training_view import (
+from app.training.records import (
     batch_label,
     batches_frame,
     cached_attendance,

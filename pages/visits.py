@@ -8,8 +8,8 @@ from app import clock
 from app.i18n import t
 from app.resources import data_version, get_rules
 from app.viewer import viewer
-from app.visit_form import render_edit, render_log_form
-from app.visits_view import (
+from app.visits.form import render_edit, render_log_form
+from app.visits.view import (
     SOON_DAYS,
     cached_board,
     cached_history,

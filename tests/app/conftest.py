@@ -1,5 +1,5 @@
 """AppTest fixtures: a loaded SQLite database behind the app, a logged-in person (AppTest
-cannot send cookies, so `app.auth.current_user` is patched), and fresh caches."""
+cannot send cookies, so `app.auth.session.current_user` is patched), and fresh caches."""
 
 from __future__ import annotations
 
@@ -25,12 +25,16 @@ STAFF = {"officer": "OF1", "team_leader": "TL1", "trainer": "TR1", "admin": None
 
 @pytest.fixture(autouse=True)
 def fresh_caches() -> Iterator[None]:
-    """Streamlit's caches are process-wide: every test starts and ends with empty ones."""
+    """Streamlit's caches are process-wide, and so is the session state that code called
+    outside a page run sees (say a language a test chose): every test starts and ends
+    with empty ones."""
     st.cache_data.clear()
     st.cache_resource.clear()
+    st.session_state.clear()
     yield
     st.cache_data.clear()
     st.cache_resource.clear()
+    st.session_state.clear()
 
 
 def app_database(
@@ -109,7 +113,7 @@ def log_in_as(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
 
     def log_in(role: str | None, must_change: bool = False) -> None:
         user = None if role is None else session_user(role, must_change)
-        monkeypatch.setattr("app.auth.current_user", lambda: user)
+        monkeypatch.setattr("app.auth.session.current_user", lambda: user)
 
     return log_in
 

@@ -11,7 +11,7 @@ from openpyxl import Workbook
 from sqlalchemy import text
 from streamlit.testing.v1 import AppTest
 
-from app.admin_import_view import refusals
+from app.admin.imports import refusals
 from core.db.engine import make_engine
 from tests.app.conftest import app_database, start_app
 from tests.builders import base_portfolio, write_folder

@@ -256,7 +256,7 @@ def log_in(monkeypatch: pytest.MonkeyPatch, role: str | None, must_change: bool 
         staff_code=STAFF[role], language="zh", must_change_password=must_change,
         expires_at=dt.datetime(2099, 1, 1, tzinfo=dt.UTC),
     )  # fmt: skip
-    monkeypatch.setattr("app.auth.current_user", lambda: user)
+    monkeypatch.setattr("app.auth.session.current_user", lambda: user)
 
 
 def pages_of(role: str, monkeypatch: pytest.MonkeyPatch) -> list[str]:

@@ -22,7 +22,7 @@ DYNAMIC = re.compile(r"""\bt\(\s*f["']([a-z_][a-z0-9_.]*)\{""")
 def _sources() -> str:
     files = [
         PROJECT_ROOT / "streamlit_app.py",
-        *(PROJECT_ROOT / "app").glob("*.py"),
+        *(PROJECT_ROOT / "app").rglob("*.py"),
         *(PROJECT_ROOT / "pages").glob("*.py"),
     ]
     return "\n".join(f.read_text(encoding="utf-8") for f in files)

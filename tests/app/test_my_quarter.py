@@ -107,7 +107,7 @@ def _status_line(language: str, rule_id: str, value: str | None) -> str:
     """The tile's status line for a value judged by the shipped rule, in `language`."""
     import streamlit as st
 
-    from app.quarter_view import status_line
+    from app.figures.quarter import status_line
     from core.rules import FigureSet, RuleSet, evaluate, load_default_rules
 
     st.session_state["language"] = language

@@ -11,7 +11,7 @@ import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app.portfolio_view import file_stem
+from app.portfolio.loans import file_stem
 from core.auth.scope import Scope
 from tests.app.conftest import app_database, import_tables, start_app
 from tests.db.test_loan_table import with_l3

@@ -11,7 +11,7 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import Engine
 
-import app.review_print
+import app.reviews.printout
 from core.auth.users import add_user
 from core.db.engine import write_transaction
 from core.reviews.document import ReviewDocument
@@ -48,13 +48,13 @@ def signed_off(loaded_db: str) -> Engine:
 def printed(monkeypatch: pytest.MonkeyPatch) -> list[ReviewDocument]:
     """The documents the review's download buttons are built from, as the page builds them."""
     documents: list[ReviewDocument] = []
-    build = app.review_print.build_document
+    build = app.reviews.printout.build_document
 
     def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
         documents.append(build(*args, **kwargs))
         return documents[-1]
 
-    monkeypatch.setattr(app.review_print, "build_document", spy)
+    monkeypatch.setattr(app.reviews.printout, "build_document", spy)
     return documents
 
 

@@ -19,7 +19,7 @@ from sqlalchemy import Engine
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
-from app.team_charts import band_segments
+from app.figures.team_charts import band_segments
 from core.auth.scope import Scope
 from core.db.engine import make_engine
 from core.metrics.officers import compute_officer_scorecards
@@ -592,7 +592,7 @@ def test_the_printed_review_carries_the_officers_action_items(
     log_in_as,
     monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
 ) -> None:
-    import app.review_print
+    import app.reviews.printout
     from core.reviews.actions import add_action
 
     submit_of1(loaded_db)
@@ -603,13 +603,13 @@ def test_the_printed_review_carries_the_officers_action_items(
     )  # fmt: skip
     engine.dispose()
     documents = []
-    build = app.review_print.build_document
+    build = app.reviews.printout.build_document
 
     def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
         documents.append(build(*args, **kwargs))
         return documents[-1]
 
-    monkeypatch.setattr(app.review_print, "build_document", spy)
+    monkeypatch.setattr(app.reviews.printout, "build_document", spy)
     log_in_as("team_leader")
     open_reviews(officer="OF1", period=Q2)
     assert documents, "the review's downloads were not offered"

@@ -160,7 +160,7 @@ def test_the_other_team_leader_sees_none_of_the_first_teams(  # type: ignore[no-
     training_db: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     other = dataclasses.replace(session_user("team_leader"), staff_code="TL2", username="tl2")
-    monkeypatch.setattr("app.auth.current_user", lambda: other)
+    monkeypatch.setattr("app.auth.session.current_user", lambda: other)
     at = open_page()
     exceptions = frame_of(at, "Disbursed on")
     assert list(zip(exceptions["Loan"], exceptions["Borrower"], strict=True)) == [

@@ -111,7 +111,7 @@ def test_the_borrower_page_link_preselects_the_borrower(loaded_db: str, log_in_a
 
 
 def test_names_shown_in_messages_are_inert() -> None:
-    from app.visits_view import plain
+    from app.visits.view import plain
 
     assert plain("赵一") == "赵一"
     assert plain("[x](javascript:alert(1)) :red[!]") == (

@@ -108,10 +108,10 @@ def test_the_pdf_holds_the_review_in_both_languages(signed_off: Engine, language
 def test_the_printed_evidence_shows_percentages_with_one_decimal(
     signed_off: Engine, language: str, rows: list[str]
 ) -> None:
-    # The screens' own wording (app.review_print), as the download buttons use it.
+    # The screens' own wording (app.reviews.printout), as the download buttons use it.
     import streamlit as st
 
-    from app.review_print import wording as app_wording
+    from app.reviews.printout import wording as app_wording
 
     st.session_state["language"] = language
     with signed_off.connect() as conn:

@@ -53,3 +53,21 @@ def test_every_page_is_in_the_readmes_screens_table() -> None:
     titles = {catalog[page.title_key] for role in ROLES for page in role.pages if not page.hidden}
     assert len(titles) > 10
     assert sorted(title for title in titles if title not in table) == []
+
+
+def test_the_readmes_map_and_how_to_name_files_that_exist() -> None:
+    import re
+
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    sections = readme.split("## Where things live")[1].split("## PostgreSQL")[0]
+    named = set(re.findall(r"`([\w./*-]+\.(?:py|yaml|md)|[\w./-]+/)`", sections))
+    assert len(named) > 40
+    # A bare name is a page (pages/), a shared module of app/, a folder of tests/, or at
+    # the root.
+    places = ("", "pages/", "app/", "tests/")
+    missing = sorted(
+        name
+        for name in named
+        if not any(list(PROJECT_ROOT.glob(place + name.rstrip("/"))) for place in places)
+    )
+    assert missing == []

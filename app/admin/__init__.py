@@ -1,0 +1,1 @@
+"""The administrator's screens: import, users, configuration, backup, the audit trail."""

@@ -1,0 +1,1 @@
+"""Training records and batches, and the trained-versus-untrained cohorts."""

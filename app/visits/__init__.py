@@ -1,0 +1,1 @@
+"""Visits: the record form, the week's board and the history."""
