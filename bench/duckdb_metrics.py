@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 import time
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -250,7 +251,7 @@ def _main(folder: Path) -> None:
     print(f"load: {time.perf_counter() - began:.3f} s")
     q3 = (dt.date(2026, 7, 1), dt.date(2026, 9, 30), dt.date(2026, 9, 30))
     officer_figures(con, *q3)  # warm-up
-    runs = {
+    runs: dict[str, Callable[[], object]] = {
         "officer_figures, all officers": lambda: officer_figures(con, *q3),
         "officer_figures, one officer": lambda: officer_figures(con, *q3, officers=["OF0001"]),
         "cohort_figures": lambda: cohort_figures(con, dt.date(2026, 11, 28)),

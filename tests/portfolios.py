@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from hypothesis import strategies as st
 
@@ -79,7 +80,9 @@ def _principal_parts(draw: st.DrawFn, principal: int, count: int) -> list[int]:
     return parts
 
 
-def _schedule(draw: st.DrawFn, loan_code: str, disbursed: dt.date, principal: int) -> list[dict]:
+def _schedule(
+    draw: st.DrawFn, loan_code: str, disbursed: dt.date, principal: int
+) -> list[dict[str, Any]]:
     count = draw(st.integers(1, 6))
     parts = _principal_parts(draw, principal, count)
     due = disbursed + dt.timedelta(days=draw(st.sampled_from([0, 1, 7, 30, 31, 45])))
@@ -106,7 +109,7 @@ def _schedule(draw: st.DrawFn, loan_code: str, disbursed: dt.date, principal: in
 
 
 def _repayments(
-    draw: st.DrawFn, loan_code: str, disbursed: dt.date, schedule: list[dict]
+    draw: st.DrawFn, loan_code: str, disbursed: dt.date, schedule: list[dict[str, Any]]
 ) -> list[tuple[str, dt.date, int]]:
     """Payments moving the loan's total paid towards installment boundaries, never above."""
     ordered = sorted(schedule, key=lambda r: (r["due_date"], int(r["seq"])))
@@ -159,7 +162,10 @@ def portfolios(draw: st.DrawFn) -> Tables:
     counts = {b: draw(st.integers(0 if i else 1, 3)) for i, b in enumerate(borrowers)}
     # Codes in random order, so a same-day tie is not always won by the first loan drawn.
     numbers = draw(st.permutations(range(1, sum(counts.values()) + 1)))
-    loans, schedule, payments, anchor = [], [], [], {}
+    loans: list[Any] = []
+    schedule: list[Any] = []
+    payments: list[Any] = []
+    anchor: dict[str, Any] = {}
     for b in borrowers:
         disbursed = _day(draw, YEAR_START, dt.date(2025, 11, 30))
         anchor[b] = disbursed
@@ -246,7 +252,8 @@ def _visits(
     for b in borrowers:
         for _ in range(draw(st.integers(0, 4))):
             officer = draw(st.one_of(st.just(owner[b]), st.sampled_from([*officers, "TL1"])))
-            if dues[b] and draw(st.booleans()):
+            near_a_due: bool = draw(st.booleans()) if dues[b] else False
+            if near_a_due:
                 due = dt.date.fromisoformat(draw(st.sampled_from(dues[b])))
                 visited = due + dt.timedelta(days=draw(st.sampled_from([-1, 0, 1, 2, 10, 40])))
             else:

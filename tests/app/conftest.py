@@ -7,11 +7,13 @@ import datetime as dt
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import streamlit as st
 from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Block
 
 from core.auth.sessions import SessionUser
 from core.db.engine import make_engine
@@ -108,7 +110,7 @@ def session_user(role: str, must_change: bool = False) -> SessionUser:
 
 
 @pytest.fixture
-def log_in_as(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+def log_in_as(monkeypatch: pytest.MonkeyPatch):
     """log_in_as("officer") makes the app see that person logged in (None: nobody)."""
 
     def log_in(role: str | None, must_change: bool = False) -> None:
@@ -123,3 +125,26 @@ def start_app(language: str = "en") -> AppTest:
     at = AppTest.from_file(str(PROJECT_ROOT / "streamlit_app.py"), default_timeout=30)
     at.session_state["language"] = language
     return at.run()
+
+
+def open_page(page: str, language: str = "en", **query: str) -> AppTest:
+    """Runs the app in `language` and opens `page` ("pages/visits.py") with these query
+    parameters; the page must draw without an exception."""
+    at = start_app(language)
+    for name, value in query.items():
+        at.query_params[name] = value
+    at = at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def texts(at: AppTest) -> str:
+    """Every Markdown, caption and alert text of the run, one per line."""
+    parts = [*at.markdown, *at.caption, *at.success, *at.info, *at.warning, *at.error]
+    return "\n".join(str(part.value) for part in parts)
+
+
+def elements(at: AppTest | Block, kind: str) -> list[Any]:
+    """The elements of a kind AppTest has no typed accessor for (download buttons, page
+    links, plain text), as a list."""
+    return list(at.get(kind))

@@ -20,13 +20,13 @@ PAGE = "pages/admin_backup.py"
 
 
 @pytest.mark.parametrize("role", ["officer", "team_leader", "trainer"])
-def test_only_admins_have_the_page(loaded_db: str, log_in_as, role: str) -> None:  # type: ignore[no-untyped-def]
+def test_only_admins_have_the_page(loaded_db: str, log_in_as, role: str) -> None:
     log_in_as(role)
     with pytest.raises(ValueError):
         start_app().switch_page(PAGE).run()
 
 
-def test_a_backup_is_made_offered_and_audited(loaded_db: str, log_in_as, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_backup_is_made_offered_and_audited(loaded_db: str, log_in_as, tmp_path: Path) -> None:
     log_in_as("admin")
     at = start_app().switch_page(PAGE).run()
     assert not at.exception
@@ -57,6 +57,6 @@ def test_a_backup_is_made_offered_and_audited(loaded_db: str, log_in_as, tmp_pat
     copy = tmp_path / "downloaded.db"
     copy.write_bytes(data)
     assert check_backup_file(copy) == head_revision()
-    with sqlite3.connect(copy) as conn:
-        assert conn.execute("SELECT COUNT(*) FROM loans").fetchone() == (loans,)
-    conn.close()
+    with sqlite3.connect(copy) as db:
+        assert db.execute("SELECT COUNT(*) FROM loans").fetchone() == (loans,)
+    db.close()

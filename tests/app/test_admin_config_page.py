@@ -15,7 +15,7 @@ from core.admin.models import ConfigVersion
 from core.db.engine import make_engine
 from core.paths import CONFIG_DIR
 from core.settings import load_settings
-from tests.app.conftest import start_app
+from tests.app.conftest import open_page, start_app
 from tests.db.helpers import add_account
 
 PAGE = "pages/admin_config.py"
@@ -32,24 +32,20 @@ def config_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
-def open_page(language: str = "en"):  # type: ignore[no-untyped-def]
-    return start_app(language).switch_page(PAGE).run()
-
-
-def frame_with(at, column: str):  # type: ignore[no-untyped-def]
+def frame_with(at, column: str):
     """The one table on the page that has this column."""
     found = [d.value for d in at.dataframe if column in d.value.columns]
     assert len(found) == 1, column
     return found[0]
 
 
-def rules_frame(at):  # type: ignore[no-untyped-def]
+def rules_frame(at):
     return (
         frame_with(at, "Figure") if at.session_state["language"] == "en" else frame_with(at, "指标")
     )
 
 
-def button_keys(at) -> set[str]:  # type: ignore[no-untyped-def]
+def button_keys(at) -> set[str]:
     return {b.key for b in at.button}
 
 
@@ -63,11 +59,11 @@ def stored(url: str) -> list[tuple[str, str]]:
     return [tuple(r) for r in rows]  # type: ignore[misc]
 
 
-def test_the_rules_table_shows_the_recovery_goal(  # type: ignore[no-untyped-def]
+def test_the_rules_table_shows_the_recovery_goal(
     loaded_db: str, config_dir: Path, log_in_as
 ) -> None:
     log_in_as("admin")
-    at = open_page()
+    at = open_page(PAGE)
     assert not at.exception
     assert at.title[0].value == "Configuration"
     frame = rules_frame(at)
@@ -80,24 +76,22 @@ def test_the_rules_table_shows_the_recovery_goal(  # type: ignore[no-untyped-def
     assert list(frame_with(at, "Rating")["Rating"])[0] == "Needs much improvement"
 
 
-def test_the_rules_read_in_chinese(  # type: ignore[no-untyped-def]
-    loaded_db: str, config_dir: Path, log_in_as
-) -> None:
+def test_the_rules_read_in_chinese(loaded_db: str, config_dir: Path, log_in_as) -> None:
     log_in_as("admin")
-    at = open_page("zh")
+    at = open_page(PAGE, "zh")
     assert not at.exception
     frame = rules_frame(at)
     row = frame[frame["规则"] == "recovery_rate"].iloc[0]
     assert (row["名称"], row["方向"], row["预警线"]) == ("回收率", "越高越好", "98.0%")
 
 
-def test_a_checked_upload_is_installed_then_restored(  # type: ignore[no-untyped-def]
+def test_a_checked_upload_is_installed_then_restored(
     loaded_db: str, config_dir: Path, log_in_as
 ) -> None:
     log_in_as("admin")
     original = (config_dir / "rules.yaml").read_text(encoding="utf-8")
     new = original.replace(OLD_BANDS, NEW_BANDS)
-    at = open_page()
+    at = open_page(PAGE)
     assert at.file_uploader[0].label.startswith("New rules.yaml")
     at.file_uploader[0].set_value(("rules.yaml", new.encode("utf-8"), "application/x-yaml")).run()
     assert "admin_config.install.rules.yaml" not in button_keys(at)  # not before a check
@@ -110,7 +104,7 @@ def test_a_checked_upload_is_installed_then_restored(  # type: ignore[no-untyped
     assert (config_dir / "rules.yaml").read_text(encoding="utf-8") == new
     assert stored(loaded_db) == [("rules.yaml", "system"), ("rules.yaml", "admin")]
 
-    at = open_page()  # a fresh session: the new goal is what the app now uses
+    at = open_page(PAGE)  # a fresh session: the new goal is what the app now uses
     frame = rules_frame(at)
     assert frame[frame["Rule"] == "recovery_rate"].iloc[0]["Warning from"] == "97.0%"
     versions = [d.value for d in at.dataframe if "Who" in d.value.columns][0]
@@ -129,7 +123,7 @@ def test_a_checked_upload_is_installed_then_restored(  # type: ignore[no-untyped
     assert f"Version {original_id} restored" in at.success[0].value
 
 
-def test_versions_read_in_local_time_with_names_in_chinese(  # type: ignore[no-untyped-def]
+def test_versions_read_in_local_time_with_names_in_chinese(
     loaded_db: str, config_dir: Path, log_in_as
 ) -> None:
     engine = make_engine(database_url=loaded_db)
@@ -140,7 +134,7 @@ def test_versions_read_in_local_time_with_names_in_chinese(  # type: ignore[no-u
     install_config(engine, config_dir, "rules.yaml", new, "zhoumin", at_night, note="放宽预警线")
     engine.dispose()
     log_in_as("admin")
-    at = open_page("zh")
+    at = open_page(PAGE, "zh")
     versions = frame_with(at, "操作人")
     assert versions[["时间", "操作人", "备注", "使用中"]].values.tolist() == [
         ["2025年7月1日 07:30", "Zhoumin", "放宽预警线", "是"],
@@ -153,13 +147,13 @@ def test_versions_read_in_local_time_with_names_in_chinese(  # type: ignore[no-u
     assert "时间按中国标准时间显示。" in [c.value for c in at.caption]
 
 
-def test_a_bad_rules_file_is_refused_with_its_line(  # type: ignore[no-untyped-def]
+def test_a_bad_rules_file_is_refused_with_its_line(
     loaded_db: str, config_dir: Path, log_in_as
 ) -> None:
     log_in_as("admin")
     original = (config_dir / "rules.yaml").read_text(encoding="utf-8")
     broken = original.replace("figure: recovery_rate", "figure: recovery_rat", 1)
-    at = open_page()
+    at = open_page(PAGE)
     at.file_uploader[0].set_value(("rules.yaml", broken.encode("utf-8"), "text/yaml")).run()
     at.button(key="admin_config.check.rules.yaml").click().run()
     assert not at.exception
@@ -171,11 +165,11 @@ def test_a_bad_rules_file_is_refused_with_its_line(  # type: ignore[no-untyped-d
     assert stored(loaded_db) == []
 
 
-def test_the_check_speaks_chinese(loaded_db: str, config_dir: Path, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_the_check_speaks_chinese(loaded_db: str, config_dir: Path, log_in_as) -> None:
     log_in_as("admin")
     original = (config_dir / "rules.yaml").read_text(encoding="utf-8")
     broken = original.replace("figure: recovery_rate", "figure: recovery_rat", 1)
-    at = open_page("zh")
+    at = open_page(PAGE, "zh")
     assert any("点击方框中的“Upload”按钮选择文件，文件不超过 1 MB。" in c.value for c in at.caption)
     at.file_uploader[0].set_value(("rules.yaml", broken.encode("utf-8"), "text/yaml")).run()
     at.button(key="admin_config.check.rules.yaml").click().run()
@@ -199,11 +193,11 @@ def test_the_check_speaks_chinese(loaded_db: str, config_dir: Path, log_in_as) -
         ("rules.yaml", b"#" * (256 * 1024 + 1), "too large"),
     ],
 )
-def test_wrong_files_are_refused(  # type: ignore[no-untyped-def]
+def test_wrong_files_are_refused(
     loaded_db: str, config_dir: Path, log_in_as, name: str, data: bytes, problem: str
 ) -> None:
     log_in_as("admin")
-    at = open_page()
+    at = open_page(PAGE)
     at.file_uploader[0].set_value((name, data, "application/octet-stream")).run()
     at.button(key="admin_config.check.rules.yaml").click().run()
     assert not at.exception
@@ -211,7 +205,7 @@ def test_wrong_files_are_refused(  # type: ignore[no-untyped-def]
     assert stored(loaded_db) == []
 
 
-def test_other_roles_cannot_open_it(loaded_db: str, config_dir: Path, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_other_roles_cannot_open_it(loaded_db: str, config_dir: Path, log_in_as) -> None:
     for role in ("officer", "team_leader", "trainer"):
         log_in_as(role)
         with pytest.raises(ValueError):

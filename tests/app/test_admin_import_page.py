@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import Workbook
@@ -13,12 +14,14 @@ from streamlit.testing.v1 import AppTest
 
 from app.admin.imports import refusals
 from core.db.engine import make_engine
-from tests.app.conftest import app_database, start_app
+from tests.app.conftest import app_database, open_page, start_app
 from tests.builders import base_portfolio, write_folder
 from tests.db.helpers import snapshot
 
 CSV = "text/csv"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+PAGE = "pages/admin_import.py"
 
 
 @pytest.fixture
@@ -27,16 +30,12 @@ def empty_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     return app_database(tmp_path, monkeypatch, lambda engine, folder: None)
 
 
-def portfolio_files(folder: Path, tables: dict[str, list[dict[str, str]]] | None = None):  # type: ignore[no-untyped-def]
+def portfolio_files(folder: Path, tables: dict[str, list[dict[str, str]]] | None = None):
     written = write_folder(folder, tables if tables is not None else base_portfolio())
     return [(p.name, p.read_bytes(), CSV) for p in sorted(written.glob("*.csv"))]
 
 
-def open_page(language: str = "en") -> AppTest:
-    return start_app(language).switch_page("pages/admin_import.py").run()
-
-
-def upload(at: AppTest, files) -> AppTest:  # type: ignore[no-untyped-def]
+def upload(at: AppTest, files) -> AppTest:
     return at.file_uploader(key="admin_import_files").set_value(files).run()
 
 
@@ -49,7 +48,7 @@ def table(at: AppTest, index: int = 0) -> dict[str, list[object]]:
     return {str(c): frame[c].tolist() for c in frame.columns}
 
 
-def db_snapshot(url: str):  # type: ignore[no-untyped-def]
+def db_snapshot(url: str):
     engine = make_engine(database_url=url)
     try:
         return snapshot(engine)
@@ -86,10 +85,10 @@ def import_sources(url: str) -> list[tuple[str, str]]:
 def test_dry_run_shows_counts_then_import_writes_and_shows_history(
     empty_db: str,
     log_in_as,
-    tmp_path: Path,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
 ) -> None:
     log_in_as("admin")
-    at = open_page()
+    at = open_page(PAGE)
     assert at.title[0].value == "Import data"
     assert at.button(key="admin_import_check").disabled
     at = check(upload(at, portfolio_files(tmp_path / "upload")))
@@ -141,12 +140,12 @@ def test_dry_run_shows_counts_then_import_writes_and_shows_history(
     assert at.button(key="admin_import_run").disabled
 
 
-def test_a_changed_row_is_counted_as_changed(loaded_db: str, log_in_as, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_changed_row_is_counted_as_changed(loaded_db: str, log_in_as, tmp_path: Path) -> None:
     log_in_as("admin")
     repayments = base_portfolio()["repayments"]
     repayments[0]["interest_paid"] = "20.00"  # receipt R1, was 21.25
     at = check(
-        upload(open_page(), portfolio_files(tmp_path / "upload", {"repayments": repayments}))
+        upload(open_page(PAGE), portfolio_files(tmp_path / "upload", {"repayments": repayments}))
     )
     assert table(at)["Table"] == ["Repayments", "Total"]
     assert table(at)["Added"] == [0, 0]
@@ -158,14 +157,14 @@ def test_a_changed_row_is_counted_as_changed(loaded_db: str, log_in_as, tmp_path
 def test_a_corrected_day_of_visits_is_counted_as_replaced_and_the_history_says_so(
     loaded_db: str,
     log_in_as,
-    tmp_path: Path,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
 ) -> None:
     log_in_as("admin")
     visits = base_portfolio()["visits"]
     # OF1's visit to B2 on 2025-03-20, exported again as two visits that day.
     visits[0]["outcome"] = "not_home"
     visits.insert(1, {**visits[0], "outcome": "paid", "notes": ""})
-    at = check(upload(open_page(), portfolio_files(tmp_path / "upload", {"visits": visits})))
+    at = check(upload(open_page(PAGE), portfolio_files(tmp_path / "upload", {"visits": visits})))
     assert table(at)["Table"] == ["Visits", "Total"]
     assert (table(at)["Added"], table(at)["Replaced"], table(at)["Unchanged"]) == (
         [2, 2],
@@ -182,13 +181,13 @@ def test_a_corrected_day_of_visits_is_counted_as_replaced_and_the_history_says_s
 def test_a_bad_csv_shows_the_problem_row_and_writes_nothing(
     loaded_db: str,
     log_in_as,
-    tmp_path: Path,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
 ) -> None:
     log_in_as("admin")
     before = db_snapshot(loaded_db)
     loans = base_portfolio()["loans"]
     loans[1]["principal"] = "<b>lots</b>"
-    at = check(upload(open_page(), portfolio_files(tmp_path / "upload", {"loans": loans})))
+    at = check(upload(open_page(PAGE), portfolio_files(tmp_path / "upload", {"loans": loans})))
     assert not at.exception
     assert at.error[0].value == "Refused: 1 problem(s) in 1 file(s)."
     problems = table(at)
@@ -204,7 +203,7 @@ def test_a_bad_csv_shows_the_problem_row_and_writes_nothing(
 def test_broken_encoding_is_refused_naming_the_file(
     loaded_db: str,
     log_in_as,
-    tmp_path: Path,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
 ) -> None:
     log_in_as("admin")
     before = db_snapshot(loaded_db)
@@ -212,16 +211,16 @@ def test_broken_encoding_is_refused_naming_the_file(
         tmp_path / "upload", {"visits": base_portfolio()["visits"]}
     )
     broken = data + b"\xff\xfe\xfa,broken\n"
-    at = check(upload(open_page(), [(name, broken, mime)]))
+    at = check(upload(open_page(PAGE), [(name, broken, mime)]))
     problems = table(at)
     assert problems["File"] == ["visits.csv"]
-    assert "neither UTF-8 nor GB18030" in problems["Problem"][0]
+    assert "neither UTF-8 nor GB18030" in str(problems["Problem"][0])
     assert db_snapshot(loaded_db) == before
 
 
 def workbook_bytes(sheets: dict[str, list[list[object]]]) -> bytes:
     book = Workbook()
-    book.remove(book.active)
+    book.remove(book.worksheets[0])
     for title, rows in sheets.items():
         sheet = book.create_sheet(title)
         for row in rows:
@@ -233,12 +232,12 @@ def workbook_bytes(sheets: dict[str, list[list[object]]]) -> bytes:
 
 def test_a_workbook_without_import_sheets_is_refused_naming_it(
     loaded_db: str,
-    log_in_as,  # type: ignore[no-untyped-def]
+    log_in_as,
 ) -> None:
     log_in_as("admin")
     before = db_snapshot(loaded_db)
     data = workbook_bytes({"Sheet A": [["a", "b"], [1, 2]]})
-    at = check(upload(open_page(), [("month.xlsx", data, XLSX)]))
+    at = check(upload(open_page(PAGE), [("month.xlsx", data, XLSX)]))
     assert not at.exception
     message = at.error[0].value
     assert message.startswith("Cannot read the upload: month.xlsx: has none of the sheets")
@@ -246,14 +245,14 @@ def test_a_workbook_without_import_sheets_is_refused_naming_it(
     assert db_snapshot(loaded_db) == before
 
 
-def test_a_formula_cell_is_refused_naming_the_sheet(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_a_formula_cell_is_refused_naming_the_sheet(loaded_db: str, log_in_as) -> None:
     log_in_as("admin")
     before = db_snapshot(loaded_db)
     staff = base_portfolio()["staff"]
     header = list(staff[0])
-    rows: list[list[object]] = [header, *[list(r.values()) for r in staff]]
+    rows: list[list[Any]] = [header, *[list(r.values()) for r in staff]]
     rows[1][header.index("name")] = '=HYPERLINK("http://x")'
-    at = check(upload(open_page(), [("month.xlsx", workbook_bytes({"staff": rows}), XLSX)]))
+    at = check(upload(open_page(PAGE), [("month.xlsx", workbook_bytes({"staff": rows}), XLSX)]))
     problems = table(at)
     assert problems["File"] == ["month.xlsx[staff]"]
     assert problems["Line"] == [2]
@@ -261,9 +260,9 @@ def test_a_formula_cell_is_refused_naming_the_sheet(loaded_db: str, log_in_as) -
     assert db_snapshot(loaded_db) == before
 
 
-def test_csv_files_named_after_no_table_are_refused(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_csv_files_named_after_no_table_are_refused(loaded_db: str, log_in_as) -> None:
     log_in_as("admin")
-    at = check(upload(open_page(), [("march.csv", b"a,b\n1,2\n", CSV)]))
+    at = check(upload(open_page(PAGE), [("march.csv", b"a,b\n1,2\n", CSV)]))
     assert at.error[0].value.startswith(
         "None of the uploaded files (march.csv) is an import file; expected names: staff.csv"
     )
@@ -272,11 +271,11 @@ def test_csv_files_named_after_no_table_are_refused(loaded_db: str, log_in_as) -
 def test_a_text_file_is_refused(
     loaded_db: str,
     log_in_as,
-    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     log_in_as("admin")
     before = db_snapshot(loaded_db)
-    at = open_page()
+    at = open_page(PAGE)
     # The uploader takes any file: the page's own check refuses it, naming the file, and
     # nothing reaches the importer.
     at = upload(at, [("loans.txt", b"loan_code\nL9\n", "text/plain")])
@@ -292,36 +291,36 @@ def test_a_text_file_is_refused(
 def test_an_oversize_file_is_refused(
     loaded_db: str,
     log_in_as,
-    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("FIELDBOOK_MAX_UPLOAD_MB", "1")
     log_in_as("admin")
     big = b"loan_code\n" + b"L1\n" * 400_000  # 1,200,010 bytes: 1.1 MB
-    at = upload(open_page(), [("loans.csv", big, CSV)])
+    at = upload(open_page(PAGE), [("loans.csv", big, CSV)])
     assert "loans.csv: 1.1 MB is over the limit of 1 MB; refused." in [e.value for e in at.error]
     assert at.button(key="admin_import_check").disabled
     assert history_rows(loaded_db) == [(None, "imported")]  # only the fixture's import
 
 
-def test_a_workbook_with_csv_files_is_refused(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_a_workbook_with_csv_files_is_refused(loaded_db: str, log_in_as) -> None:
     log_in_as("admin")
     files = [("month.xlsx", workbook_bytes({"staff": [["x"]]}), XLSX), ("loans.csv", b"a\n", CSV)]
-    at = upload(open_page(), files)
+    at = upload(open_page(PAGE), files)
     assert any("A workbook is imported on its own" in e.value for e in at.error)
     assert at.button(key="admin_import_check").disabled
 
 
-def test_history_lists_command_line_imports(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_history_lists_command_line_imports(loaded_db: str, log_in_as) -> None:
     log_in_as("admin")
-    history = table(open_page())
+    history = table(open_page(PAGE))
     assert history["Who"] == ["command line"]
     assert history["Result"] == ["Imported"]
     assert history["Added"] == [29]
 
 
-def test_speaks_chinese(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_speaks_chinese(loaded_db: str, log_in_as) -> None:
     log_in_as("admin")
-    at = open_page("zh")
+    at = open_page(PAGE, "zh")
     assert at.title[0].value == "导入数据"
     # Streamlit's box speaks English whatever the language: a Chinese line says what it does.
     assert at.caption[1].value == (
@@ -331,7 +330,7 @@ def test_speaks_chinese(loaded_db: str, log_in_as) -> None:  # type: ignore[no-u
     assert table(at)["结果"] == ["已导入"]
 
 
-def test_other_roles_cannot_open_it(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_other_roles_cannot_open_it(loaded_db: str, log_in_as) -> None:
     for role in ("officer", "team_leader", "trainer"):
         log_in_as(role)
         with pytest.raises(ValueError):

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.app.conftest import open_page
 from tests.app.test_admin_import_page import (
+    PAGE,
     XLSX,
     check,
-    open_page,
     portfolio_files,
     table,
     upload,
@@ -20,13 +21,15 @@ from tests.builders import base_portfolio
 def test_a_bad_csv_shows_the_problems_in_chinese(
     loaded_db: str,
     log_in_as,
-    tmp_path: Path,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
 ) -> None:
     log_in_as("admin")
     loans = base_portfolio()["loans"]
     loans[0]["principal"] = "abc"
     loans[1]["officer_code"] = "TR1"
-    at = check(upload(open_page("zh"), portfolio_files(tmp_path / "upload", {"loans": loans})))
+    at = check(
+        upload(open_page(PAGE, "zh"), portfolio_files(tmp_path / "upload", {"loans": loans}))
+    )
     assert not at.exception
     # The bad cell and the officer code of a trainer, in one report.
     assert at.error[0].value == "已拒绝：1 个文件中有 2 个问题。"
@@ -44,12 +47,14 @@ def test_a_bad_csv_shows_the_problems_in_chinese(
 def test_the_same_problem_stays_english_in_english(
     loaded_db: str,
     log_in_as,
-    tmp_path: Path,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
 ) -> None:
     log_in_as("admin")
     loans = base_portfolio()["loans"]
     loans[0]["principal"] = "abc"
-    at = check(upload(open_page("en"), portfolio_files(tmp_path / "upload", {"loans": loans})))
+    at = check(
+        upload(open_page(PAGE, "en"), portfolio_files(tmp_path / "upload", {"loans": loans}))
+    )
     assert table(at)["Problem"] == [
         "is not a money amount (digits with an optional decimal point, e.g. 1250.50)"
     ]
@@ -58,13 +63,13 @@ def test_the_same_problem_stays_english_in_english(
 def test_warnings_are_in_chinese(
     loaded_db: str,
     log_in_as,
-    tmp_path: Path,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
 ) -> None:
     log_in_as("admin")
     training = base_portfolio()["training"]
     training.append(dict(training[0]))  # the same training day twice: one day, with a warning
     at = check(
-        upload(open_page("zh"), portfolio_files(tmp_path / "upload", {"training": training}))
+        upload(open_page(PAGE, "zh"), portfolio_files(tmp_path / "upload", {"training": training}))
     )
     assert not at.exception
     assert at.success[0].value.startswith("检查通过")
@@ -73,11 +78,11 @@ def test_warnings_are_in_chinese(
 
 def test_an_unreadable_workbook_is_refused_in_chinese(
     loaded_db: str,
-    log_in_as,  # type: ignore[no-untyped-def]
+    log_in_as,
 ) -> None:
     log_in_as("admin")
     data = workbook_bytes({"Sheet A": [["a", "b"], [1, 2]]})
-    at = check(upload(open_page("zh"), [("month.xlsx", data, XLSX)]))
+    at = check(upload(open_page(PAGE, "zh"), [("month.xlsx", data, XLSX)]))
     assert not at.exception
     assert at.error[0].value == (
         "无法读取上传的文件：month.xlsx：不含任何导入工作表（staff, borrowers, training, loans, "

@@ -16,14 +16,14 @@ from core.db.audit import load_audit
 from core.db.engine import make_engine
 from core.db.models import User
 from core.settings import load_settings
-from tests.app.conftest import start_app
+from tests.app.conftest import open_page, start_app
 from tests.db.helpers import PASSWORD, add_account
 
 PAGE = "pages/admin_users.py"
 
 
 @pytest.fixture
-def accounts(loaded_db: str, log_in_as) -> str:  # type: ignore[no-untyped-def]
+def accounts(loaded_db: str, log_in_as) -> str:
     """The base portfolio with the accounts `admin` (the person logged in) and `wang`."""
     engine = make_engine(database_url=loaded_db)
     add_account(engine, "admin", "admin", None)
@@ -31,10 +31,6 @@ def accounts(loaded_db: str, log_in_as) -> str:  # type: ignore[no-untyped-def]
     engine.dispose()
     log_in_as("admin")
     return loaded_db
-
-
-def open_page():  # type: ignore[no-untyped-def]
-    return start_app().switch_page(PAGE).run()
 
 
 def stored(url: str) -> dict[str, tuple[str, str | None, bool, bool]]:
@@ -63,23 +59,23 @@ def last_audit(url: str) -> tuple[str, str, str]:
     return entry.actor, entry.action, entry.entity_key
 
 
-def press(at, label: str):  # type: ignore[no-untyped-def]
+def press(at, label: str):
     return next(b for b in at.button if b.label == label).click().run()
 
 
-def reds(at) -> list[str]:  # type: ignore[no-untyped-def]
+def reds(at) -> list[str]:
     return [m.value for m in at.markdown if m.value.startswith(":red[")]
 
 
 @pytest.mark.parametrize("role", ["officer", "team_leader", "trainer"])
-def test_only_admins_have_the_page(loaded_db: str, log_in_as, role: str) -> None:  # type: ignore[no-untyped-def]
+def test_only_admins_have_the_page(loaded_db: str, log_in_as, role: str) -> None:
     log_in_as(role)
     with pytest.raises(ValueError):
         start_app().switch_page(PAGE).run()
 
 
 def test_the_table_lists_accounts_without_password_material(accounts: str) -> None:
-    at = open_page()
+    at = open_page(PAGE)
     assert not at.exception
     frame = at.dataframe[0].value
     assert list(frame["Username"]) == ["admin", "wang"]
@@ -105,7 +101,7 @@ def test_last_logins_read_in_local_time(accounts: str) -> None:
 
 
 def test_the_roles_offered_are_the_roles_of_core_auth_roles(accounts: str) -> None:
-    at = open_page()
+    at = open_page(PAGE)
     english = load_catalog("en")
     offered = at.selectbox(key="au_add_role__en").options
     assert offered == [english[f"role.{code}"] for code in ROLE_CODES]
@@ -113,7 +109,7 @@ def test_the_roles_offered_are_the_roles_of_core_auth_roles(accounts: str) -> No
 
 
 def test_add_a_user_with_a_generated_password_shown_once(accounts: str) -> None:
-    at = open_page()
+    at = open_page(PAGE)
     # OF1 has an account already: only OF2 is offered to a new officer.
     assert at.selectbox(key="au_add_staff_officer").options == ["OF2"]
     at.text_input(key="au_add_username").input("Zhang")
@@ -130,7 +126,7 @@ def test_add_a_user_with_a_generated_password_shown_once(accounts: str) -> None:
 
 
 def test_a_refused_add_shows_the_errors_and_keeps_what_was_typed(accounts: str) -> None:
-    at = open_page()
+    at = open_page(PAGE)
     at.text_input(key="au_add_username").input("wang")
     at.text_input(key="au_add_name").input("Wang Two")
     at.text_input(key="au_add_password").input("short")
@@ -145,7 +141,7 @@ def test_a_refused_add_shows_the_errors_and_keeps_what_was_typed(accounts: str) 
 
 
 def test_disable_and_enable_an_account_but_not_ones_own(accounts: str) -> None:
-    at = open_page()
+    at = open_page(PAGE)
     at.selectbox(key="au_pick").set_value("wang")
     at = press(at.run(), "Disable the account")
     assert [s.value for s in at.success] == [
@@ -166,7 +162,7 @@ def test_reset_a_password(accounts: str) -> None:
     engine = make_engine(database_url=accounts)
     with engine.connect() as conn:
         old = conn.execute(select(User.password_hash).where(User.username == "wang")).scalar()
-    at = open_page()
+    at = open_page(PAGE)
     at.selectbox(key="au_pick").set_value("wang")
     at.selectbox(key="au_action__en").set_value("reset")
     at = at.run()
@@ -184,7 +180,7 @@ def test_reset_a_password(accounts: str) -> None:
 
 
 def test_set_role_and_staff_link_and_no_self_demotion(accounts: str) -> None:
-    at = open_page()
+    at = open_page(PAGE)
     at.selectbox(key="au_pick").set_value("wang")
     at.selectbox(key="au_action__en").set_value("role")
     at = at.run()
@@ -206,7 +202,7 @@ def test_set_role_and_staff_link_and_no_self_demotion(accounts: str) -> None:
     assert stored(accounts)["admin"][0] == "admin"
 
 
-def admin_draft(url: str):  # type: ignore[no-untyped-def]
+def admin_draft(url: str):
     from core.drafts import load_draft
 
     engine = make_engine(database_url=url)
@@ -216,12 +212,12 @@ def admin_draft(url: str):  # type: ignore[no-untyped-def]
         engine.dispose()
 
 
-def restored(at) -> list[str]:  # type: ignore[no-untyped-def]
+def restored(at) -> list[str]:
     return [i.value for i in at.info if i.value.startswith("Restored what you typed at ")]
 
 
 def test_a_new_account_typed_and_left_comes_back_without_its_password(accounts: str) -> None:
-    at = open_page()
+    at = open_page(PAGE)
     assert admin_draft(accounts) is None  # opening the form types nothing
     at.selectbox(key="au_add_role__en").set_value("team_leader").run()
     at.text_input(key="au_add_username").input("li")
@@ -239,7 +235,7 @@ def test_a_new_account_typed_and_left_comes_back_without_its_password(accounts: 
     assert restored(at)
     draft = admin_draft(accounts)
     assert draft is not None and "secret-pass-1" not in str(draft.values)
-    at = open_page()  # a refresh
+    at = open_page(PAGE)  # a refresh
     assert at.text_input(key="au_add_name").value == "李强"
     at.text_input(key="au_add_password").input("secret-pass-1")
     at = press(at, "Add the user")
@@ -253,10 +249,10 @@ def test_a_new_account_typed_and_left_comes_back_without_its_password(accounts: 
 
 
 def test_discarding_the_new_account_draft_empties_the_form(accounts: str) -> None:
-    at = open_page()
+    at = open_page(PAGE)
     at.text_input(key="au_add_username").input("li")
     at.run()
-    at = open_page()
+    at = open_page(PAGE)
     assert at.text_input(key="au_add_username").value == "li"
     at.button(key="draft_discard_au_add").click().run()
     assert not at.exception

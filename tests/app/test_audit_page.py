@@ -11,7 +11,9 @@ from streamlit.testing.v1 import AppTest
 from core.auth.users import add_user
 from core.db.audit import record
 from core.db.engine import make_engine, write_transaction
-from tests.app.conftest import start_app
+from tests.app.conftest import open_page, start_app
+
+PAGE = "pages/audit.py"
 
 
 def add_account(url: str, username: str, name: str) -> None:
@@ -52,17 +54,13 @@ def today(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("app.clock.today", lambda: dt.date(2025, 6, 30))
 
 
-def open_page() -> AppTest:
-    return start_app("en").switch_page("pages/audit.py").run()
-
-
 def keys(at: AppTest) -> list[str]:
     return [str(k) for k in at.dataframe[0].value["Key"].tolist()]
 
 
-def test_what_offers_every_recorded_action(audited: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_what_offers_every_recorded_action(audited: str, log_in_as) -> None:
     log_in_as("admin")
-    at = open_page()
+    at = open_page(PAGE)
     box = at.selectbox(key="audit_action__en")
     assert box.options == ["Every action", "Data imported", "Account added", "Account disabled"]
     # Newest first: the fixture's import happened today (real time), after June 2025.
@@ -71,18 +69,18 @@ def test_what_offers_every_recorded_action(audited: str, log_in_as) -> None:  # 
     assert keys(at) == ["zhao", "wang"]
 
 
-def test_who_and_what_combine(audited: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_who_and_what_combine(audited: str, log_in_as) -> None:
     log_in_as("admin")
-    at = open_page()
+    at = open_page(PAGE)
     at.selectbox(key="audit_action__en").set_value("user.add").run()
     at = at.text_input(key="audit_actor").set_value("admin").run()
     assert keys(at) == ["wang"]
 
 
-def test_when_includes_both_days(audited: str, log_in_as, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_when_includes_both_days(audited: str, log_in_as, monkeypatch) -> None:
     monkeypatch.setenv("FIELDBOOK_TIMEZONE", "UTC")
     log_in_as("admin")
-    at = open_page()
+    at = open_page(PAGE)
     at.date_input(key="audit_since").set_value(dt.date(2025, 6, 2)).run()
     at = at.date_input(key="audit_until").set_value(dt.date(2025, 6, 10)).run()
     # 10 June 23:59 is inside the "to" day; 11 June 00:00 is not; 1 June is before.
@@ -91,11 +89,11 @@ def test_when_includes_both_days(audited: str, log_in_as, monkeypatch) -> None: 
     assert keys(at) == ["zhao", "li"]
 
 
-def test_days_are_the_cooperatives_days(audited: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_days_are_the_cooperatives_days(audited: str, log_in_as) -> None:
     # In Shanghai (UTC+8) 10 June 23:59 UTC is already 11 June 07:59, and 11 June 00:00 UTC
     # is 08:00 that morning: both belong to 11 June, none to 10 June.
     log_in_as("admin")
-    at = open_page()
+    at = open_page(PAGE)
     at.date_input(key="audit_since").set_value(dt.date(2025, 6, 10)).run()
     at = at.date_input(key="audit_until").set_value(dt.date(2025, 6, 10)).run()
     assert at.info[0].value == "Nothing recorded yet."
@@ -103,10 +101,10 @@ def test_days_are_the_cooperatives_days(audited: str, log_in_as) -> None:  # typ
     assert keys(at) == ["zhao", "li"]
 
 
-def test_entries_read_in_local_time_with_names(audited: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_entries_read_in_local_time_with_names(audited: str, log_in_as) -> None:
     add_account(audited, "admin", "周敏")
     log_in_as("admin")
-    frame = open_page().dataframe[0].value
+    frame = open_page(PAGE).dataframe[0].value
     rows = frame[frame["Key"].isin(["wang", "li", "zhao"])].values.tolist()
     assert rows == [
         ["11 Jun 2025, 08:00:00", "Server command line", "Account added", "Account", "zhao"],
@@ -115,7 +113,7 @@ def test_entries_read_in_local_time_with_names(audited: str, log_in_as) -> None:
     ]
 
 
-def test_the_chinese_trail_has_no_codes_and_names_the_zone(audited: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_the_chinese_trail_has_no_codes_and_names_the_zone(audited: str, log_in_as) -> None:
     add_account(audited, "admin", "周敏")
     log_in_as("admin")
     at = start_app("zh").switch_page("pages/audit.py").run()
@@ -137,31 +135,31 @@ def test_the_chinese_trail_has_no_codes_and_names_the_zone(audited: str, log_in_
     ]
 
 
-def test_another_zone_is_a_setting(audited: str, log_in_as, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_another_zone_is_a_setting(audited: str, log_in_as, monkeypatch) -> None:
     monkeypatch.setenv("FIELDBOOK_TIMEZONE", "Europe/London")
     log_in_as("admin")
-    at = open_page()
+    at = open_page(PAGE)
     assert at.dataframe[0].value["When"].tolist()[-1] == "1 Jun 2025, 10:00:00"  # BST
     assert at.caption[-1].value == "Times are shown in British Time."
 
 
-def test_a_reversed_range_is_explained(audited: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_a_reversed_range_is_explained(audited: str, log_in_as) -> None:
     log_in_as("admin")
-    at = open_page()
+    at = open_page(PAGE)
     at.date_input(key="audit_since").set_value(dt.date(2025, 6, 12)).run()
     at = at.date_input(key="audit_until").set_value(dt.date(2025, 6, 2)).run()
     assert at.warning[0].value == 'The "to" day is before the "from" day.'
     assert not at.dataframe
 
 
-def test_nothing_matching_says_so(audited: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_nothing_matching_says_so(audited: str, log_in_as) -> None:
     log_in_as("admin")
-    at = open_page()
+    at = open_page(PAGE)
     at = at.text_input(key="audit_actor").set_value("nobody").run()
     assert at.info[0].value == "Nothing recorded yet."
 
 
-def test_other_roles_cannot_open_it(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_other_roles_cannot_open_it(loaded_db: str, log_in_as) -> None:
     for role in ("officer", "team_leader", "trainer"):
         log_in_as(role)
         with pytest.raises(ValueError):

@@ -21,7 +21,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from google.protobuf.message import Message
+from google.protobuf.message import Message  # type: ignore[import-untyped]
 from sqlalchemy import Engine
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest

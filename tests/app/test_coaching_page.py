@@ -15,13 +15,15 @@ from core.auth.users import add_user
 from core.db.engine import make_engine, write_transaction
 from core.reviews.actions import add_action, load_actions, set_action_status
 from core.reviews.coaching import SessionForm, load_sessions, save_session
-from tests.app.conftest import start_app
+from tests.app.conftest import open_page, start_app, texts
 
 TODAY = dt.date(2025, 6, 30)
 TEAM = Scope("team", branch="城关支行", team="城关一组")
 OF1 = Scope("officer", staff_code="OF1")
 NOW = dt.datetime(2025, 6, 28, 8, 0, tzinfo=dt.UTC)
 SECRET = "PRIVATE-NOTE-42 家里有困难"
+
+PAGE = "pages/coaching.py"
 
 
 @pytest.fixture(autouse=True)
@@ -37,19 +39,15 @@ def db(loaded_db: str) -> Iterator[Engine]:
     engine.dispose()
 
 
-def open_page(language: str = "en"):  # type: ignore[no-untyped-def]
-    return start_app(language).switch_page("pages/coaching.py").run()
-
-
-def open_home(language: str = "en"):  # type: ignore[no-untyped-def]
+def open_home(language: str = "en"):
     return start_app(language).switch_page("pages/home.py").run()
 
 
-def everything(at) -> str:  # type: ignore[no-untyped-def]
+def everything(at) -> str:
     """Every value and label of every element of the run, as one text."""
     parts: list[str] = []
 
-    def walk(node) -> None:  # type: ignore[no-untyped-def]
+    def walk(node) -> None:
         for attribute in ("value", "label", "body", "help", "placeholder"):
             try:
                 parts.append(str(getattr(node, attribute)))
@@ -65,13 +63,6 @@ def everything(at) -> str:  # type: ignore[no-untyped-def]
     return "\n".join(parts)
 
 
-def texts(at) -> str:  # type: ignore[no-untyped-def]
-    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
-    parts += [e.value for e in at.success] + [e.value for e in at.error]
-    parts += [e.value for e in at.warning] + [x.value for x in at.text]
-    return "\n".join(str(p) for p in parts)
-
-
 def seed_session(db: Engine, **texts: str) -> int:
     form = SessionForm(
         held_on=dt.date(2025, 6, 28),
@@ -85,14 +76,14 @@ def seed_session(db: Engine, **texts: str) -> int:
 
 def test_a_leader_writes_a_one_to_one_and_it_shows_in_the_history(
     loaded_db: str, db: Engine, log_in_as
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     log_in_as("team_leader")
-    at = open_page()
+    at = open_page(PAGE)
     assert not at.exception
     assert at.title[0].value == "Coaching and action items"
     assert at.selectbox(key="coaching_officer__en").value == "OF1"
     # The agenda starts as the officer's missed goals of 2025Q2, breaches first.
-    agenda = at.text_area(key="coaching_agenda_new_OF1_0").value.splitlines()
+    agenda = (at.text_area(key="coaching_agenda_new_OF1_0").value or "").splitlines()
     # OF1's 2025Q2 figures are hand-checked in tests/db/test_metrics.py.
     assert agenda[:3] == [
         "Recovery rate is 22.2% (goal 100.0%).",
@@ -127,10 +118,10 @@ def test_a_leader_writes_a_one_to_one_and_it_shows_in_the_history(
 
 def test_an_error_shows_next_to_the_field_and_the_text_is_kept(
     loaded_db: str, db: Engine, log_in_as
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     seed_session(db)
     log_in_as("team_leader")
-    at = open_page()
+    at = open_page(PAGE)
     at.date_input(key="coaching_held_on_new_OF1_0").set_value(dt.date(2025, 6, 28))
     at.text_area(key="coaching_shared_notes_new_OF1_0").set_value("我写的内容")
     at.button(key="coaching_new_save_OF1").click().run()
@@ -143,10 +134,10 @@ def test_an_error_shows_next_to_the_field_and_the_text_is_kept(
         assert len(load_sessions(conn, TEAM, "OF1", include_private=False)) == 1
 
 
-def test_the_officer_never_sees_the_private_notes(loaded_db: str, db: Engine, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_the_officer_never_sees_the_private_notes(loaded_db: str, db: Engine, log_in_as) -> None:
     seed_session(db)
     log_in_as("officer")
-    at = open_page()
+    at = open_page(PAGE)
     assert not at.exception
     shown = everything(at)
     assert "Shared words 共享" in shown and "Visited 李家庄 together" in shown
@@ -156,10 +147,10 @@ def test_the_officer_never_sees_the_private_notes(loaded_db: str, db: Engine, lo
     assert not at.text_area and not at.toggle
     # The leader does see them.
     log_in_as("team_leader")
-    assert "PRIVATE-NOTE-42" in everything(open_page())
+    assert "PRIVATE-NOTE-42" in everything(open_page(PAGE))
 
 
-def test_the_officer_marks_their_item_done(loaded_db: str, db: Engine, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_the_officer_marks_their_item_done(loaded_db: str, db: Engine, log_in_as) -> None:
     mine = add_action(
         db,
         "team_leader",
@@ -183,7 +174,7 @@ def test_the_officer_marks_their_item_done(loaded_db: str, db: Engine, log_in_as
         TODAY,
     )
     log_in_as("officer")
-    at = open_page()
+    at = open_page(PAGE)
     assert [x.value for x in at.text][:2] == ["Call 钱二's group", "Book the refresher"]
     # Only their own item has a button; the leader's is the leader's to close.
     assert [b.key for b in at.button] == [f"coaching_done_{mine}"]
@@ -207,7 +198,7 @@ def accounts(db: Engine) -> None:
         )
 
 
-def done_list(at) -> list[tuple[str, str, list[str]]]:  # type: ignore[no-untyped-def]
+def done_list(at) -> list[tuple[str, str, list[str]]]:
     """The done list's items: (text, closed-by line, buttons), in the page's order."""
     found = []
     for block in at.main.children.values():
@@ -223,7 +214,7 @@ def done_list(at) -> list[tuple[str, str, list[str]]]:  # type: ignore[no-untype
 
 def test_a_done_item_is_listed_with_its_closer_and_its_owner_reopens_it(
     loaded_db: str, db: Engine, log_in_as
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     accounts(db)
     mine = add_action(
         db, "team_leader", TEAM, "OF1", "Call 钱二's group", "officer", TODAY, None, TODAY
@@ -233,7 +224,7 @@ def test_a_done_item_is_listed_with_its_closer_and_its_owner_reopens_it(
     )
     set_action_status(db, "team_leader", TEAM, leaders, "dropped", 1, now=NOW)
     log_in_as("officer")
-    at = open_page()
+    at = open_page(PAGE)
     at.button(key=f"coaching_done_{mine}").click().run()
     assert not at.exception
     # Newest closed first, the closer by display name; only their own item has "Reopen".
@@ -259,7 +250,7 @@ def test_a_done_item_is_listed_with_its_closer_and_its_owner_reopens_it(
     assert (item.id, item.status, item.closed_by, item.closed_at) == (mine, "open", None, None)
     # The team leader reopens any item of their team, and reads the list in Chinese too.
     log_in_as("team_leader")
-    at = open_page("zh")
+    at = open_page(PAGE, "zh")
     assert [c.value for c in at.caption if "最近关闭" in c.value] == [
         "已关闭的行动项，最近关闭的在前。重新打开后会回到未完成的行动项中。"
     ]
@@ -270,9 +261,9 @@ def test_a_done_item_is_listed_with_its_closer_and_its_owner_reopens_it(
     assert "还没有已关闭的行动项。" in texts(at)
 
 
-def test_a_leader_adds_an_item_and_drops_one(loaded_db: str, db: Engine, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_a_leader_adds_an_item_and_drops_one(loaded_db: str, db: Engine, log_in_as) -> None:
     log_in_as("team_leader")
-    at = open_page()
+    at = open_page(PAGE)
     at.text_area(key="coaching_item_text_OF1_0").set_value("Visit B2 weekly")
     at.selectbox(key="coaching_item_owner_OF1_0__en").set_value("officer")
     at.date_input(key="coaching_item_due_OF1_0").set_value(dt.date(2025, 7, 14))
@@ -288,17 +279,17 @@ def test_a_leader_adds_an_item_and_drops_one(loaded_db: str, db: Engine, log_in_
         "team_leader",
     )
     # The open item joins the suggested agenda of the next 1:1.
-    agenda = at.text_area(key="coaching_agenda_new_OF1_0").value
+    agenda = at.text_area(key="coaching_agenda_new_OF1_0").value or ""
     assert agenda.splitlines()[-1] == "Follow up: Visit B2 weekly (due 2025-07-14)"
     at.button(key=f"coaching_dropped_{item.id}").click().run()
     assert [s.value for s in at.success] == ["The action item is dropped."]
     assert "No open action items." in texts(at)
 
 
-def test_an_edit_conflict_keeps_the_leaders_text(loaded_db: str, db: Engine, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_an_edit_conflict_keeps_the_leaders_text(loaded_db: str, db: Engine, log_in_as) -> None:
     session = seed_session(db)
     log_in_as("team_leader")
-    at = open_page()
+    at = open_page(PAGE)
     at.toggle(key=f"coaching_editing_{session}").set_value(True).run()
     assert at.text_area(key=f"coaching_shared_notes_edit_{session}").value == "Shared words 共享"
     at.text_area(key=f"coaching_shared_notes_edit_{session}").set_value("My new notes")
@@ -323,7 +314,7 @@ def test_an_edit_conflict_keeps_the_leaders_text(loaded_db: str, db: Engine, log
     assert (row.shared_notes, row.revision) == ("My new notes", 3)
 
 
-def test_an_overdue_item_shows_on_both_home_pages(loaded_db: str, db: Engine, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_an_overdue_item_shows_on_both_home_pages(loaded_db: str, db: Engine, log_in_as) -> None:
     june1 = dt.date(2025, 6, 1)
     add_action(
         db, "team_leader", TEAM, "OF1", "Late one", "officer", dt.date(2025, 6, 20), None, june1
@@ -356,7 +347,7 @@ def test_an_overdue_item_shows_on_both_home_pages(loaded_db: str, db: Engine, lo
     assert open_home("zh").warning[0].value == "您有 1 个辅导行动项已逾期。"
 
 
-def test_no_reminder_when_nothing_is_overdue(loaded_db: str, db: Engine, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_no_reminder_when_nothing_is_overdue(loaded_db: str, db: Engine, log_in_as) -> None:
     add_action(db, "team_leader", TEAM, "OF1", "On time", "officer", TODAY, None, TODAY)
     for role in ("officer", "team_leader"):
         log_in_as(role)
@@ -364,10 +355,10 @@ def test_no_reminder_when_nothing_is_overdue(loaded_db: str, db: Engine, log_in_
         assert "overdue action item" not in texts(at)
 
 
-def test_speaks_chinese(loaded_db: str, db: Engine, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_speaks_chinese(loaded_db: str, db: Engine, log_in_as) -> None:
     seed_session(db)
     log_in_as("team_leader")
-    at = open_page("zh")
+    at = open_page(PAGE, "zh")
     assert not at.exception
     assert at.title[0].value == "辅导与行动项"
     assert "仅组长本人可见，信贷员看不到。" in [c.value for c in at.caption]
@@ -375,22 +366,22 @@ def test_speaks_chinese(loaded_db: str, db: Engine, log_in_as) -> None:  # type:
         "2025年6月28日 · 组长：team\\_leader"
     ]
     # The suggested agenda is in Chinese too.
-    agenda = at.text_area(key="coaching_agenda_new_OF1_0").value
+    agenda = at.text_area(key="coaching_agenda_new_OF1_0").value or ""
     assert agenda and not any("A" <= ch <= "z" for ch in agenda.replace("PAR", ""))
 
 
-def test_the_officer_reads_the_leader_by_name(loaded_db: str, db: Engine, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_the_officer_reads_the_leader_by_name(loaded_db: str, db: Engine, log_in_as) -> None:
     seed_session(db)  # held by "team_leader", whose account is called 王刚
     with write_transaction(db) as conn:
         add_user(
             conn, "team_leader", "王刚", "team_leader", "TL1", "a long password 1", actor="cli"
         )
     log_in_as("officer")
-    at = open_page("zh")
+    at = open_page(PAGE, "zh")
     assert [e.label for e in at.expander] == ["2025年6月28日 · 组长：王刚"]
 
 
-def test_other_roles_cannot_open_it(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_other_roles_cannot_open_it(loaded_db: str, log_in_as) -> None:
     for role in ("trainer", "admin"):
         log_in_as(role)
         with pytest.raises(ValueError):
@@ -400,11 +391,11 @@ def test_other_roles_cannot_open_it(loaded_db: str, log_in_as) -> None:  # type:
 # -- Nothing typed is lost: the 1:1 and item forms keep drafts (app/drafts.py) ------------
 
 
-def restored(at) -> list[str]:  # type: ignore[no-untyped-def]
+def restored(at) -> list[str]:
     return [i.value for i in at.info if i.value.startswith("Restored what you typed at ")]
 
 
-def leader_draft(db: Engine, key: str):  # type: ignore[no-untyped-def]
+def leader_draft(db: Engine, key: str):
     from core.drafts import load_draft
 
     return load_draft(db, "team_leader", key)
@@ -412,10 +403,10 @@ def leader_draft(db: Engine, key: str):  # type: ignore[no-untyped-def]
 
 def test_a_one_to_one_typed_and_left_comes_back_and_goes_when_saved(
     loaded_db: str, db: Engine, log_in_as
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     log_in_as("team_leader")
-    at = open_page()
-    agenda = at.text_area(key="coaching_agenda_new_OF1_0").value
+    at = open_page(PAGE)
+    agenda = at.text_area(key="coaching_agenda_new_OF1_0").value or ""
     at.date_input(key="coaching_held_on_new_OF1_0").set_value(dt.date(2025, 6, 27))
     at.text_area(key="coaching_shared_notes_new_OF1_0").set_value("Visit 钱二 every week")
     at.text_area(key="coaching_private_notes_new_OF1_0").set_value(SECRET)
@@ -427,12 +418,12 @@ def test_a_one_to_one_typed_and_left_comes_back_and_goes_when_saved(
     assert at.text_area(key="coaching_private_notes_new_OF1_0").value == SECRET
     assert at.text_area(key="coaching_agenda_new_OF1_0").value == agenda
     assert len(restored(at)) == 1
-    at = open_page()  # a refresh
+    at = open_page(PAGE)  # a refresh
     assert at.text_area(key="coaching_private_notes_new_OF1_0").value == SECRET
     assert restored(at)
     # The draft is the leader's own: the officer's page has no trace of it.
     log_in_as("officer")
-    assert SECRET not in everything(open_page())
+    assert SECRET not in everything(open_page(PAGE))
     log_in_as("team_leader")
     at.button(key="coaching_new_save_OF1").click().run()
     assert [s.value for s in at.success] == ["The 1:1 of 27 Jun 2025 is saved."]
@@ -440,19 +431,19 @@ def test_a_one_to_one_typed_and_left_comes_back_and_goes_when_saved(
     assert at.text_area(key="coaching_shared_notes_new_OF1_1").value == ""
     assert at.date_input(key="coaching_held_on_new_OF1_1").value == TODAY
     assert not restored(at)
-    assert not restored(open_page())
+    assert not restored(open_page(PAGE))
 
 
 def test_discarding_a_one_to_one_draft_empties_the_form(
     loaded_db: str, db: Engine, log_in_as
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     log_in_as("team_leader")
-    at = open_page()
-    agenda = at.text_area(key="coaching_agenda_new_OF1_0").value
+    at = open_page(PAGE)
+    agenda = at.text_area(key="coaching_agenda_new_OF1_0").value or ""
     at.text_area(key="coaching_agenda_new_OF1_0").set_value("Only PAR30")
     at.text_area(key="coaching_field_notes_new_OF1_0").set_value("Went to 李家庄")
     at.run()
-    at = open_page()
+    at = open_page(PAGE)
     assert at.text_area(key="coaching_agenda_new_OF1_0").value == "Only PAR30"
     at.button(key="draft_discard_coaching_new_OF1").click().run()
     assert not at.exception
@@ -464,16 +455,16 @@ def test_discarding_a_one_to_one_draft_empties_the_form(
 
 def test_an_action_item_typed_and_left_opens_its_form_again(
     loaded_db: str, db: Engine, log_in_as
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     log_in_as("team_leader")
-    at = open_page()
+    at = open_page(PAGE)
     add = next(e for e in at.expander if e.label == "Add an action item")
     assert add.proto.expanded is False
     at.text_area(key="coaching_item_text_OF1_0").set_value("Visit B2 weekly")
     at.selectbox(key="coaching_item_owner_OF1_0__en").set_value("leader")
     at.date_input(key="coaching_item_due_OF1_0").set_value(dt.date(2025, 7, 21))
     at.run()
-    at = open_page()
+    at = open_page(PAGE)
     add = next(e for e in at.expander if e.label == "Add an action item")
     assert add.proto.expanded is True  # where the draft is, open
     assert at.text_area(key="coaching_item_text_OF1_0").value == "Visit B2 weekly"
@@ -495,16 +486,16 @@ def test_an_action_item_typed_and_left_opens_its_form_again(
 
 def test_an_edit_left_with_a_draft_meets_a_later_save_as_a_conflict(
     loaded_db: str, db: Engine, log_in_as
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     session = seed_session(db)
     log_in_as("team_leader")
-    at = open_page()
+    at = open_page(PAGE)
     at.toggle(key=f"coaching_editing_{session}").set_value(True).run()
     at.text_area(key=f"coaching_shared_notes_edit_{session}").set_value("My new notes").run()
     # The leader leaves; meanwhile their other tab saves the same 1:1.
     theirs = SessionForm(dt.date(2025, 6, 28), "Talk", "Their notes", SECRET, "")
     save_session(db, "tl-phone", TEAM, "OF1", session, theirs, 1, NOW)
-    at = open_page()
+    at = open_page(PAGE)
     # The edit opens by itself with the typed text.
     assert at.toggle(key=f"coaching_editing_{session}").value is True
     assert at.text_area(key=f"coaching_shared_notes_edit_{session}").value == "My new notes"

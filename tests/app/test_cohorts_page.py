@@ -11,20 +11,16 @@ import pandas as pd
 import pytest
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 
-from tests.app.conftest import app_database, start_app
+from tests.app.conftest import app_database, open_page, start_app
 from tests.cohorts_portfolio import AS_OF, load_cohort_portfolio
+
+PAGE = "pages/cohorts.py"
 
 
 @pytest.fixture
 def cohorts_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.setattr("app.clock.today", lambda: AS_OF)
     return app_database(tmp_path, monkeypatch, load_cohort_portfolio)
-
-
-def open_page(language: str = "en"):  # type: ignore[no-untyped-def]
-    at = start_app(language).switch_page("pages/cohorts.py").run()
-    assert not at.exception
-    return at
 
 
 def command_line(capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:
@@ -40,10 +36,10 @@ def pct(value: float) -> str:
     return f"{value * 100:.1f}%"
 
 
-def test_figures_equal_the_command_line(cohorts_db: str, log_in_as, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_figures_equal_the_command_line(cohorts_db: str, log_in_as, capsys) -> None:
     document = command_line(capsys)
     log_in_as("trainer")
-    at = open_page()
+    at = open_page(PAGE)
     metrics = [(m.label, m.value) for m in at.metric]
     expected = []
     for cohort in document["cohorts"]:
@@ -92,12 +88,12 @@ def test_figures_equal_the_command_line(cohorts_db: str, log_in_as, capsys) -> N
     assert days["7+"]["First loans"] == "3" and days["0"]["First loans ever 30+ days late"] == "4"
 
 
-def test_a_trainer_gets_no_officer_breakdown_an_admin_does(cohorts_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_a_trainer_gets_no_officer_breakdown_an_admin_does(cohorts_db: str, log_in_as) -> None:
     log_in_as("trainer")
-    choices = open_page().selectbox(key="cohorts_by__en").options
+    choices = open_page(PAGE).selectbox(key="cohorts_by__en").options
     assert choices == ["Disbursement quarter", "Branch", "Trainer"]
     log_in_as("admin")
-    at = open_page()
+    at = open_page(PAGE)
     assert at.selectbox(key="cohorts_by__en").options == [
         "Disbursement quarter",
         "Branch",
@@ -110,9 +106,9 @@ def test_a_trainer_gets_no_officer_breakdown_an_admin_does(cohorts_db: str, log_
     assert rows["OF1"]["First loans · Trained"] == "6"
 
 
-def test_vintage_curves(cohorts_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_vintage_curves(cohorts_db: str, log_in_as) -> None:
     log_in_as("trainer")
-    at = open_page()
+    at = open_page(PAGE)
     quarters = at.selectbox(key="cohorts_vintage_quarter__en")
     assert quarters.options[0] == "2025Q2"  # newest first, but it opens on the newest
     assert quarters.value == "2025Q1"  # quarter with 6 months on book to draw a curve
@@ -131,16 +127,16 @@ def test_vintage_curves(cohorts_db: str, log_in_as) -> None:  # type: ignore[no-
     assert untrained == {1: 0.0, 2: 37.5, 3: 37.5, 4: 50.0, 5: 50.0, 6: 50.0, 7: 50.0}
 
 
-def test_only_trainers_and_admins_have_it(cohorts_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_only_trainers_and_admins_have_it(cohorts_db: str, log_in_as) -> None:
     for role in ("officer", "team_leader"):
         log_in_as(role)
         with pytest.raises(ValueError):
             start_app("en").switch_page("pages/cohorts.py")
 
 
-def test_speaks_chinese(cohorts_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_speaks_chinese(cohorts_db: str, log_in_as) -> None:
     log_in_as("trainer")
-    at = open_page("zh")
+    at = open_page(PAGE, "zh")
     assert at.title[0].value == "培训与贷款结果"
     assert "这不是对照试验" in at.info[0].value
     assert [m.label for m in at.metric][:3] == ["首次贷款笔数", "回收率", "曾逾期30天以上"]

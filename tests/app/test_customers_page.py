@@ -18,7 +18,7 @@ def customers_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     return app_database(tmp_path, monkeypatch, load_customers_portfolio)
 
 
-def open_q2(language: str = "en"):  # type: ignore[no-untyped-def]
+def open_q2(language: str = "en"):
     """The page for 2025Q2, seen as of 2025-10-01."""
     at = start_app(language).switch_page("pages/customers.py").run()
     at.selectbox(key=f"period_quarter__{language}").set_value("2025Q2").run()
@@ -27,7 +27,7 @@ def open_q2(language: str = "en"):  # type: ignore[no-untyped-def]
     return at
 
 
-def test_grades_beside_the_branch(customers_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_grades_beside_the_branch(customers_db: str, log_in_as) -> None:
     log_in_as("officer")
     at = open_q2()
     table = at.dataframe[0].value
@@ -45,7 +45,7 @@ def test_grades_beside_the_branch(customers_db: str, log_in_as) -> None:  # type
     assert spec["title"] == "Ever 30+ days late, by appraisal grade"
 
 
-def test_arrears_visits_and_renewals(customers_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_arrears_visits_and_renewals(customers_db: str, log_in_as) -> None:
     log_in_as("officer")
     at = open_q2()
     tiles = {m.label: m.value for m in at.metric}
@@ -75,7 +75,7 @@ def test_arrears_visits_and_renewals(customers_db: str, log_in_as) -> None:  # t
     ]
 
 
-def test_figures_equal_the_command_line(customers_db: str, log_in_as, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_figures_equal_the_command_line(customers_db: str, log_in_as, capsys) -> None:
     from core.cli.main import main
 
     assert (
@@ -102,7 +102,7 @@ def test_figures_equal_the_command_line(customers_db: str, log_in_as, capsys) ->
     assert tiles["Renewal rate"] == f"{float(figures['renewal_rate']) * 100:.1f}%"
 
 
-def test_speaks_chinese(customers_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_speaks_chinese(customers_db: str, log_in_as) -> None:
     log_in_as("officer")
     at = open_q2("zh")
     assert at.title[0].value == "判断与客户"
@@ -110,7 +110,7 @@ def test_speaks_chinese(customers_db: str, log_in_as) -> None:  # type: ignore[n
     assert leavers[0]["流失原因"] == "别处贷款更便宜（银行或其他机构）"
 
 
-def test_only_officers_have_it(customers_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_only_officers_have_it(customers_db: str, log_in_as) -> None:
     for role in ("team_leader", "trainer", "admin"):
         log_in_as(role)
         with pytest.raises(ValueError):

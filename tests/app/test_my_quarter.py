@@ -8,7 +8,9 @@ from decimal import Decimal
 
 import pytest
 
-from tests.app.conftest import start_app
+from tests.app.conftest import open_page, start_app
+
+PAGE = "pages/my_quarter.py"
 
 
 @pytest.fixture(autouse=True)
@@ -16,13 +18,9 @@ def june_end(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("app.clock.today", lambda: dt.date(2025, 6, 30))
 
 
-def open_page(language: str = "en"):  # type: ignore[no-untyped-def]
-    return start_app(language).switch_page("pages/my_quarter.py").run()
-
-
-def test_tiles_show_the_quarter_against_the_goals(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_tiles_show_the_quarter_against_the_goals(loaded_db: str, log_in_as) -> None:
     log_in_as("officer")
-    at = open_page()
+    at = open_page(PAGE)
     assert not at.exception
     assert at.title[0].value == "My quarter"
     tiles = {m.label: m.value for m in at.metric}
@@ -42,9 +40,9 @@ def test_tiles_show_the_quarter_against_the_goals(loaded_db: str, log_in_as) -> 
     assert ":gray[**No data**] · goal 100%" in statuses  # no first loans: training
 
 
-def test_tiles_name_the_band_in_chinese(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_tiles_name_the_band_in_chinese(loaded_db: str, log_in_as) -> None:
     log_in_as("officer")
-    statuses = [m.value for m in open_page("zh").markdown]
+    statuses = [m.value for m in open_page(PAGE, "zh").markdown]
     assert ":red[**未达标**]：低于95% · 目标 100%" in statuses
     assert ":orange[**预警**]：1至2 · 目标 0" in statuses
 
@@ -107,7 +105,7 @@ def _status_line(language: str, rule_id: str, value: str | None) -> str:
     """The tile's status line for a value judged by the shipped rule, in `language`."""
     import streamlit as st
 
-    from app.figures.quarter import status_line
+    from app.display import status_line
     from core.rules import FigureSet, RuleSet, evaluate, load_default_rules
 
     st.session_state["language"] = language
@@ -120,9 +118,9 @@ def _status_line(language: str, rule_id: str, value: str | None) -> str:
     return status_line(rule, finding)
 
 
-def test_a_month_can_be_chosen(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_a_month_can_be_chosen(loaded_db: str, log_in_as) -> None:
     log_in_as("officer")
-    at = open_page()
+    at = open_page(PAGE)
     at.selectbox(key="period_kind__en").set_value("month").run()
     at.selectbox(key="period_month__en").set_value("2025-03").run()
     tiles = {m.label: m.value for m in at.metric}
@@ -130,24 +128,24 @@ def test_a_month_can_be_chosen(loaded_db: str, log_in_as) -> None:  # type: igno
     assert tiles["Recovery rate"] == "62.9%"
 
 
-def test_trend_charts_draw_the_goal(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_trend_charts_draw_the_goal(loaded_db: str, log_in_as) -> None:
     log_in_as("officer")
-    at = open_page()
+    at = open_page(PAGE)
     specs = [json.loads(chart.proto.spec) for chart in at.get("vega_lite_chart")]
     assert len(specs) == 2
     assert any(layer["mark"]["type"] == "rule" for layer in specs[0]["layer"])
 
 
-def test_other_roles_cannot_open_it(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_other_roles_cannot_open_it(loaded_db: str, log_in_as) -> None:
     for role in ("team_leader", "trainer", "admin"):
         log_in_as(role)
         with pytest.raises(ValueError):
             start_app("en").switch_page("pages/my_quarter.py")
 
 
-def test_speaks_chinese(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_speaks_chinese(loaded_db: str, log_in_as) -> None:
     log_in_as("officer")
-    at = open_page("zh")
+    at = open_page(PAGE, "zh")
     assert at.title[0].value == "我的季度"
     assert "回收率" in [m.label for m in at.metric]
 
@@ -155,11 +153,11 @@ def test_speaks_chinese(loaded_db: str, log_in_as) -> None:  # type: ignore[no-u
 def test_this_week_lists_follow_ups_due_installments_and_visits(
     loaded_db: str,
     log_in_as,
-    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr("app.clock.today", lambda: dt.date(2025, 6, 20))
     log_in_as("officer")
-    at = open_page()
+    at = open_page(PAGE)
     headings = " ".join(m.value for m in at.markdown)
     assert "**Overdue follow-ups** (1)" in headings  # L1: nothing since 05-01
     assert "**Installments due in the next 7 days** (0)" in headings
@@ -170,14 +168,14 @@ def test_this_week_lists_follow_ups_due_installments_and_visits(
     assert list(tables[1]["Last visit"]) == ["2025-03-20"]
 
 
-def test_every_tile_equals_the_command_line(loaded_db: str, log_in_as, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_every_tile_equals_the_command_line(loaded_db: str, log_in_as, capsys) -> None:
     from core.cli.main import main
     from core.metrics.figures import FIGURES_BY_KEY
 
     assert main(["metrics", "--period", "2025Q2", "--officer", "OF1", "--format", "json"]) == 0
     figures = json.loads(capsys.readouterr().out)["officers"][0]
     log_in_as("officer")
-    tiles = {m.label: m.value for m in open_page().metric}
+    tiles = {m.label: m.value for m in open_page(PAGE).metric}
     expected = {}
     for key in ("recovery_rate", "on_time_rate", "par30", "visit_coverage"):
         value = figures[key]

@@ -22,7 +22,7 @@ from core.reviews.records import Goal, ReviewRecord, load_review
 from core.reviews.template import load_review_template
 from core.reviews.workflow import return_review, save_body, save_goals, submit
 from core.rules import load_default_rules
-from tests.app.conftest import start_app
+from tests.app.conftest import elements, open_page, start_app
 
 OF1 = Scope("officer", staff_code="OF1")
 TEAM = Scope("team", branch="城关支行", team="城关一组")
@@ -31,6 +31,8 @@ Q2 = "2025Q2"
 RULES = load_default_rules()
 TEMPLATE = load_review_template(CONFIG_DIR / "review_template.yaml", RULES)
 WRITTEN = [s.key for s in TEMPLATE.sections if not s.plan]
+
+PAGE = "pages/my_review.py"
 
 
 @pytest.fixture(autouse=True)
@@ -44,12 +46,6 @@ def app_engine(loaded_db: str) -> Engine:
     return make_engine(database_url=loaded_db)
 
 
-def open_page(language: str = "en") -> AppTest:
-    at = start_app(language).switch_page("pages/my_review.py").run()
-    assert not at.exception
-    return at
-
-
 def stored(engine: Engine, period: str = Q2) -> ReviewRecord:
     with engine.connect() as conn:
         found = load_review(conn, OF1, "OF1", period)
@@ -57,11 +53,11 @@ def stored(engine: Engine, period: str = Q2) -> ReviewRecord:
     return found
 
 
-def box(at: AppTest, section: str):  # type: ignore[no-untyped-def]
+def box(at: AppTest, section: str):
     return at.text_area(key=f"my_review_body_{Q2}_{section}")
 
 
-def button(at: AppTest, label: str):  # type: ignore[no-untyped-def]
+def button(at: AppTest, label: str):
     return next(b for b in at.button if b.label == label)
 
 
@@ -87,9 +83,9 @@ def submit_from_core(engine: Engine) -> None:
     submit(engine, "officer", OF1, Q2, evidence, 1, TEMPLATE, NOW)
 
 
-def test_a_section_saves_itself(loaded_db: str, log_in_as, app_engine: Engine) -> None:  # type: ignore[no-untyped-def]
+def test_a_section_saves_itself(loaded_db: str, log_in_as, app_engine: Engine) -> None:
     log_in_as("officer")
-    at = open_page()
+    at = open_page(PAGE)
     assert at.title[0].value == "My quarterly review"
     assert at.markdown[0].value == ":gray-badge[Not started] · Due 15 Jul 2025: 10 days left"
     box(at, "judging").set_value("三笔贷款出了问题：没有核实家庭收入。").run()
@@ -114,10 +110,10 @@ def test_a_section_saves_itself(loaded_db: str, log_in_as, app_engine: Engine) -
 def test_a_stale_save_shows_the_stored_text_and_keeps_the_typed_one(
     loaded_db: str,
     log_in_as,
-    app_engine: Engine,  # type: ignore[no-untyped-def]
+    app_engine: Engine,
 ) -> None:
     log_in_as("officer")
-    at = open_page()
+    at = open_page(PAGE)
     box(at, "judging").set_value("第一稿").run()
     # Another tab saves the section meanwhile.
     save_body(app_engine, "officer", OF1, Q2, "judging", "另一个标签页的文字", 1, TEMPLATE, NOW)
@@ -140,11 +136,11 @@ def test_a_stale_save_shows_the_stored_text_and_keeps_the_typed_one(
 def test_a_review_submitted_elsewhere_keeps_the_unsaved_text_readable(
     loaded_db: str,
     log_in_as,
-    app_engine: Engine,  # type: ignore[no-untyped-def]
+    app_engine: Engine,
 ) -> None:
     write_everything(app_engine)
     log_in_as("officer")
-    at = open_page()
+    at = open_page(PAGE)
     submit_from_core(app_engine)  # from another tab
     box(at, "shortcomings").set_value("还想补充一句").run()
     assert not at.exception
@@ -160,10 +156,10 @@ def test_a_review_submitted_elsewhere_keeps_the_unsaved_text_readable(
 def test_taking_the_stored_text_puts_it_in_the_box(
     loaded_db: str,
     log_in_as,
-    app_engine: Engine,  # type: ignore[no-untyped-def]
+    app_engine: Engine,
 ) -> None:
     log_in_as("officer")
-    at = open_page()
+    at = open_page(PAGE)
     box(at, "growth").set_value("读书").run()
     save_body(app_engine, "officer", OF1, Q2, "growth", "读完《小额信贷实务》", 1, TEMPLATE, NOW)
     box(at, "growth").set_value("读书笔记").run()
@@ -179,17 +175,17 @@ def test_taking_the_stored_text_puts_it_in_the_box(
 def test_a_text_too_long_is_refused_next_to_the_box(
     loaded_db: str,
     log_in_as,
-    app_engine: Engine,  # type: ignore[no-untyped-def]
+    app_engine: Engine,
 ) -> None:
     log_in_as("officer")
-    at = open_page()
+    at = open_page(PAGE)
     box(at, "time").set_value("长" * 10_001).run()
     assert ":red[Too long: at most 10000 characters.]" in red(at)
     assert box(at, "time").value == "长" * 10_001
     assert stored(app_engine).status == "not_started"
 
 
-def goal_field(at: AppTest, kind: str, row: int, generation: int = 0):  # type: ignore[no-untyped-def]
+def goal_field(at: AppTest, kind: str, row: int, generation: int = 0):
     if kind == "figure":
         return at.selectbox(key=f"my_review_goal_figure_{Q2}_{generation}_{row}__en")
     return at.text_input(key=f"my_review_goal_{kind}_{Q2}_{generation}_{row}")
@@ -198,10 +194,10 @@ def goal_field(at: AppTest, kind: str, row: int, generation: int = 0):  # type: 
 def test_goals_save_themselves_and_store_a_percentage_as_a_fraction(
     loaded_db: str,
     log_in_as,
-    app_engine: Engine,  # type: ignore[no-untyped-def]
+    app_engine: Engine,
 ) -> None:
     log_in_as("officer")
-    at = open_page()
+    at = open_page(PAGE)
     assert not [b for b in at.button if b.label == "Save goals"]  # nothing to forget to press
     goal_field(at, "figure", 0).set_value("recovery_rate").run()
     goal_field(at, "target", 0).set_value("95").run()
@@ -219,7 +215,7 @@ def test_goals_save_themselves_and_store_a_percentage_as_a_fraction(
     # The fields stay as typed (the ratio as the percentage), and a reopened page shows
     # the stored plan the same way.
     assert goal_field(at, "target", 0).value == "95"
-    again = open_page()
+    again = open_page(PAGE)
     assert goal_field(again, "target", 0).value == "95"
     assert goal_field(again, "text", 1).value == "读完一本业务书"
 
@@ -227,10 +223,10 @@ def test_goals_save_themselves_and_store_a_percentage_as_a_fraction(
 def test_goal_problems_show_per_row_and_the_typed_rows_stay(
     loaded_db: str,
     log_in_as,
-    app_engine: Engine,  # type: ignore[no-untyped-def]
+    app_engine: Engine,
 ) -> None:
     log_in_as("officer")
-    at = open_page()
+    at = open_page(PAGE)
     goal_field(at, "figure", 0).set_value("par30")
     goal_field(at, "target", 0).set_value("五")
     goal_field(at, "target", 1).set_value("3")
@@ -267,10 +263,10 @@ def test_goal_problems_show_per_row_and_the_typed_rows_stay(
 def test_goals_saved_elsewhere_are_a_conflict(
     loaded_db: str,
     log_in_as,
-    app_engine: Engine,  # type: ignore[no-untyped-def]
+    app_engine: Engine,
 ) -> None:
     log_in_as("officer")
-    at = open_page()
+    at = open_page(PAGE)
     save_goals(app_engine, "officer", OF1, Q2, [Goal("par30", Decimal("0.03"), "别处")], 0, NOW)
     goal_field(at, "text", 0).set_value("我的目标").run()
     assert not at.exception
@@ -286,12 +282,12 @@ def test_goals_saved_elsewhere_are_a_conflict(
 def test_submitting_saves_goals_typed_last(
     loaded_db: str,
     log_in_as,
-    app_engine: Engine,  # type: ignore[no-untyped-def]
+    app_engine: Engine,
 ) -> None:
     for key in WRITTEN:
         save_body(app_engine, "officer", OF1, Q2, key, f"关于{key}的总结", 0, TEMPLATE, NOW)
     log_in_as("officer")
-    at = open_page()
+    at = open_page(PAGE)
     # The officer types a goal and presses submit straight away: both reach the server in
     # one run, the goal first.
     goal_field(at, "text", 0).set_value("每月培训一个新小组")
@@ -305,11 +301,11 @@ def test_submitting_saves_goals_typed_last(
 def test_a_goal_that_cannot_be_saved_holds_the_submit_back(
     loaded_db: str,
     log_in_as,
-    app_engine: Engine,  # type: ignore[no-untyped-def]
+    app_engine: Engine,
 ) -> None:
     write_everything(app_engine)
     log_in_as("officer")
-    at = open_page()
+    at = open_page(PAGE)
     goal_field(at, "target", 1).set_value("九十")
     button(at, "Submit the review").click().run()
     assert not at.exception
@@ -323,7 +319,7 @@ def test_submission_opens_days_before_the_quarter_ends(
     loaded_db: str,
     log_in_as,
     app_engine: Engine,
-    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     q3 = "2025Q3"  # ends 30 September: submission opens 20 September (10 days before)
     for key in WRITTEN:
@@ -331,14 +327,14 @@ def test_submission_opens_days_before_the_quarter_ends(
     save_goals(app_engine, "officer", OF1, q3, [Goal(None, None, "目标")], 0, NOW)
     monkeypatch.setattr("app.clock.today", lambda: dt.date(2025, 9, 19))
     log_in_as("officer")
-    at = open_page()
+    at = open_page(PAGE)
     assert at.info[0].value == (
         "You can submit from 20 Sept 2025 (10 days before the quarter ends). "
         "Until then keep writing: everything you type saves itself."
     )
     assert button(at, "Submit the review").disabled
     monkeypatch.setattr("app.clock.today", lambda: dt.date(2025, 9, 20))
-    at = open_page()
+    at = open_page(PAGE)
     assert not at.info
     button(at, "Submit the review").click().run()
     assert stored(app_engine, q3).status == "submitted"
@@ -347,10 +343,10 @@ def test_submission_opens_days_before_the_quarter_ends(
 def test_submitting_with_empty_sections_says_which(
     loaded_db: str,
     log_in_as,
-    app_engine: Engine,  # type: ignore[no-untyped-def]
+    app_engine: Engine,
 ) -> None:
     log_in_as("officer")
-    at = open_page()
+    at = open_page(PAGE)
     box(at, "judging").set_value("写了一节").run()
     button(at, "Submit the review").click().run()
     assert not at.exception
@@ -368,11 +364,11 @@ def test_submitting_with_empty_sections_says_which(
 def test_a_complete_review_submits_and_becomes_read_only(
     loaded_db: str,
     log_in_as,
-    app_engine: Engine,  # type: ignore[no-untyped-def]
+    app_engine: Engine,
 ) -> None:
     write_everything(app_engine)
     log_in_as("officer")
-    at = open_page()
+    at = open_page(PAGE)
     button(at, "Submit the review").click().run()
     assert not at.exception
     review = stored(app_engine)
@@ -408,7 +404,7 @@ def test_a_complete_review_submits_and_becomes_read_only(
 def test_a_submitted_review_shows_its_snapshot_not_todays_figures(
     loaded_db: str,
     log_in_as,
-    app_engine: Engine,  # type: ignore[no-untyped-def]
+    app_engine: Engine,
 ) -> None:
     write_everything(app_engine)
     submit_from_core(app_engine)
@@ -418,24 +414,24 @@ def test_a_submitted_review_shows_its_snapshot_not_todays_figures(
     with app_engine.begin() as conn:
         conn.execute(update(Review).values(snapshot=json.dumps(snapshot)))
     log_in_as("officer")
-    at = open_page()
+    at = open_page(PAGE)
     judging = at.dataframe[0].value
     values = dict(zip(judging["Figure"], judging["Value"], strict=True))
     assert values["Recovery rate"] == "50.0%"
-    assert [b.label for b in at.get("download_button")][-1] == "Download Markdown"
+    assert [b.label for b in elements(at, "download_button")][-1] == "Download Markdown"
 
 
 def test_a_returned_review_shows_the_note_and_can_be_edited(
     loaded_db: str,
     log_in_as,
-    app_engine: Engine,  # type: ignore[no-untyped-def]
+    app_engine: Engine,
 ) -> None:
     write_everything(app_engine)
     submit_from_core(app_engine)
     note = "请补充**回访**情况 <b>谢谢</b>"
     return_review(app_engine, "team_leader", TEAM, "OF1", Q2, note, 2, NOW)
     log_in_as("officer")
-    at = open_page()
+    at = open_page(PAGE)
     assert at.markdown[0].value.startswith(":red-badge[Returned for revision]")
     assert note in [x.value for x in at.text]  # as plain text, not Markdown
     assert box(at, "service").value == "关于service的总结"
@@ -448,12 +444,12 @@ def test_a_returned_review_shows_the_note_and_can_be_edited(
 def test_last_quarters_goals_show_their_outcome(
     loaded_db: str,
     log_in_as,
-    app_engine: Engine,  # type: ignore[no-untyped-def]
+    app_engine: Engine,
 ) -> None:
     goals = [Goal("par30", Decimal("0.05"), ""), Goal(None, None, "读完一本业务书")]
     save_goals(app_engine, "officer", OF1, "2025Q1", goals, 0, NOW)
     log_in_as("officer")
-    at = open_page()
+    at = open_page(PAGE)
     assert "**Goals set in 2025Q1**" in [m.value for m in at.markdown]
     table = next(d.value for d in at.dataframe if "Outcome" in d.value.columns)
     # OF1's PAR30 in 2025Q2 is 100%: a goal of at most 5% was missed.
@@ -463,18 +459,18 @@ def test_last_quarters_goals_show_their_outcome(
     ]
 
 
-def test_a_past_quarter_without_a_review_is_read_only(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_a_past_quarter_without_a_review_is_read_only(loaded_db: str, log_in_as) -> None:
     log_in_as("officer")
-    at = open_page()
+    at = open_page(PAGE)
     at.selectbox(key="my_review_quarter__en").set_value("2025Q1").run()
     assert not at.exception
     assert not at.text_area
     assert at.info[0].value == "No review was written for this quarter."
 
 
-def test_speaks_chinese(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_speaks_chinese(loaded_db: str, log_in_as) -> None:
     log_in_as("officer")
-    at = open_page("zh")
+    at = open_page(PAGE, "zh")
     assert at.title[0].value == "我的季度总结"
     assert at.markdown[0].value == ":gray-badge[未开始] · 截止日期2025年7月15日：还剩10天"
     assert [s.value for s in at.subheader][:2] == ["借款人判断", "培养与维护客户"]
@@ -483,7 +479,7 @@ def test_speaks_chinese(loaded_db: str, log_in_as) -> None:  # type: ignore[no-u
     assert button(at, "提交总结")
 
 
-def test_other_roles_cannot_open_it(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_other_roles_cannot_open_it(loaded_db: str, log_in_as) -> None:
     for role in ("team_leader", "trainer", "admin"):
         log_in_as(role)
         with pytest.raises(ValueError):

@@ -13,7 +13,7 @@ from tests.app.conftest import start_app
 
 
 @pytest.fixture(autouse=True)
-def as_admin(log_in_as) -> None:  # type: ignore[no-untyped-def]
+def as_admin(log_in_as) -> None:
     log_in_as("admin")
 
 

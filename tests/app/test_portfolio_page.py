@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from app.portfolio.loans import file_stem
 from core.auth.scope import Scope
-from tests.app.conftest import app_database, import_tables, start_app
+from tests.app.conftest import app_database, elements, import_tables, start_app
 from tests.db.test_loan_table import with_l3
 
 
@@ -39,7 +39,7 @@ def borrower(code: str | None, language: str = "en") -> AppTest:
     return at.run()
 
 
-def test_an_officer_sees_their_loans_with_exact_values(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_an_officer_sees_their_loans_with_exact_values(loaded_db: str, log_in_as) -> None:
     log_in_as("officer")
     at = portfolio()
     assert not at.exception
@@ -95,7 +95,7 @@ def test_an_officer_sees_their_loans_with_exact_values(loaded_db: str, log_in_as
     )
 
 
-def test_a_filter_changes_the_rows(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_a_filter_changes_the_rows(loaded_db: str, log_in_as) -> None:
     log_in_as("officer")
     at = portfolio()
     at.multiselect(key="portfolio_f_bucket__en").set_value(["31-60"]).run()
@@ -106,7 +106,7 @@ def test_a_filter_changes_the_rows(loaded_db: str, log_in_as) -> None:  # type: 
     assert at.info[0].value == "No loans match these filters."
 
 
-def test_an_earlier_date_shows_the_loans_as_they_were(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_an_earlier_date_shows_the_loans_as_they_were(loaded_db: str, log_in_as) -> None:
     log_in_as("officer")
     at = portfolio()
     at.date_input(key="portfolio_as_of").set_value(dt.date(2025, 3, 31)).run()
@@ -115,10 +115,10 @@ def test_an_earlier_date_shows_the_loans_as_they_were(loaded_db: str, log_in_as)
     assert list(table["Outstanding (¥)"]) == [3800.50, 2000.00]
 
 
-def test_downloads_and_a_link_to_each_borrower(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_downloads_and_a_link_to_each_borrower(loaded_db: str, log_in_as) -> None:
     log_in_as("officer")
     at = portfolio()
-    assert [b.label for b in at.get("download_button")] == ["Download CSV", "Download Excel"]
+    assert [b.label for b in elements(at, "download_button")] == ["Download CSV", "Download Excel"]
     link = at.get("page_link")[0].proto
     assert (link.page, link.query_string) == ("borrower", "code=B1")
     at.selectbox(key="portfolio_open__en").set_value("B2").run()
@@ -137,7 +137,7 @@ def test_file_names() -> None:
     )
 
 
-def test_aging_chart(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_aging_chart(loaded_db: str, log_in_as) -> None:
     log_in_as("officer")
     at = portfolio()
     chart = at.get("vega_lite_chart")[0].proto
@@ -151,20 +151,20 @@ def test_aging_chart(loaded_db: str, log_in_as) -> None:  # type: ignore[no-unty
     assert list(data["Loans"]) == [0, 0, 1, 0, 1, 0]
 
 
-def test_speaks_chinese(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_speaks_chinese(loaded_db: str, log_in_as) -> None:
     log_in_as("officer")
     at = portfolio("zh")
     assert at.title[0].value == "贷款组合"
     table = at.dataframe[0].value
     assert list(table["状态"]) == ["在贷", "在贷"]
     assert list(table["账龄"]) == ["91–180天", "31–60天"]
-    assert [b.label for b in at.get("download_button")] == ["下载CSV", "下载Excel"]
+    assert [b.label for b in elements(at, "download_button")] == ["下载CSV", "下载Excel"]
     b1 = borrower("B1", "zh")
     assert b1.title[0].value == "借款人"
     assert "未还清，逾期60天" in list(b1.dataframe[2].value["状态"])
 
 
-def test_a_team_leader_sees_both_officers(two_officers_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_a_team_leader_sees_both_officers(two_officers_db: str, log_in_as) -> None:
     log_in_as("team_leader")
     at = portfolio()
     assert not at.exception
@@ -179,18 +179,18 @@ def test_a_team_leader_sees_both_officers(two_officers_db: str, log_in_as) -> No
     assert list(at.dataframe[0].value["Loan"]) == ["L3"]
 
 
-def test_an_officer_does_not_see_another_officers_loans(two_officers_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_an_officer_does_not_see_another_officers_loans(two_officers_db: str, log_in_as) -> None:
     log_in_as("officer")
     assert list(portfolio().dataframe[0].value["Loan"]) == ["L2", "L1"]
 
 
-def test_a_trainer_has_no_portfolio(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_a_trainer_has_no_portfolio(loaded_db: str, log_in_as) -> None:
     log_in_as("trainer")
     with pytest.raises(ValueError):
         start_app("en").switch_page("pages/portfolio.py")
 
 
-def test_the_borrower_file(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_the_borrower_file(loaded_db: str, log_in_as) -> None:
     log_in_as("officer")
     at = borrower("B1")
     assert not at.exception
@@ -216,7 +216,7 @@ def test_the_borrower_file(loaded_db: str, log_in_as) -> None:  # type: ignore[n
     assert (link.page, link.query_string) == ("visits", "borrower=B1")
 
 
-def test_the_borrower_file_at_an_earlier_date(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_the_borrower_file_at_an_earlier_date(loaded_db: str, log_in_as) -> None:
     log_in_as("officer")
     at = start_app("en").switch_page("pages/borrower.py")
     at.query_params["code"] = "B1"
@@ -229,7 +229,7 @@ def test_the_borrower_file_at_an_earlier_date(loaded_db: str, log_in_as) -> None
     ]
 
 
-def test_another_officers_borrower_is_not_found(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_another_officers_borrower_is_not_found(loaded_db: str, log_in_as) -> None:
     log_in_as("officer")
     for code in ("B3", "NOPE"):
         at = borrower(code)
@@ -239,7 +239,7 @@ def test_another_officers_borrower_is_not_found(loaded_db: str, log_in_as) -> No
     assert borrower(None).info[0].value == "No borrower chosen. Open one from the portfolio."
 
 
-def test_a_team_leader_reads_a_file_but_logs_no_visit(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_a_team_leader_reads_a_file_but_logs_no_visit(loaded_db: str, log_in_as) -> None:
     log_in_as("team_leader")
     at = borrower("B2")
     assert at.text[0].value == "钱二 · B2"
@@ -250,7 +250,7 @@ def test_a_team_leader_reads_a_file_but_logs_no_visit(loaded_db: str, log_in_as)
 def test_active_loans_by_default_history_on_request(
     loaded_db: str,
     log_in_as,
-    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr("app.clock.today", lambda: dt.date(2025, 10, 1))
     log_in_as("officer")

@@ -19,18 +19,14 @@ from core.reviews.records import Goal
 from core.reviews.template import load_review_template
 from core.reviews.workflow import return_review, save_body, save_goals, submit
 from core.rules import load_default_rules
-from tests.app.conftest import start_app
+from tests.app.conftest import start_app, texts
 
 OF1 = Scope("officer", staff_code="OF1")
 TEAM = Scope("team", branch="城关支行", team="城关一组")
 NOW = dt.datetime(2025, 7, 2, tzinfo=dt.UTC)
 
 
-def texts(at) -> str:  # type: ignore[no-untyped-def]
-    return "\n".join(str(e.value) for e in [*at.warning, *at.error, *at.info])
-
-
-def home(monkeypatch: pytest.MonkeyPatch, day: dt.date):  # type: ignore[no-untyped-def]
+def home(monkeypatch: pytest.MonkeyPatch, day: dt.date):
     monkeypatch.setattr("app.clock.today", lambda: day)
     return start_app("en")
 
@@ -52,7 +48,7 @@ def submit_q2(url: str) -> None:
 def test_the_officer_is_reminded_as_the_due_date_nears(
     loaded_db: str,
     log_in_as,
-    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     log_in_as("officer")
     # 2025Q2's review is due 07-15; remind_days is 10.
@@ -70,7 +66,7 @@ def test_the_officer_is_reminded_as_the_due_date_nears(
 def test_the_leader_sees_reviews_waiting_and_the_officer_a_return(
     loaded_db: str,
     log_in_as,
-    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     submit_q2(loaded_db)
     log_in_as("team_leader")
@@ -109,7 +105,7 @@ def overdue_items(url: str) -> None:
 def test_the_officer_counts_their_own_overdue_items_apart_from_the_leaders(
     loaded_db: str,
     log_in_as,
-    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     overdue_items(loaded_db)
     log_in_as("officer")
@@ -127,7 +123,7 @@ def test_the_officer_counts_their_own_overdue_items_apart_from_the_leaders(
 def test_the_leader_counts_their_own_overdue_items_apart_from_each_officers(
     loaded_db: str,
     log_in_as,
-    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     overdue_items(loaded_db)
     log_in_as("team_leader")

@@ -50,7 +50,7 @@ def printed(monkeypatch: pytest.MonkeyPatch) -> list[ReviewDocument]:
     documents: list[ReviewDocument] = []
     build = app.reviews.printout.build_document
 
-    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def spy(*args, **kwargs):
         documents.append(build(*args, **kwargs))
         return documents[-1]
 
@@ -63,7 +63,7 @@ def pdf_text(document: ReviewDocument) -> str:
     return "".join("".join(page.extract_text().split()) for page in pages)
 
 
-def test_the_leader_reads_local_times_and_the_signers_name(  # type: ignore[no-untyped-def]
+def test_the_leader_reads_local_times_and_the_signers_name(
     signed_off: Engine, log_in_as, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     documents = printed(monkeypatch)
@@ -83,7 +83,7 @@ def test_the_leader_reads_local_times_and_the_signers_name(  # type: ignore[no-u
     assert "UTC" not in markdown and "team_leader" not in markdown
 
 
-def test_the_officer_and_the_chinese_print_read_the_same(  # type: ignore[no-untyped-def]
+def test_the_officer_and_the_chinese_print_read_the_same(
     signed_off: Engine, log_in_as, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     documents = printed(monkeypatch)
@@ -98,7 +98,7 @@ def test_the_officer_and_the_chinese_print_read_the_same(  # type: ignore[no-unt
     assert "UTC" not in text and "team_leader" not in text
 
 
-def test_the_team_overview_shows_when_in_local_time(signed_off: Engine, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_the_team_overview_shows_when_in_local_time(signed_off: Engine, log_in_as) -> None:
     log_in_as("team_leader")
     at = start_app("en").switch_page("pages/team.py").run()
     at.selectbox(key="period_quarter__en").set_value(Q2).run()

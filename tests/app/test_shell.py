@@ -12,16 +12,16 @@ import streamlit as st
 from app.i18n import load_catalog
 from core.auth.roles import ROLE_CODES, ROLES_BY_CODE
 from core.paths import CONFIG_DIR
-from tests.app.conftest import start_app
+from tests.app.conftest import elements, start_app
 
 ALL_PAGES = ("pages/home.py", "pages/officers.py", "pages/audit.py", "pages/change_password.py")
 
 
-def html_of(at) -> str:  # type: ignore[no-untyped-def]
+def html_of(at) -> str:
     return " ".join(element.proto.body for element in at.get("html"))
 
 
-def test_nobody_logged_in_sees_only_the_login_form(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_nobody_logged_in_sees_only_the_login_form(loaded_db: str, log_in_as) -> None:
     log_in_as(None)
     at = start_app("en")
     assert not at.exception
@@ -34,13 +34,13 @@ def test_nobody_logged_in_sees_only_the_login_form(loaded_db: str, log_in_as) ->
             at.switch_page(page)
 
 
-def test_the_login_form_speaks_chinese(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_the_login_form_speaks_chinese(loaded_db: str, log_in_as) -> None:
     log_in_as(None)
     form = html_of(start_app("zh"))
     assert ">用户名<" in form and ">密码<" in form and ">登录<" in form
 
 
-def test_a_failed_login_says_so_and_keeps_the_username_escaped(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_a_failed_login_says_so_and_keeps_the_username_escaped(loaded_db: str, log_in_as) -> None:
     log_in_as(None)
     from streamlit.testing.v1 import AppTest
 
@@ -57,7 +57,7 @@ def test_a_failed_login_says_so_and_keeps_the_username_escaped(loaded_db: str, l
     assert 'value="&quot;&gt;&lt;script&gt;x&lt;/script&gt;"' in form
 
 
-def test_a_first_login_must_change_the_password(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_a_first_login_must_change_the_password(loaded_db: str, log_in_as) -> None:
     log_in_as("officer", must_change=True)
     at = start_app("en")
     assert at.title[0].value == "Choose a new password"
@@ -80,7 +80,7 @@ def test_a_first_login_must_change_the_password(loaded_db: str, log_in_as) -> No
         ("zh", "short", "密码至少需要8个字符。"),
     ],
 )
-def test_the_new_password_follows_the_rules_of_core_in_the_readers_language(  # type: ignore[no-untyped-def]
+def test_the_new_password_follows_the_rules_of_core_in_the_readers_language(
     loaded_db: str, log_in_as, language: str, new: str, refusal: str
 ) -> None:
     log_in_as("officer", must_change=True)
@@ -104,13 +104,13 @@ def test_the_new_password_follows_the_rules_of_core_in_the_readers_language(  # 
 def test_each_role_reaches_its_pages_and_no_others(
     loaded_db: str,
     log_in_as,
-    role: str,  # type: ignore[no-untyped-def]
+    role: str,
     pages: set[str],
 ) -> None:
     log_in_as(role)
     at = start_app("en")
     assert not at.exception
-    assert f"Test {role}" in " ".join(t.value for t in at.sidebar.get("text"))
+    assert f"Test {role}" in " ".join(t.value for t in elements(at.sidebar, "text"))
     # A fresh app for each page: AppTest forgets the registered pages after a page switch.
     for page in ALL_PAGES:
         if page in pages:
@@ -123,7 +123,7 @@ def test_each_role_reaches_its_pages_and_no_others(
 @pytest.mark.parametrize("role", ROLE_CODES)
 def test_each_role_registers_the_pages_core_auth_roles_lists_in_its_menu_section(
     loaded_db: str,
-    log_in_as,  # type: ignore[no-untyped-def]
+    log_in_as,
     role: str,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -148,7 +148,7 @@ def test_each_role_registers_the_pages_core_auth_roles_lists_in_its_menu_section
     assert [p.title for p in pages if p._default] == [english["home.title"]]
 
 
-def test_the_officer_home_lists_their_missed_goals(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_the_officer_home_lists_their_missed_goals(loaded_db: str, log_in_as) -> None:
     log_in_as("officer")
     at = start_app("en")
     assert at.title[0].value == "What needs attention"
@@ -158,13 +158,13 @@ def test_the_officer_home_lists_their_missed_goals(loaded_db: str, log_in_as) ->
     assert "PAR30" in messages or "30" in messages
 
 
-def test_the_team_leader_sees_the_team_only(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_the_team_leader_sees_the_team_only(loaded_db: str, log_in_as) -> None:
     log_in_as("team_leader")
     at = start_app("en").switch_page("pages/officers.py").run()
     assert list(at.dataframe[0].value["Code"]) == ["OF1", "OF2"]
 
 
-def test_the_trainer_home_compares_cohorts(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_the_trainer_home_compares_cohorts(loaded_db: str, log_in_as) -> None:
     log_in_as("trainer")
     at = start_app("en")
     labels = [m.label for m in at.metric]
@@ -172,7 +172,7 @@ def test_the_trainer_home_compares_cohorts(loaded_db: str, log_in_as) -> None:  
     assert at.metric[0].value == "1" and at.metric[1].value == "100.0%"
 
 
-def test_the_admin_reads_the_audit_trail(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_the_admin_reads_the_audit_trail(loaded_db: str, log_in_as) -> None:
     log_in_as("admin")
     at = start_app("en").switch_page("pages/audit.py").run()
     table = at.dataframe[0].value
@@ -183,7 +183,7 @@ def test_the_admin_reads_the_audit_trail(loaded_db: str, log_in_as) -> None:  # 
 def test_the_trainer_home_counts_first_loans_without_full_training(
     loaded_db: str,
     log_in_as,
-    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import datetime as dt
 
@@ -248,7 +248,7 @@ ADMIN_GROUPS_EN = [
         ),
     ],
 )
-def test_the_admin_home_shows_every_team_and_branch_goal(  # type: ignore[no-untyped-def]
+def test_the_admin_home_shows_every_team_and_branch_goal(
     two_branch_db: str,
     log_in_as,
     monkeypatch: pytest.MonkeyPatch,

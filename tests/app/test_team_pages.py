@@ -32,7 +32,7 @@ from core.reviews.template import load_review_template
 from core.reviews.workflow import save_body, save_comment, save_goals, submit
 from core.rules import Rule, load_default_rules
 from core.rules.team import distance_from_target, scorecard_cells, scorecard_formats
-from tests.app.conftest import start_app
+from tests.app.conftest import elements, start_app
 
 OF1 = Scope("officer", staff_code="OF1")
 TEAM = Scope("team", branch="城关支行", team="城关一组")
@@ -85,7 +85,7 @@ def page_text(at: AppTest) -> str:
     """Every text the page shows: Markdown, plain text, captions, alerts, tables, fields."""
     parts: list[str] = []
     for kind in ("markdown", "text", "caption", "info", "warning", "error", "success"):
-        parts += [str(e.value) for e in at.get(kind)]
+        parts += [str(e.value) for e in elements(at, kind)]
     parts += [d.value.to_string() for d in at.dataframe]
     parts += [str(a.value) for a in at.text_area]
     return "\n".join(parts)
@@ -113,7 +113,7 @@ def submit_of1(url: str, skip_plan: bool = False) -> None:
     engine.dispose()
 
 
-def stored(url: str):  # type: ignore[no-untyped-def]
+def stored(url: str):
     engine = engine_of(url)
     with engine.connect() as conn:
         record = load_review(conn, TEAM, "OF1", Q2)
@@ -124,7 +124,7 @@ def stored(url: str):  # type: ignore[no-untyped-def]
 # --- the team overview -------------------------------------------------------------------
 
 
-def test_bullet_charts_put_the_officers_side_by_side(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_bullet_charts_put_the_officers_side_by_side(loaded_db: str, log_in_as) -> None:
     log_in_as("team_leader")
     at = open_team()
     assert at.title[0].value == "Team overview"
@@ -173,7 +173,7 @@ def test_bullet_charts_put_the_officers_side_by_side(loaded_db: str, log_in_as) 
     assert par[1][1].set_index("Officer").loc["张伟 (OF1)", "shown"] == "100.0%"
 
 
-def test_a_goal_of_zero_follow_ups_is_drawn_as_a_green_point(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_a_goal_of_zero_follow_ups_is_drawn_as_a_green_point(loaded_db: str, log_in_as) -> None:
     # no_overdue_followups: lower, target = warn = 0, fail = 2. Values 1 (OF1) and 0 (OF2),
     # so the axis ends at 3 (2 * 1.25 rounded up, and at least the fail line + 1).
     log_in_as("team_leader")
@@ -297,7 +297,7 @@ def group_table(at: AppTest, column: str) -> list[list[str]]:
     return next(d.value for d in at.dataframe if column in d.value.columns).values.tolist()
 
 
-def test_the_team_overview_shows_the_team_and_branch_goals(two_branch_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_the_team_overview_shows_the_team_and_branch_goals(two_branch_db: str, log_in_as) -> None:
     log_in_as("team_leader")  # TL1 leads 城关一组 of 城关支行
     at = open_team()
     assert "Team and branch goals" in [h.value for h in at.subheader]
@@ -318,7 +318,7 @@ def test_the_team_overview_shows_the_team_and_branch_goals(two_branch_db: str, l
     assert "OF3" not in page_text(at)
 
 
-def test_the_team_and_branch_goals_speak_chinese(two_branch_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_the_team_and_branch_goals_speak_chinese(two_branch_db: str, log_in_as) -> None:
     log_in_as("team_leader")
     at = open_team("zh")
     assert "小组与支行目标" in [h.value for h in at.subheader]
@@ -328,7 +328,7 @@ def test_the_team_and_branch_goals_speak_chinese(two_branch_db: str, log_in_as) 
     ]
 
 
-def test_breaches_are_ranked_most_severe_first(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_breaches_are_ranked_most_severe_first(loaded_db: str, log_in_as) -> None:
     log_in_as("team_leader")
     table = open_team().dataframe[0].value
     assert list(table.columns) == ["Officer", "Goal", "Value", "Target", "Status"]
@@ -362,7 +362,7 @@ def test_distance_is_measured_in_the_rules_tolerance() -> None:
     assert distance_from_target(training, Decimal("0.75")) == Decimal("0.25")
 
 
-def test_review_statuses_link_to_each_review(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_review_statuses_link_to_each_review(loaded_db: str, log_in_as) -> None:
     submit_of1(loaded_db)
     log_in_as("team_leader")
     at = open_team()
@@ -373,7 +373,7 @@ def test_review_statuses_link_to_each_review(loaded_db: str, log_in_as) -> None:
     links = [parse_qs(p.proto.query_string) for p in at.get("page_link")]
     assert {"officer": ["OF1"], "period": ["2025Q2"]} in links
     assert {"officer": ["OF2"], "period": ["2025Q2"]} in links
-    assert [b.label for b in at.get("download_button")] == ["Download CSV", "Download Excel"]
+    assert [b.label for b in elements(at, "download_button")] == ["Download CSV", "Download Excel"]
 
 
 def test_the_scorecard_download_reads_as_people_read_it(loaded_db: str) -> None:
@@ -403,7 +403,7 @@ def test_the_scorecard_download_reads_as_people_read_it(loaded_db: str) -> None:
 # --- coaching a review -------------------------------------------------------------------
 
 
-def test_a_draft_stays_private_until_submitted(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_a_draft_stays_private_until_submitted(loaded_db: str, log_in_as) -> None:
     save_body(engine_of(loaded_db), "officer", OF1, Q2, "judging", "秘密草稿内容", 0, TEMPLATE, NOW)
     log_in_as("team_leader")
     at = open_reviews(officer="OF1", period=Q2)
@@ -414,7 +414,7 @@ def test_a_draft_stays_private_until_submitted(loaded_db: str, log_in_as) -> Non
     assert not at.text_area  # nothing to comment on
 
 
-def test_comment_rate_every_section_and_sign_off(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_comment_rate_every_section_and_sign_off(loaded_db: str, log_in_as) -> None:
     submit_of1(loaded_db)
     log_in_as("team_leader")
     at = open_reviews()
@@ -451,7 +451,7 @@ def test_comment_rate_every_section_and_sign_off(loaded_db: str, log_in_as) -> N
     assert not at.text_area  # locked: nothing left to edit
 
 
-def test_return_needs_a_note(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_return_needs_a_note(loaded_db: str, log_in_as) -> None:
     submit_of1(loaded_db)
     log_in_as("team_leader")
     at = open_reviews(officer="OF1", period=Q2)
@@ -465,7 +465,7 @@ def test_return_needs_a_note(loaded_db: str, log_in_as) -> None:  # type: ignore
     assert (record.status, record.return_note) == ("returned", "请补充逾期贷款的分析")
 
 
-def test_an_edit_conflict_keeps_the_leaders_text(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_an_edit_conflict_keeps_the_leaders_text(loaded_db: str, log_in_as) -> None:
     submit_of1(loaded_db)
     log_in_as("team_leader")
     at = open_reviews(officer="OF1", period=Q2)
@@ -491,7 +491,7 @@ def test_an_edit_conflict_keeps_the_leaders_text(loaded_db: str, log_in_as) -> N
     assert not at.warning
 
 
-def test_the_saved_version_can_be_taken_instead(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_the_saved_version_can_be_taken_instead(loaded_db: str, log_in_as) -> None:
     submit_of1(loaded_db)
     log_in_as("team_leader")
     at = open_reviews(officer="OF1", period=Q2)
@@ -511,7 +511,7 @@ def test_the_saved_version_can_be_taken_instead(loaded_db: str, log_in_as) -> No
 
 def test_returning_the_review_keeps_a_comment_and_rating_typed_last(
     loaded_db: str,
-    log_in_as,  # type: ignore[no-untyped-def]
+    log_in_as,
 ) -> None:
     submit_of1(loaded_db)
     log_in_as("team_leader")
@@ -533,7 +533,7 @@ def test_returning_the_review_keeps_a_comment_and_rating_typed_last(
 
 def test_a_comment_waiting_on_a_conflict_holds_the_return_back(
     loaded_db: str,
-    log_in_as,  # type: ignore[no-untyped-def]
+    log_in_as,
 ) -> None:
     submit_of1(loaded_db)
     log_in_as("team_leader")
@@ -553,7 +553,7 @@ def test_a_comment_waiting_on_a_conflict_holds_the_return_back(
     assert at.text_area(key="tr_return_OF1_2025Q2_note").value == "请补充"
 
 
-def test_a_link_chooses_the_quarter_and_the_officer(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_a_link_chooses_the_quarter_and_the_officer(loaded_db: str, log_in_as) -> None:
     log_in_as("team_leader")
     at = open_reviews(officer="OF2", period="2025Q1")
     assert at.selectbox(key="team_reviews_period__en").value == "2025Q1"
@@ -566,7 +566,7 @@ def test_a_link_chooses_the_quarter_and_the_officer(loaded_db: str, log_in_as) -
 # --- both languages, and who may open the pages -------------------------------------------
 
 
-def test_speaks_chinese(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_speaks_chinese(loaded_db: str, log_in_as) -> None:
     log_in_as("team_leader")
     at = open_team("zh")
     assert at.title[0].value == "团队概览"
@@ -580,7 +580,7 @@ def test_speaks_chinese(loaded_db: str, log_in_as) -> None:  # type: ignore[no-u
 
 
 @pytest.mark.parametrize("role", ["officer", "trainer", "admin"])
-def test_other_roles_cannot_open_them(loaded_db: str, log_in_as, role: str) -> None:  # type: ignore[no-untyped-def]
+def test_other_roles_cannot_open_them(loaded_db: str, log_in_as, role: str) -> None:
     log_in_as(role)
     for page in ("pages/team.py", "pages/team_reviews.py"):
         with pytest.raises(ValueError):
@@ -590,7 +590,7 @@ def test_other_roles_cannot_open_them(loaded_db: str, log_in_as, role: str) -> N
 def test_the_printed_review_carries_the_officers_action_items(
     loaded_db: str,
     log_in_as,
-    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import app.reviews.printout
     from core.reviews.actions import add_action
@@ -605,7 +605,7 @@ def test_the_printed_review_carries_the_officers_action_items(
     documents = []
     build = app.reviews.printout.build_document
 
-    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def spy(*args, **kwargs):
         documents.append(build(*args, **kwargs))
         return documents[-1]
 

@@ -12,9 +12,11 @@ from sqlalchemy import text
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 
 from core.db.engine import make_engine, read_data_version
-from tests.app.conftest import start_app
+from tests.app.conftest import open_page, start_app
 
 TODAY = dt.date(2025, 7, 2)  # a Wednesday; the base portfolio logs no hours in 2025Q3
+
+PAGE = "pages/time.py"
 
 
 @pytest.fixture(autouse=True)
@@ -22,11 +24,7 @@ def july(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("app.clock.today", lambda: TODAY)
 
 
-def open_page(language: str = "en"):  # type: ignore[no-untyped-def]
-    return start_app(language).switch_page("pages/time.py").run()
-
-
-def number_inputs(at) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def number_inputs(at) -> dict[str, Any]:
     return {n.label: n for n in at.number_input}
 
 
@@ -53,7 +51,7 @@ def version(url: str) -> int:
     return found
 
 
-def chart_rows(chart, column: str) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
+def chart_rows(chart, column: str) -> list[dict[str, Any]]:
     """The rows of a chart's data sets that hold `column` (Streamlit sends them as Arrow)."""
     frames = [convert_arrow_bytes_to_pandas_df(d.data.data) for d in chart.proto.datasets]
     if chart.proto.data.data:
@@ -61,13 +59,13 @@ def chart_rows(chart, column: str) -> list[dict[str, Any]]:  # type: ignore[no-u
     return [row for f in frames if column in f.columns for row in f.to_dict("records")]
 
 
-def allocation_rows(at) -> dict[str, dict[str, Any]]:  # type: ignore[no-untyped-def]
+def allocation_rows(at) -> dict[str, dict[str, Any]]:
     return {row["activity"]: row for row in chart_rows(at.get("vega_lite_chart")[0], "share")}
 
 
-def test_a_day_is_saved_and_shared_out_against_the_bands(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_a_day_is_saved_and_shared_out_against_the_bands(loaded_db: str, log_in_as) -> None:
     log_in_as("officer")
-    at = open_page()
+    at = open_page(PAGE)
     assert not at.exception
     inputs = number_inputs(at)
     inputs["Loan appraisal"].set_value(6.0)
@@ -95,9 +93,9 @@ def test_a_day_is_saved_and_shared_out_against_the_bands(loaded_db: str, log_in_
     assert "Hours logged: 8.00." in " ".join(c.value for c in at.caption)
 
 
-def test_the_chart_draws_the_target_band_and_the_week(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_the_chart_draws_the_target_band_and_the_week(loaded_db: str, log_in_as) -> None:
     log_in_as("officer")
-    at = open_page()
+    at = open_page(PAGE)
     number_inputs(at)["Collection"].set_value(5.5)
     at.button(key="time_day_save").click().run()
     elements = at.get("vega_lite_chart")
@@ -117,9 +115,9 @@ def test_the_chart_draws_the_target_band_and_the_week(loaded_db: str, log_in_as)
     ]
 
 
-def test_a_day_over_24_hours_is_refused_next_to_the_fields(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_a_day_over_24_hours_is_refused_next_to_the_fields(loaded_db: str, log_in_as) -> None:
     log_in_as("officer")
-    at = open_page()
+    at = open_page(PAGE)
     before = version(loaded_db)
     inputs = number_inputs(at)
     inputs["Loan appraisal"].set_value(13.0)
@@ -143,22 +141,22 @@ def test_a_day_over_24_hours_is_refused_next_to_the_fields(loaded_db: str, log_i
     }
 
 
-def week_page(url: str, language: str = "en"):  # type: ignore[no-untyped-def]
-    at = open_page(language)
+def week_page(url: str, language: str = "en"):
+    at = open_page(PAGE, language)
     at.selectbox(key=f"time_mode__{language}").set_value("week").run()
     assert not at.exception
     return at
 
 
-def box(at, day: str, activity: str, url: str):  # type: ignore[no-untyped-def]
+def box(at, day: str, activity: str, url: str):
     """The week's text box of one day and activity (keys carry the data version)."""
     return at.text_input(key=f"time_week_{day}_{activity}_{version(url)}")
 
 
-def next_to(at, key: str) -> list[str]:  # type: ignore[no-untyped-def]
+def next_to(at, key: str) -> list[str]:
     """The messages in the same column as the widget `key`: the ones shown next to it."""
 
-    def walk(node) -> list[str] | None:  # type: ignore[no-untyped-def]
+    def walk(node) -> list[str] | None:
         children = list(getattr(node, "children", {}).values())
         if any(getattr(child, "key", None) == key for child in children):
             return [c.value for c in children if getattr(c, "type", "") == "markdown"]
@@ -173,13 +171,13 @@ def next_to(at, key: str) -> list[str]:  # type: ignore[no-untyped-def]
     return found
 
 
-def week_totals(at) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def week_totals(at) -> dict[str, str]:
     return {row["Day"]: row["Hours"] for row in at.dataframe[0].value.to_dict("records")}
 
 
-def test_25_hours_in_a_day_box_is_refused_in_words_next_to_it(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_25_hours_in_a_day_box_is_refused_in_words_next_to_it(loaded_db: str, log_in_as) -> None:
     log_in_as("officer")
-    at = open_page()
+    at = open_page(PAGE)
     # No bound in the browser: it would keep the old value with an English note instead.
     assert not any(n.proto.has_max or n.proto.has_min for n in at.number_input)
     number_inputs(at)["Travel"].set_value(25.0)
@@ -190,7 +188,7 @@ def test_25_hours_in_a_day_box_is_refused_in_words_next_to_it(loaded_db: str, lo
     assert stored(loaded_db) == {}
 
 
-def test_a_week_is_typed_day_by_day_and_saved_exactly(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_a_week_is_typed_day_by_day_and_saved_exactly(loaded_db: str, log_in_as) -> None:
     log_in_as("officer")
     at = week_page(loaded_db)
     # One tab per day, opening on today; the days to come have nothing to fill in.
@@ -225,7 +223,7 @@ def test_a_week_is_typed_day_by_day_and_saved_exactly(loaded_db: str, log_in_as)
 
 def test_25_hours_in_a_box_is_refused_next_to_it_and_what_was_typed_stays(
     loaded_db: str, log_in_as
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     log_in_as("officer")
     at = week_page(loaded_db)
     before = version(loaded_db)
@@ -268,7 +266,7 @@ def test_25_hours_in_a_box_is_refused_next_to_it_and_what_was_typed_stays(
     }
 
 
-def test_a_day_over_24_in_the_week_is_named_on_its_tab(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_a_day_over_24_in_the_week_is_named_on_its_tab(loaded_db: str, log_in_as) -> None:
     log_in_as("officer")
     at = week_page(loaded_db)
     box(at, "2025-07-01", "appraisal", loaded_db).input("13")
@@ -284,9 +282,9 @@ def test_a_day_over_24_in_the_week_is_named_on_its_tab(loaded_db: str, log_in_as
     assert stored(loaded_db) == {}
 
 
-def test_an_entry_is_deleted_after_confirmation(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_an_entry_is_deleted_after_confirmation(loaded_db: str, log_in_as) -> None:
     log_in_as("officer")
-    at = open_page()
+    at = open_page(PAGE)
     number_inputs(at)["Travel"].set_value(3.0)
     at.button(key="time_day_save").click().run()
     assert stored(loaded_db) == {("2025-07-02", "travel"): 300}
@@ -299,9 +297,9 @@ def test_an_entry_is_deleted_after_confirmation(loaded_db: str, log_in_as) -> No
     assert [s.value for s in at.success] == ["Deleted: 2 Jul 2025 · Travel · 3.00."]
 
 
-def test_speaks_chinese(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_speaks_chinese(loaded_db: str, log_in_as) -> None:
     log_in_as("officer")
-    at = open_page("zh")
+    at = open_page(PAGE, "zh")
     assert at.title[0].value == "我的时间"
     assert "贷前调查" in number_inputs(at)
     at = week_page(loaded_db, "zh")
@@ -312,7 +310,7 @@ def test_speaks_chinese(loaded_db: str, log_in_as) -> None:  # type: ignore[no-u
     assert ":red[周一 6/30 · 贷前调查：不能超过24小时。]" in [m.value for m in at.markdown]
 
 
-def test_other_roles_cannot_open_it(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_other_roles_cannot_open_it(loaded_db: str, log_in_as) -> None:
     for role in ("team_leader", "trainer", "admin"):
         log_in_as(role)
         with pytest.raises(ValueError):
@@ -320,7 +318,7 @@ def test_other_roles_cannot_open_it(loaded_db: str, log_in_as) -> None:  # type:
 
 
 @pytest.fixture
-def imported_july(tmp_path, monkeypatch: pytest.MonkeyPatch) -> str:  # type: ignore[no-untyped-def]
+def imported_july(tmp_path, monkeypatch: pytest.MonkeyPatch) -> str:
     """The base portfolio plus OF1's imported collection on 2025-07-01, logged twice
     (morning and afternoon, 2 hours each)."""
     from tests.app.conftest import app_database, import_tables
@@ -349,9 +347,9 @@ def by_source(url: str) -> dict[tuple[str, str, str], int]:
 
 def test_an_imported_day_shows_its_total_and_the_sheet_keeps_the_imported_hours(
     imported_july: str, log_in_as
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     log_in_as("officer")
-    at = open_page()
+    at = open_page(PAGE)
     at.date_input(key="time_day").set_value(dt.date(2025, 7, 1)).run()
     inputs = number_inputs(at)
     assert inputs["Collection"].value == 4.0  # both imported entries
@@ -386,9 +384,9 @@ def test_an_imported_day_shows_its_total_and_the_sheet_keeps_the_imported_hours(
     assert at.selectbox(key="time_delete_pick__en").options == ["1 Jul 2025 · Collection · 1.50"]
 
 
-def test_the_imported_note_speaks_chinese(imported_july: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_the_imported_note_speaks_chinese(imported_july: str, log_in_as) -> None:
     log_in_as("officer")
-    at = open_page("zh")
+    at = open_page(PAGE, "zh")
     at.date_input(key="time_day").set_value(dt.date(2025, 7, 1)).run()
     assert "其中从核心业务系统导入的工时：催收 4.00。" in " ".join(c.value for c in at.caption)
 
@@ -396,11 +394,11 @@ def test_the_imported_note_speaks_chinese(imported_july: str, log_in_as) -> None
 # -- Nothing typed is lost: each day and week keeps a draft (app/drafts.py) ---------------
 
 
-def restored(at) -> list[str]:  # type: ignore[no-untyped-def]
+def restored(at) -> list[str]:
     return [i.value for i in at.info if i.value.startswith("Restored what you typed at ")]
 
 
-def time_draft(url: str, key: str):  # type: ignore[no-untyped-def]
+def time_draft(url: str, key: str):
     from core.drafts import load_draft
 
     engine = make_engine(database_url=url)
@@ -412,9 +410,9 @@ def time_draft(url: str, key: str):  # type: ignore[no-untyped-def]
 
 def test_hours_typed_into_a_day_survive_another_page_and_a_refresh(
     loaded_db: str, log_in_as
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     log_in_as("officer")
-    at = open_page()
+    at = open_page(PAGE)
     at.date_input(key="time_day").set_value(dt.date(2025, 7, 1)).run()
     number_inputs(at)["Loan appraisal"].set_value(6.5)
     number_inputs(at)["Travel"].set_value(1.25)
@@ -427,7 +425,7 @@ def test_hours_typed_into_a_day_survive_another_page_and_a_refresh(
     assert number_inputs(at)["Loan appraisal"].value == 6.5
     assert number_inputs(at)["Travel"].value == 1.25
     assert len(restored(at)) == 1
-    again = open_page()  # a refresh
+    again = open_page(PAGE)  # a refresh
     assert again.date_input(key="time_day").value == dt.date(2025, 7, 1)
     assert number_inputs(again)["Loan appraisal"].value == 6.5
     assert restored(again)
@@ -437,20 +435,20 @@ def test_hours_typed_into_a_day_survive_another_page_and_a_refresh(
     assert time_draft(loaded_db, "time_day/2025-07-01") is None
     assert not restored(again)
     assert number_inputs(again)["Loan appraisal"].value == 6.5
-    later = open_page()
+    later = open_page(PAGE)
     assert later.date_input(key="time_day").value == TODAY
     assert not restored(later)
     assert number_inputs(later)["Loan appraisal"].value == 0.0
 
 
-def test_discarding_a_days_draft_shows_the_stored_hours_again(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_discarding_a_days_draft_shows_the_stored_hours_again(loaded_db: str, log_in_as) -> None:
     log_in_as("officer")
-    at = open_page()
+    at = open_page(PAGE)
     number_inputs(at)["Collection"].set_value(3.0)
     at.button(key="time_day_save").click().run()
     number_inputs(at)["Collection"].set_value(8.0)
     at.run()
-    at = open_page()
+    at = open_page(PAGE)
     assert number_inputs(at)["Collection"].value == 8.0
     at.button(key="draft_discard_time_day/2025-07-02").click().run()
     assert not at.exception
@@ -462,14 +460,14 @@ def test_discarding_a_days_draft_shows_the_stored_hours_again(loaded_db: str, lo
 
 def test_a_refused_day_keeps_its_draft_with_the_imported_hours_rule(
     imported_july: str, log_in_as
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     log_in_as("officer")
-    at = open_page()
+    at = open_page(PAGE)
     at.date_input(key="time_day").set_value(dt.date(2025, 7, 1)).run()
     number_inputs(at)["Collection"].set_value(3.0)  # below the 4 imported hours
     at.button(key="time_day_save").click().run()
     assert [m.value for m in at.markdown if m.value.startswith(":red[")]
-    again = open_page()
+    again = open_page(PAGE)
     assert number_inputs(again)["Collection"].value == 3.0
     again.button(key="time_day_save").click().run()
     assert [m.value for m in again.markdown if m.value.startswith(":red[")] == [
@@ -479,7 +477,7 @@ def test_a_refused_day_keeps_its_draft_with_the_imported_hours_rule(
     assert by_source(imported_july) == {("2025-07-01", "collection", "import"): 400}
 
 
-def test_a_week_typed_and_left_opens_again_on_the_week(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_a_week_typed_and_left_opens_again_on_the_week(loaded_db: str, log_in_as) -> None:
     log_in_as("officer")
     at = week_page(loaded_db)
     box(at, "2025-06-30", "appraisal", loaded_db).input("7.25")
@@ -490,7 +488,7 @@ def test_a_week_typed_and_left_opens_again_on_the_week(loaded_db: str, log_in_as
     assert box(at, "2025-06-30", "appraisal", loaded_db).value == "7.25"
     assert restored(at)
     # A refresh starts on the day form; the week's draft is newer, so the week it is.
-    again = open_page()
+    again = open_page(PAGE)
     assert again.selectbox(key="time_mode__en").value == "week"
     assert box(again, "2025-06-30", "appraisal", loaded_db).value == "7.25"
     assert box(again, "2025-07-01", "travel", loaded_db).value == "０.５"
@@ -499,4 +497,4 @@ def test_a_week_typed_and_left_opens_again_on_the_week(loaded_db: str, log_in_as
     assert stored(loaded_db) == {("2025-06-30", "appraisal"): 725, ("2025-07-01", "travel"): 50}
     assert time_draft(loaded_db, "time_week/2025-06-30") is None
     assert not restored(again)
-    assert open_page().selectbox(key="time_mode__en").value == "day"
+    assert open_page(PAGE).selectbox(key="time_mode__en").value == "day"

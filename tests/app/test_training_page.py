@@ -11,8 +11,10 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.conftest import app_database, import_tables, session_user, start_app
+from tests.app.conftest import app_database, import_tables, open_page, session_user, start_app
 from tests.db.test_training_records import training_portfolio
+
+PAGE = "pages/training.py"
 
 
 @pytest.fixture(autouse=True)
@@ -25,12 +27,6 @@ def end_of_march(monkeypatch: pytest.MonkeyPatch) -> None:
 def training_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     """The database of tests/db/test_training_records.py: TR2, a second team, B4-B6."""
     return app_database(tmp_path, monkeypatch, import_tables(training_portfolio()))
-
-
-def open_page(language: str = "en") -> AppTest:
-    at = start_app(language).switch_page("pages/training.py").run()
-    assert not at.exception, at.exception
-    return at
 
 
 def frame_of(at: AppTest, column: str) -> pd.DataFrame:
@@ -49,9 +45,9 @@ def page_text(at: AppTest) -> str:
     return "\n".join(str(p) for p in parts)
 
 
-def test_a_trainer_sees_their_batch_and_its_attendance(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_a_trainer_sees_their_batch_and_its_attendance(loaded_db: str, log_in_as) -> None:
     log_in_as("trainer")
-    at = open_page()
+    at = open_page(PAGE)
     assert at.title[0].value == "Training records"
     batches = frame_of(at, "Week starting")
     assert batches.to_dict("records") == [
@@ -80,11 +76,11 @@ def test_a_trainer_sees_their_batch_and_its_attendance(loaded_db: str, log_in_as
     assert "110101" not in page_text(at)  # no ID number, not even masked
 
 
-def test_a_trainer_sees_exceptions_without_names_of_others_trainees(  # type: ignore[no-untyped-def]
+def test_a_trainer_sees_exceptions_without_names_of_others_trainees(
     loaded_db: str, log_in_as
 ) -> None:
     log_in_as("trainer")
-    at = open_page()
+    at = open_page(PAGE)
     exceptions = frame_of(at, "Disbursed on")
     # L2 (B2 trained one day, with no trainer): TR1 did not train B2, so no name.
     assert exceptions.to_dict("records") == [
@@ -106,9 +102,9 @@ def test_a_trainer_sees_exceptions_without_names_of_others_trainees(  # type: ig
     assert "1 first loans were disbursed with fewer than 5 training days." in page_text(at)
 
 
-def test_a_trainer_sees_the_names_of_borrowers_they_trained(training_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_a_trainer_sees_the_names_of_borrowers_they_trained(training_db: str, log_in_as) -> None:
     log_in_as("trainer")
-    at = open_page()
+    at = open_page(PAGE)
     exceptions = frame_of(at, "Disbursed on")
     assert list(zip(exceptions["Loan"], exceptions["Borrower"], strict=True)) == [
         ("L6", "(not trained by you)"),
@@ -140,9 +136,9 @@ def test_a_trainer_sees_the_names_of_borrowers_they_trained(training_db: str, lo
     assert list(grid["5-day rule"]) == ["Met", "Not met"]
 
 
-def test_a_team_leader_sees_their_teams_exceptions_only(training_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_a_team_leader_sees_their_teams_exceptions_only(training_db: str, log_in_as) -> None:
     log_in_as("team_leader")  # TL1, team 城关一组 (OF1, OF2)
-    at = open_page()
+    at = open_page(PAGE)
     exceptions = frame_of(at, "Disbursed on")
     assert list(zip(exceptions["Loan"], exceptions["Borrower"], strict=True)) == [("L2", "B2 钱二")]
     assert list(frame_of(at, "Without full training")["Officer"]) == ["张伟 (OF1)"]
@@ -156,12 +152,12 @@ def test_a_team_leader_sees_their_teams_exceptions_only(training_db: str, log_in
     ]
 
 
-def test_the_other_team_leader_sees_none_of_the_first_teams(  # type: ignore[no-untyped-def]
+def test_the_other_team_leader_sees_none_of_the_first_teams(
     training_db: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     other = dataclasses.replace(session_user("team_leader"), staff_code="TL2", username="tl2")
     monkeypatch.setattr("app.auth.session.current_user", lambda: other)
-    at = open_page()
+    at = open_page(PAGE)
     exceptions = frame_of(at, "Disbursed on")
     assert list(zip(exceptions["Loan"], exceptions["Borrower"], strict=True)) == [
         ("L6", "B6 吴六"),
@@ -170,9 +166,9 @@ def test_the_other_team_leader_sees_none_of_the_first_teams(  # type: ignore[no-
     assert "L2" not in page_text(at) and "钱二" not in page_text(at)
 
 
-def test_a_period_without_exceptions(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_a_period_without_exceptions(loaded_db: str, log_in_as) -> None:
     log_in_as("admin")
-    at = open_page()
+    at = open_page(PAGE)
     at.selectbox(key="period_kind__en").set_value("month").run()
     at.selectbox(key="period_month__en").set_value("2025-03").run()
     assert not at.exception
@@ -182,15 +178,15 @@ def test_a_period_without_exceptions(loaded_db: str, log_in_as) -> None:  # type
     assert "No training batch started in this period." in page_text(at)
 
 
-def test_an_officer_cannot_open_it(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_an_officer_cannot_open_it(loaded_db: str, log_in_as) -> None:
     log_in_as("officer")
     with pytest.raises(ValueError):
         start_app("en").switch_page("pages/training.py")
 
 
-def test_speaks_chinese(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_speaks_chinese(loaded_db: str, log_in_as) -> None:
     log_in_as("trainer")
-    at = open_page("zh")
+    at = open_page(PAGE, "zh")
     assert at.title[0].value == "培训记录"
     assert list(frame_of(at, "发放日期")["借款人"]) == ["（非您培训的学员）"]
     assert list(frame_of(at, "5 天规定")["5 天规定"]) == ["达到"]

@@ -8,9 +8,11 @@ import re
 
 import pytest
 
-from tests.app.conftest import start_app
+from tests.app.conftest import open_page, start_app, texts
 
 TODAY = dt.date(2025, 6, 30)
+
+PAGE = "pages/visits.py"
 
 
 @pytest.fixture(autouse=True)
@@ -18,29 +20,15 @@ def june_end(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("app.clock.today", lambda: TODAY)
 
 
-def open_page(language: str = "en", borrower: str | None = None):  # type: ignore[no-untyped-def]
-    at = start_app(language)
-    if borrower is not None:
-        at.query_params["borrower"] = borrower
-    return at.switch_page("pages/visits.py").run()
-
-
-def texts(at) -> str:  # type: ignore[no-untyped-def]
-    """Every markdown, caption, alert and toast text of the run."""
-    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
-    parts += [e.value for e in at.success] + [e.value for e in at.error]
-    return "\n".join(str(p) for p in parts)
-
-
-def history_frame(at):  # type: ignore[no-untyped-def]
+def history_frame(at):
     return next(d.value for d in at.dataframe if "Purpose" in d.value.columns)
 
 
-def board_frame(at):  # type: ignore[no-untyped-def]
+def board_frame(at):
     return next(d.value for d in at.dataframe if "Status" in d.value.columns)
 
 
-def fill(at, borrower: str, day: dt.date, notes: str) -> None:  # type: ignore[no-untyped-def]
+def fill(at, borrower: str, day: dt.date, notes: str) -> None:
     at.selectbox(key="visits_borrower_n0").set_value(borrower)
     at.date_input(key="visits_date_n0").set_value(day)
     at.selectbox(key="visits_purpose_n0__en").set_value("return_visit")
@@ -49,9 +37,9 @@ def fill(at, borrower: str, day: dt.date, notes: str) -> None:  # type: ignore[n
     at.text_area(key="visits_news_n0").set_value("小麦长势好")
 
 
-def test_a_valid_visit_is_saved_and_shows_in_the_history(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_a_valid_visit_is_saved_and_shows_in_the_history(loaded_db: str, log_in_as) -> None:
     log_in_as("officer")
-    at = open_page()
+    at = open_page(PAGE)
     assert not at.exception
     fill(at, "B2", dt.date(2025, 6, 29), "答应月底还")
     at.button(key="visits_log_save").click().run()
@@ -74,10 +62,10 @@ def test_a_valid_visit_is_saved_and_shows_in_the_history(loaded_db: str, log_in_
 
 def test_a_future_date_is_refused_next_to_the_field_keeping_the_input(
     loaded_db: str,
-    log_in_as,  # type: ignore[no-untyped-def]
+    log_in_as,
 ) -> None:
     log_in_as("officer")
-    at = open_page()
+    at = open_page(PAGE)
     fill(at, "B1", dt.date(2025, 7, 1), "明天再来")
     at.button(key="visits_log_save").click().run()
     assert not at.exception
@@ -89,18 +77,18 @@ def test_a_future_date_is_refused_next_to_the_field_keeping_the_input(
     assert list(history_frame(at)["Date"]) == ["2025-04-03"]
 
 
-def test_leaving_without_a_reason_is_refused(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_leaving_without_a_reason_is_refused(loaded_db: str, log_in_as) -> None:
     log_in_as("officer")
-    at = open_page()
+    at = open_page(PAGE)
     fill(at, "B1", dt.date(2025, 6, 29), "")
     at.checkbox(key="visits_leaving_n0").check()
     at.button(key="visits_log_save").click().run()
     assert ":red[Choose why the borrower is leaving.]" in texts(at)
 
 
-def test_the_borrower_page_link_preselects_the_borrower(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_the_borrower_page_link_preselects_the_borrower(loaded_db: str, log_in_as) -> None:
     log_in_as("officer")
-    at = open_page(borrower="B2")
+    at = open_page(PAGE, borrower="B2")
     assert not at.exception
     assert at.selectbox(key="visits_borrower_n0").value == "B2"
     # Used once, then taken off the address: a saved form starts empty again.
@@ -119,9 +107,9 @@ def test_names_shown_in_messages_are_inert() -> None:
     )
 
 
-def test_the_board_shows_statuses(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_the_board_shows_statuses(loaded_db: str, log_in_as) -> None:
     log_in_as("officer")
-    at = open_page()
+    at = open_page(PAGE)
     board = board_frame(at)
     # 06-30: B2 last seen 03-20 (overdue); B1 on 04-03, out of the window on 07-02.
     assert list(board["Status"]) == ["Overdue", "Due soon"]
@@ -133,9 +121,9 @@ def test_the_board_shows_statuses(loaded_db: str, log_in_as) -> None:  # type: i
     assert ":red-badge[Overdue]" in texts(at)
 
 
-def test_an_officer_never_sees_another_officers_borrower(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_an_officer_never_sees_another_officers_borrower(loaded_db: str, log_in_as) -> None:
     log_in_as("officer")
-    at = open_page(borrower="B3")
+    at = open_page(PAGE, borrower="B3")
     assert at.selectbox(key="visits_borrower_n0").options == [
         "B1 · 赵一 · 李家庄",
         "B2 · 钱二 · 李家庄",
@@ -145,9 +133,9 @@ def test_an_officer_never_sees_another_officers_borrower(loaded_db: str, log_in_
     assert "B3" not in " ".join(board_frame(at)["Borrower"])
 
 
-def test_an_own_visit_is_edited_then_deleted(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_an_own_visit_is_edited_then_deleted(loaded_db: str, log_in_as) -> None:
     log_in_as("officer")
-    at = open_page()
+    at = open_page(PAGE)
     # The imported visit of 2025-04-03 is not offered: the export corrects it.
     assert "visits_edit_choice" not in [s.key for s in at.selectbox]
     assert (
@@ -175,7 +163,7 @@ def test_an_own_visit_is_edited_then_deleted(loaded_db: str, log_in_as) -> None:
     assert list(history_frame(at)["Borrower"]) == ["B1"]  # the imported one stays
 
 
-def test_a_second_visit_the_same_day_is_saved_and_listed_apart(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_a_second_visit_the_same_day_is_saved_and_listed_apart(loaded_db: str, log_in_as) -> None:
     from core.db.engine import make_engine
     from core.visits.writes import VisitForm, log_visit
 
@@ -184,7 +172,7 @@ def test_a_second_visit_the_same_day_is_saved_and_listed_apart(loaded_db: str, l
     log_visit(engine, "officer", "OF1", morning, TODAY)
     engine.dispose()
     log_in_as("officer")
-    at = open_page()
+    at = open_page(PAGE)
     fill(at, "B2", dt.date(2025, 6, 29), "下午来过，答应月底还")  # the afternoon: promised
     at.button(key="visits_log_save").click().run()
     assert not at.exception
@@ -195,20 +183,20 @@ def test_a_second_visit_the_same_day_is_saved_and_listed_apart(loaded_db: str, l
     ]
 
 
-def test_speaks_chinese(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_speaks_chinese(loaded_db: str, log_in_as) -> None:
     log_in_as("officer")
-    at = open_page("zh")
+    at = open_page(PAGE, "zh")
     assert not at.exception
     assert at.title[0].value == "走访"
     assert list(board_frame_zh(at)["状态"]) == ["已逾期", "即将到期"]
     assert "“无力还款”指借款人确实没钱还" in texts(at)
 
 
-def board_frame_zh(at):  # type: ignore[no-untyped-def]
+def board_frame_zh(at):
     return next(d.value for d in at.dataframe if "状态" in d.value.columns)
 
 
-def test_other_roles_cannot_open_it(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_other_roles_cannot_open_it(loaded_db: str, log_in_as) -> None:
     for role in ("team_leader", "trainer", "admin"):
         log_in_as(role)
         with pytest.raises(ValueError):
@@ -220,7 +208,7 @@ def test_other_roles_cannot_open_it(loaded_db: str, log_in_as) -> None:  # type:
 RESTORED = re.compile(r"^Restored what you typed at \d\d:\d\d and had not saved yet\.$")
 
 
-def fill_everything(at) -> None:  # type: ignore[no-untyped-def]
+def fill_everything(at) -> None:
     """Every kind of field: a choice, dates, coded choices, texts, a checkbox."""
     fill(at, "B2", dt.date(2025, 6, 29), "猪卖了，周五还款")
     at.checkbox(key="visits_leaving_n0").check()
@@ -229,7 +217,7 @@ def fill_everything(at) -> None:  # type: ignore[no-untyped-def]
     at.run()
 
 
-def assert_everything_kept(at, language: str = "en") -> None:  # type: ignore[no-untyped-def]
+def assert_everything_kept(at, language: str = "en") -> None:
     assert not at.exception
     assert at.selectbox(key="visits_borrower_n0").value == "B2"
     assert at.date_input(key="visits_date_n0").value == dt.date(2025, 6, 29)
@@ -242,7 +230,7 @@ def assert_everything_kept(at, language: str = "en") -> None:  # type: ignore[no
     assert at.date_input(key="visits_next_n0").value == dt.date(2025, 7, 15)
 
 
-def stored_draft(url: str, username: str = "officer", key: str = "visits_log"):  # type: ignore[no-untyped-def]
+def stored_draft(url: str, username: str = "officer", key: str = "visits_log"):
     from core.db.engine import make_engine
     from core.drafts import load_draft
 
@@ -255,9 +243,9 @@ def stored_draft(url: str, username: str = "officer", key: str = "visits_log"): 
 
 def test_what_is_typed_survives_another_page_and_a_refresh_with_a_notice(
     loaded_db: str, log_in_as
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     log_in_as("officer")
-    at = open_page()
+    at = open_page(PAGE)
     assert [i.value for i in at.info if "Restored" in i.value] == []  # nothing to restore
     fill_everything(at)
     # Straight to another page from the menu, then back: no save button was pressed.
@@ -267,20 +255,20 @@ def test_what_is_typed_survives_another_page_and_a_refresh_with_a_notice(
     assert [i.value for i in at.info if RESTORED.match(i.value)]
     assert at.button(key="draft_discard_visits_log").label == "Discard"
     # A refresh is a new session: the draft comes from the database.
-    again = open_page()
+    again = open_page(PAGE)
     assert_everything_kept(again)
     assert [i.value for i in again.info if RESTORED.match(i.value)]
     # In Chinese too (the coded choices are widgets of that language).
-    chinese = open_page("zh")
+    chinese = open_page(PAGE, "zh")
     assert_everything_kept(chinese, "zh")
     assert any(i.value.startswith("已恢复您在") for i in chinese.info)
 
 
 def test_a_saved_visit_takes_its_draft_away_and_the_form_comes_back_empty(
     loaded_db: str, log_in_as
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     log_in_as("officer")
-    at = open_page()
+    at = open_page(PAGE)
     fill(at, "B2", dt.date(2025, 6, 29), "答应月底还")
     at.run()
     assert stored_draft(loaded_db) is not None
@@ -291,15 +279,15 @@ def test_a_saved_visit_takes_its_draft_away_and_the_form_comes_back_empty(
     assert at.selectbox(key="visits_borrower_n1").value is None
     assert at.text_area(key="visits_notes_n1").value == ""
     # Nothing comes back after a refresh either.
-    again = open_page()
+    again = open_page(PAGE)
     assert again.selectbox(key="visits_borrower_n0").value is None
     assert again.text_area(key="visits_notes_n0").value == ""
     assert not [i for i in again.info if "Restored" in i.value]
 
 
-def test_a_refused_visit_keeps_its_draft(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_a_refused_visit_keeps_its_draft(loaded_db: str, log_in_as) -> None:
     log_in_as("officer")
-    at = open_page()
+    at = open_page(PAGE)
     fill(at, "B1", dt.date(2025, 7, 1), "明天再来")
     at.button(key="visits_log_save").click().run()
     assert ":red[The date cannot be in the future (today is 2025-06-30).]" in texts(at)
@@ -309,11 +297,11 @@ def test_a_refused_visit_keeps_its_draft(loaded_db: str, log_in_as) -> None:  # 
     assert draft.values["fields"]["visited_on"] == {"date": "2025-07-01"}
 
 
-def test_discard_empties_the_form_and_forgets_the_draft(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_discard_empties_the_form_and_forgets_the_draft(loaded_db: str, log_in_as) -> None:
     log_in_as("officer")
-    at = open_page()
+    at = open_page(PAGE)
     fill_everything(at)
-    at = open_page()  # a refresh: the draft is restored
+    at = open_page(PAGE)  # a refresh: the draft is restored
     assert_everything_kept(at)
     at.button(key="draft_discard_visits_log").click().run()
     assert not at.exception
@@ -326,23 +314,23 @@ def test_discard_empties_the_form_and_forgets_the_draft(loaded_db: str, log_in_a
     assert at.date_input(key="visits_next_n0").value is None
     assert not [i for i in at.info if "Restored" in i.value]
     assert stored_draft(loaded_db) is None
-    assert not [i for i in open_page().info if "Restored" in i.value]
+    assert not [i for i in open_page(PAGE).info if "Restored" in i.value]
 
 
 def test_typing_is_kept_even_when_the_fields_own_save_was_cut_short(
     loaded_db: str, log_in_as, monkeypatch: pytest.MonkeyPatch
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     # A click arriving together with leaving a box can stop the box's callback: the run
     # itself keeps what is typed and not stored.
     monkeypatch.setattr("app.drafts.FormDraft.changed", lambda self: None)
     log_in_as("officer")
-    at = open_page()
+    at = open_page(PAGE)
     at.text_area(key="visits_notes_n0").set_value("没来得及保存").run()
     draft = stored_draft(loaded_db)
     assert draft is not None and draft.values["fields"]["notes"] == "没来得及保存"
 
 
-def test_a_draft_is_the_authors_alone(loaded_db: str, log_in_as) -> None:  # type: ignore[no-untyped-def]
+def test_a_draft_is_the_authors_alone(loaded_db: str, log_in_as) -> None:
     from core.db.engine import make_engine
     from core.drafts import save_draft
 
@@ -350,20 +338,20 @@ def test_a_draft_is_the_authors_alone(loaded_db: str, log_in_as) -> None:  # typ
     save_draft(engine, "officer2", "visits_log", {"fields": {"notes": "not yours"}})
     engine.dispose()
     log_in_as("officer")
-    at = open_page()
+    at = open_page(PAGE)
     assert at.text_area(key="visits_notes_n0").value == ""
     assert not [i for i in at.info if "Restored" in i.value]
 
 
 def test_a_link_from_a_borrower_page_does_not_replace_the_borrower_of_a_draft(
     loaded_db: str, log_in_as
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     # Notes typed about 钱二 must never end up on 赵一's visit.
     log_in_as("officer")
-    at = open_page()
+    at = open_page(PAGE)
     fill(at, "B2", dt.date(2025, 6, 29), "关于钱二")
     at.run()
-    at = open_page(borrower="B1")
+    at = open_page(PAGE, borrower="B1")
     assert at.selectbox(key="visits_borrower_n0").value == "B2"
     assert at.text_area(key="visits_notes_n0").value == "关于钱二"
     # Discarded, the form is what the link asked for.
@@ -375,15 +363,15 @@ def test_a_link_from_a_borrower_page_does_not_replace_the_borrower_of_a_draft(
 
 def test_a_correction_typed_into_a_visit_survives_leaving_the_page(
     loaded_db: str, log_in_as
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     log_in_as("officer")
-    at = open_page()
+    at = open_page(PAGE)
     fill(at, "B2", dt.date(2025, 6, 29), "回访")
     at.button(key="visits_log_save").click().run()
     at.selectbox(key="visits_edit_choice").select_index(0).run()
     choice = at.selectbox(key="visits_edit_choice").value
     at.text_area(key=f"visits_notes_{choice}").set_value("补记：一切正常").run()
-    at = open_page()  # a refresh; the officer picks the visit again
+    at = open_page(PAGE)  # a refresh; the officer picks the visit again
     at.selectbox(key="visits_edit_choice").select_index(0).run()
     assert at.text_area(key=f"visits_notes_{choice}").value == "补记：一切正常"
     assert at.selectbox(key=f"visits_outcome_{choice}__en").value == "promised"

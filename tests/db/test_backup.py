@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,7 @@ PG_URL = "postgresql+psycopg://fieldbook@127.0.0.1:1/fieldbook"
 
 
 @pytest.fixture
-def live(sqlite_template: Path, tmp_path: Path, cheap_passwords: None) -> Engine:
+def live(sqlite_template: Path, tmp_path: Path, cheap_passwords: None) -> Iterator[Engine]:
     """A SQLite database holding the base portfolio and one account."""
     path = tmp_path / "live.db"
     shutil.copy(sqlite_template, path)

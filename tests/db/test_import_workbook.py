@@ -15,7 +15,7 @@ from tests.db.helpers import counts, do_import, snapshot
 
 def write_workbook(path: Path, tables: dict[str, list[dict[str, object]]]) -> Path:
     workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook.remove(workbook.worksheets[0])
     for table, rows in tables.items():
         sheet = workbook.create_sheet(table)
         columns = [c.name for c in SPECS[table].columns]
@@ -94,7 +94,7 @@ def test_formula_cells_are_refused(engine: Engine, tmp_path: Path) -> None:
 
 def test_a_workbook_without_any_import_sheet_is_refused(engine: Engine, tmp_path: Path) -> None:
     workbook = Workbook()
-    workbook.active.title = "Sheet1"
+    workbook.worksheets[0].title = "Sheet1"
     workbook.save(tmp_path / "empty.xlsx")
     import pytest
 

@@ -60,7 +60,7 @@ def loaded(engine: Engine, tmp_path: Path) -> Engine:
     return engine
 
 
-def table(engine: Engine, scope: Scope, as_of: dt.date, **filters: tuple[str, ...]):  # type: ignore[no-untyped-def]
+def table(engine: Engine, scope: Scope, as_of: dt.date, **filters: tuple[str, ...]):
     with engine.connect() as conn:
         return load_loan_table(conn, scope, as_of, LoanFilters(**filters))
 

@@ -10,6 +10,7 @@ import datetime as dt
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
+from typing import cast
 
 import pytest
 from sqlalchemy import Engine
@@ -70,10 +71,10 @@ def test_second_quarter_figures_of_officer_one(loaded: Engine) -> None:
     # L1: no visit to B1 after 05-01; L2: visit to B2 on 03-20 came after 03-10.
     assert figures["followups_overdue"] == 1
     assert figures["hours"] == Decimal("7.50")
-    shares = figures["time_share"]
-    assert set(shares) == {"collection", "office"}  # type: ignore[arg-type]
-    assert same(shares["collection"], Fraction(8, 15))  # type: ignore[index]
-    assert same(shares["office"], Fraction(7, 15))  # type: ignore[index]
+    shares = cast(dict[str, Decimal], figures["time_share"])
+    assert set(shares) == {"collection", "office"}
+    assert same(shares["collection"], Fraction(8, 15))
+    assert same(shares["office"], Fraction(7, 15))
     # The 04-03 visit found B1 in arrears: installment 2 (due 04-01) unpaid until 04-05.
     assert (figures["arrears_visits"], figures["arrears_visits_unable"]) == (1, 0)
 
@@ -143,7 +144,7 @@ def test_team_ratios_come_from_summed_parts(loaded: Engine) -> None:
     assert team.officers == ["OF1", "OF2"]
     figures = team.components.figures()
     assert figures["hours"] == Decimal("14.75")
-    assert same(figures["time_share"]["appraisal"], Fraction(725, 1475))
+    assert same(cast(dict[str, Decimal], figures["time_share"])["appraisal"], Fraction(725, 1475))
 
 
 def test_cohorts(loaded: Engine) -> None:

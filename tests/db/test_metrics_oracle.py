@@ -11,6 +11,7 @@ import tempfile
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
+from typing import Any, cast
 
 from hypothesis import HealthCheck, given, settings
 from sqlalchemy import Engine, text
@@ -110,11 +111,11 @@ def test_officer_figures_equal_the_oracle(
             if key == "time_share":
                 shares = figures["time_share"]
                 assert isinstance(shares, dict)
-                assert set(shares) == set(expected["time_share"]), code  # type: ignore[arg-type]
-                for activity, share in expected["time_share"].items():  # type: ignore[attr-defined]
+                assert set(shares) == set(cast(dict[str, Any], expected["time_share"])), code
+                for activity, share in cast(dict[str, Any], expected["time_share"]).items():
                     _same(shares[activity], share, f"{code} time_share.{activity}")
             elif key == "hours":
-                assert Fraction(figures["hours"]) == expected["hours"], code  # type: ignore[arg-type]
+                assert Fraction(cast(Decimal, figures["hours"])) == expected["hours"], code
             else:
                 _same(figures[key], expected[key], f"{code} {key}")
 

@@ -64,7 +64,7 @@ def write_everything(engine: Engine, skip: str = "") -> None:
     )
 
 
-def review(engine: Engine, scope: Scope = OF1):  # type: ignore[no-untyped-def]
+def review(engine: Engine, scope: Scope = OF1):
     with engine.connect() as conn:
         return load_review(conn, scope, "OF1", Q2)
 

@@ -22,7 +22,7 @@ def test_the_database_is_at_the_newest_revision(engine: Engine) -> None:
     assert ensure_schema(engine) is False  # nothing left to do
 
 
-def test_an_empty_sqlite_file_is_brought_to_the_schema(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_an_empty_sqlite_file_is_brought_to_the_schema(tmp_path) -> None:
     engine = make_engine(database_url=f"sqlite:///{tmp_path / 'sub' / 'new.db'}")
     assert ensure_schema(engine) is True
     assert {"staff", "loans", "installments", "import_runs"} <= set(
@@ -30,7 +30,7 @@ def test_an_empty_sqlite_file_is_brought_to_the_schema(tmp_path) -> None:  # typ
     )
 
 
-def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path) -> None:
     engine = make_engine(database_url=f"sqlite:///{tmp_path / 'wal.db'}")
     with engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"

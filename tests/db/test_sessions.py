@@ -44,10 +44,13 @@ def test_unknown_user_wrong_password_and_disabled_get_one_answer(
     with write_transaction(staffed) as conn:
         disable_user(conn, "gone", actor="cli")
     checked: list[str | None] = []
-    real_verify = sessions.verify_password
-    monkeypatch.setattr(
-        sessions, "verify_password", lambda h, p: checked.append(h) or real_verify(h, p)
-    )
+    real_verify = passwords.verify_password
+
+    def verify(password_hash: str | None, password: str) -> bool:
+        checked.append(password_hash)
+        return real_verify(password_hash, password)
+
+    monkeypatch.setattr(sessions, "verify_password", verify)
     answers = [
         _attempt(staffed, "nobody", PASSWORD, T0),
         _attempt(staffed, "wang", "wrong-password", T0),

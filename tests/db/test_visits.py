@@ -51,7 +51,9 @@ def _borrower(code: str, officer: str, village: str, joined: str = "2024-06-01")
     }
 
 
-def _loan(code: str, borrower: str, officer: str, disbursed: str, written_off: str = "") -> dict:
+def _loan(
+    code: str, borrower: str, officer: str, disbursed: str, written_off: str = ""
+) -> dict[str, str]:
     return {
         "loan_code": code,
         "borrower_code": borrower,

@@ -36,8 +36,9 @@ def test_every_public_core_function_has_a_docstring() -> None:
         if "migrations" in path.parts:
             continue
         for node in ast.parse(path.read_text(encoding="utf-8")).body:
-            public = isinstance(node, ast.FunctionDef | ast.ClassDef) and node.name[0] != "_"
-            if public and ast.get_docstring(node) is None:
+            if not isinstance(node, ast.FunctionDef | ast.ClassDef) or node.name[0] == "_":
+                continue
+            if ast.get_docstring(node) is None:
                 missing.append(f"{path.relative_to(PROJECT_ROOT)}:{node.name}")
     assert missing == []
 

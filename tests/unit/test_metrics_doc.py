@@ -31,7 +31,8 @@ def _sections() -> list[tuple[str, str, str]]:
     A line starting with "#" inside a fenced code block is body, not a heading.
     """
     found: list[tuple[str, str, str]] = []
-    chapter, heading, body, fenced = "", "", [], False
+    body: list[str] = []
+    chapter, heading, fenced = "", "", False
     for line in DOC.splitlines():
         if line.startswith("```"):
             fenced = not fenced

@@ -6,7 +6,7 @@ Each hand case writes its arithmetic in comments; amounts are in cents (100000 =
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
+from collections import Counter, defaultdict
 from decimal import Decimal
 from fractions import Fraction as F
 from typing import Any
@@ -34,7 +34,7 @@ from tests.portfolios import periods, portfolios
 
 D = dt.date.fromisoformat
 DEFAULTS = MetricParams()
-RATIOS = ("par1", "par30", "par90", "recovery_rate", "on_time_rate")
+RATIOS: tuple[str, ...] = ("par1", "par30", "par90", "recovery_rate", "on_time_rate")
 RATIOS += ("training_compliance", "visit_coverage")
 
 
@@ -421,7 +421,7 @@ def test_figures_are_consistent_on_random_portfolios(
 ) -> None:
     period, params = drawn
     for officer in [s["staff_code"] for s in tables["staff"] if s["role"] == "officer"]:
-        f = officer_figures(tables, officer, period, params)
+        f: dict[str, Any] = officer_figures(tables, officer, period, params)
         assert tuple(f) == OFFICER_KEYS
         assert all(f[k] is None or 0 <= f[k] <= 1 for k in RATIOS)
         if f["par1"] is not None:
@@ -433,7 +433,8 @@ def test_figures_are_consistent_on_random_portfolios(
         assert f["active_borrowers"] <= f["active_loans"]
         if f["hours"]:
             assert sum(f["time_share"].values()) == 1
-    for cohort in cohort_figures(tables, period.as_of, params).values():
+    cohorts: dict[str, dict[str, Any]] = cohort_figures(tables, period.as_of, params)
+    for cohort in cohorts.values():
         assert tuple(cohort) == COHORT_KEYS
         assert cohort["principal_collected"] <= cohort["principal_due"]
         for key in ("recovery_rate", "ever_par30_rate"):
@@ -518,17 +519,17 @@ def _import_problems(tables: Tables) -> list[str]:
         check(r["role"] not in ("officer", "team_leader") or r["team"] != "", f"team: {r}")
     borrowers = {r["borrower_code"] for r in tables["borrowers"]}
     loans = {r["loan_code"]: r for r in tables["loans"]}
-    for name, column in (("borrowers", "officer_code"), ("loans", "officer_code")):
-        check(all(roles.get(r[column]) == "officer" for r in tables[name]), f"{name} officer")
+    for name, field in (("borrowers", "officer_code"), ("loans", "officer_code")):
+        check(all(roles.get(r[field]) == "officer" for r in tables[name]), f"{name} officer")
     for name in ("visits", "time_log"):
         check(all(r["officer_code"] in roles for r in tables[name]), f"{name}: unknown staff")
     check(all(r["trainer_code"] in ("", *roles) for r in tables["training"]), "trainer")
     for name in ("training", "loans", "visits"):
         check(all(r["borrower_code"] in borrowers for r in tables[name]), f"{name}: borrower")
-    for name, column in (("installments", "due_date"), ("repayments", "paid_on")):
+    for name, field in (("installments", "due_date"), ("repayments", "paid_on")):
         for r in tables[name]:
             loan = loans.get(r["loan_code"])
-            check(loan is not None and r[column] >= loan["disbursed_on"], f"{name}: {r}")
+            check(loan is not None and r[field] >= loan["disbursed_on"], f"{name}: {r}")
     for code, loan in loans.items():
         written_off = loan["written_off_on"]
         check(written_off == "" or written_off >= loan["disbursed_on"], f"{code}: written off")
@@ -540,7 +541,7 @@ def _import_problems(tables: Tables) -> list[str]:
         ]
         principal = Decimal(loan["principal"])
         check(principal > 0 and sum(due) == principal >= sum(paid), f"{code}: sums")
-    days = Counter()
+    days: defaultdict[tuple[str, str], Decimal] = defaultdict(Decimal)
     for r in tables["time_log"]:
         days[r["officer_code"], r["work_date"]] += Decimal(r["hours"])
     check(all(hours <= 24 for hours in days.values()), "more than 24 hours a day")

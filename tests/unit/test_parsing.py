@@ -11,7 +11,7 @@ from core.importer.sources import RawTable, decode_bytes, parse_csv_text
 from core.importer.spec import SPECS
 
 
-def _parse_money(values: list[str]) -> tuple[list[object], list[str]]:
+def _parse_money(values: list[str]) -> tuple[list[int | None], list[str]]:
     frame = pd.DataFrame(
         {
             "loan_code": ["L"] * len(values),

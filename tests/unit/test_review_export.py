@@ -10,6 +10,7 @@ import io
 import re
 from decimal import Decimal
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 from openpyxl import load_workbook
@@ -441,6 +442,6 @@ def test_pdf_falls_back_to_noto_cjk(monkeypatch: pytest.MonkeyPatch) -> None:
     data = review_pdf(ZH)
     reader = PdfReader(io.BytesIO(data))
     assert len(reader.pages) == 1
-    fonts = reader.pages[0]["/Resources"]["/Font"]
+    fonts = cast(Any, reader.pages[0]["/Resources"])["/Font"]
     names = {str(font.get_object()["/BaseFont"]) for font in fonts.values()}
     assert any(name.endswith("NotoSansCJKSC") for name in names)

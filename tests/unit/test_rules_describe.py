@@ -58,7 +58,7 @@ def part(relation: str, *bounds: str) -> BandPart:
 )
 def test_the_band_that_decided_the_status(
     rule, value: str, status: str, parts: list[BandPart]
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     assert status_of(rule, D(value)) == status
     assert list(status_band(rule, status, D(value))) == parts
 
