@@ -22,7 +22,7 @@ import streamlit as st
 
 from app import forms
 from app.drafts import FormDraft
-from app.i18n import date_time, t, zone_name
+from app.i18n import current_language, date_time, load_catalog, t, zone_name
 from app.resources import get_engine
 from app.viewer import Viewer
 from app.widgets import coded_selectbox
@@ -47,39 +47,19 @@ _SHOWN_PASSWORD = "admin_users_new_password"
 _ERRORS = "admin_users_errors"
 ADD_FORM, RESET_FORM, ROLE_FORM, STATE_FORM = "au_add", "au_reset", "au_role", "au_state"
 
-# (pattern of core's message, field, code); groups named in the pattern fill the text.
-_MESSAGES: tuple[tuple[str, str, str], ...] = (
-    (r"cannot be a username", "username", "bad_username"),
-    (r"is reserved for the audit trail", "username", "reserved"),
-    (r"The username '(?P<name>[^']*)' is taken", "username", "taken"),
-    (r"There is no user called", "username", "no_user"),
-    (r"needs a display name", "display_name", "no_name"),
-    (r"Unknown role", "role", "bad_role"),
-    (r"cannot take away your own admin role", "role", "self_demote"),
-    (r"cannot disable your own account", "state", "self_disable"),
-    (r"must be linked to a staff code", "staff", "need_staff"),
-    (r"No staff member has the code '(?P<code>[^']*)'", "staff", "no_staff"),
-    (r"(?P<code>\S+) is on the staff list as (?P<role>\S+), not", "staff", "wrong_role"),
-    (r"has no team on the staff list", "staff", "no_team"),
-    (r"Staff member (?P<code>\S+) already has the account '(?P<name>[^']*)'", "staff", "linked"),
-    (r"at least (?P<n>\d+) characters", "password", "too_short"),
-    (r"at most (?P<n>\d+) characters", "password", "too_long"),
-    (r"only spaces", "password", "blank"),
-)
-
 
 def as_failed(exc: UserError | PasswordError, fallback: str) -> ValidationFailed:
     """Core's refusal as a field error of this screen's forms (`fallback`: its field when
     the message is not one this screen knows)."""
-    message = str(exc)
-    for pattern, field, code in _MESSAGES:
-        found = re.search(pattern, message)
-        if found:
-            values = found.groupdict()
-            if values.get("role") in ROLE_CODES:  # a role code reads as the role's name
-                values["role"] = t(f"role.{values['role']}")
-            return ValidationFailed([FieldError(field, code, values)])
-    return ValidationFailed([FieldError(fallback, "other", {"message": message})])
+    if isinstance(exc, PasswordError):
+        values = {name: str(value) for name, value in exc.values.items()}
+        return ValidationFailed([FieldError("password", exc.code, values)])
+    if not exc.code or f"admin_users.error.{exc.code}" not in load_catalog(current_language()):
+        return ValidationFailed([FieldError(fallback, "other", {"message": str(exc)})])
+    values = dict(exc.values)
+    if values.get("role") in ROLE_CODES:  # a role code reads as the role's name
+        values["role"] = t(f"role.{values['role']}")
+    return ValidationFailed([FieldError(exc.field or fallback, exc.code, values)])
 
 
 def _submit(form: str, fallback: str, write: Callable[[], str]) -> None:

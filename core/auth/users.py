@@ -38,7 +38,15 @@ _USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
 
 
 class UserError(ValueError):
-    """A user operation cannot be done; the message says why, in words for people."""
+    """A user operation cannot be done; the message says why, in English words for people
+    (the command line shows it). A refusal a form can place also names its `field` and a
+    `code` with `values`, which screens word from their catalogues; both are "" otherwise."""
+
+    def __init__(self, message: str, field: str = "", code: str = "", /, **values: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.code = code
+        self.values = values
 
 
 def _now(now: dt.datetime | None) -> dt.datetime:
@@ -54,7 +62,8 @@ def get_user(conn: Connection, username: str) -> UserRow:
     """The account called `username` (any case); UserError when there is none."""
     user = find_user(conn, username)
     if user is None:
-        raise UserError(f"There is no user called {normalise_username(username)!r}.")
+        name = normalise_username(username)
+        raise UserError(f"There is no user called {name!r}.", "username", "no_user")
     return user
 
 
@@ -63,16 +72,24 @@ def _check_username(username: str) -> str:
     if not _USERNAME.fullmatch(name):
         raise UserError(
             f"{username!r} cannot be a username: use 1 to 64 letters, digits, '.', '_' or '-',"
-            " starting with a letter or digit."
+            " starting with a letter or digit.",
+            "username",
+            "bad_username",
         )
     if name in RESERVED_USERNAMES:
-        raise UserError(f"{name!r} is reserved for the audit trail; choose another username.")
+        raise UserError(
+            f"{name!r} is reserved for the audit trail; choose another username.",
+            "username",
+            "reserved",
+        )
     return name
 
 
 def _check_choice(value: str, choices: tuple[str, ...], what: str) -> str:
     if value not in choices:
-        raise UserError(f"Unknown {what} {value!r}: choose {', '.join(choices)}.")
+        raise UserError(
+            f"Unknown {what} {value!r}: choose {', '.join(choices)}.", what, f"bad_{what}"
+        )
     return value
 
 
@@ -85,22 +102,38 @@ def staff_link_id(
     code = (staff_code or "").strip()
     if not code:
         if role in STAFF_LINKED_ROLES:
-            raise UserError(f"An account with the role {role} must be linked to a staff code.")
+            raise UserError(
+                f"An account with the role {role} must be linked to a staff code.",
+                "staff",
+                "need_staff",
+            )
         return None
     staff = conn.execute(
         select(Staff.id, Staff.role, Staff.team).where(Staff.staff_code == code)
     ).one_or_none()
     if staff is None:
-        raise UserError(f"No staff member has the code {code!r}.")
+        raise UserError(f"No staff member has the code {code!r}.", "staff", "no_staff", code=code)
     if role in STAFF_LINKED_ROLES and staff.role != role:
-        raise UserError(f"{code} is on the staff list as {staff.role}, not {role}.")
+        raise UserError(
+            f"{code} is on the staff list as {staff.role}, not {role}.",
+            "staff",
+            "wrong_role",
+            code=code,
+            role=staff.role,
+        )
     if role in ROLES_BY_CODE and ROLES_BY_CODE[role].scope_kind == TEAM and not staff.team:
-        raise UserError(f"Team leader {code} has no team on the staff list.")
+        raise UserError(f"Team leader {code} has no team on the staff list.", "staff", "no_team")
     other = conn.execute(
         select(User.username).where(User.staff_id == staff.id, User.id != (user_id or -1))
     ).first()
     if other is not None:
-        raise UserError(f"Staff member {code} already has the account {other.username!r}.")
+        raise UserError(
+            f"Staff member {code} already has the account {other.username!r}.",
+            "staff",
+            "linked",
+            code=code,
+            name=other.username,
+        )
     return int(staff.id)
 
 
@@ -131,11 +164,11 @@ def add_user(
     name = _check_username(username)
     display = display_name.strip()
     if not display:
-        raise UserError("A user needs a display name.")
+        raise UserError("A user needs a display name.", "display_name", "no_name")
     _check_choice(role, ROLE_CODES, "role")
     _check_choice(language, LANGUAGES, "language")
     if find_user(conn, name) is not None:
-        raise UserError(f"The username {name!r} is taken.")
+        raise UserError(f"The username {name!r} is taken.", "username", "taken", name=name)
     staff_id = staff_link_id(conn, role, staff_code)
     conn.execute(
         insert(User).values(
@@ -174,7 +207,9 @@ def disable_user(
     now = _now(now)
     user = get_user(conn, username)
     if _is_self(actor, user):
-        raise UserError("You cannot disable your own account; ask another admin.")
+        raise UserError(
+            "You cannot disable your own account; ask another admin.", "state", "self_disable"
+        )
     if not user.active:
         return user  # nothing to write, nothing to audit
     _write(conn, user.id, active=False)
@@ -237,7 +272,9 @@ def set_role(
     user = get_user(conn, username)
     _check_choice(role, ROLE_CODES, "role")
     if _is_self(actor, user) and user.role == "admin" and role != "admin":
-        raise UserError("You cannot take away your own admin role; ask another admin.")
+        raise UserError(
+            "You cannot take away your own admin role; ask another admin.", "role", "self_demote"
+        )
     staff_id = staff_link_id(conn, role, staff_code, user_id=user.id)
     _write(conn, user.id, role=role, staff_id=staff_id)
     return record_change(conn, user, "user.set_role", actor, now)
