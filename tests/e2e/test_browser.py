@@ -233,8 +233,10 @@ def test_an_officer_drafts_a_review_that_saves_itself(live_app: str, browser: Br
     expect(page.get_by_text(re.compile(r"^Saved \d\d:\d\d$"))).to_be_visible()
     page.reload()  # a new session reads the saved draft back
     settle(page)
+    # A loaded machine can take a while over a fresh session's first run.
     expect(page.locator("[data-testid=stTextArea] textarea").first).to_have_value(
-        "Two loans went late: I did not check the size of the pig farm at appraisal."
+        "Two loans went late: I did not check the size of the pig farm at appraisal.",
+        timeout=20_000,
     )
     shoot(page, "my-review-draft-officer-en-desktop")
     assert errors == []
