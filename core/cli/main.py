@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from core.admin.backup import BackupError, backup, default_backup_path, record_backup, restore
 from core.auth.passwords import PasswordError
 from core.auth.users import UserError
+from core.cli import field as cli_field
 from core.cli import metrics as cli_metrics
 from core.cli import users as cli_users
 from core.cli.metrics import SelectionError
@@ -72,6 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("migrate", help="bring the database to the current schema")
     cli_metrics.add_commands(commands)
+    cli_field.add_commands(commands)
     cli_users.add_commands(commands)
     back = commands.add_parser("backup", help="copy the SQLite database safely while it is in use")
     back.add_argument(
@@ -103,6 +105,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "migrate": _cmd_migrate,
         "metrics": _cmd_metrics,
         "cohorts": _cmd_cohorts,
+        "plan": _cmd_field,
+        "collection-sheet": _cmd_field,
         "check-config": _cmd_check_config,
         "users": _cmd_users,
         "backup": _cmd_backup,
@@ -230,6 +234,15 @@ def _cmd_cohorts(args: argparse.Namespace) -> int:
     rules = load_rules(load_settings().config_dir / "rules.yaml", activities)
     with engine.connect() as conn:
         cli_metrics.write_out(cli_metrics.run_cohorts(conn, args, rules.params))
+    return EXIT_OK
+
+
+def _cmd_field(args: argparse.Namespace) -> int:
+    engine, activities = _open_database()
+    params = load_rules(load_settings().config_dir / "rules.yaml", activities).params
+    run = cli_field.run_plan if args.command == "plan" else cli_field.run_collection_sheet
+    with engine.connect() as conn:
+        cli_metrics.write_out(run(conn, args, params))
     return EXIT_OK
 
 

@@ -20,7 +20,8 @@ from core.metrics.period import Period
 from core.metrics.scorecard import OfficerScorecard
 
 
-def _scoped_loans(scope_sql: str) -> str:
+def scoped_loans_sql(scope_sql: str) -> str:
+    """The CTE `scoped`: the loans of the officers passing `scope_sql` (staff alias s)."""
     return f"""scoped AS (
         SELECT l.id, l.officer_id, l.borrower_id, l.loan_code, l.principal_cents,
                l.disbursed_on, l.written_off_on, l.repaid_on, l.is_first_loan, l.training_days
@@ -28,7 +29,11 @@ def _scoped_loans(scope_sql: str) -> str:
         WHERE s.role = 'officer' AND {scope_sql})"""
 
 
-_ACTIVE = f"""active AS MATERIALIZED (
+# The CTEs `active` (loans active at :as_of, with outstanding(as_of)) and `late` (each late
+# loan's first unpaid due date, so DPD = as_of - first_due), after `scoped`; and the test of
+# a loan (alias a, joined to late) counted in followups_overdue. core/field builds the
+# officer's plan on these same definitions.
+ACTIVE_LOANS_SQL = f"""active AS MATERIALIZED (
         SELECT l.id, l.officer_id, l.borrower_id, l.loan_code,
                l.principal_cents - COALESCE((SELECT SUM(r.principal_paid_cents) FROM repayments r
                                              WHERE r.loan_id = l.id AND r.paid_on <= :as_of), 0)
@@ -41,7 +46,7 @@ _ACTIVE = f"""active AS MATERIALIZED (
         WHERE i.due_date < :as_of AND (i.covered_on IS NULL OR i.covered_on > :as_of)
         GROUP BY i.loan_id)"""
 
-_FOLLOWUP_OVERDUE = """(late.first_due <= :followup_cut AND NOT EXISTS (
+FOLLOWUP_OVERDUE_SQL = """(late.first_due <= :followup_cut AND NOT EXISTS (
             SELECT 1 FROM visits v
             WHERE v.officer_id = a.officer_id AND v.borrower_id = a.borrower_id
               AND v.visited_on > late.first_due AND v.visited_on <= :as_of))"""
@@ -75,7 +80,7 @@ def compute_officer_scorecards(
     ):
         cards[staff.id] = OfficerScorecard(staff.staff_code, staff.name, staff.team, staff.branch)
     if cards:
-        scoped = _scoped_loans(scope_sql)
+        scoped = scoped_loans_sql(scope_sql)
         _portfolio(conn, scoped, values, cards)
         _collections(conn, scoped, values, params, cards)
         _disbursements(conn, scoped, values, cards)
@@ -94,19 +99,19 @@ def _portfolio(
     # visited inside the window.
     rows = run(
         conn,
-        f"""WITH {scoped}, {_ACTIVE},
+        f"""WITH {scoped}, {ACTIVE_LOANS_SQL},
         served AS (SELECT officer_id, borrower_id FROM active GROUP BY officer_id, borrower_id)
         SELECT 'sum', a.officer_id, NULL, NULL, COUNT(*), COUNT(DISTINCT a.borrower_id),
                SUM(a.outstanding),
                SUM(CASE WHEN late.first_due IS NOT NULL THEN a.outstanding ELSE 0 END),
                SUM(CASE WHEN late.first_due < :as_of_m30 THEN a.outstanding ELSE 0 END),
                SUM(CASE WHEN late.first_due < :as_of_m90 THEN a.outstanding ELSE 0 END),
-               SUM(CASE WHEN {_FOLLOWUP_OVERDUE} THEN 1 ELSE 0 END)
+               SUM(CASE WHEN {FOLLOWUP_OVERDUE_SQL} THEN 1 ELSE 0 END)
         FROM active a LEFT JOIN late ON late.loan_id = a.id
         GROUP BY a.officer_id
         UNION ALL
         SELECT 'late', a.officer_id, a.loan_code, late.first_due,
-               CASE WHEN {_FOLLOWUP_OVERDUE} THEN 1 ELSE 0 END, 0, 0, 0, 0, 0, 0
+               CASE WHEN {FOLLOWUP_OVERDUE_SQL} THEN 1 ELSE 0 END, 0, 0, 0, 0, 0, 0
         FROM active a JOIN late ON late.loan_id = a.id
         UNION ALL
         SELECT 'seen', sv.officer_id, b.borrower_code, NULL,

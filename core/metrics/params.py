@@ -15,3 +15,5 @@ class MetricParams:
     followup_after_days: int = 7
     renewal_window_days: int = 90
     min_cohort_size: int = 10
+    return_soon_days: int = 14
+    sheet_window_days: int = 0

@@ -77,6 +77,8 @@ def test_the_shipped_rules_load() -> None:
         followup_after_days=7,
         renewal_window_days=90,
         min_cohort_size=10,
+        return_soon_days=14,
+        sheet_window_days=0,
     )
     by_id = {rule.id: rule for rule in rule_set.rules}
     assert len(by_id) == len(rule_set.rules) >= 16
@@ -105,7 +107,7 @@ def test_a_valid_file_and_its_summary(tmp_path: Path) -> None:
     assert report == (
         f"{path}: 1 rule, parameters: min_training_days=5, grace_days=0, "
         "visit_window_days=90, followup_after_days=7, renewal_window_days=90, "
-        "min_cohort_size=10"
+        "min_cohort_size=10, return_soon_days=14, sheet_window_days=0"
     )
 
 

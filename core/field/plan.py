@@ -1,0 +1,204 @@
+"""An officer's plan for a day (docs/metrics.md, "Field lists"): every borrower to see,
+with why, the loans concerned, and the last visit.
+
+The reasons come from the definitions the figures and the visits screen already use: a
+follow-up is a loan counted in followups_overdue (core.metrics.officers' SQL), a return
+visit is the return-visit board's status (core.visits.reads), the amounts are
+core.field.amounts'. Each is one query for the one officer; Python only joins them up.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import Connection
+
+from core.auth.privacy import mask_phone
+from core.auth.scope import Scope
+from core.db.sqltext import as_date, as_optional_date, run
+from core.field.amounts import amounts_sql, is_own, meeting_values, officer_scope
+from core.metrics.officers import ACTIVE_LOANS_SQL, FOLLOWUP_OVERDUE_SQL, scoped_loans_sql
+from core.metrics.params import MetricParams
+from core.money import cents_to_yuan
+from core.visits.reads import load_return_visit_board
+
+# The reasons, in the order an item lists them.
+REASONS = ("follow_up", "due", "return_overdue", "return_soon")
+# An installment falling due within this many days after d makes the borrower "due".
+DUE_WITHIN_DAYS = 6
+_BOARD_REASONS = {"never": "return_overdue", "overdue": "return_overdue", "due_soon": "return_soon"}
+
+
+@dataclass(frozen=True)
+class PlanLoan:
+    """A loan of the officer active at d, with DPD(d), arrears(d) and expected(d)."""
+
+    loan_code: str
+    dpd: int
+    arrears: Decimal
+    expected: Decimal
+
+
+@dataclass(frozen=True)
+class PlanItem:
+    """A borrower to see on the day; `phone` is masked unless the viewer is the officer."""
+
+    borrower_code: str
+    name: str
+    village: str
+    group_code: str
+    phone: str
+    reasons: tuple[str, ...]
+    loans: tuple[PlanLoan, ...]
+    last_visit: dt.date | None
+    last_outcome: str | None
+
+    @property
+    def arrears(self) -> Decimal:
+        """The arrears of the item's loans together (what orders items of a village)."""
+        return sum((loan.arrears for loan in self.loans), Decimal("0.00"))
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The officer's plan for `day`: items by village, follow-ups first, then arrears."""
+
+    officer_code: str
+    day: dt.date
+    items: tuple[PlanItem, ...]
+
+
+@dataclass(frozen=True)
+class _Borrower:
+    code: str
+    name: str
+    village: str
+    group_code: str
+    phone: str
+    last_visit: dt.date | None
+    last_outcome: str | None
+
+
+def build_plan(
+    conn: Connection, scope: Scope, officer_code: str, day: dt.date, params: MetricParams
+) -> Plan:
+    """The plan of officer `officer_code` for `day`, as the viewer of `scope` may read it:
+    no items when the officer is outside the scope, phones in full only for the officer."""
+    own = officer_scope(conn, scope, officer_code)
+    loans = _loans(conn, own, day, params)
+    reasons: dict[str, set[str]] = defaultdict(set)
+    loans_of: dict[str, list[PlanLoan]] = defaultdict(list)
+    for (borrower, _code), (loan, follow_up, due) in loans.items():
+        loans_of[borrower].append(loan)
+        if follow_up:
+            reasons[borrower].add("follow_up")
+        if due:
+            reasons[borrower].add("due")
+    window, soon = params.visit_window_days, params.return_soon_days
+    for row in load_return_visit_board(conn, own, day, window, soon_days=soon):
+        if row.status in _BOARD_REASONS:
+            reasons[row.borrower_code].add(_BOARD_REASONS[row.status])
+    borrowers = _borrowers(conn, own, day) if reasons else {}
+    show_phone = is_own(scope, officer_code)
+    items = []
+    for code, found in reasons.items():
+        b = borrowers[code]
+        items.append(
+            PlanItem(
+                borrower_code=code,
+                name=b.name,
+                village=b.village,
+                group_code=b.group_code,
+                phone=b.phone if show_phone else mask_phone(b.phone),
+                reasons=tuple(r for r in REASONS if r in found),
+                loans=tuple(loans_of[code]),
+                last_visit=b.last_visit,
+                last_outcome=b.last_outcome,
+            )
+        )
+    items.sort(key=lambda i: (i.village, "follow_up" not in i.reasons, -i.arrears, i.borrower_code))
+    return Plan(officer_code, day, tuple(items))
+
+
+def _loans(
+    conn: Connection, own: Scope, day: dt.date, params: MetricParams
+) -> dict[tuple[str, str], tuple[PlanLoan, bool, bool]]:
+    """(borrower, loan) → the loan's amounts, whether it needs a follow-up and whether an
+    installment unpaid at d - 1 falls due in [d, d + 6], for the loans active at d."""
+    scope_sql, bound = own.staff_where("s")
+    rows = run(
+        conn,
+        f"""
+        WITH {scoped_loans_sql(scope_sql)}, {ACTIVE_LOANS_SQL}, {amounts_sql("active")}
+        SELECT b.borrower_code, a.loan_code, late.first_due,
+               CASE WHEN {FOLLOWUP_OVERDUE_SQL} THEN 1 ELSE 0 END AS follow_up,
+               CASE WHEN EXISTS (
+                   SELECT 1 FROM installments i
+                   WHERE i.loan_id = a.id AND i.due_date >= :as_of AND i.due_date <= :due_until
+                     AND (i.covered_on IS NULL OR i.covered_on > :day_before))
+                    THEN 1 ELSE 0 END AS due,
+               COALESCE(am.arrears, 0) AS arrears, COALESCE(am.expected, 0) AS expected
+        FROM active a JOIN borrowers b ON b.id = a.borrower_id
+        LEFT JOIN late ON late.loan_id = a.id
+        LEFT JOIN amounts am ON am.loan_id = a.id
+        ORDER BY b.borrower_code, a.loan_code""",
+        {
+            **bound,
+            **meeting_values(day, params),
+            "due_until": day + dt.timedelta(days=DUE_WITHIN_DAYS),
+        },
+    )
+    return {
+        (r.borrower_code, r.loan_code): (
+            PlanLoan(
+                r.loan_code,
+                0 if r.first_due is None else (day - as_date(r.first_due)).days,
+                cents_to_yuan(int(r.arrears)),
+                cents_to_yuan(int(r.expected)),
+            ),
+            bool(r.follow_up),
+            bool(r.due),
+        )
+        for r in rows
+    }
+
+
+def _borrowers(conn: Connection, own: Scope, day: dt.date) -> dict[str, _Borrower]:
+    """The officer's borrowers (a loan of theirs disbursed by d) with the officer's last
+    visit by d and its outcome."""
+    scope_sql, bound = own.staff_where("s")
+    rows = run(
+        conn,
+        f"""
+        WITH served AS (
+            SELECT DISTINCT l.officer_id, l.borrower_id
+            FROM loans l JOIN staff s ON s.id = l.officer_id
+            WHERE s.role = 'officer' AND {scope_sql} AND l.disbursed_on <= :as_of),
+        latest AS (
+            SELECT v.borrower_id, v.visited_on, v.outcome,
+                   ROW_NUMBER() OVER (PARTITION BY v.officer_id, v.borrower_id
+                                      ORDER BY v.visited_on DESC, v.id DESC) AS rn
+            FROM visits v JOIN served sv
+              ON sv.officer_id = v.officer_id AND sv.borrower_id = v.borrower_id
+            WHERE v.visited_on <= :as_of)
+        SELECT b.borrower_code, b.name, b.village, b.group_code, b.phone,
+               lv.visited_on, lv.outcome
+        FROM served sv JOIN borrowers b ON b.id = sv.borrower_id
+        LEFT JOIN latest lv ON lv.borrower_id = sv.borrower_id AND lv.rn = 1""",
+        {**bound, "as_of": day},
+    )
+    return {
+        r.borrower_code: _Borrower(
+            r.borrower_code,
+            r.name,
+            r.village,
+            r.group_code or "",
+            r.phone or "",
+            as_optional_date(r.visited_on),
+            r.outcome,
+        )
+        for r in rows
+    }
