@@ -1,5 +1,6 @@
 """Every table of the schema on one metadata: the core tables (core.db.models) and those
-each feature keeps with itself (reviews and coaching, configuration versions, drafts).
+each feature keeps with itself (reviews and coaching, configuration versions, drafts, field
+receipts).
 
 The feature model modules are named here, not imported at the top: each of them imports
 core.db.models for its Base, so a static import from this package would tie core.db to
@@ -15,7 +16,12 @@ from sqlalchemy import MetaData
 
 from core.db.models import Base
 
-FEATURE_MODELS = ("core.reviews.models", "core.admin.models", "core.drafts")
+FEATURE_MODELS = (
+    "core.reviews.models",
+    "core.admin.models",
+    "core.drafts",
+    "core.field.models",
+)
 
 
 def all_tables() -> MetaData:
