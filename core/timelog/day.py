@@ -29,6 +29,10 @@ from core.timelog.writes import Saved, officer_id, save_cells, stored_cells
 from core.validation import FieldError, ValidationFailed
 
 STEP = 50  # hundredths: a tap changes an activity by half an hour
+# "Same as yesterday" looks this far back for a day with hours: over a weekend or a day
+# off it finds the last day worked; after a longer absence it offers nothing rather
+# than a day the officer no longer remembers.
+COPY_WINDOW_DAYS = 7
 
 
 def stepped_total(total: int, imported: int, day_total: int, step: int) -> tuple[int, str | None]:
@@ -84,9 +88,9 @@ def _step_error(cell: tuple[dt.date, str], code: str, day_total: int, imported: 
 
 
 def previous_day(conn: Connection, scope: Scope, staff_code: str, day: dt.date) -> dt.date | None:
-    """The officer's last day before `day` with any hours (own or imported): what "same
-    as yesterday" copies (on a Monday, the Friday or Saturday worked last). None when
-    there is none or the officer is outside `scope`."""
+    """The officer's last day before `day`, at most COPY_WINDOW_DAYS before, with any
+    hours (own or imported): what "same as yesterday" copies (on a Monday, the Friday or
+    Saturday worked last). None when there is none or the officer is outside `scope`."""
     scope_sql, params = scope.staff_where("s")
     rows = run(
         conn,
@@ -94,8 +98,13 @@ def previous_day(conn: Connection, scope: Scope, staff_code: str, day: dt.date) 
         SELECT MAX(t.work_date) AS last_day
         FROM time_log t JOIN staff s ON s.id = t.officer_id
         WHERE s.role = 'officer' AND {scope_sql} AND s.staff_code = :staff_code
-          AND t.work_date < :day AND t.hours_hundredths > 0""",
-        {**params, "staff_code": staff_code, "day": day},
+          AND t.work_date < :day AND t.work_date >= :since AND t.hours_hundredths > 0""",
+        {
+            **params,
+            "staff_code": staff_code,
+            "day": day,
+            "since": day - dt.timedelta(days=COPY_WINDOW_DAYS),
+        },
     )
     found = rows[0].last_day if rows else None
     return None if found is None else as_date(found)

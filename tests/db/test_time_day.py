@@ -171,11 +171,15 @@ def test_the_previous_day_is_the_last_earlier_day_with_hours(loaded: Engine) -> 
     with loaded.connect() as conn:
         assert previous_day(conn, OF1, "OF1", MON) == THU  # Fri to Sun are empty
         assert previous_day(conn, OF1, "OF1", THU) is None  # nothing before the Thursday
+        # A week later still finds it; a day more does not (COPY_WINDOW_DAYS).
+        assert previous_day(conn, OF1, "OF1", dt.date(2025, 4, 10)) == THU
+        assert previous_day(conn, OF1, "OF1", dt.date(2025, 4, 11)) is None
         # Another officer's scope does not see OF1's days.
         assert previous_day(conn, Scope("officer", staff_code="OF2"), "OF1", MON) is None
     tap(loaded, MON, "travel")
     with loaded.connect() as conn:
         assert previous_day(conn, OF1, "OF1", TODAY) == MON
+        assert previous_day(conn, OF1, "OF1", dt.date(2025, 4, 14)) == MON
 
 
 def test_same_as_yesterday_copies_the_totals_exactly(loaded: Engine) -> None:
