@@ -42,6 +42,7 @@ _CONFIRM = "time_copy_confirm"
 _STYLE = """<style>
 .st-key-time_tap .stColumn {min-width: 0 !important;}
 .st-key-time_tap button {min-height: 44px; min-width: 44px;}
+.st-key-time_tap .stColumn button p {font-size: 1.5rem; line-height: 1;}
 .st-key-time_tap .stColumn p {overflow-wrap: anywhere;}
 </style>"""
 

@@ -160,10 +160,7 @@ def test_minus_floors_at_the_imported_part(imported_july: str, log_in_as) -> Non
     at.date_input(key="time_day").set_value(dt.date(2025, 7, 1)).run()
     assert "**4.0 h**" in row(at, "collection")
     assert at.button(key="time_minus_collection").disabled
-    assert (
-        "Of which 4.0 h imported from the bank's export (only a corrected export lowers them)."
-        in row_block(at, "collection")
-    )
+    assert "Of which 4.0 h imported (see below)." in row_block(at, "collection")
     tap(at, "collection")
     assert by_source(imported_july) == {
         ("2025-07-01", "collection", "import"): 400,
@@ -302,9 +299,7 @@ def test_the_day_entry_speaks_chinese(imported_july: str, log_in_as) -> None:
     at.date_input(key="time_day").set_value(dt.date(2025, 7, 1)).run()
     assert "贷前调查" in row(at, "appraisal")
     assert "**4.0 小时**" in row(at, "collection")
-    assert "其中 4.0 小时是从核心业务系统导入的（只能通过更正后的导出数据减少）。" in row_block(
-        at, "collection"
-    )
+    assert "其中 4.0 小时为导入（见下方说明）。" in row_block(at, "collection")
     assert total_line(at) == "当天合计 **4.0 小时**（一天最多 24 小时）"
     tap(at, "appraisal")
     at.date_input(key="time_day").set_value(TODAY).run()
