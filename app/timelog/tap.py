@@ -18,6 +18,7 @@ from decimal import Decimal
 
 import streamlit as st
 from sqlalchemy import Connection
+from sqlalchemy.exc import SQLAlchemyError
 
 from app import clock
 from app.i18n import date, t
@@ -26,6 +27,7 @@ from app.timelog.forms import day_label
 from app.timelog.view import activity_name, cached_entries, hours_text, imported_note
 from app.viewer import Viewer
 from core.auth.scope import Scope
+from core.drafts import discard_draft, drafts_of
 from core.money import cents_to_yuan
 from core.timelog.checks import DAY_LIMIT, MAX_AGE_DAYS
 from core.timelog.day import STEP, copy_day, previous_day, step_hours
@@ -128,11 +130,45 @@ def _notes(day: dt.date, target: str) -> None:
         st.markdown(f":red[{_message(error)}]")
 
 
+def _dismiss(username: str, form_key: str) -> None:
+    discard_draft(get_engine(), username, form_key)
+
+
+def _old_drafts(username: str) -> None:
+    """Hours typed into the typed day form this entry replaced and never saved (its
+    drafts, "time_day/<day>"): said with what they held until dismissed, so the change
+    loses nothing typed."""
+    try:
+        found = drafts_of(get_engine(), username, "time_day/")
+    except SQLAlchemyError:
+        return
+    for draft in found:
+        fields = dict(draft.values.get("fields") or {})
+        listed = ", ".join(
+            f"{activity_name(code)} {hours_text(Decimal(str(value)))}"
+            for code, value in fields.items()
+            if isinstance(value, int | float) and not isinstance(value, bool) and value
+        )
+        try:
+            day = dt.date.fromisoformat(draft.form_key.partition("/")[2])
+        except ValueError:
+            continue
+        if listed:
+            st.info(t("time.tap.old_draft", day=date(day), entries=listed))
+        st.button(
+            t("time.tap.old_draft_dismiss"),
+            key=f"time_old_draft_{day.isoformat()}",
+            on_click=_dismiss,
+            args=(username, draft.form_key),
+        )
+
+
 def tap_day(me: Viewer, today: dt.date, version: int) -> None:
     """A date (today by default, no future day, no closed period), "same as yesterday",
     a row per activity with its hours and − / + buttons, and the day's total of 24 h."""
     staff = str(me.user.staff_code)
     username = me.user.username
+    _old_drafts(username)
     day = st.date_input(
         t("time.day.date"),
         value=today,

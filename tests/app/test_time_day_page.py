@@ -310,3 +310,27 @@ def test_the_day_entry_speaks_chinese(imported_july: str, log_in_as) -> None:
     other_tab(imported_july, TODAY, "travel", -STEP)
     tap(at, "travel", "-")
     assert ":red[路途：已经是 0 小时，不能再减。]" in row_block(at, "travel")
+
+
+def test_hours_left_in_a_draft_of_the_former_day_form_are_shown_until_dismissed(
+    loaded_db: str, log_in_as
+) -> None:
+    from core.drafts import load_draft, save_draft
+
+    engine = make_engine(database_url=loaded_db)
+    save_draft(
+        engine, "officer", "time_day/2025-07-01", {"fields": {"appraisal": 6.5, "travel": 0.0}}
+    )
+    log_in_as("officer")
+    at = open_page(PAGE)
+    assert [i.value for i in at.info if "former" in i.value] == [
+        "Hours typed for 1 Jul 2025 in the former day form were never saved: Loan appraisal "
+        "6.50. Enter them with the buttons below (or in the week grid), then dismiss this note."
+    ]
+    at = open_page(PAGE)  # still there after a reload
+    assert len([i for i in at.info if "former" in i.value]) == 1
+    at.button(key="time_old_draft_2025-07-01").click().run()
+    assert not at.exception
+    assert not [i for i in at.info if "former" in i.value]
+    assert load_draft(engine, "officer", "time_day/2025-07-01") is None
+    engine.dispose()
