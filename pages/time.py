@@ -1,5 +1,6 @@
-"""My time: enter hours by day or by week, see and delete entries, and how the period's
-hours are shared out against the target band of each activity."""
+"""My time: a day's hours by taps (first, for a phone) or a week's in a grid, see and
+delete entries, and how the period's hours are shared out against the target band of
+each activity."""
 
 import streamlit as st
 
@@ -8,7 +9,8 @@ from app.charts import show_chart
 from app.i18n import date, t
 from app.period_picker import period_picker
 from app.resources import cached_scorecard, data_version, get_rules
-from app.timelog.forms import day_form, entries_table, open_drafted_mode, show_flash
+from app.timelog.forms import entries_table, open_drafted_mode, show_flash
+from app.timelog.tap import tap_day
 from app.timelog.view import (
     allocation_chart,
     allocation_frame,
@@ -36,7 +38,7 @@ mode = coded_selectbox(
     t("time.mode"), ("day", "week"), lambda m: t(f"time.mode.{m}"), key="time_mode"
 )
 if mode == "day":
-    day_form(me, today, version)
+    tap_day(me, today, version)
 else:
     week_form(me, today, version)
 

@@ -113,18 +113,18 @@ def delete_entry(
     """Deletes `staff_code`'s own (app) entry of one activity on one day; refused for a
     closed period, a missing entry, or an imported one ("imported")."""
     with data_write(engine) as conn:
-        officer_id = _officer_id(conn, staff_code)
-        if officer_id is None:
+        officer = officer_id(conn, staff_code)
+        if officer is None:
             raise ValidationFailed([FieldError("staff", "unknown_staff", {"staff": staff_code})])
         problems = day_problems(day, today or local_today())
-        own, imported = _stored(conn, officer_id, [day])
+        own, imported = stored_cells(conn, officer, [day])
         before = own.get((day, activity))
         if before is None:
             code = "imported" if (day, activity) in imported else "not_found"
             problems.append(FieldError(cell_field(day, activity), code))
         if problems:
             raise ValidationFailed(problems)
-        _remove(conn, officer_id, day, activity)
+        _remove(conn, officer, day, activity)
         _audit(conn, actor, staff_code, day, activity, before, None)
 
 
@@ -144,26 +144,43 @@ def _save(
     problems: list[FieldError],
 ) -> Saved:
     with data_write(engine) as conn:
-        officer_id = _officer_id(conn, staff_code)
-        if officer_id is None:
-            problems.append(FieldError("staff", "unknown_staff", {"staff": staff_code}))
-        wanted = check_cells(cells, activities, problems)
-        days = sorted({day for day, _ in cells})
-        for day in days:
-            problems.extend(day_problems(day, today))
-        own, imported = ({}, {}) if officer_id is None else _stored(conn, officer_id, days)
-        problems.extend(below_imported(wanted, imported))
-        totals = {cell: own.get(cell, 0) + imported.get(cell, 0) for cell in {*own, *imported}}
-        problems.extend(day_totals(days, totals, wanted, problems))
-        if problems:
-            # Raising inside the transaction rolls it back: nothing of the grid is written.
-            raise ValidationFailed(problems)
-        assert officer_id is not None
-        wanted_own = {cell: total - imported.get(cell, 0) for cell, total in wanted.items()}
-        return _apply(conn, actor, staff_code, officer_id, own, wanted_own)
+        return save_cells(conn, actor, staff_code, cells, today, activities, problems)
 
 
-def _officer_id(conn: Connection, staff_code: str) -> int | None:
+def save_cells(
+    conn: Connection,
+    actor: str,
+    staff_code: str,
+    cells: Mapping[Cell, Hours],
+    today: dt.date,
+    activities: set[str],
+    problems: list[FieldError],
+) -> Saved:
+    """Sets cells' totals as save_day does, inside the caller's data_write transaction
+    (so a caller that read the sheet to decide the totals writes what it read: the one-day
+    entry's taps and "same as yesterday", core/timelog/day.py). `problems` already found
+    are refused with the cells'; raises ValidationFailed, the caller's block rolling back."""
+    officer = officer_id(conn, staff_code)
+    if officer is None:
+        problems.append(FieldError("staff", "unknown_staff", {"staff": staff_code}))
+    wanted = check_cells(cells, activities, problems)
+    days = sorted({day for day, _ in cells})
+    for day in days:
+        problems.extend(day_problems(day, today))
+    own, imported = ({}, {}) if officer is None else stored_cells(conn, officer, days)
+    problems.extend(below_imported(wanted, imported))
+    totals = {cell: own.get(cell, 0) + imported.get(cell, 0) for cell in {*own, *imported}}
+    problems.extend(day_totals(days, totals, wanted, problems))
+    if problems:
+        # Raising inside the transaction rolls it back: nothing of the grid is written.
+        raise ValidationFailed(problems)
+    assert officer is not None
+    wanted_own = {cell: total - imported.get(cell, 0) for cell, total in wanted.items()}
+    return _apply(conn, actor, staff_code, officer, own, wanted_own)
+
+
+def officer_id(conn: Connection, staff_code: str) -> int | None:
+    """The staff id of the officer `staff_code` (None: no such officer)."""
     # Only officers keep time sheets: the metrics count officers' hours only.
     found = conn.execute(
         select(Staff.id).where(Staff.staff_code == staff_code, Staff.role == "officer")
@@ -171,10 +188,11 @@ def _officer_id(conn: Connection, staff_code: str) -> int | None:
     return None if found is None else int(found)
 
 
-def _stored(
+def stored_cells(
     conn: Connection, officer_id: int, days: list[dt.date]
 ) -> tuple[dict[Cell, int], dict[Cell, int]]:
-    """The officer's own (app) and imported hundredths per cell of `days`."""
+    """The officer's own (app) and imported hundredths per cell of `days` (no scope: for
+    writes on the officer's own sheet, after officer_id)."""
     own: dict[Cell, int] = {}
     imported: dict[Cell, int] = {}
     if not days:

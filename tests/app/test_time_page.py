@@ -1,5 +1,6 @@
-"""My time: hours entered by day or week are saved and shown, refused input stays with its
-error next to it, and the allocation chart shows the shares against the target bands."""
+"""My time: hours entered by week are saved and shown, refused input stays with its error
+next to it, and the allocation chart shows the shares against the target bands (the
+one-day entry of taps: test_time_day_page.py)."""
 
 from __future__ import annotations
 
@@ -22,10 +23,6 @@ PAGE = "pages/time.py"
 @pytest.fixture(autouse=True)
 def july(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("app.clock.today", lambda: TODAY)
-
-
-def number_inputs(at) -> dict[str, Any]:
-    return {n.label: n for n in at.number_input}
 
 
 def stored(url: str) -> dict[tuple[str, str], int]:
@@ -65,20 +62,18 @@ def allocation_rows(at) -> dict[str, dict[str, Any]]:
 
 def test_a_day_is_saved_and_shared_out_against_the_bands(loaded_db: str, log_in_as) -> None:
     log_in_as("officer")
-    at = open_page(PAGE)
-    assert not at.exception
-    inputs = number_inputs(at)
-    inputs["Loan appraisal"].set_value(6.0)
-    inputs["Office work and accounts"].set_value(2.0)
-    at.button(key="time_day_save").click().run()
+    at = week_page(loaded_db)
+    box(at, "2025-07-02", "appraisal", loaded_db).input("6")
+    box(at, "2025-07-02", "office", loaded_db).input("2")
+    at.run()
+    at.button(key="time_week_save").click().run()
     assert not at.exception
     assert stored(loaded_db) == {("2025-07-02", "appraisal"): 600, ("2025-07-02", "office"): 200}
     assert [s.value for s in at.success] == ["Saved: 2 added, 0 changed, 0 removed."]
-    # The inputs now show what is stored.
-    inputs = number_inputs(at)
-    assert inputs["Loan appraisal"].value == 6.0
-    assert inputs["Office work and accounts"].value == 2.0
-    assert inputs["Travel"].value == 0.0
+    # The boxes now show what is stored.
+    assert box(at, "2025-07-02", "appraisal", loaded_db).value == "6.00"
+    assert box(at, "2025-07-02", "office", loaded_db).value == "2.00"
+    assert box(at, "2025-07-02", "travel", loaded_db).value == ""
     # 2025Q3: 6 h of 8 on appraisal, 2 h on office work.
     rows = allocation_rows(at)
     assert rows["Loan appraisal"]["share"] == 75.0
@@ -95,9 +90,10 @@ def test_a_day_is_saved_and_shared_out_against_the_bands(loaded_db: str, log_in_
 
 def test_the_chart_draws_the_target_band_and_the_week(loaded_db: str, log_in_as) -> None:
     log_in_as("officer")
-    at = open_page(PAGE)
-    number_inputs(at)["Collection"].set_value(5.5)
-    at.button(key="time_day_save").click().run()
+    at = week_page(loaded_db)
+    box(at, "2025-07-02", "collection", loaded_db).input("5.5")
+    at.run()
+    at.button(key="time_week_save").click().run()
     elements = at.get("vega_lite_chart")
     charts = [json.loads(c.proto.spec) for c in elements]
     assert len(charts) == 2
@@ -113,32 +109,6 @@ def test_the_chart_draws_the_target_band_and_the_week(loaded_db: str, log_in_as)
     assert [(r["monday"], r["activity"], r["hours"]) for r in week_rows] == [
         ("2025-06-30", "Collection", 5.5)
     ]
-
-
-def test_a_day_over_24_hours_is_refused_next_to_the_fields(loaded_db: str, log_in_as) -> None:
-    log_in_as("officer")
-    at = open_page(PAGE)
-    before = version(loaded_db)
-    inputs = number_inputs(at)
-    inputs["Loan appraisal"].set_value(13.0)
-    inputs["Collection"].set_value(12.0)
-    at.button(key="time_day_save").click().run()
-    assert not at.exception
-    errors = [m.value for m in at.markdown if m.value.startswith(":red[")]
-    assert errors == [":red[This day would add up to 25.00 hours, more than 24.]"]
-    inputs = number_inputs(at)
-    assert inputs["Loan appraisal"].value == 13.0  # what was typed is kept
-    assert inputs["Collection"].value == 12.0
-    assert stored(loaded_db) == {}
-    assert version(loaded_db) == before
-    # Fixed, it saves and the error goes.
-    inputs["Collection"].set_value(11.0)
-    at.button(key="time_day_save").click().run()
-    assert [m.value for m in at.markdown if m.value.startswith(":red[")] == []
-    assert stored(loaded_db) == {
-        ("2025-07-02", "appraisal"): 1300,
-        ("2025-07-02", "collection"): 1100,
-    }
 
 
 def week_page(url: str, language: str = "en"):
@@ -173,19 +143,6 @@ def next_to(at, key: str) -> list[str]:
 
 def week_totals(at) -> dict[str, str]:
     return {row["Day"]: row["Hours"] for row in at.dataframe[0].value.to_dict("records")}
-
-
-def test_25_hours_in_a_day_box_is_refused_in_words_next_to_it(loaded_db: str, log_in_as) -> None:
-    log_in_as("officer")
-    at = open_page(PAGE)
-    # No bound in the browser: it would keep the old value with an English note instead.
-    assert not any(n.proto.has_max or n.proto.has_min for n in at.number_input)
-    number_inputs(at)["Travel"].set_value(25.0)
-    at.button(key="time_day_save").click().run()
-    assert not at.exception
-    assert next_to(at, number_inputs(at)["Travel"].key) == [":red[No more than 24 hours.]"]
-    assert number_inputs(at)["Travel"].value == 25.0
-    assert stored(loaded_db) == {}
 
 
 def test_a_week_is_typed_day_by_day_and_saved_exactly(loaded_db: str, log_in_as) -> None:
@@ -285,8 +242,8 @@ def test_a_day_over_24_in_the_week_is_named_on_its_tab(loaded_db: str, log_in_as
 def test_an_entry_is_deleted_after_confirmation(loaded_db: str, log_in_as) -> None:
     log_in_as("officer")
     at = open_page(PAGE)
-    number_inputs(at)["Travel"].set_value(3.0)
-    at.button(key="time_day_save").click().run()
+    for _ in range(6):  # six half hours of travel, tapped on the day entry
+        at.button(key="time_plus_travel").click().run()
     assert stored(loaded_db) == {("2025-07-02", "travel"): 300}
     delete = at.button(key="time_delete")
     assert delete.disabled  # nothing happens before the confirmation is ticked
@@ -301,7 +258,7 @@ def test_speaks_chinese(loaded_db: str, log_in_as) -> None:
     log_in_as("officer")
     at = open_page(PAGE, "zh")
     assert at.title[0].value == "我的时间"
-    assert "贷前调查" in number_inputs(at)
+    assert "贷前调查" in [m.value for m in at.markdown]
     at = week_page(loaded_db, "zh")
     assert [tab.label for tab in at.tabs][:2] == ["周一 6/30", "周二 7/1"]
     box(at, "2025-06-30", "appraisal", loaded_db).input("25")
@@ -351,29 +308,19 @@ def test_an_imported_day_shows_its_total_and_the_sheet_keeps_the_imported_hours(
     log_in_as("officer")
     at = open_page(PAGE)
     at.date_input(key="time_day").set_value(dt.date(2025, 7, 1)).run()
-    inputs = number_inputs(at)
-    assert inputs["Collection"].value == 4.0  # both imported entries
+    assert "**4.0 h**" in [m.value for m in at.markdown]  # both imported entries
     assert (
         "Imported from the bank's export: Collection 4.00. A cell shows the activity's total"
         in " ".join(c.value for c in at.caption)
     )
-    # Lowering the imported hours is refused next to the field, keeping what was typed.
-    inputs["Collection"].set_value(3.0)
-    at.button(key="time_day_save").click().run()
-    assert not at.exception
-    assert [m.value for m in at.markdown if m.value.startswith(":red[")] == [
-        ":red[4.00 of these hours were imported from the bank's export and cannot be removed "
-        "here: enter at least 4.00.]"
-    ]
-    assert number_inputs(at)["Collection"].value == 3.0
     # 5.5 in all: 1.5 hours of the officer's own next to the imported 4.
-    number_inputs(at)["Collection"].set_value(5.5)
-    at.button(key="time_day_save").click().run()
+    for _ in range(3):
+        at.button(key="time_plus_collection").click().run()
     assert by_source(imported_july) == {
         ("2025-07-01", "collection", "import"): 400,
         ("2025-07-01", "collection", "app"): 150,
     }
-    assert number_inputs(at)["Collection"].value == 5.5
+    assert "**5.5 h**" in [m.value for m in at.markdown]
     # The entries name where each came from; only the officer's own can be deleted.
     entries = next(d.value for d in at.dataframe if "From" in d.value.columns)
     assert list(zip(entries["Hours"], entries["From"], strict=True)) == [
@@ -408,69 +355,37 @@ def time_draft(url: str, key: str):
         engine.dispose()
 
 
-def test_hours_typed_into_a_day_survive_another_page_and_a_refresh(
-    loaded_db: str, log_in_as
-) -> None:
+def test_discarding_a_weeks_draft_shows_the_stored_hours_again(loaded_db: str, log_in_as) -> None:
     log_in_as("officer")
-    at = open_page(PAGE)
-    at.date_input(key="time_day").set_value(dt.date(2025, 7, 1)).run()
-    number_inputs(at)["Loan appraisal"].set_value(6.5)
-    number_inputs(at)["Travel"].set_value(1.25)
+    at = week_page(loaded_db)
+    box(at, "2025-07-02", "collection", loaded_db).input("3")
     at.run()
-    assert not restored(at)
-    at.switch_page("pages/home.py").run()
-    at.switch_page("pages/time.py").run()
-    # Back on the day that holds the draft (the picker would start on today).
-    assert at.date_input(key="time_day").value == dt.date(2025, 7, 1)
-    assert number_inputs(at)["Loan appraisal"].value == 6.5
-    assert number_inputs(at)["Travel"].value == 1.25
-    assert len(restored(at)) == 1
-    again = open_page(PAGE)  # a refresh
-    assert again.date_input(key="time_day").value == dt.date(2025, 7, 1)
-    assert number_inputs(again)["Loan appraisal"].value == 6.5
-    assert restored(again)
-    # Saved, the draft goes and the boxes show what is stored.
-    again.button(key="time_day_save").click().run()
-    assert stored(loaded_db) == {("2025-07-01", "appraisal"): 650, ("2025-07-01", "travel"): 125}
-    assert time_draft(loaded_db, "time_day/2025-07-01") is None
-    assert not restored(again)
-    assert number_inputs(again)["Loan appraisal"].value == 6.5
-    later = open_page(PAGE)
-    assert later.date_input(key="time_day").value == TODAY
-    assert not restored(later)
-    assert number_inputs(later)["Loan appraisal"].value == 0.0
-
-
-def test_discarding_a_days_draft_shows_the_stored_hours_again(loaded_db: str, log_in_as) -> None:
-    log_in_as("officer")
-    at = open_page(PAGE)
-    number_inputs(at)["Collection"].set_value(3.0)
-    at.button(key="time_day_save").click().run()
-    number_inputs(at)["Collection"].set_value(8.0)
+    at.button(key="time_week_save").click().run()
+    box(at, "2025-07-02", "collection", loaded_db).input("8")
     at.run()
     at = open_page(PAGE)
-    assert number_inputs(at)["Collection"].value == 8.0
-    at.button(key="draft_discard_time_day/2025-07-02").click().run()
+    assert box(at, "2025-07-02", "collection", loaded_db).value == "8"
+    at.button(key="draft_discard_time_week/2025-06-30").click().run()
     assert not at.exception
-    assert number_inputs(at)["Collection"].value == 3.0  # what is stored
+    assert box(at, "2025-07-02", "collection", loaded_db).value == "3.00"  # what is stored
     assert not restored(at)
-    assert time_draft(loaded_db, "time_day/2025-07-02") is None
+    assert time_draft(loaded_db, "time_week/2025-06-30") is None
     assert stored(loaded_db) == {("2025-07-02", "collection"): 300}
 
 
-def test_a_refused_day_keeps_its_draft_with_the_imported_hours_rule(
+def test_a_refused_week_keeps_its_draft_with_the_imported_hours_rule(
     imported_july: str, log_in_as
 ) -> None:
     log_in_as("officer")
-    at = open_page(PAGE)
-    at.date_input(key="time_day").set_value(dt.date(2025, 7, 1)).run()
-    number_inputs(at)["Collection"].set_value(3.0)  # below the 4 imported hours
-    at.button(key="time_day_save").click().run()
+    at = week_page(imported_july)
+    box(at, "2025-07-01", "collection", imported_july).input("3")  # below the 4 imported
+    at.run()
+    at.button(key="time_week_save").click().run()
     assert [m.value for m in at.markdown if m.value.startswith(":red[")]
     again = open_page(PAGE)
-    assert number_inputs(again)["Collection"].value == 3.0
-    again.button(key="time_day_save").click().run()
-    assert [m.value for m in again.markdown if m.value.startswith(":red[")] == [
+    assert box(again, "2025-07-01", "collection", imported_july).value == "3"
+    again.button(key="time_week_save").click().run()
+    assert next_to(again, f"time_week_2025-07-01_collection_{version(imported_july)}") == [
         ":red[4.00 of these hours were imported from the bank's export and cannot be removed "
         "here: enter at least 4.00.]"
     ]
