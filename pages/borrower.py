@@ -14,9 +14,9 @@ from app.portfolio.borrower import (
     loan_summary,
     payments_frame,
     profile_frame,
+    render_visits,
     schedule_frame,
     training_lines,
-    visits_frame,
 )
 from app.resources import data_version
 from app.viewer import viewer
@@ -73,6 +73,6 @@ for loan in reversed(found.loans):
 
 st.subheader(t("borrower.visits"))
 if found.visits:
-    st.dataframe(visits_frame(found), hide_index=True, width="stretch")
+    render_visits(found)
 else:
     st.caption(t("borrower.no_visits"))
