@@ -13,9 +13,11 @@ from decimal import Decimal
 from typing import Protocol
 
 from app.i18n import current_language, money, number, percent, t
-from app.resources import get_activities
+from app.resources import cached_code_owners, data_version, get_activities
+from core.auth.scope import Scope
 from core.config.lists import Activity
 from core.metrics.figures import FIGURES_BY_KEY
+from core.portfolio.names import CodeOwner
 from core.rules import NO_DATA, Finding, Rule
 from core.rules.describe import BETWEEN, BandPart, status_band
 from core.rules.formatting import format_bound
@@ -126,3 +128,15 @@ def status_line(rule: Rule, finding: Finding) -> str:
     if not band:
         return t("quarter.tile_goal", status=status, target=goal_words(rule))
     return t("quarter.tile_band", status=status, band=band, target=goal_words(rule))
+
+
+def case_owners(scope: Scope, figure: str, codes: Sequence[str]) -> dict[str, CodeOwner]:
+    """The borrower behind each case of a figure (its cases are loan or borrower codes:
+    core.metrics.figures), for the names and links beside the codes."""
+    spec = FIGURES_BY_KEY.get(figure.split(".")[0])
+    if spec is None or spec.cases is None or not codes:
+        return {}
+    unique = tuple(sorted(set(codes)))
+    if spec.cases == "loan":
+        return cached_code_owners(scope, unique, (), data_version())
+    return cached_code_owners(scope, (), unique, data_version())

@@ -21,19 +21,15 @@ from core.auth.scope import Scope
 from core.config.lists import Activity, load_activities, load_exit_reasons
 from core.db.engine import make_engine, read_data_version
 from core.db.schema import ensure_schema
+from core.field.plan import Plan, build_plan
 from core.metrics.cohorts import CohortFigures, compute_cohorts
 from core.metrics.components import Components
 from core.metrics.officers import compute_officer_scorecards
 from core.metrics.period import Period
 from core.metrics.scorecard import OfficerScorecard
 from core.metrics.views import TrendPoint, compute_trends
+from core.portfolio.names import CodeOwner, load_code_owners
 from core.portfolio.summary import OfficerPortfolio, load_officer_portfolios
-from core.portfolio.this_week import (
-    DueInstallment,
-    VisitDue,
-    load_installments_due,
-    load_visits_due,
-)
 from core.rules import BREACHED, WARNING, Finding, RuleSet, load_default_rules
 from core.rules.findings import GroupFindings, judge_officers
 from core.rules.group_findings import viewer_group_findings
@@ -211,12 +207,20 @@ def cached_trends(conn: Connection, scope: Scope, as_of: dt.date, version: int) 
 
 
 @scoped_cache(ttl=600)
-def cached_week(
-    conn: Connection, scope: Scope, today: dt.date, version: int
-) -> tuple[list[DueInstallment], list[VisitDue]]:
-    """Installments due in the next seven days and borrowers due a return visit."""
-    window = get_rules().params.visit_window_days
-    return (
-        load_installments_due(conn, scope, today),
-        load_visits_due(conn, scope, today, window),
-    )
+def cached_week(conn: Connection, scope: Scope, today: dt.date, version: int) -> Plan:
+    """The officer's plan for today (core.field.plan): "This week" lists its follow-ups,
+    installments falling due and return visits, so it counts what the plan and the
+    return-visit board count (docs/metrics.md, "Field lists")."""
+    return build_plan(conn, scope, scope.staff_code or "", today, get_rules().params)
+
+
+@scoped_cache(ttl=600)
+def cached_code_owners(
+    conn: Connection,
+    scope: Scope,
+    loan_codes: tuple[str, ...],
+    borrower_codes: tuple[str, ...],
+    version: int,
+) -> dict[str, CodeOwner]:
+    """The borrower (code and name) behind each loan or borrower code the scope may open."""
+    return load_code_owners(conn, scope, loan_codes, borrower_codes)

@@ -1,6 +1,7 @@
 """A borrower's file: profile (ID number and phone masked), training, each loan with its
-schedule and payments, and the visits. Opened with ?code=<borrower code>; a code outside
-the viewer's scope reads exactly like an unknown one."""
+schedule and payments, and the visits. Opened with ?code=<borrower code> (and ?loan=<loan
+code> to open that loan); a code outside the viewer's scope reads exactly like an unknown
+one."""
 
 import streamlit as st
 
@@ -13,9 +14,9 @@ from app.portfolio.borrower import (
     loan_summary,
     payments_frame,
     profile_frame,
+    render_visits,
     schedule_frame,
     training_lines,
-    visits_frame,
 )
 from app.resources import data_version
 from app.viewer import viewer
@@ -55,8 +56,12 @@ with right:
 st.subheader(t("borrower.loans"))
 if not found.loans:
     st.caption(t("borrower.no_loans"))
-for index, loan in enumerate(reversed(found.loans)):
-    with st.expander(loan_heading(loan), expanded=index == 0):
+# A link from a loan code (?loan=L) opens that loan; otherwise the newest is open.
+wanted = st.query_params.get("loan")
+if wanted not in {loan.row.loan_code for loan in found.loans}:
+    wanted = found.loans[-1].row.loan_code if found.loans else None
+for loan in reversed(found.loans):
+    with st.expander(loan_heading(loan), expanded=loan.row.loan_code == wanted):
         st.dataframe(loan_summary(loan), hide_index=True)
         st.markdown(f"**{t('borrower.schedule')}**")
         st.dataframe(schedule_frame(loan), hide_index=True, width="stretch")
@@ -68,6 +73,6 @@ for index, loan in enumerate(reversed(found.loans)):
 
 st.subheader(t("borrower.visits"))
 if found.visits:
-    st.dataframe(visits_frame(found), hide_index=True, width="stretch")
+    render_visits(found)
 else:
     st.caption(t("borrower.no_visits"))

@@ -13,6 +13,7 @@ from app.portfolio.customers import (
     cached_leavers,
     grade_comparison,
     judgement_chart,
+    leavers_columns,
     leavers_table,
     reasons_chart,
 )
@@ -83,7 +84,9 @@ leavers = cached_leavers(me.scope, left_codes, period.as_of, version)
 st.markdown(f"**{t('customers.leavers')}** ({len(leavers)})")
 if leavers:
     left, right = st.columns([3, 2])
-    left.dataframe(leavers_table(leavers, with_reason=True), hide_index=True)
+    left.dataframe(
+        leavers_table(leavers, with_reason=True), hide_index=True, column_config=leavers_columns()
+    )
     show_chart(reasons_chart(count_exit_reasons(leavers)), right)
 else:
     st.caption(t("customers.no_leavers"))
@@ -91,4 +94,8 @@ pending_codes = tuple(card.cases.get("pending_renewals", []))
 if pending_codes:
     pending = cached_leavers(me.scope, pending_codes, period.as_of, version)
     with st.expander(f"{t('customers.pending_list')} ({len(pending)})"):
-        st.dataframe(leavers_table(pending, with_reason=False), hide_index=True)
+        st.dataframe(
+            leavers_table(pending, with_reason=False),
+            hide_index=True,
+            column_config=leavers_columns(),
+        )

@@ -15,7 +15,7 @@ from app.resources import (
     get_rules,
 )
 from app.viewer import viewer
-from core.metrics.period import quarter_of
+from app.widgets import opens_borrowers
 
 me = viewer()
 st.title(t("quarter.title"))
@@ -36,12 +36,11 @@ if found is None:
     st.stop()
 card, findings = found
 rules = get_rules()
-render_tiles(card, findings, rules)
-
-today = clock.today()
-current = cached_scorecard(me.scope, quarter_of(today), data_version())
-due, visits = cached_week(me.scope, today, data_version())
-render_week(current[0].cases.get("followups_overdue", []) if current else [], due, visits)
+linked = opens_borrowers(me.user.role)
+render_tiles(card, findings, rules, me.scope, date(period.as_of), linked=linked)
+# Today's lists come from the officer's plan, so they count what the plan and the
+# return-visit board count; each heading says what that is.
+render_week(cached_week(me.scope, clock.today(), data_version()), rules.params, linked=linked)
 
 st.subheader(t("quarter.trends"))
 points = cached_trends(me.scope, period.as_of, data_version())

@@ -54,7 +54,7 @@ else:
     columns = columns_for(show_officer)
     st.caption(t("portfolio.select_hint"))
     event = st.dataframe(
-        loans_frame(rows, columns),
+        loans_frame(rows, columns, None if as_of == today else as_of),
         hide_index=True,
         width="stretch",
         column_config=column_config(columns),

@@ -16,13 +16,14 @@ from app.training.records import (
     cached_attendance,
     cached_batches,
     cached_exceptions,
+    exceptions_columns,
     exceptions_frame,
     min_training_days,
     officer_counts_frame,
     render_attendance,
 )
 from app.viewer import viewer
-from app.widgets import coded_selectbox
+from app.widgets import coded_selectbox, opens_borrowers
 
 me = viewer()
 days = min_training_days()
@@ -42,6 +43,8 @@ st.caption(
     )
 )
 version = data_version()
+# Trainers have no borrower pages: their tables show codes and names as plain text.
+linked = opens_borrowers(me.user.role)
 
 # --- Batches ---------------------------------------------------------------------------
 st.subheader(t("training.batches"))
@@ -55,7 +58,9 @@ else:
         t("training.batch"), list(by_key), lambda k: batch_label(by_key[k]), key="training_batch"
     )
     st.markdown(f"**{t('training.attendance')}**")
-    render_attendance(cached_attendance(me.scope, chosen, period.as_of, version), days)
+    render_attendance(
+        cached_attendance(me.scope, chosen, period.as_of, version), days, linked=linked
+    )
 
 # --- Exceptions ------------------------------------------------------------------------
 st.subheader(t("training.exceptions"))
@@ -65,7 +70,12 @@ if not exceptions:
     st.success(t("training.no_exceptions", days=days))
 else:
     st.warning(t("training.exception_count", count=len(exceptions), days=days))
-    st.dataframe(exceptions_frame(exceptions), hide_index=True, key="training_exceptions_table")
+    st.dataframe(
+        exceptions_frame(exceptions, linked=linked),
+        hide_index=True,
+        key="training_exceptions_table",
+        column_config=exceptions_columns(linked=linked),
+    )
 if per_officer:
     st.markdown(f"**{t('training.per_officer')}**")
     st.dataframe(officer_counts_frame(per_officer), hide_index=True, key="training_officers_table")

@@ -10,7 +10,6 @@ from app.resources import data_version, get_rules
 from app.viewer import viewer
 from app.visits.form import render_edit, render_log_form
 from app.visits.view import (
-    SOON_DAYS,
     cached_board,
     cached_history,
     cached_my_borrowers,
@@ -36,15 +35,16 @@ with log_tab:
         render_log_form(me.user.username, me.user.staff_code or "", borrowers, reasons, today)
 
 with board_tab:
-    window = get_rules().params.visit_window_days
-    st.caption(t("visits.board.caption", window=window, soon=SOON_DAYS))
+    params = get_rules().params
+    window, soon = params.visit_window_days, params.return_soon_days
+    st.caption(t("visits.board.caption", window=window, soon=soon))
     villages = st.multiselect(
         t("visits.board.villages"),
         sorted({b.village for b in borrowers}),
         placeholder=t("visits.board.all_villages"),
         key="visits_board_villages",
     )
-    render_board(cached_board(me.scope, today, window, tuple(sorted(villages)), version))
+    render_board(cached_board(me.scope, today, window, soon, tuple(sorted(villages)), version))
 
 with history_tab:
     picked = st.date_input(

@@ -7,7 +7,7 @@ import datetime as dt
 
 import streamlit as st
 
-from app.display import in_language
+from app.display import case_owners, in_language
 from app.figures.groups import render_group_findings
 from app.i18n import date, number, t
 from app.resources import (
@@ -18,6 +18,7 @@ from app.resources import (
     get_rules,
 )
 from app.viewer import Viewer
+from app.widgets import cases_markdown, opens_borrowers
 from core.auth.scope import Scope
 from core.metrics.period import quarter_of
 
@@ -58,7 +59,9 @@ def render_attention(me: Viewer, today: dt.date) -> None:
     period = quarter_of(today)
     st.caption(t("home.caption", period=period.label, date=date(period.as_of)))
     attention = cached_attention(me.scope, period, data_version())
-    render_group_findings(attention.groups, get_rules())  # admins: every team and branch
+    rules = get_rules()
+    render_group_findings(attention.groups, rules)  # admins: every team and branch
+    linked = opens_borrowers(me.user.role)
     if attention.all_met:
         st.success(t("home.all_met"))
     for officer in attention.missed:
@@ -69,4 +72,8 @@ def render_attention(me: Viewer, today: dt.date) -> None:
                 show = st.error if finding.status == "breached" else st.warning
                 show(message)
                 if finding.cases:
-                    st.caption(t("home.cases", cases=", ".join(finding.cases[:20])))
+                    # Each case with the borrower's name and a link to their page.
+                    shown = finding.cases[:20]
+                    owners = case_owners(me.scope, rules.by_id(finding.rule_id).figure, shown)
+                    cases = cases_markdown(shown, owners, linked=linked)
+                    st.caption(t("home.cases", cases=cases))

@@ -2,23 +2,53 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 
-from app.display import name_of, status_line, value_text
-from app.i18n import money, t
+from app.display import case_owners, name_of, status_line, value_text
+from app.i18n import date, money, number, t
+from app.widgets import borrower_cells, cases_markdown, link_column
+from core.auth.scope import Scope
+from core.field.plan import DUE_WITHIN_DAYS, Plan, PlanItem
 from core.metrics.figures import FIGURES_BY_KEY, TILE_FIGURES
+from core.metrics.params import MetricParams
 from core.metrics.scorecard import OfficerScorecard
 from core.metrics.views import TrendPoint
-from core.portfolio.this_week import DueInstallment, VisitDue
 from core.rules import Finding, RuleSet
 
+# Figures whose cases are a list of people to see: their list says what it counts in
+# words, as "This week" and the return-visit board count on other definitions.
+_CASE_WORDS = ("visit_coverage", "followups_overdue")
 
-def render_tiles(card: OfficerScorecard, findings: list[Finding], rules: RuleSet) -> None:
-    """Four tiles a row: value, goal status, and the cases behind the figure."""
+
+def cases_label(figure: str, count: int, params: MetricParams, as_of: str) -> str:
+    """The cases expander's title: for the visit figures, what exactly is counted."""
+    if figure in _CASE_WORDS:
+        return t(
+            f"quarter.cases.{figure}",
+            count=number(count),
+            window=params.visit_window_days,
+            days=params.followup_after_days,
+            date=as_of,
+        )
+    return f"{t('quarter.cases')} ({number(count)})"
+
+
+def render_tiles(
+    card: OfficerScorecard,
+    findings: list[Finding],
+    rules: RuleSet,
+    scope: Scope,
+    as_of: str,
+    *,
+    linked: bool,
+) -> None:
+    """Four tiles a row: value, goal status, and the cases behind the figure, each with
+    the borrower's name and a link to their page (`linked`: the viewer may open it)."""
     figures = card.components.figures()
     by_figure = {rules.by_id(f.rule_id).figure: f for f in findings}
     columns = st.columns(4)
@@ -32,8 +62,9 @@ def render_tiles(card: OfficerScorecard, findings: list[Finding], rules: RuleSet
                 st.markdown(status_line(rules.by_id(finding.rule_id), finding))
             cases = card.cases.get(key, [])
             if cases:
-                with st.expander(f"{t('quarter.cases')} ({len(cases)})"):
-                    st.text(", ".join(cases))
+                with st.expander(cases_label(key, len(cases), rules.params, as_of)):
+                    owners = case_owners(scope, key, cases)
+                    st.markdown(cases_markdown(cases, owners, linked=linked))
 
 
 def trend_chart(points: list[TrendPoint], keys: tuple[str, ...], goal: Decimal | None) -> alt.Chart:
@@ -83,36 +114,66 @@ def goal_of(rules: RuleSet, figure: str) -> Decimal | None:
     return None
 
 
-def render_week(followups: list[str], due: list[DueInstallment], visits: list[VisitDue]) -> None:
-    """This week: overdue follow-ups, installments falling due, return visits due."""
+def _loans_text(item: PlanItem) -> str:
+    return ", ".join(
+        t("week.loan_late", loan=loan.loan_code, days=number(loan.dpd)) for loan in item.loans
+    )
+
+
+def render_week(plan: Plan, params: MetricParams, *, linked: bool) -> None:
+    """This week, from the officer's plan for today (core.field.plan): the borrowers to
+    follow up, those with an installment falling due within the week, and those due a
+    return visit (the return-visit board's never visited, overdue and due soon). Each
+    heading says in words what it counts; each borrower links to their page."""
     st.subheader(t("week.title"))
+    until = plan.day + dt.timedelta(days=DUE_WITHIN_DAYS)
+    follow = [i for i in plan.items if "follow_up" in i.reasons]
+    due = [i for i in plan.items if "due" in i.reasons]
+    visit = [i for i in plan.items if {"return_overdue", "return_soon"} & set(i.reasons)]
+    borrower, name, village = (t("week.col.borrower"), t("week.col.name"), t("week.col.village"))
     panels = [
-        (t("week.followups"), {t("week.col.loan"): followups}),
         (
-            t("week.due"),
+            t("week.followups", days=params.followup_after_days),
+            follow,
+            {t("week.col.loans"): [_loans_text(i) for i in follow]},
+        ),
+        (
+            t("week.due", start=date(plan.day), end=date(until)),
+            due,
             {
-                t("week.col.due"): [d.due_date.isoformat() for d in due],
-                t("week.col.borrower"): [d.borrower_name for d in due],
-                t("week.col.village"): [d.village for d in due],
-                t("week.col.amount"): [money(d.principal_due) for d in due],
+                t("week.col.expected"): [
+                    money(sum((x.expected for x in i.loans), Decimal(0))) for i in due
+                ]
             },
         ),
         (
-            t("week.visits"),
+            t("week.visits", window=params.visit_window_days, soon=params.return_soon_days),
+            visit,
             {
-                t("week.col.borrower"): [v.borrower_name for v in visits],
-                t("week.col.village"): [v.village for v in visits],
                 t("week.col.last_visit"): [
-                    v.last_visit.isoformat() if v.last_visit else t("week.never") for v in visits
-                ],
+                    i.last_visit.isoformat() if i.last_visit else t("week.never") for i in visit
+                ]
             },
         ),
     ]
-    for column, (title, table) in zip(st.columns(3), panels, strict=True):
-        rows = len(next(iter(table.values())))
+    for index, (column, (title, items, extra)) in enumerate(
+        zip(st.columns(3), panels, strict=True)
+    ):
         with column, st.container(border=True):
-            st.markdown(f"**{title}** ({rows})")
-            if rows:
-                st.dataframe(pd.DataFrame(table), hide_index=True)
-            else:
+            st.markdown(f"**{title}**")
+            st.caption(t("week.count", count=number(len(items))))
+            if not items:
                 st.caption(t("week.none"))
+                continue
+            table = {
+                borrower: borrower_cells([(i.borrower_code, None) for i in items], linked=linked),
+                name: [i.name for i in items],
+                village: [i.village for i in items],
+                **extra,
+            }
+            st.dataframe(
+                pd.DataFrame(table),
+                hide_index=True,
+                key=f"week_table_{index}",
+                column_config={borrower: link_column(linked=linked)},
+            )

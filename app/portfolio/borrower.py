@@ -1,17 +1,20 @@
-"""The pieces of the borrower page: the cached file and its tables. Names, notes and news
-are written by people: they go into dataframes and st.text, never into Markdown or HTML."""
+"""The pieces of the borrower page: the cached file, its tables and the visits. Names,
+notes and news are written by people: they go into dataframes, st.text or escaped
+Markdown, never into HTML."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import pandas as pd
+import streamlit as st
 from sqlalchemy import Connection
 
 from app.display import configured_name
 from app.i18n import date, money, number, t
 from app.portfolio.loans import bucket_text, status_text
 from app.resources import get_exit_reasons, get_rules, scoped_cache
+from app.widgets import plain
 from core.auth.scope import Scope
 from core.portfolio.borrower import BorrowerFile, LoanFile, load_borrower
 
@@ -125,17 +128,14 @@ def loan_summary(loan: LoanFile) -> pd.DataFrame:
 
 
 def schedule_frame(loan: LoanFile) -> pd.DataFrame:
-    """One row per installment: due date, principal due, covered so far, when covered,
-    and its state at the as-of date in words."""
+    """One row per installment: due date, principal due, covered so far, and its state at
+    the as-of date in words ("Paid 4 days late" gives the day it was covered). Four
+    columns, so the table fits a phone's 390 px without scrolling sideways."""
     return pd.DataFrame(
         {
-            t("borrower.col.seq"): [i.seq for i in loan.schedule],
             t("borrower.col.due_date"): [i.due_date.isoformat() for i in loan.schedule],
             t("borrower.col.principal_due"): [money(i.principal_due) for i in loan.schedule],
             t("borrower.col.covered"): [money(i.covered) for i in loan.schedule],
-            t("borrower.col.covered_on"): [
-                i.covered_on.isoformat() if i.covered_on else "—" for i in loan.schedule
-            ],
             t("borrower.col.state"): [
                 t(f"borrower.state.{i.state}", days=number(i.days)) for i in loan.schedule
             ],
@@ -157,22 +157,24 @@ def payments_frame(loan: LoanFile) -> pd.DataFrame:
     )
 
 
-def visits_frame(found: BorrowerFile) -> pd.DataFrame:
-    """The visits, newest first, purposes and outcomes in words."""
-    visits = found.visits
-    return pd.DataFrame(
-        {
-            t("borrower.col.visited_on"): [v.visited_on.isoformat() for v in visits],
-            t("borrower.col.officer"): [v.officer_name for v in visits],
-            t("borrower.col.purpose"): [t(f"borrower.purpose.{v.purpose}") for v in visits],
-            t("borrower.col.outcome"): [
-                t(f"borrower.outcome.{v.outcome}") if v.outcome else "—" for v in visits
-            ],
-            t("borrower.col.notes"): [v.notes for v in visits],
-            t("borrower.col.news"): [v.news for v in visits],
-            t("borrower.col.exit_reason"): [exit_reason_text(v.exit_reason) for v in visits],
-            t("borrower.col.next_visit"): [
-                v.next_visit_on.isoformat() if v.next_visit_on else "" for v in visits
-            ],
-        }
-    )
+def render_visits(found: BorrowerFile) -> None:
+    """The visits, newest first, each a block (a phone shows notes whole, where an
+    eight-column table scrolled sideways): date, officer, purpose and outcome on a line,
+    then notes, news, exit reason and next visit when recorded. Officers' names, notes and
+    news are written by people: escaped, never Markdown."""
+    for v in found.visits:
+        with st.container(border=True):
+            head = [v.visited_on.isoformat(), v.officer_name, t(f"borrower.purpose.{v.purpose}")]
+            if v.outcome:
+                head.append(t(f"borrower.outcome.{v.outcome}"))
+            st.markdown(f"**{plain(' · '.join(head))}**")
+            fields = [
+                ("notes", v.notes),
+                ("news", v.news),
+                ("exit_reason", exit_reason_text(v.exit_reason)),
+                ("next_visit", v.next_visit_on.isoformat() if v.next_visit_on else ""),
+            ]
+            for key, value in fields:
+                if value:
+                    label = t(f"borrower.col.{key}")
+                    st.markdown(t("borrower.visit_field", label=label, value=plain(value)))

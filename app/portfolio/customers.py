@@ -7,6 +7,7 @@ the branch-wide aggregate an officer compares with) and the data version.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import altair as alt
 import pandas as pd
@@ -15,6 +16,7 @@ from sqlalchemy import Connection
 from app.display import configured_name
 from app.i18n import number, percent, t
 from app.resources import get_exit_reasons, scoped_cache
+from app.widgets import borrower_cells, link_column
 from core.auth.scope import Scope
 from core.metrics.views import GradeOutcome, compute_judgement
 from core.portfolio.customers import Leaver, load_leavers
@@ -135,10 +137,14 @@ def grade_comparison(mine: list[GradeOutcome], branch: list[GradeOutcome]) -> pd
 
 
 def leavers_table(leavers: list[Leaver], with_reason: bool) -> pd.DataFrame:
-    """Borrowers with village and repayment date, and (for leavers) reason and last visit.
-    Names and villages are imported text: a dataframe shows them as text, never HTML."""
+    """Borrowers (a link to their page, see `leavers_columns`) with name, village and
+    repayment date, and (for leavers) reason and last visit. Names and villages are
+    imported text: a dataframe shows them as text, never HTML."""
     table = {
-        t("customers.col.borrower"): [f"{x.borrower_code} {x.name}" for x in leavers],
+        t("customers.col.borrower"): borrower_cells(
+            [(x.borrower_code, None) for x in leavers], linked=True
+        ),
+        t("customers.col.name"): [x.name for x in leavers],
         t("customers.col.village"): [x.village for x in leavers],
         t("customers.col.repaid_on"): [
             x.repaid_on.isoformat() if x.repaid_on else "" for x in leavers
@@ -151,3 +157,9 @@ def leavers_table(leavers: list[Leaver], with_reason: bool) -> pd.DataFrame:
             for x in leavers
         ]
     return pd.DataFrame(table)
+
+
+def leavers_columns() -> dict[str, Any]:
+    """The leavers tables' borrower column shows each link as the borrower's code (the
+    customers page is an officer's, who may open their borrowers' pages)."""
+    return {t("customers.col.borrower"): link_column()}

@@ -17,6 +17,7 @@ from sqlalchemy import Connection
 from app.display import STATUS_COLOURS
 from app.i18n import current_language, money, t
 from app.resources import scoped_cache
+from app.widgets import borrower_href, link_column
 from core.auth.scope import Scope
 from core.metrics.views import AGING_BUCKETS, AgingBucket, compute_aging
 from core.portfolio.export import loans_csv, loans_xlsx
@@ -184,10 +185,16 @@ def column_labels(columns: Sequence[str]) -> dict[str, str]:
     return {c: t(f"portfolio.col.{c}") for c in columns}
 
 
-def loans_frame(rows: Sequence[LoanRow], columns: Sequence[str]) -> pd.DataFrame:
+def loans_frame(
+    rows: Sequence[LoanRow], columns: Sequence[str], as_of: dt.date | None = None
+) -> pd.DataFrame:
     """The table as a frame with translated headers and values. Money becomes float for
-    display only (two decimals, below 2**53 cents, prints exactly); exports stay exact."""
+    display only (two decimals, below 2**53 cents, prints exactly); exports stay exact.
+    Loan and borrower codes are links to the borrower's page (at `as_of` when given),
+    shown as the codes by `column_config`; the name is the next column."""
     values: dict[str, Callable[[LoanRow], Any]] = {
+        "loan_code": lambda r: borrower_href(r.borrower_code, r.loan_code, as_of),
+        "borrower_code": lambda r: borrower_href(r.borrower_code, None, as_of),
         "principal": lambda r: float(r.principal),
         "outstanding": lambda r: float(r.outstanding),
         "bucket": lambda r: bucket_text(r.bucket),
@@ -206,9 +213,14 @@ def loans_frame(rows: Sequence[LoanRow], columns: Sequence[str]) -> pd.DataFrame
 
 
 def column_config(columns: Sequence[str]) -> dict[str, Any]:
-    """Money with a yuan sign and two decimals, dates as dates, DPD as a whole number."""
+    """Codes as links, money with a yuan sign and two decimals, dates as dates, DPD as a
+    whole number."""
     labels = column_labels(columns)
     config: dict[str, Any] = {}
+    if "loan_code" in labels:
+        config[labels["loan_code"]] = link_column(loan=True)
+    if "borrower_code" in labels:
+        config[labels["borrower_code"]] = link_column()
     for c in ("principal", "outstanding"):
         if c in labels:
             config[labels[c]] = st.column_config.NumberColumn(format="¥%,.2f")

@@ -8,6 +8,7 @@ the rules (one per process), as in the other training figures.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -16,6 +17,7 @@ from sqlalchemy import Connection
 from app.display import STATUS_COLOURS
 from app.i18n import date, money, number, t
 from app.resources import get_rules, scoped_cache
+from app.widgets import borrower_cells, link_column
 from core.auth.scope import Scope
 from core.metrics.period import Period
 from core.training.exceptions import (
@@ -105,17 +107,41 @@ def _coloured(frame: pd.DataFrame, column: str, met_text: str) -> object:
     )
 
 
-def render_attendance(grid: Attendance, days: int) -> None:
-    """Rows borrowers, columns the batch's training dates (✓ attended), the days that
-    count, the first loan, and whether the rule was met."""
+def _borrower_columns(
+    people: list[tuple[str | None, str | None, str | None]], linked: bool
+) -> dict[str, list[object]]:
+    """(borrower code, name, loan code) rows as table columns: when the viewer may open
+    borrower pages, the code as a link (`link_column`) and the name beside it; else one
+    column of code and name (a trainer's, with the borrowers they may not name hidden)."""
+    borrower = t("training.col.borrower")
+    if not linked:
+        return {borrower: [_borrower_label(code, name) for code, name, _ in people]}
+    return {
+        borrower: [
+            None if code is None else borrower_cells([(code, None)], linked=True)[0]
+            for code, _, _ in people
+        ],
+        t("training.col.name"): [
+            name or "" if code else t("training.hidden_borrower") for code, name, _ in people
+        ],
+    }
+
+
+def borrower_column_config(linked: bool) -> dict[str, Any]:
+    """The borrower column of the training tables: a link shown as the code when linked."""
+    if not linked:
+        return {t("training.col.borrower"): st.column_config.Column(pinned=True)}
+    return {t("training.col.borrower"): link_column(pinned=True)}
+
+
+def render_attendance(grid: Attendance, days: int, *, linked: bool) -> None:
+    """Rows borrowers (linked to their page for a viewer who may open it), columns the
+    batch's training dates (✓ attended), the days that count, the first loan, and
+    whether the rule was met."""
     if not grid.rows:
         st.caption(t("training.no_attendance"))
         return
-    table: dict[str, list[object]] = {
-        t("training.col.borrower"): [
-            _borrower_label(r.borrower_code, r.borrower_name) for r in grid.rows
-        ]
-    }
+    table = _borrower_columns([(r.borrower_code, r.borrower_name, None) for r in grid.rows], linked)
     # Month-day keeps the grid narrow on a phone; the year only when a batch spans two.
     heading = "%m-%d" if len({day.year for day in grid.dates}) == 1 else "%Y-%m-%d"
     for day in grid.dates:
@@ -132,25 +158,42 @@ def render_attendance(grid: Attendance, days: int) -> None:
         _coloured(frame, rule, met_text),
         hide_index=True,
         key="training_attendance_table",
-        column_config={t("training.col.borrower"): st.column_config.Column(pinned=True)},
+        column_config=borrower_column_config(linked),
     )
 
 
-def exceptions_frame(rows: list[TrainingException]) -> pd.DataFrame:
-    """The exceptions: loan, date, principal, days, officer, team and (if visible) borrower."""
+def exceptions_frame(rows: list[TrainingException], *, linked: bool) -> pd.DataFrame:
+    """The exceptions: loan, date, principal, days, officer, team and (if visible)
+    borrower; when `linked`, the loan and borrower codes link to the borrower's page
+    (see `exceptions_columns`)."""
     return pd.DataFrame(
         {
-            t("training.col.loan"): [e.loan_code for e in rows],
+            t("training.col.loan"): [
+                borrower_cells([(e.borrower_code, e.loan_code)], linked=True)[0]
+                if linked and e.borrower_code
+                else e.loan_code
+                for e in rows
+            ],
             t("training.col.disbursed"): [e.disbursed_on.isoformat() for e in rows],
             t("training.col.principal"): [money(e.principal) for e in rows],
             t("training.col.days"): [e.days_completed for e in rows],
             t("training.col.officer"): [f"{e.officer_name} ({e.officer_code})" for e in rows],
             t("training.col.team"): [e.team or "" for e in rows],
-            t("training.col.borrower"): [
-                _borrower_label(e.borrower_code, e.borrower_name) for e in rows
-            ],
+            **_borrower_columns(
+                [(e.borrower_code, e.borrower_name, e.loan_code) for e in rows], linked
+            ),
         }
     )
+
+
+def exceptions_columns(*, linked: bool) -> dict[str, Any]:
+    """The exceptions table's loan and borrower links shown as their codes."""
+    if not linked:
+        return {}
+    return {
+        t("training.col.loan"): link_column(loan=True),
+        t("training.col.borrower"): link_column(),
+    }
 
 
 def officer_counts_frame(rows: list[OfficerExceptions]) -> pd.DataFrame:

@@ -7,7 +7,6 @@ users, so nothing here reads the session, and a logged visit changes the version
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import Counter
 
 import pandas as pd
@@ -17,6 +16,8 @@ from sqlalchemy import Connection
 from app.display import STATUS_COLOURS, configured_name
 from app.i18n import number, t
 from app.resources import get_exit_reasons, scoped_cache
+from app.widgets import borrower_cells, link_column
+from app.widgets import plain as plain  # the screens' escaping, imported from here too
 from core.auth.scope import Scope
 from core.config.lists import Activity
 from core.validation import FieldError
@@ -37,8 +38,6 @@ BOARD_COLOURS = {
     "overdue": STATUS_COLOURS["breached"],
     "never": STATUS_COLOURS["no data"],
 }
-# A borrower is "due soon" when their last visit leaves the window within this many days.
-SOON_DAYS = 14
 
 
 @scoped_cache(ttl=600)
@@ -53,11 +52,13 @@ def cached_board(
     scope: Scope,
     today: dt.date,
     window_days: int,
+    soon_days: int,
     villages: tuple[str, ...],
     version: int,
 ) -> list[BoardRow]:
-    """The return-visit board of a scope on a day, for some villages (none: all)."""
-    return load_return_visit_board(conn, scope, today, window_days, SOON_DAYS, villages)
+    """The return-visit board of a scope on a day, for some villages (none: all); "due
+    soon" is the plan's return_soon_days, so the board and the plan count alike."""
+    return load_return_visit_board(conn, scope, today, window_days, soon_days, villages)
 
 
 @scoped_cache(ttl=600)
@@ -93,15 +94,6 @@ def error_text(error: FieldError) -> str:
     return t(f"visits.error.{error.code}", **error.values)
 
 
-# Characters Markdown (and Streamlit's :colour[] directives) give a meaning to.
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
-
-
-def plain(text: str) -> str:
-    """Data text made inert for st.markdown / st.success: every Markdown sign escaped."""
-    return _MARKDOWN.sub(r"\\\1", text)
-
-
 def _day(value: dt.date | None) -> str:
     return value.isoformat() if value else ""
 
@@ -121,7 +113,9 @@ def render_board(rows: list[BoardRow]) -> None:
     frame = pd.DataFrame(
         {
             status_col: [t(f"visits.status.{r.status}") for r in rows],
-            t("visits.board.col.borrower"): [f"borrower?code={r.borrower_code}" for r in rows],
+            t("visits.board.col.borrower"): borrower_cells(
+                [(r.borrower_code, None) for r in rows], linked=True
+            ),
             t("visits.board.col.name"): [r.borrower_name for r in rows],
             t("visits.board.col.village"): [r.village for r in rows],
             t("visits.board.col.group"): [r.group_code or "" for r in rows],
@@ -147,11 +141,7 @@ def render_board(rows: list[BoardRow]) -> None:
         styled,
         hide_index=True,
         key="visits_board_table",
-        column_config={
-            t("visits.board.col.borrower"): st.column_config.LinkColumn(
-                display_text=r"borrower\?code=(.*)", help=t("visits.board.link_help")
-            )
-        },
+        column_config={t("visits.board.col.borrower"): link_column()},
     )
 
 
@@ -163,7 +153,9 @@ def render_history(rows: list[VisitRow], reasons: list[Activity]) -> None:
     frame = pd.DataFrame(
         {
             t("visits.history.col.date"): [r.visited_on.isoformat() for r in rows],
-            t("visits.history.col.borrower"): [r.borrower_code for r in rows],
+            t("visits.history.col.borrower"): borrower_cells(
+                [(r.borrower_code, None) for r in rows], linked=True
+            ),
             t("visits.history.col.name"): [r.borrower_name for r in rows],
             t("visits.history.col.village"): [r.village for r in rows],
             t("visits.history.col.purpose"): [purpose_name(r.purpose) for r in rows],
@@ -177,5 +169,10 @@ def render_history(rows: list[VisitRow], reasons: list[Activity]) -> None:
             t("visits.history.col.officer"): [r.officer_name for r in rows],
         }
     )
-    st.dataframe(frame, hide_index=True, key="visits_history_table")
+    st.dataframe(
+        frame,
+        hide_index=True,
+        key="visits_history_table",
+        column_config={t("visits.history.col.borrower"): link_column()},
+    )
     st.caption(t("visits.history.count", count=number(len(rows))))

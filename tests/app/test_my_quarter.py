@@ -150,7 +150,7 @@ def test_speaks_chinese(loaded_db: str, log_in_as) -> None:
     assert "回收率" in [m.label for m in at.metric]
 
 
-def test_this_week_lists_follow_ups_due_installments_and_visits(
+def test_this_week_lists_the_plans_follow_ups_due_installments_and_return_visits(
     loaded_db: str,
     log_in_as,
     monkeypatch: pytest.MonkeyPatch,
@@ -158,14 +158,31 @@ def test_this_week_lists_follow_ups_due_installments_and_visits(
     monkeypatch.setattr("app.clock.today", lambda: dt.date(2025, 6, 20))
     log_in_as("officer")
     at = open_page(PAGE)
-    headings = " ".join(m.value for m in at.markdown)
-    assert "**Overdue follow-ups** (1)" in headings  # L1: nothing since 05-01
-    assert "**Installments due in the next 7 days** (0)" in headings
-    assert "**Borrowers due a return visit** (1)" in headings  # B2, last seen 03-20
+    headings = [m.value for m in at.markdown]
+    # Each heading says in words what it counts (the plan's reasons, docs/metrics.md).
+    assert (
+        "**To follow up today: borrowers with a loan 7 or more days late not visited"
+        " since the missed installment**"
+    ) in headings
+    assert (
+        "**Installments falling due from 20 Jun 2025 to 26 Jun 2025: borrowers with one still"
+        " unpaid yesterday**"
+    ) in headings
+    assert (
+        "**Return visits: borrowers you have not visited in 90 days (or never), or whose"
+        " visit falls due within 14 days; the return-visit board's never visited, overdue"
+        " and due soon**"
+    ) in headings
+    counts = [c.value for c in at.caption if c.value.startswith("Borrowers: ")]
+    # B1 (L1 unpaid since 05-01, last seen 04-03); nothing due; B2 overdue (seen 03-20)
+    # and B1 due soon (04-03 leaves the 90 days on 07-02, within 14 days): the board's 2.
+    assert counts == ["Borrowers: 1", "Borrowers: 0", "Borrowers: 2"]
     tables = [d.value for d in at.dataframe]
-    assert list(tables[0]["Loan"]) == ["L1"]
-    assert list(tables[1]["Borrower"]) == ["钱二"]
-    assert list(tables[1]["Last visit"]) == ["2025-03-20"]
+    assert list(tables[0]["Borrower"]) == ["borrower?code=B1"]
+    assert list(tables[0]["Name"]) == ["赵一"]
+    assert list(tables[0]["Loans (days late)"]) == ["L1 (50 d)"]
+    assert list(tables[1]["Name"]) == ["赵一", "钱二"]
+    assert list(tables[1]["Last visit"]) == ["2025-04-03", "2025-03-20"]
 
 
 def test_every_tile_equals_the_command_line(loaded_db: str, log_in_as, capsys) -> None:

@@ -140,7 +140,9 @@ def test_a_team_leader_sees_their_teams_exceptions_only(training_db: str, log_in
     log_in_as("team_leader")  # TL1, team 城关一组 (OF1, OF2)
     at = open_page(PAGE)
     exceptions = frame_of(at, "Disbursed on")
-    assert list(zip(exceptions["Loan"], exceptions["Borrower"], strict=True)) == [("L2", "B2 钱二")]
+    # The loan and the borrower link to the borrower's page (the loan opened), name beside.
+    rows = zip(exceptions["Loan"], exceptions["Borrower"], exceptions["Name"], strict=True)
+    assert list(rows) == [("borrower?code=B2&loan=L2", "borrower?code=B2", "钱二")]
     assert list(frame_of(at, "Without full training")["Officer"]) == ["张伟 (OF1)"]
     text = page_text(at)
     assert "L5" not in text and "L6" not in text and "周五" not in text
@@ -159,9 +161,9 @@ def test_the_other_team_leader_sees_none_of_the_first_teams(
     monkeypatch.setattr("app.auth.session.current_user", lambda: other)
     at = open_page(PAGE)
     exceptions = frame_of(at, "Disbursed on")
-    assert list(zip(exceptions["Loan"], exceptions["Borrower"], strict=True)) == [
-        ("L6", "B6 吴六"),
-        ("L5", "B5 周五"),
+    assert list(zip(exceptions["Loan"], exceptions["Name"], strict=True)) == [
+        ("borrower?code=B6&loan=L6", "吴六"),
+        ("borrower?code=B5&loan=L5", "周五"),
     ]
     assert "L2" not in page_text(at) and "钱二" not in page_text(at)
 
