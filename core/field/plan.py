@@ -30,6 +30,15 @@ REASONS = ("follow_up", "due", "return_overdue", "return_soon")
 # An installment falling due within this many days after d makes the borrower "due".
 DUE_WITHIN_DAYS = 6
 _BOARD_REASONS = {"never": "return_overdue", "overdue": "return_overdue", "due_soon": "return_soon"}
+# The purpose of the visit an item asks for (the visit form's purposes, core.db.models).
+VISIT_PURPOSES = {
+    "follow_up": "follow_up",
+    "due": "collection",
+    "return_overdue": "return_visit",
+    "return_soon": "return_visit",
+}
+# The week view: the days after d whose plans are looked at ahead.
+WEEK_DAYS = 6
 
 
 @dataclass(frozen=True)
@@ -63,6 +72,12 @@ class PlanItem:
     def arrears(self) -> Decimal:
         """The arrears of the item's loans together (what orders items of a village)."""
         return sum((loan.arrears for loan in self.loans), Decimal("0.00"))
+
+    @property
+    def purpose(self) -> str:
+        """The purpose of the visit the item asks for: that of its first reason (a
+        follow-up, a collection, a return visit)."""
+        return VISIT_PURPOSES[self.reasons[0]]
 
 
 @dataclass(frozen=True)
@@ -149,6 +164,25 @@ def build_plan(
         )
     )
     return Plan(officer_code, day, tuple(items))
+
+
+def build_week(
+    conn: Connection, scope: Scope, officer_code: str, day: dt.date, params: MetricParams
+) -> tuple[Plan, ...]:
+    """The week ahead of `day`: for each of the WEEK_DAYS days after it, the items that
+    day's plan adds, that is its items not already on the plan of `day` (keep_done) or of
+    an earlier day of the week. The plans are built from what is known on `day`: as if
+    nothing were paid or visited before each of those days."""
+    # The page's plan of the day holds every borrower of the spec's plan of the day.
+    today = build_plan(conn, scope, officer_code, day, params, keep_done=True)
+    seen = {i.borrower_code for i in today.items}
+    week = []
+    for ahead in range(1, WEEK_DAYS + 1):
+        later = build_plan(conn, scope, officer_code, day + dt.timedelta(days=ahead), params)
+        new = tuple(i for i in later.items if i.borrower_code not in seen)
+        seen |= {i.borrower_code for i in new}
+        week.append(Plan(officer_code, later.day, new))
+    return tuple(week)
 
 
 def _loans(
