@@ -55,6 +55,7 @@ except STARTUP_ERRORS as error:
 if user is None:
     page = st.navigation([as_page(LOGIN)])
     render_language_switch()
+    render_phone_support()
     page.run()
     st.stop()
 

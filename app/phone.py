@@ -16,16 +16,18 @@ from __future__ import annotations
 
 import streamlit as st
 
-# Buttons, page links, radio choices and the menu's links at least 44 px tall on narrow
-# screens; the plan's tel: links likewise; items visited today greyed; an item's "Log the
-# visit" link drawn as a button.
+# Buttons, page links, radio choices, the menu's links, select and text boxes at least
+# 44 px tall on narrow screens, the plan's tel: links likewise; items visited today greyed,
+# an item's "Log the visit" link drawn as a button, long link labels wrapped.
 _STYLE = """<style>
 @media (max-width: 768px) {
   button[data-testid^="stBaseButton"],
   [data-testid="stButtonGroup"] button,
   [data-testid="stPageLink"] a,
   [data-testid="stSidebarNavLink"],
-  [data-testid="stRadio"] [role="radiogroup"] label {
+  [data-testid="stRadio"] [role="radiogroup"] label,
+  [data-baseweb="select"] > div,
+  [data-baseweb="input"] {
     min-height: 44px;
     align-items: center;
   }
@@ -38,6 +40,10 @@ _STYLE = """<style>
   }
 }
 [class*="st-key-plan_done_"] { opacity: 0.65; }
+[class*="st-key-plan_"] [data-testid="stPageLink"] a * {
+  white-space: normal !important;
+  overflow-wrap: anywhere;
+}
 [class*="st-key-plan_log_"] [data-testid="stPageLink"] a {
   justify-content: center;
   border: 1px solid currentColor;

@@ -127,9 +127,9 @@ def _phone(item: PlanItem) -> None:
     number_ = dialled(item.phone)
     if number_ is not None:
         # Digits only in the link and its text: nothing typed by a person is Markdown here.
-        st.markdown(f"[📞 {number_}](tel:{number_})")
+        st.markdown(f"[:material/call: {t('plan.call')} {number_}](tel:{number_})")
     elif item.phone:
-        st.caption(f"📞 {plain(item.phone)}")
+        st.caption(f":material/call: {plain(item.phone)}")
     else:
         st.caption(t("plan.no_phone"))
 
@@ -167,11 +167,15 @@ def render_item(item: PlanItem, key: str) -> None:
             )
 
 
-def render_items(items: tuple[PlanItem, ...], prefix: str) -> None:
-    """The items under a heading per village, in the builder's order."""
+def render_items(items: tuple[PlanItem, ...], prefix: str, *, under_a_day: bool = False) -> None:
+    """The items under a heading per village (a bold line under a day's heading), in the
+    builder's order."""
     index = 0
     for village, in_village in groupby(items, key=lambda item: item.village):
-        st.subheader(plain(village), anchor=False)
+        if under_a_day:
+            st.markdown(f"**{plain(village)}**")
+        else:
+            st.subheader(plain(village), anchor=False)
         for item in in_village:
             render_item(item, f"{prefix}{index}")
             index += 1
@@ -192,8 +196,8 @@ def render_week(week: tuple[Plan, ...]) -> None:
     """The next six days, a heading per day with what it adds to the plan."""
     st.caption(t("plan.week_caption"))
     for ahead, plan in enumerate(week, start=1):
-        st.header(date(plan.day), anchor=False, divider="gray")
+        st.subheader(date(plan.day), anchor=False, divider="gray")
         if not plan.items:
             st.caption(t("plan.week_empty"))
             continue
-        render_items(plan.items, f"w{ahead}_")
+        render_items(plan.items, f"w{ahead}_", under_a_day=True)

@@ -4,6 +4,7 @@ item opens (borrower and purpose filled in), and back to the plan with the item 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from pathlib import Path
@@ -77,7 +78,7 @@ def test_the_plan_lists_each_item_with_reasons_loans_last_visit_and_phone(
         ("**周四** · B4", "borrower", "code=B4"),
         ("Log the visit", "visits", "borrower=B4&purpose=return_visit&from=plan"),
         ("**王七** · B7", "borrower", "code=B7"),
-        ("L7 · on time · nothing to collect today", "borrower", "code=B7"),
+        ("L7 · on time · nothing to collect", "borrower", "code=B7"),
         ("Log the visit", "visits", "borrower=B7&purpose=return_visit&from=plan"),
     ]
     markdown = [m.value for m in at.markdown]
@@ -85,8 +86,8 @@ def test_the_plan_lists_each_item_with_reasons_loans_last_visit_and_phone(
     assert "G2 · **Installment due**" in markdown
     assert "G3 · **Return visit overdue**" in markdown
     # The officer's own borrowers' phones in full, as tel: links of the digits.
-    assert "[📞 13800000001](tel:13800000001)" in markdown
-    assert "[📞 13900000006](tel:13900000006)" in markdown
+    assert "[:material/call: Call 13800000001](tel:13800000001)" in markdown
+    assert "[:material/call: Call 13900000006](tel:13900000006)" in markdown
     captions = [c.value for c in at.caption]
     assert "Last visit 3 Apr 2025: All well" in captions
     assert "Never visited" in captions
@@ -116,7 +117,7 @@ REASON_WORDS = {
 }
 LOAN = re.compile(
     r"^(\S+) · (?:(\d+) days late · arrears ¥([\d,]+\\\.\d\d)|on time)"
-    r" · (?:expected ¥([\d,]+\\\.\d\d)|nothing to collect today)$"
+    r" · (?:expected ¥([\d,]+\\\.\d\d)|nothing to collect)$"
 )
 
 
@@ -229,22 +230,39 @@ def test_a_visit_not_from_the_plan_stays_on_the_visits_page(field_db: str, log_i
     assert "Visit to 赵一 on 20 Jun 2025 saved." in texts(at)
 
 
-def test_the_week_lists_what_each_coming_day_adds(field_db: str, log_in_as) -> None:
+def test_the_week_lists_what_each_coming_day_adds(
+    field_db: str, log_in_as, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # On 2025-05-02 L1's installment 3 (due 05-01) is a day late; on 05-08, 7 days late
+    # with no visit since, it makes B1 a follow-up: the week shows B1 under 8 May only.
+    monkeypatch.setattr("app.clock.today", lambda: dt.date(2025, 5, 2))
     log_in_as("officer")
     at = open_page(PAGE)
+    assert "B1" not in [q for _, _, q in links(at) if q == "code=B1"]
     at.segmented_control(key="plan_view__en").set_value("week").run()
     assert not at.exception
-    headers = [h.value for h in at.header]
-    assert headers == [
-        "21 Jun 2025",
-        "22 Jun 2025",
-        "23 Jun 2025",
-        "24 Jun 2025",
-        "25 Jun 2025",
-        "26 Jun 2025",
+    assert [h.value for h in at.subheader] == [
+        "3 May 2025",
+        "4 May 2025",
+        "5 May 2025",
+        "6 May 2025",
+        "7 May 2025",
+        "8 May 2025",
     ]
-    # Everyone of this portfolio is on today's list already: no day adds anyone.
-    assert [c.value for c in at.caption].count("Nobody new on this day.") == 6
+    assert [c.value for c in at.caption].count("Nobody new on this day.") == 5
+    assert links(at) == [
+        ("**赵一** · B1", "borrower", "code=B1"),
+        ("L1 · 7 days late · arrears ¥1,000\\.00 · expected ¥1,000\\.00", "borrower", "code=B1"),
+        ("Log the visit", "visits", "borrower=B1&purpose=follow_up&from=plan"),
+    ]
+    assert "**李家庄**" in [m.value for m in at.markdown]
+    # Back to today: the choice is kept across a language switch too.
+    at.segmented_control(key="plan_view__en").set_value("today").run()
+    assert [label for label, _, _ in links(at) if label.startswith("**")] == [
+        "**周四** · B4",
+        "**吴五** · B5",
+        "**郑六** · B6",
+    ]
 
 
 def test_a_team_leader_has_no_plan(field_db: str, log_in_as) -> None:

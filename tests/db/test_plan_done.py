@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import Engine
 
 from core.auth.scope import Scope
-from core.field.plan import Plan, build_plan
+from core.field.plan import Plan, build_plan, build_week
 from core.metrics.params import MetricParams
 from tests.builders import write_folder
 from tests.db.helpers import do_import
@@ -97,3 +97,29 @@ def test_the_next_day_a_done_item_is_judged_on_the_visit(visited_today: Engine) 
         i.borrower_code for i in _plan(visited_today, keep_done=True, day=DAY.replace(day=21)).items
     ]
     assert "B1" not in codes and "B4" not in codes
+
+
+def test_the_week_shows_what_each_later_day_adds_to_the_plan(
+    engine: Engine, tmp_path: Path
+) -> None:
+    assert do_import(engine, write_field_portfolio(tmp_path / "in")).ok
+    day = dt.date(2025, 5, 2)
+    with engine.connect() as conn:
+        today = build_plan(conn, OF1, "OF1", day, MetricParams(), keep_done=True)
+        week = build_week(conn, OF1, "OF1", day, MetricParams())
+    # Today: B4 and B5 (tracked, never visited) and B6 (L6 not yet due, never visited).
+    assert [i.borrower_code for i in today.items] == ["B4", "B5", "B6"]
+    assert [w.day for w in week] == [day + dt.timedelta(days=n) for n in range(1, 7)]
+    # L1's installment 3 (05-01) unpaid: 7 days late on 05-08 with no visit since, so B1
+    # becomes a follow-up that day; nothing else is new in the week.
+    assert [[(i.borrower_code, i.reasons) for i in w.items] for w in week] == [
+        [],
+        [],
+        [],
+        [],
+        [],
+        [("B1", ("follow_up",))],
+    ]
+    assert [(ln.loan_code, ln.dpd, str(ln.arrears)) for ln in week[-1].items[0].loans] == [
+        ("L1", 7, "1000.00")
+    ]

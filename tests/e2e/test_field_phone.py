@@ -6,6 +6,8 @@ taps at least 44 px tall, and the menu does not stay over the page once a page i
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 from sqlalchemy import text, update
@@ -15,6 +17,7 @@ from core.auth.demo_accounts import DEMO_PASSWORD
 from core.db.engine import make_engine, write_transaction
 from core.db.models import User
 from core.localtime import local_today
+from tests.e2e.conftest import SCREENSHOTS
 from tests.e2e.driver import PHONE, choose_language, log_in, nav_link, open_sidebar, settle
 from tests.e2e.test_browser import shoot
 
@@ -29,9 +32,24 @@ def _no_horizontal_scroll(page: Page, where: str) -> None:
     assert width <= PHONE["width"], f"{where}: the page is {width} px wide"
 
 
+# What a thumb taps: buttons, links, radio choices, and the boxes that open a list or a
+# calendar (the small clear and calendar icons inside a box are part of the box).
+TAP_TARGETS = ", ".join(
+    f"{selector}:visible"
+    for selector in (
+        "button[data-testid^=stBaseButton]",
+        "[data-testid=stButtonGroup] button",
+        "a",
+        "[role=radiogroup] label",
+        "[data-baseweb=select]",
+        "[data-baseweb=input]",
+    )
+)
+
+
 def _taps_of_44_px(area: Locator, where: str) -> None:
-    """Every visible button and link of `area` is at least 44 px tall."""
-    targets = area.locator("button:visible, a:visible")
+    """Every visible button, link, choice and box of `area` is at least 44 px tall."""
+    targets = area.locator(TAP_TARGETS)
     assert targets.count() > 0, where
     for index in range(targets.count()):
         target = targets.nth(index)
@@ -78,8 +96,10 @@ def test_an_officer_logs_the_first_item_of_the_plan_in_four_taps(
     settle(page)
     expect(page.get_by_role("heading", name=ZH["visits.title"], exact=True)).to_be_visible()
     form = page.locator(".st-key-visits_log_form")
-    expect(form.locator("[data-testid=stSelectbox]").first).to_contain_text(code)
     shoot(page, "visit-from-plan-officer-zh-phone")
+    # The searchable selectbox shows its choice in its input box.
+    chosen = form.locator("[data-testid=stSelectbox]").first.locator("input").first
+    expect(chosen).to_have_value(re.compile(rf"^{re.escape(code)} · "))
     _no_horizontal_scroll(page, "visit form")
     _taps_of_44_px(form, "visit form")
 
@@ -109,6 +129,7 @@ def test_an_officer_logs_the_first_item_of_the_plan_in_four_taps(
     assert [(r.outcome, r.notes) for r in stored] == [("promised", "答应周五还款")]
     assert stored[0].purpose in ("follow_up", "collection", "return_visit")
     shoot(page, "plan-done-officer-zh-phone")
+    done.screenshot(path=SCREENSHOTS / "plan-done-item-officer-zh-phone.png")
 
     # The menu closes once a page is chosen, and the page is not covered.
     open_sidebar(page)
@@ -126,5 +147,8 @@ def test_an_officer_logs_the_first_item_of_the_plan_in_four_taps(
     expect(page.get_by_role("heading", name=EN["plan.title"], exact=True)).to_be_visible()
     _no_horizontal_scroll(page, "plan in English")
     shoot(page, "plan-officer-en-phone")
+    main.locator("[class*='st-key-plan_open_']").first.screenshot(
+        path=SCREENSHOTS / "plan-item-officer-en-phone.png"
+    )
     assert errors == []
     context.close()
