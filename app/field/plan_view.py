@@ -18,7 +18,7 @@ from sqlalchemy import Connection
 
 from app.i18n import current_language, date, money, number, t
 from app.resources import scoped_cache
-from app.visits.form import PLAN_PAGE, PLAN_SAVED
+from app.visits.links import PLAN_PAGE, PLAN_SAVED
 from app.visits.view import outcome_name, plain
 from core.auth.scope import Scope
 from core.field.plan import Plan, PlanItem, PlanLoan, build_plan, build_week

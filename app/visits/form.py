@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
@@ -21,6 +20,7 @@ from app.drafts import FormDraft
 from app.forms import field_errors, remember_errors
 from app.i18n import LANGUAGES, date, t
 from app.resources import get_engine
+from app.visits.links import PLAN_PAGE, PLAN_SAVED, linked_borrower
 from app.visits.view import error_text, exit_reason_name, outcome_name, plain, purpose_name
 from app.widgets import coded_radio, coded_selectbox
 from core.config.lists import Activity
@@ -34,12 +34,7 @@ LOG_FORM = "visits_log"
 PURPOSES = ("return_visit", *(p for p in VISIT_PURPOSES if p != "return_visit"))
 _SAVED = "visits_saved_message"
 _GENERATION = "visits_log_form_generation"
-_LINKED = "visits_log_linked_borrower"
 _CODED = ("purpose", "outcome", "exit_reason")
-# A visit logged from the plan (?from=plan) goes back there, leaving its "saved" message
-# under PLAN_SAVED for the plan page (app/field/plan_view.py) to show.
-PLAN_PAGE = "pages/plan.py"
-PLAN_SAVED = "plan_saved_message"
 
 
 def _errors(form: str, field: str) -> None:
@@ -163,46 +158,6 @@ def _log_form_generation() -> str:
     return f"_n{st.session_state.get(_GENERATION, 0)}"
 
 
-@dataclass(frozen=True)
-class Link:
-    """What a link to the form chose: the borrower, maybe the purpose, and whether it
-    came from the plan (which the officer goes back to once the visit is saved)."""
-
-    borrower: str
-    purpose: str | None = None
-    from_plan: bool = False
-
-
-_LINK_PARAMS = ("borrower", "purpose", "from")
-
-
-def _linked_borrower(codes: list[str], generation: str) -> Link | None:
-    """The borrower page links here with ?borrower=<code>, the plan with
-    ?borrower=<code>&purpose=<purpose>&from=plan: that borrower (and purpose) start chosen
-    in this generation of the form.
-
-    The parameters are taken off the address once used, so that a saved (and reset) form
-    does not choose the borrower again, while the next link from a borrower page does.
-    """
-    wanted = st.query_params.get("borrower")
-    if wanted is not None:
-        purpose = st.query_params.get("purpose")
-        from_plan = st.query_params.get("from") == "plan"
-        for name in _LINK_PARAMS:
-            if name in st.query_params:
-                del st.query_params[name]
-        if wanted in codes:  # anyone else's code is ignored, as if it did not exist
-            link = Link(wanted, purpose if purpose in PURPOSES else None, from_plan)
-            st.session_state[_LINKED] = (generation, link)
-            return link
-        return None
-    linked = st.session_state.get(_LINKED)
-    if linked and linked[0] == generation and linked[1].borrower in codes:
-        found: Link = linked[1]
-        return found
-    return None
-
-
 def render_log_form(
     username: str,
     staff_code: str,
@@ -217,7 +172,7 @@ def render_log_form(
     saved = st.session_state.pop(_SAVED, None)
     if saved:
         st.success(saved)
-    link = _linked_borrower(codes, generation)
+    link = linked_borrower(codes, generation, PURPOSES)
     keys = {"borrower": f"visits_borrower{generation}", **_field_keys(generation)}
     defaults = {"borrower": link.borrower if link else None, **_defaults(today, None)}
     if link is not None and link.purpose is not None:
