@@ -10,6 +10,7 @@ import streamlit as st
 
 from app.auth import session as auth
 from app.i18n import t
+from app.phone import render_phone_support
 from app.resources import get_engine, get_rules
 from app.shell import (
     STARTUP_ERRORS,
@@ -29,14 +30,14 @@ from core.auth.roles import (
 from core.auth.scope import scope_for
 
 
-def as_page(spec: PageSpec) -> st.Page:
+def as_page(spec: PageSpec, default: bool = False) -> st.Page:
     """The Streamlit page of a page listed in core.auth.roles, its title in the reader's
-    language."""
+    language; `default`: the page the menu opens on."""
     return st.Page(
         spec.path,
         title=t(spec.title_key),
         icon=spec.icon,
-        default=spec.default,
+        default=default,
         visibility="hidden" if spec.hidden else "visible",
     )
 
@@ -54,6 +55,7 @@ except STARTUP_ERRORS as error:
 if user is None:
     page = st.navigation([as_page(LOGIN)])
     render_language_switch()
+    render_phone_support()
     page.run()
     st.stop()
 
@@ -66,10 +68,11 @@ role = ROLES_BY_CODE.get(user.role)
 if user.must_change_password:
     pages = {"": [as_page(CHANGE_PASSWORD)]}
 elif role is None:
-    pages = {"": [as_page(spec) for spec in UNKNOWN_ROLE_PAGES]}
+    pages = {"": [as_page(spec, spec is UNKNOWN_ROLE_PAGES[0]) for spec in UNKNOWN_ROLE_PAGES]}
 else:
-    pages = {t(role.section_key): [as_page(spec) for spec in role.pages]}
+    pages = {t(role.section_key): [as_page(s, s is role.default_page) for s in role.pages]}
 page = st.navigation(pages)
 render_user_box(user)
 render_language_switch(user)
+render_phone_support()
 page.run()

@@ -36,6 +36,33 @@ def coded_selectbox(
     includes the language, and the chosen code is kept under `key` across switches.
     `on_change(*args)` runs after a new choice, with the choice already under `key`.
     """
+    return _coded(st.selectbox, label, options, format_func, key, on_change, args)
+
+
+def coded_radio(
+    label: str,
+    options: Sequence[str],
+    format_func: Callable[[str], str],
+    key: str,
+    *,
+    on_change: Callable[..., None] | None = None,
+    args: tuple[Any, ...] = (),
+) -> str:
+    """coded_selectbox as radio buttons side by side: one tap chooses (a selectbox takes
+    two on a phone). The same keys, so app/drafts.py keeps it like a coded selectbox."""
+    return _coded(st.radio, label, options, format_func, key, on_change, args, horizontal=True)
+
+
+def _coded(
+    widget_of: Callable[..., Any],
+    label: str,
+    options: Sequence[str],
+    format_func: Callable[[str], str],
+    key: str,
+    on_change: Callable[..., None] | None,
+    args: tuple[Any, ...],
+    **extra: Any,
+) -> str:
     chosen = st.session_state.get(key, options[0] if options else "")
     index = list(options).index(chosen) if chosen in options else 0
     # Labels are fixed now: Streamlit may format values again outside this script run.
@@ -48,13 +75,14 @@ def coded_selectbox(
             on_change(*args)
 
     # Inside a form a widget may not have a callback: only those that ask get one.
-    value = st.selectbox(
+    value = widget_of(
         label,
         options,
         index=index,
         format_func=labels.__getitem__,
         key=widget,
         on_change=changed if on_change is not None else None,
+        **extra,
     )
     st.session_state[key] = value
     return str(value)

@@ -18,10 +18,11 @@ import streamlit as st
 
 from app.drafts import FormDraft
 from app.forms import field_errors, remember_errors
-from app.i18n import date, t
+from app.i18n import LANGUAGES, date, t
 from app.resources import get_engine
+from app.visits.links import PLAN_PAGE, PLAN_SAVED, linked_borrower
 from app.visits.view import error_text, exit_reason_name, outcome_name, plain, purpose_name
-from app.widgets import coded_selectbox
+from app.widgets import coded_radio, coded_selectbox
 from core.config.lists import Activity
 from core.db.models import VISIT_OUTCOMES, VISIT_PURPOSES
 from core.validation import ValidationFailed
@@ -33,7 +34,6 @@ LOG_FORM = "visits_log"
 PURPOSES = ("return_visit", *(p for p in VISIT_PURPOSES if p != "return_visit"))
 _SAVED = "visits_saved_message"
 _GENERATION = "visits_log_form_generation"
-_LINKED = "visits_log_linked_borrower"
 _CODED = ("purpose", "outcome", "exit_reason")
 
 
@@ -102,7 +102,8 @@ def _visit_fields(
         t("visits.form.purpose"), choices["purpose"], purpose_name, key=keys["purpose"], **keep
     )
     _errors(form, "purpose")
-    outcome = coded_selectbox(
+    # Radio buttons: one tap (a visit logged from the plan takes four, the login's included).
+    outcome = coded_radio(
         t("visits.form.outcome"),
         choices["outcome"],
         lambda code: outcome_name(code) or t("visits.form.no_outcome"),
@@ -157,24 +158,6 @@ def _log_form_generation() -> str:
     return f"_n{st.session_state.get(_GENERATION, 0)}"
 
 
-def _linked_borrower(codes: list[str], generation: str) -> str | None:
-    """The borrower page links here with ?borrower=<code>: that borrower starts chosen in
-    this generation of the form.
-
-    The parameter is taken off the address once used, so that a saved (and reset) form
-    does not choose the borrower again, while the next link from a borrower page does.
-    """
-    wanted = st.query_params.get("borrower")
-    if wanted is not None:
-        del st.query_params["borrower"]
-        if wanted in codes:  # anyone else's code is ignored, as if it did not exist
-            st.session_state[_LINKED] = (generation, wanted)
-            return wanted
-        return None
-    linked = st.session_state.get(_LINKED)
-    return linked[1] if linked and linked[0] == generation and linked[1] in codes else None
-
-
 def render_log_form(
     username: str,
     staff_code: str,
@@ -189,18 +172,27 @@ def render_log_form(
     saved = st.session_state.pop(_SAVED, None)
     if saved:
         st.success(saved)
-    linked = _linked_borrower(codes, generation)
+    link = linked_borrower(codes, generation, PURPOSES)
     keys = {"borrower": f"visits_borrower{generation}", **_field_keys(generation)}
+    defaults = {"borrower": link.borrower if link else None, **_defaults(today, None)}
+    if link is not None and link.purpose is not None:
+        defaults["purpose"] = link.purpose
     draft = FormDraft(
         LOG_FORM,
         username,
         keys,
-        {"borrower": linked, **_defaults(today, None)},
+        defaults,
         coded=_CODED,
         choices={"borrower": codes, **_choices(reasons)},
     )
-    if linked is not None and draft.restored_at is None:
-        st.session_state[keys["borrower"]] = linked  # a link while the form was open
+    if link is not None and draft.restored_at is None:
+        st.session_state[keys["borrower"]] = link.borrower  # a link while the form was open
+        if link.purpose is not None:
+            st.session_state[keys["purpose"]] = link.purpose
+            for language in LANGUAGES:  # the widget takes the code kept under the key
+                st.session_state.pop(f"{keys['purpose']}__{language}", None)
+    if link is not None and link.from_plan:
+        st.page_link(PLAN_PAGE, label=t("plan.back"), icon=":material/arrow_back:")
     with st.container(border=True, key="visits_log_form"):
         draft.notice()
         borrower = st.selectbox(
@@ -231,8 +223,12 @@ def render_log_form(
     draft.done()
     name = next(b.name for b in borrowers if b.code == borrower)
     when = date(form.visited_on) if form.visited_on else ""
-    st.session_state[_SAVED] = t("visits.form.saved", name=plain(name), date=when)
     st.session_state[_GENERATION] = st.session_state.get(_GENERATION, 0) + 1
+    if link is not None and link.from_plan:
+        # Back to the plan, where the borrower now shows as visited today.
+        st.session_state[PLAN_SAVED] = t("plan.saved", name=plain(name))
+        st.switch_page(PLAN_PAGE)
+    st.session_state[_SAVED] = t("visits.form.saved", name=plain(name), date=when)
     st.rerun()
 
 

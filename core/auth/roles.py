@@ -25,13 +25,13 @@ SCOPE_KINDS = (ALL, OFFICER, TEAM, TRAINER)
 class PageSpec:
     """A screen of the menu: its script (from the project folder, which also gives its URL),
     its title's catalogue key and its icon. A hidden page is registered, so links and
-    buttons open it, but not listed in the menu; the default page opens first."""
+    buttons open it, but not listed in the menu. Which page opens first is the role's
+    (`RoleSpec.default_page`): a page shared by several roles is no one's default."""
 
     path: str
     title_key: str
     icon: str
     hidden: bool = False
-    default: bool = False
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,11 @@ class RoleSpec:
     needs_team: bool = False
 
     @property
+    def default_page(self) -> PageSpec:
+        """The page the role opens on after logging in: the first of its menu."""
+        return self.pages[0]
+
+    @property
     def staff_linked(self) -> bool:
         """Whether its accounts link a staff member of the same role (without one, the
         scope would be empty): every role but the one that sees the whole cooperative."""
@@ -57,7 +62,9 @@ LOGIN = PageSpec("pages/login.py", "login.title", ":material/login:")
 # The only page of an account that must change its password first.
 CHANGE_PASSWORD = PageSpec("pages/change_password.py", "password.title", ":material/key:")
 
-HOME = PageSpec("pages/home.py", "home.title", ":material/home:", default=True)
+HOME = PageSpec("pages/home.py", "home.title", ":material/home:")
+# The officer's home on a phone: whom to see today and this week, one tap to the visit.
+PLAN = PageSpec("pages/plan.py", "plan.title", ":material/checklist:")
 MY_QUARTER = PageSpec("pages/my_quarter.py", "quarter.title", ":material/insights:")
 PORTFOLIO = PageSpec("pages/portfolio.py", "portfolio.title", ":material/table_view:")
 VISITS = PageSpec("pages/visits.py", "visits.title", ":material/directions_walk:")
@@ -86,7 +93,7 @@ ROLES: tuple[RoleSpec, ...] = (
         "officer",
         OFFICER,
         "nav.my_work",
-        (HOME, MY_QUARTER, PORTFOLIO, VISITS, TIME, CUSTOMERS, MY_REVIEW, COACHING, BORROWER),
+        (PLAN, HOME, MY_QUARTER, PORTFOLIO, VISITS, TIME, CUSTOMERS, MY_REVIEW, COACHING, BORROWER),
         needs_team=True,  # their team leader sees them through the team
     ),
     RoleSpec(
@@ -119,7 +126,8 @@ ROLES: tuple[RoleSpec, ...] = (
 ROLES_BY_CODE: dict[str, RoleSpec] = {role.code: role for role in ROLES}
 ROLE_CODES: tuple[str, ...] = tuple(ROLES_BY_CODE)
 # The pages of an account whose role is not listed above (the database's check constraint
-# prevents it): the home page alone, in a menu without a section title.
+# prevents it): the home page alone, in a menu without a section title. Every role opens on
+# the first page of its tuple: the plan for officers, the home page for the others.
 UNKNOWN_ROLE_PAGES: tuple[PageSpec, ...] = (HOME,)
 
 

@@ -20,7 +20,7 @@ from core.auth.privacy import mask_phone
 from core.auth.scope import Scope
 from core.db.sqltext import as_date, as_optional_date, run
 from core.field.amounts import amounts_sql, is_own, meeting_values, officer_scope
-from core.metrics.officers import ACTIVE_LOANS_SQL, FOLLOWUP_OVERDUE_SQL, scoped_loans_sql
+from core.metrics.officers import ACTIVE_LOANS_SQL, followup_overdue_sql, scoped_loans_sql
 from core.metrics.params import MetricParams
 from core.money import cents_to_yuan
 from core.visits.reads import load_return_visit_board
@@ -30,6 +30,15 @@ REASONS = ("follow_up", "due", "return_overdue", "return_soon")
 # An installment falling due within this many days after d makes the borrower "due".
 DUE_WITHIN_DAYS = 6
 _BOARD_REASONS = {"never": "return_overdue", "overdue": "return_overdue", "due_soon": "return_soon"}
+# The purpose of the visit an item asks for (the visit form's purposes, core.db.models).
+VISIT_PURPOSES = {
+    "follow_up": "follow_up",
+    "due": "collection",
+    "return_overdue": "return_visit",
+    "return_soon": "return_visit",
+}
+# The week view: the days after d whose plans are looked at ahead.
+WEEK_DAYS = 6
 
 
 @dataclass(frozen=True)
@@ -55,11 +64,20 @@ class PlanItem:
     loans: tuple[PlanLoan, ...]
     last_visit: dt.date | None
     last_outcome: str | None
+    # keep_done plans only: the officer visited the borrower on the day (the visit is
+    # last_visit); the reasons are those the day started with.
+    done: bool = False
 
     @property
     def arrears(self) -> Decimal:
         """The arrears of the item's loans together (what orders items of a village)."""
         return sum((loan.arrears for loan in self.loans), Decimal("0.00"))
+
+    @property
+    def purpose(self) -> str:
+        """The purpose of the visit the item asks for: that of its first reason (a
+        follow-up, a collection, a return visit)."""
+        return VISIT_PURPOSES[self.reasons[0]]
 
 
 @dataclass(frozen=True)
@@ -83,12 +101,27 @@ class _Borrower:
 
 
 def build_plan(
-    conn: Connection, scope: Scope, officer_code: str, day: dt.date, params: MetricParams
+    conn: Connection,
+    scope: Scope,
+    officer_code: str,
+    day: dt.date,
+    params: MetricParams,
+    *,
+    keep_done: bool = False,
 ) -> Plan:
     """The plan of officer `officer_code` for `day`, as the viewer of `scope` may read it:
-    no items when the officer is outside the scope, phones in full only for the officer."""
+    no items when the officer is outside the scope, phones in full only for the officer.
+
+    As the spec defines it (`python -m core plan`), a visit on `day` counts: a borrower
+    seen today drops their follow-up and return reasons. With `keep_done` (the officer's
+    plan page) the reasons are those the day started with (visits before `day`), and an
+    item the officer visited on `day` stays, marked `done`, last in its village: the list
+    does not shrink under the officer's thumb, and what is left to do keeps its order.
+    The items not done are exactly the spec's items of borrowers not visited on `day`.
+    """
     own = officer_scope(conn, scope, officer_code)
-    loans = _loans(conn, own, day, params)
+    visits_until = day - dt.timedelta(days=1) if keep_done else day
+    loans = _loans(conn, own, day, params, visits_until)
     reasons: dict[str, set[str]] = defaultdict(set)
     loans_of: dict[str, list[PlanLoan]] = defaultdict(list)
     for (borrower, _code), (loan, follow_up, due) in loans.items():
@@ -98,7 +131,8 @@ def build_plan(
         if due:
             reasons[borrower].add("due")
     window, soon = params.visit_window_days, params.return_soon_days
-    for row in load_return_visit_board(conn, own, day, window, soon_days=soon):
+    board = load_return_visit_board(conn, own, day, window, soon, visits_until=visits_until)
+    for row in board:
         if row.status in _BOARD_REASONS:
             reasons[row.borrower_code].add(_BOARD_REASONS[row.status])
     borrowers = _borrowers(conn, own, day) if reasons else {}
@@ -117,24 +151,54 @@ def build_plan(
                 loans=tuple(loans_of[code]),
                 last_visit=b.last_visit,
                 last_outcome=b.last_outcome,
+                done=keep_done and b.last_visit == day,
             )
         )
-    items.sort(key=lambda i: (i.village, "follow_up" not in i.reasons, -i.arrears, i.borrower_code))
+    items.sort(
+        key=lambda i: (
+            i.village,
+            i.done,
+            "follow_up" not in i.reasons,
+            -i.arrears,
+            i.borrower_code,
+        )
+    )
     return Plan(officer_code, day, tuple(items))
 
 
+def build_week(
+    conn: Connection, scope: Scope, officer_code: str, day: dt.date, params: MetricParams
+) -> tuple[Plan, ...]:
+    """The week ahead of `day`: for each of the WEEK_DAYS days after it, the items that
+    day's plan adds, that is its items not already on the plan of `day` (keep_done) or of
+    an earlier day of the week. The plans are built from what is known on `day`: as if
+    nothing were paid or visited before each of those days."""
+    # The page's plan of the day holds every borrower of the spec's plan of the day.
+    today = build_plan(conn, scope, officer_code, day, params, keep_done=True)
+    seen = {i.borrower_code for i in today.items}
+    week = []
+    for ahead in range(1, WEEK_DAYS + 1):
+        later = build_plan(conn, scope, officer_code, day + dt.timedelta(days=ahead), params)
+        new = tuple(i for i in later.items if i.borrower_code not in seen)
+        seen |= {i.borrower_code for i in new}
+        week.append(Plan(officer_code, later.day, new))
+    return tuple(week)
+
+
 def _loans(
-    conn: Connection, own: Scope, day: dt.date, params: MetricParams
+    conn: Connection, own: Scope, day: dt.date, params: MetricParams, visits_until: dt.date
 ) -> dict[tuple[str, str], tuple[PlanLoan, bool, bool]]:
-    """(borrower, loan) → the loan's amounts, whether it needs a follow-up and whether an
-    installment unpaid at d - 1 falls due in [d, d + 6], for the loans active at d."""
+    """(borrower, loan) → the loan's amounts, whether it needs a follow-up (on the visits
+    up to `visits_until`) and whether an installment unpaid at d - 1 falls due in
+    [d, d + 6], for the loans active at d."""
     scope_sql, bound = own.staff_where("s")
     rows = run(
         conn,
         f"""
         WITH {scoped_loans_sql(scope_sql)}, {ACTIVE_LOANS_SQL}, {amounts_sql("active")}
         SELECT b.borrower_code, a.loan_code, late.first_due,
-               CASE WHEN {FOLLOWUP_OVERDUE_SQL} THEN 1 ELSE 0 END AS follow_up,
+               CASE WHEN {followup_overdue_sql(":visits_until")} THEN 1 ELSE 0 END
+                   AS follow_up,
                CASE WHEN EXISTS (
                    SELECT 1 FROM installments i
                    WHERE i.loan_id = a.id AND i.due_date >= :as_of AND i.due_date <= :due_until
@@ -149,6 +213,7 @@ def _loans(
             **bound,
             **meeting_values(day, params),
             "due_until": day + dt.timedelta(days=DUE_WITHIN_DAYS),
+            "visits_until": visits_until,
         },
     )
     return {

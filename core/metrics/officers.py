@@ -46,10 +46,18 @@ ACTIVE_LOANS_SQL = f"""active AS MATERIALIZED (
         WHERE i.due_date < :as_of AND (i.covered_on IS NULL OR i.covered_on > :as_of)
         GROUP BY i.loan_id)"""
 
-FOLLOWUP_OVERDUE_SQL = """(late.first_due <= :followup_cut AND NOT EXISTS (
+
+def followup_overdue_sql(visits_until: str = ":as_of") -> str:
+    """The test of a loan (alias a, joined to late) counted in followups_overdue, reading
+    the visits up to the bound date `visits_until` (the plan's "as the day started" reads
+    those before the day)."""
+    return f"""(late.first_due <= :followup_cut AND NOT EXISTS (
             SELECT 1 FROM visits v
             WHERE v.officer_id = a.officer_id AND v.borrower_id = a.borrower_id
-              AND v.visited_on > late.first_due AND v.visited_on <= :as_of))"""
+              AND v.visited_on > late.first_due AND v.visited_on <= {visits_until}))"""
+
+
+FOLLOWUP_OVERDUE_SQL = followup_overdue_sql()
 
 
 def compute_officer_scorecards(

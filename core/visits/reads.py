@@ -86,6 +86,7 @@ def load_return_visit_board(
     window_days: int,
     soon_days: int = 14,
     villages: Sequence[str] = (),
+    visits_until: dt.date | None = None,
 ) -> list[BoardRow]:
     """Borrowers of the scope's officers with an active loan at `today`, or whose last loan
     closed (repaid or written off) within CLOSED_WITHIN_DAYS, with their status:
@@ -93,6 +94,8 @@ def load_return_visit_board(
     `never` (no visit by the loan's officer), `overdue` (last visit <= today - window_days),
     `due_soon` (the last visit leaves the window within `soon_days`), else `on_track`.
     Sorted never, overdue, due soon, on track; then oldest visit, village, borrower.
+    `visits_until` (default `today`): the last day whose visits count (the plan reads the
+    statuses as the day started, from the visits before it).
     """
     scope_sql, params = scope.staff_where("s")
     village_sql, village_params = _village_filter(villages)
@@ -118,7 +121,7 @@ def load_return_visit_board(
                                       ORDER BY v.visited_on DESC, v.id DESC) AS rn
             FROM visits v JOIN served sv
               ON sv.officer_id = v.officer_id AND sv.borrower_id = v.borrower_id
-            WHERE v.visited_on <= :today)
+            WHERE v.visited_on <= :visits_until)
         SELECT b.borrower_code, b.name AS borrower_name, b.village, b.group_code,
                s.staff_code, s.name AS officer_name, lv.visited_on, lv.next_visit_on,
                sv.active, sv.closed_on,
@@ -135,6 +138,7 @@ def load_return_visit_board(
             **params,
             **village_params,
             "today": today,
+            "visits_until": today if visits_until is None else visits_until,
             "overdue_by": today - dt.timedelta(days=window_days),
             "soon_by": today - dt.timedelta(days=window_days - soon_days),
             "closed_since": today - dt.timedelta(days=CLOSED_WITHIN_DAYS),

@@ -168,6 +168,8 @@ def visible_texts(at: AppTest) -> Iterator[tuple[str, str]]:
         kind = node.type
         if kind == "code":
             return  # file contents and commands, shown as written
+        if kind == "html" and node.proto.body.lstrip().startswith(("<script", "<style")):
+            return  # app/phone.py's constant style and script: nothing shown
         if isinstance(node, Dataframe):
             yield from ((kind, text) for text in _frame_texts(node.value))
             columns = json.loads(node.proto.columns or "{}")

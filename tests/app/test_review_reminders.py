@@ -28,7 +28,8 @@ NOW = dt.datetime(2025, 7, 2, tzinfo=dt.UTC)
 
 def home(monkeypatch: pytest.MonkeyPatch, day: dt.date):
     monkeypatch.setattr("app.clock.today", lambda: day)
-    return start_app("en")
+    # Officers open on their plan: the home page is opened by name.
+    return start_app("en").switch_page("pages/home.py").run()
 
 
 def submit_q2(url: str) -> None:
@@ -115,7 +116,7 @@ def test_the_officer_counts_their_own_overdue_items_apart_from_the_leaders(
     assert [i.value for i in at.info] == [
         "1 overdue action item(s) from coaching are waiting on your team leader."
     ]
-    at = start_app("zh")
+    at = start_app("zh").switch_page("pages/home.py").run()
     assert at.warning[0].value == "您有 2 个辅导行动项已逾期。"
     assert [i.value for i in at.info] == ["有 1 个已逾期的辅导行动项等待组长完成。"]
 

@@ -145,12 +145,12 @@ def test_each_role_registers_the_pages_core_auth_roles_lists_in_its_menu_section
         (Path(s.path).name, english[s.title_key], s.icon, "hidden" if s.hidden else "visible")
         for s in spec.pages
     ]
-    assert [p.title for p in pages if p._default] == [english["home.title"]]
+    assert [p.title for p in pages if p._default] == [english[spec.default_page.title_key]]
 
 
 def test_the_officer_home_lists_their_missed_goals(loaded_db: str, log_in_as) -> None:
     log_in_as("officer")
-    at = start_app("en")
+    at = start_app("en").switch_page("pages/home.py").run()
     assert at.title[0].value == "What needs attention"
     assert at.subheader[0].value == "张伟 (OF1)"  # only their own card
     assert len(at.subheader) == 1

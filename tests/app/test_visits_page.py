@@ -32,7 +32,7 @@ def fill(at, borrower: str, day: dt.date, notes: str) -> None:
     at.selectbox(key="visits_borrower_n0").set_value(borrower)
     at.date_input(key="visits_date_n0").set_value(day)
     at.selectbox(key="visits_purpose_n0__en").set_value("return_visit")
-    at.selectbox(key="visits_outcome_n0__en").set_value("promised")
+    at.radio(key="visits_outcome_n0__en").set_value("promised")
     at.text_area(key="visits_notes_n0").set_value(notes)
     at.text_area(key="visits_news_n0").set_value("小麦长势好")
 
@@ -223,7 +223,7 @@ def assert_everything_kept(at, language: str = "en") -> None:
     assert at.selectbox(key="visits_borrower_n0").value == "B2"
     assert at.date_input(key="visits_date_n0").value == dt.date(2025, 6, 29)
     assert at.selectbox(key=f"visits_purpose_n0__{language}").value == "return_visit"
-    assert at.selectbox(key=f"visits_outcome_n0__{language}").value == "promised"
+    assert at.radio(key=f"visits_outcome_n0__{language}").value == "promised"
     assert at.text_area(key="visits_notes_n0").value == "猪卖了，周五还款"
     assert at.text_area(key="visits_news_n0").value == "小麦长势好"
     assert at.checkbox(key="visits_leaving_n0").value is True
@@ -308,7 +308,7 @@ def test_discard_empties_the_form_and_forgets_the_draft(loaded_db: str, log_in_a
     assert not at.exception
     assert at.selectbox(key="visits_borrower_n0").value is None
     assert at.date_input(key="visits_date_n0").value == TODAY
-    assert at.selectbox(key="visits_outcome_n0__en").value == ""
+    assert at.radio(key="visits_outcome_n0__en").value == ""
     assert at.text_area(key="visits_notes_n0").value == ""
     assert at.checkbox(key="visits_leaving_n0").value is False
     assert at.selectbox(key="visits_exit_reason_n0__en").value == ""
@@ -375,7 +375,7 @@ def test_a_correction_typed_into_a_visit_survives_leaving_the_page(
     at = open_page(PAGE)  # a refresh; the officer picks the visit again
     at.selectbox(key="visits_edit_choice").select_index(0).run()
     assert at.text_area(key=f"visits_notes_{choice}").value == "补记：一切正常"
-    assert at.selectbox(key=f"visits_outcome_{choice}__en").value == "promised"
+    assert at.radio(key=f"visits_outcome_{choice}__en").value == "promised"
     assert [i.value for i in at.info if RESTORED.match(i.value)]
     at.button(key=f"visits_edit_save_{choice}").click().run()
     assert "Visit changed." in texts(at)

@@ -33,6 +33,7 @@ RUN_FINISHED = "[data-testid=stApp][data-test-script-state=notRunning]"
 # The pages of each demo account, by their English menu titles, in menu order.
 ROLE_PAGES = {
     "officer": [
+        "My plan",
         "What needs attention",
         "My quarter",
         "Portfolio",

@@ -79,7 +79,9 @@ def test_each_role_logs_in_opens_its_pages_survives_a_refresh_and_logs_out(
     log_in(page, live_app, username, "demo1234")
     cookie = next(c for c in context.cookies() if c["name"] == "fieldbook_session")
     assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
-    expect(page.get_by_role("heading", name="需要关注的事项")).to_be_visible()
+    # Officers open on their plan, the others on the home page.
+    first = "我的计划" if username == "officer" else "需要关注的事项"
+    expect(page.get_by_role("heading", name=first)).to_be_visible()
     shoot(page, f"home-{username}-zh-desktop")
     switch_to_english(page)
     titles = ROLES[username]
@@ -131,6 +133,7 @@ def test_phone_width_in_both_languages(live_app: str, browser: Browser) -> None:
 
 # The officer's pages in Chinese, in the same order as OFFICER_PAGES.
 OFFICER_PAGES_ZH = [
+    "我的计划",
     "需要关注的事项",
     "我的季度",
     "贷款组合",
@@ -140,7 +143,17 @@ OFFICER_PAGES_ZH = [
     "我的季度总结",
     "辅导与行动项",
 ]
-SLUGS = ["home", "my-quarter", "portfolio", "visits", "time", "customers", "my-review", "coaching"]
+SLUGS = [
+    "plan",
+    "home",
+    "my-quarter",
+    "portfolio",
+    "visits",
+    "time",
+    "customers",
+    "my-review",
+    "coaching",
+]
 
 
 @pytest.mark.parametrize("width", ["desktop", "phone"])

@@ -1,0 +1,1 @@
+"""The field screens (core/field): the officer's plan for the day and the week."""
