@@ -8,9 +8,9 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from app.display import name_of, status_line, value_text
+from app.display import figure_name, name_of, status_line, value_text
 from app.i18n import money, t
-from core.metrics.figures import FIGURES_BY_KEY, TILE_FIGURES
+from core.metrics.figures import DETAIL_FIGURES, FIGURES_BY_KEY, TILE_FIGURES
 from core.metrics.scorecard import OfficerScorecard
 from core.metrics.views import TrendPoint
 from core.portfolio.this_week import DueInstallment, VisitDue
@@ -28,6 +28,9 @@ def render_tiles(card: OfficerScorecard, findings: list[Finding], rules: RuleSet
         finding = by_figure.get(key)
         with columns[index % 4], st.container(border=True):
             st.metric(name_of(spec), value_text(key, figures[key]))
+            detail = DETAIL_FIGURES.get(key)
+            if detail is not None:  # a count's amount, say
+                st.caption(f"{figure_name(detail)}: {value_text(detail, figures[detail])}")
             if finding is not None:
                 st.markdown(status_line(rules.by_id(finding.rule_id), finding))
             cases = card.cases.get(key, [])
