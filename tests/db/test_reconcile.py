@@ -311,3 +311,30 @@ def test_the_screen_lists_an_officers_own_receipts_and_a_leaders_teams(
         ("张伟", "L1", "80.00"),
     ]
     assert other_team.open == other_team.matched == []
+
+
+def test_the_review_shows_them_in_its_time_and_accounts_section(
+    engine: Engine, tmp_path: Path
+) -> None:
+    from core.paths import CONFIG_DIR
+    from core.reviews.evidence import build_evidence
+    from core.reviews.template import load_review_template
+    from core.rules import load_default_rules
+
+    _load(engine, tmp_path / "in", JUNE_PAYMENTS, RECEIPTS)
+    _reconcile(engine)
+    rules = load_default_rules()
+    template = load_review_template(CONFIG_DIR / "review_template.yaml", rules)
+    (time,) = [s for s in template.sections if s.key == "time"]
+    assert "field_receipts_unreconciled" in time.figures
+    assert "field_receipts_unreconciled_amount" in time.figures
+    assert "field_receipts_reconciled" in time.rules
+    period = parse_period("2025Q2", as_of=dt.date(2025, 6, 24))
+    with engine.connect() as conn:
+        evidence = build_evidence(conn, "OF1", "2025Q2", period, rules)
+    assert evidence is not None
+    assert evidence.figures["field_receipts_unreconciled"] == "2"
+    assert evidence.figures["field_receipts_unreconciled_amount"] == "230.00"
+    finding = evidence.findings["field_receipts_reconciled"]
+    assert (finding.status, finding.value) == ("breached", "2")
+    assert finding.message_zh == "2笔现场收款未入账或入账金额不符（目标0笔）。"

@@ -1,0 +1,1 @@
+"""The officer's field work: the reconciliation of field receipts (and the field lists)."""
