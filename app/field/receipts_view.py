@@ -21,6 +21,12 @@ from core.auth.scope import Scope
 from core.field.receipts import MATCHED_DAYS, ReceiptList, ReceiptRow, list_receipts
 
 BORROWER_PAGE = "pages/borrower.py"
+# A constant style (no data in it): the links to borrowers are tap targets of 44 px on a
+# phone; Streamlit draws a page link 28 px high.
+_TAP_TARGETS = (
+    "<style>[data-testid='stPageLink'] a {min-height: 44px; display: flex;"
+    " align-items: center;}</style>"
+)
 
 
 @scoped_cache(ttl=600)
@@ -54,6 +60,7 @@ def _status(row: ReceiptRow) -> str:
 
 def render_open(rows: list[ReceiptRow], reconcile_days: int, show_officer: bool) -> None:
     """A card per open receipt: status and age, borrower and loan, the amounts."""
+    st.html(_TAP_TARGETS)
     if not rows:
         st.success(t("receipts.none_open"))
         return

@@ -30,7 +30,8 @@ def render_tiles(card: OfficerScorecard, findings: list[Finding], rules: RuleSet
             st.metric(name_of(spec), value_text(key, figures[key]))
             detail = DETAIL_FIGURES.get(key)
             if detail is not None:  # a count's amount, say
-                st.caption(f"{figure_name(detail)}: {value_text(detail, figures[detail])}")
+                value = value_text(detail, figures[detail])
+                st.caption(t("quarter.detail", name=figure_name(detail), value=value))
             if finding is not None:
                 st.markdown(status_line(rules.by_id(finding.rule_id), finding))
             cases = card.cases.get(key, [])

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -118,7 +119,20 @@ def test_my_quarter_shows_the_count_with_its_amount(receipts_db: str, log_in_as)
     at = open_page("pages/my_quarter.py", "zh")
     tiles = {m.label: m.value for m in at.metric}
     assert tiles["未核对的现场收款"] == "2"
-    assert "未核对的现场收款金额: ¥230.00" in [c.value for c in at.caption]
+    assert "未核对的现场收款金额：¥230.00" in [c.value for c in at.caption]
+
+
+def test_the_tile_equals_the_command_line(receipts_db: str, log_in_as, capsys) -> None:
+    from core.cli.main import main
+
+    args = ["metrics", "--period", "2025Q2", "--as-of", "2025-06-24", "--officer", "OF1"]
+    assert main([*args, "--format", "json"]) == 0
+    figures = json.loads(capsys.readouterr().out, parse_float=Decimal)["officers"][0]
+    assert figures["field_receipts_unreconciled"] == 2
+    assert figures["field_receipts_unreconciled_amount"] == Decimal("230.00")
+    log_in_as("officer")
+    tiles = {m.label: m.value for m in open_page("pages/my_quarter.py").metric}
+    assert tiles["Field receipts not reconciled"] == str(figures["field_receipts_unreconciled"])
 
 
 def test_the_team_overview_charts_each_officers_receipts(receipts_db: str, log_in_as) -> None:
