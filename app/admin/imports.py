@@ -22,7 +22,7 @@ from sqlalchemy import Connection
 
 from app.i18n import current_language, date_time, number, t, zone_name
 from app.people import names_of, person
-from app.resources import get_activities, get_engine, scoped_cache
+from app.resources import get_activities, get_engine, get_rules, scoped_cache
 from core.auth.scope import Scope
 from core.importer import ImportResult, UnreadableInput, run_import
 from core.importer.history import ImportRunRow, load_import_history
@@ -118,6 +118,7 @@ def run_uploads(
                 actor=actor,
                 # The temporary folder means nothing in the history and the audit trail.
                 source_label=", ".join(names),
+                reconcile_days=get_rules().params.reconcile_days,
             )
         except UnreadableInput as exc:
             return _unreadable(exc, folder, names)

@@ -9,12 +9,12 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from app.display import case_owners, name_of, status_line, value_text
+from app.display import case_owners, figure_name, name_of, status_line, value_text
 from app.i18n import date, money, number, t
 from app.widgets import borrower_cells, cases_markdown, link_column
 from core.auth.scope import Scope
 from core.field.plan import DUE_WITHIN_DAYS, Plan, PlanItem
-from core.metrics.figures import FIGURES_BY_KEY, TILE_FIGURES
+from core.metrics.figures import DETAIL_FIGURES, FIGURES_BY_KEY, TILE_FIGURES
 from core.metrics.params import MetricParams
 from core.metrics.scorecard import OfficerScorecard
 from core.metrics.views import TrendPoint
@@ -58,6 +58,10 @@ def render_tiles(
         finding = by_figure.get(key)
         with columns[index % 4], st.container(border=True):
             st.metric(name_of(spec), value_text(key, figures[key]))
+            detail = DETAIL_FIGURES.get(key)
+            if detail is not None:  # a count's amount, say
+                value = value_text(detail, figures[detail])
+                st.caption(t("quarter.detail", name=figure_name(detail), value=value))
             if finding is not None:
                 st.markdown(status_line(rules.by_id(finding.rule_id), finding))
             cases = card.cases.get(key, [])

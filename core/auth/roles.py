@@ -87,20 +87,44 @@ ADMIN_USERS = PageSpec("pages/admin_users.py", "admin_users.title", ":material/p
 ADMIN_CONFIG = PageSpec("pages/admin_config.py", "admin_config.title", ":material/tune:")
 ADMIN_BACKUP = PageSpec("pages/admin_backup.py", "admin_backup.title", ":material/backup:")
 AUDIT = PageSpec("pages/audit.py", "audit.title", ":material/history:")
+# Field receipts against the bank's postings: officers their own, team leaders their team's.
+RECEIPTS = PageSpec("pages/receipts.py", "receipts.title", ":material/payments:")
 
 ROLES: tuple[RoleSpec, ...] = (
     RoleSpec(
         "officer",
         OFFICER,
         "nav.my_work",
-        (PLAN, HOME, MY_QUARTER, PORTFOLIO, VISITS, TIME, CUSTOMERS, MY_REVIEW, COACHING, BORROWER),
+        (
+            PLAN,
+            HOME,
+            MY_QUARTER,
+            PORTFOLIO,
+            VISITS,
+            RECEIPTS,
+            TIME,
+            CUSTOMERS,
+            MY_REVIEW,
+            COACHING,
+            BORROWER,
+        ),
         needs_team=True,  # their team leader sees them through the team
     ),
     RoleSpec(
         "team_leader",
         TEAM,
         "nav.team",
-        (HOME, TEAM_OVERVIEW, TEAM_REVIEWS, COACHING, OFFICERS, PORTFOLIO, TRAINING, BORROWER),
+        (
+            HOME,
+            TEAM_OVERVIEW,
+            TEAM_REVIEWS,
+            COACHING,
+            OFFICERS,
+            PORTFOLIO,
+            TRAINING,
+            RECEIPTS,
+            BORROWER,
+        ),
         needs_team=True,  # the team is their scope
     ),
     RoleSpec("trainer", TRAINER, "nav.training", (HOME, TRAINING, COHORTS)),

@@ -158,11 +158,21 @@ def _open_database() -> tuple[Engine, list[str]]:
     return engine, activities
 
 
+def _reconcile_days(activities: list[str]) -> int:
+    """The configured reconcile_days: field receipts are matched after each import."""
+    return load_rules(load_settings().config_dir / "rules.yaml", activities).params.reconcile_days
+
+
 def _cmd_import(args: argparse.Namespace) -> int:
     engine, activities = _open_database()
     with TerminalProgress() as progress:
         result = run_import(
-            engine, args.path, activities=activities, dry_run=args.dry_run, progress=progress
+            engine,
+            args.path,
+            activities=activities,
+            dry_run=args.dry_run,
+            progress=progress,
+            reconcile_days=_reconcile_days(activities),
         )
     if result.warnings:
         print(render_warnings(result), file=sys.stderr)
@@ -204,7 +214,14 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         f" {sum(counts.values()):,} rows"
     )
     with TerminalProgress() as progress:
-        result = run_import(engine, out, activities=activities, progress=progress, actor="demo")
+        result = run_import(
+            engine,
+            out,
+            activities=activities,
+            progress=progress,
+            actor="demo",
+            reconcile_days=_reconcile_days(activities),
+        )
     if result.problems:  # the generator and the importer disagree: a bug
         print(render_problems(result, 50))
         return EXIT_BUG

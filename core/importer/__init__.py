@@ -26,6 +26,7 @@ from core.db.audit import record
 from core.db.derived import refresh_derived
 from core.db.engine import analyze, data_write
 from core.db.models import ImportRun
+from core.field.reconcile import ReconcileResult, reconcile
 from core.importer.changes import TableChanges
 from core.importer.messages import Notice
 from core.importer.parsing import check_columns, parse_table
@@ -36,6 +37,7 @@ from core.importer.sources import UnreadableInput, read_input
 from core.importer.spec import SPECS, TABLES
 from core.importer.stored import StoredState
 from core.importer.writer import Progress, touched_borrowers, write_changes
+from core.metrics.params import MetricParams
 
 __all__ = ["ImportResult", "TableCounts", "UnreadableInput", "run_import"]
 
@@ -66,6 +68,8 @@ class ImportResult:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Notice] = field(default_factory=list)
     counts: dict[str, TableCounts] = field(default_factory=dict)
+    # What the reconciliation of field receipts after the write changed.
+    reconciled: ReconcileResult = field(default_factory=ReconcileResult)
 
     @property
     def ok(self) -> bool:
@@ -86,12 +90,15 @@ def run_import(
     progress: Progress | None = None,
     actor: str | None = None,
     source_label: str | None = None,
+    reconcile_days: int = MetricParams().reconcile_days,
 ) -> ImportResult:
     """Checks and (unless `dry_run`) writes the import at `path`; never partially.
 
     `source_label` names the input in the import history and the audit trail when `path`
     means nothing to people (the browser's uploads sit in a temporary folder: the page
-    passes the uploaded file names); by default the path itself.
+    passes the uploaded file names); by default the path itself. After the write, in the
+    same transaction, field receipts are matched to the repayments now stored
+    (core.field.reconcile, `reconcile_days` from config/rules.yaml).
 
     Raises UnreadableInput when `path` is not a folder, CSV file or workbook at all;
     every problem with the data itself comes back in `ImportResult.problems`.
@@ -145,6 +152,9 @@ def run_import(
                             progress("deriving loan figures", 0, 0)
                         refresh_derived(conn, touched_borrowers(conn, typed))
                         analyze(conn, _bulk_written(changes))
+                    # Also when nothing changed: receipts recorded since the last import
+                    # may match repayments already stored. It writes only what changes.
+                    result.reconciled = reconcile(conn, reconcile_days, dt.datetime.now(dt.UTC))
                     result.warnings = log.warnings
                     _record(conn, result, changes, started, actor, "imported")
         except _DiscardChanges:

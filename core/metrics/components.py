@@ -51,6 +51,8 @@ class Components:
     arrears_visits: int = 0
     arrears_visits_unable: int = 0
     arrears_visits_unwilling: int = 0
+    receipts_unreconciled: int = 0
+    receipts_unreconciled_cents: int = 0
 
     def __add__(self, other: Components) -> Components:
         total = Components()
@@ -97,6 +99,8 @@ class Components:
             "arrears_visits": self.arrears_visits,
             "arrears_visits_unable": self.arrears_visits_unable,
             "arrears_visits_unwilling": self.arrears_visits_unwilling,
+            "field_receipts_unreconciled": self.receipts_unreconciled,
+            "field_receipts_unreconciled_amount": cents_to_yuan(self.receipts_unreconciled_cents),
         }
 
 

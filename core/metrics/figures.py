@@ -122,11 +122,34 @@ FIGURES: tuple[FigureSpec, ...] = (
         "… found unwilling to pay",
         "其中有钱不还",
     ),
+    # Field cash not posted by the bank (or posted with another amount) after
+    # reconcile_days: the count is the tile, the amount its detail (detail_of below).
+    FigureSpec(
+        "field_receipts_unreconciled",
+        "count",
+        "lower",
+        "loan",
+        "Field receipts not reconciled",
+        "未核对的现场收款",
+        column_en="receipts",
+    ),
+    FigureSpec(
+        "field_receipts_unreconciled_amount",
+        "money",
+        "lower",
+        None,
+        "Amount of field receipts not reconciled",
+        "未核对的现场收款金额",
+    ),
 )
 # Rules may also name "time_share.<activity code>" (a ratio): an activity's share of hours.
 TIME_SHARE_PREFIX = "time_share."
 
 FIGURES_BY_KEY: dict[str, FigureSpec] = {f.key: f for f in FIGURES}
+# A figure shown with another as its detail under it (a count and its amount).
+DETAIL_FIGURES: dict[str, str] = {
+    "field_receipts_unreconciled": "field_receipts_unreconciled_amount",
+}
 
 # The headline figures, in reading order: the quarter's results an officer is coached on.
 # Every summary shows these first and in this order.
@@ -140,13 +163,25 @@ HEADLINE_FIGURES: tuple[str, ...] = (
 )
 # What each summary adds after them: these are the only differences between the summaries.
 # "My quarter"'s tiles: the officer's caseload and the loans they made.
-TILE_FIGURES: tuple[str, ...] = (*HEADLINE_FIGURES, "active_borrowers", "disbursed_count")
-# The team overview's bullet charts (none for a figure without an officer goal): renewals.
-CHART_FIGURES: tuple[str, ...] = (*HEADLINE_FIGURES, "renewal_rate")
-# The team scorecard's columns (CSV and Excel): the charted figures, then the size of
-# each officer's work.
+# And the field cash they have not seen posted (issue 14).
+TILE_FIGURES: tuple[str, ...] = (
+    *HEADLINE_FIGURES,
+    "active_borrowers",
+    "disbursed_count",
+    "field_receipts_unreconciled",
+)
+# The team overview's bullet charts (none for a figure without an officer goal): renewals
+# and field cash not reconciled.
+CHART_FIGURES: tuple[str, ...] = (
+    *HEADLINE_FIGURES,
+    "renewal_rate",
+    "field_receipts_unreconciled",
+)
+# The team scorecard's columns (CSV and Excel): the charted figures (and the amount of the
+# receipts not reconciled), then the size of each officer's work.
 SCORECARD_FIGURES: tuple[str, ...] = (
     *CHART_FIGURES,
+    "field_receipts_unreconciled_amount",  # beside its count, the last charted figure
     "active_borrowers",
     "outstanding_principal",
     "disbursed_count",

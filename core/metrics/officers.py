@@ -17,6 +17,7 @@ from core.db.sqltext import active_loan_sql, add_days, covered_sql, run
 from core.metrics.customers import add_arrears_visits, add_renewals, add_writeoffs
 from core.metrics.params import MetricParams
 from core.metrics.period import Period
+from core.metrics.receipts import add_unreconciled_receipts
 from core.metrics.scorecard import OfficerScorecard
 
 
@@ -76,6 +77,7 @@ def compute_officer_scorecards(
         "window_start": period.as_of - dt.timedelta(days=params.visit_window_days),
         "renewal_cut": period.as_of - dt.timedelta(days=params.renewal_window_days),
         "min_days": params.min_training_days,
+        "receipt_cut": period.as_of - dt.timedelta(days=params.reconcile_days),
     }
     cards: dict[int, OfficerScorecard] = {}
     for staff in run(
@@ -96,6 +98,7 @@ def compute_officer_scorecards(
         add_writeoffs(conn, scoped, values, cards)
         add_renewals(conn, scoped, values, params, cards)
         add_arrears_visits(conn, scope_sql, values, cards)
+        add_unreconciled_receipts(conn, scope_sql, values, cards)
     return list(cards.values())
 
 

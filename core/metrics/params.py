@@ -17,3 +17,4 @@ class MetricParams:
     min_cohort_size: int = 10
     return_soon_days: int = 14
     sheet_window_days: int = 0
+    reconcile_days: int = 3

@@ -197,6 +197,11 @@ def test_every_tile_equals_the_command_line(loaded_db: str, log_in_as, capsys) -
     for key in ("recovery_rate", "on_time_rate", "par30", "visit_coverage"):
         value = figures[key]
         expected[FIGURES_BY_KEY[key].name_en] = "—" if value is None else f"{value * 100:.1f}%"
-    for key in ("followups_overdue", "active_borrowers", "disbursed_count"):
+    for key in (
+        "followups_overdue",
+        "active_borrowers",
+        "disbursed_count",
+        "field_receipts_unreconciled",
+    ):
         expected[FIGURES_BY_KEY[key].name_en] = f"{figures[key]:,}"
     assert {label: tiles[label] for label in expected} == expected

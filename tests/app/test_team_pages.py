@@ -137,6 +137,7 @@ def test_bullet_charts_put_the_officers_side_by_side(loaded_db: str, log_in_as) 
         "Visit coverage",
         "Overdue follow-ups",
         "Renewal rate",
+        "Field receipts not reconciled",
     ]
     # The goal as the tiles say it: the bound as written in rules.yaml, not "100.0%".
     subtitles = {
@@ -387,13 +388,14 @@ def test_the_scorecard_download_reads_as_people_read_it(loaded_db: str) -> None:
     lines = team_scorecard_csv(rows, headers, formats).decode("utf-8-sig").split("\r\n")
     # recovery 100000/450025 = 22.22...%, on-time 0, PAR30 100%, no first loans,
     # coverage 50%, 1 overdue follow-up, no renewal data, 2 borrowers, 4,800.50 outstanding
-    # (L1 1,000.00 + L2 3,800.50), no loans disbursed in Q2, 7.50 hours logged.
-    assert lines[1] == "OF1,张伟,22.2%,0.0%,100.0%,,50.0%,1,,2,4800.50,0,0.00,7.50"
-    assert lines[2] == "OF2,刘洋,,,,,,0,,0,0.00,0,0.00,7.25"
+    # (L1 1,000.00 + L2 3,800.50), no loans disbursed in Q2, 7.50 hours logged; no field
+    # receipts (count and amount after the renewal rate).
+    assert lines[1] == "OF1,张伟,22.2%,0.0%,100.0%,,50.0%,1,,0,0.00,2,4800.50,0,0.00,7.50"
+    assert lines[2] == "OF2,刘洋,,,,,,0,,0,0.00,0,0.00,0,0.00,7.25"
     # Excel gets the exact figures, shown as percentages and yuan.
     sheet = load_workbook(io.BytesIO(team_scorecard_xlsx(rows, headers, "s", formats))).active
     assert sheet is not None
-    recovery, outstanding = sheet["C2"], sheet["K2"]
+    recovery, outstanding = sheet["C2"], sheet["M2"]
     assert Decimal(str(recovery.value)) == Decimal(f"{Decimal(100000) / Decimal(450025):.16g}")
     assert recovery.number_format == "0.0%"
     assert outstanding.value == 4800.5 and outstanding.number_format == "#,##0.00"

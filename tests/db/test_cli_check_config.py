@@ -11,7 +11,7 @@ from tests.db.test_cli import run_core
 def test_both_files_are_checked_by_default(tmp_path: Path) -> None:
     done = run_core("check-config", database_url=f"sqlite:///{tmp_path / 'x.db'}")
     assert done.returncode == 0, done.stderr
-    assert "17 rules" in done.stdout
+    assert "18 rules" in done.stdout
     assert (
         "review_template.yaml: 7 sections, 5 ratings, open for submission 10 days before the "
         "quarter ends, due 15 days after the quarter"

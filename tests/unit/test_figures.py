@@ -37,8 +37,12 @@ def test_every_summary_leads_with_the_headline_figures_and_names_known_figures_o
 
 def test_the_summaries_differ_only_by_what_each_is_about() -> None:
     extra = len(HEADLINE_FIGURES)
-    assert TILE_FIGURES[extra:] == ("active_borrowers", "disbursed_count")
-    assert CHART_FIGURES[extra:] == ("renewal_rate",)
+    assert TILE_FIGURES[extra:] == (
+        "active_borrowers",
+        "disbursed_count",
+        "field_receipts_unreconciled",
+    )
+    assert CHART_FIGURES[extra:] == ("renewal_rate", "field_receipts_unreconciled")
     assert TABLE_FIGURES[extra:] == ("active_loans", "outstanding_principal")
 
 

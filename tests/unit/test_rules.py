@@ -250,7 +250,7 @@ def test_the_shipped_rules_judge_a_whole_officer() -> None:
     cases = {"training_compliance": ["L42"], "visit_coverage": ["B1", "B2"]}
     findings = evaluate(rules, [_officer(values, cases)])
     # One finding per officer rule; the branch goal (branch_par30) judges branches only.
-    assert len(findings) == len([r for r in rules.rules if r.scope == "officer"]) == 16
+    assert len(findings) == len([r for r in rules.rules if r.scope == "officer"]) == 17
     first = findings[0]
     assert (first.rule_id, first.status, first.cases) == (
         "training_before_first_loan",

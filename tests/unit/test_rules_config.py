@@ -79,6 +79,7 @@ def test_the_shipped_rules_load() -> None:
         min_cohort_size=10,
         return_soon_days=14,
         sheet_window_days=0,
+        reconcile_days=3,
     )
     by_id = {rule.id: rule for rule in rule_set.rules}
     assert len(by_id) == len(rule_set.rules) >= 16
@@ -107,7 +108,7 @@ def test_a_valid_file_and_its_summary(tmp_path: Path) -> None:
     assert report == (
         f"{path}: 1 rule, parameters: min_training_days=5, grace_days=0, "
         "visit_window_days=90, followup_after_days=7, renewal_window_days=90, "
-        "min_cohort_size=10, return_soon_days=14, sheet_window_days=0"
+        "min_cohort_size=10, return_soon_days=14, sheet_window_days=0, reconcile_days=3"
     )
 
 
@@ -125,7 +126,7 @@ def test_the_shipped_file_passes_check_config() -> None:
     codes = [activity.code for activity in load_activities(CONFIG_DIR)]
     ok, report = check_config_text(CONFIG_DIR / "rules.yaml", codes)
     assert ok, report
-    assert "17 rules, parameters: min_training_days=5" in report
+    assert "18 rules, parameters: min_training_days=5" in report
 
 
 @pytest.mark.parametrize(
