@@ -61,6 +61,7 @@ HOME = PageSpec("pages/home.py", "home.title", ":material/home:", default=True)
 MY_QUARTER = PageSpec("pages/my_quarter.py", "quarter.title", ":material/insights:")
 PORTFOLIO = PageSpec("pages/portfolio.py", "portfolio.title", ":material/table_view:")
 VISITS = PageSpec("pages/visits.py", "visits.title", ":material/directions_walk:")
+SHEET = PageSpec("pages/collection_sheet.py", "collection_sheet.title", ":material/receipt_long:")
 TIME = PageSpec("pages/time.py", "time.title", ":material/schedule:")
 CUSTOMERS = PageSpec("pages/customers.py", "customers.title", ":material/handshake:")
 MY_REVIEW = PageSpec("pages/my_review.py", "my_review.title", ":material/edit_note:")
@@ -86,14 +87,35 @@ ROLES: tuple[RoleSpec, ...] = (
         "officer",
         OFFICER,
         "nav.my_work",
-        (HOME, MY_QUARTER, PORTFOLIO, VISITS, TIME, CUSTOMERS, MY_REVIEW, COACHING, BORROWER),
+        (
+            HOME,
+            MY_QUARTER,
+            PORTFOLIO,
+            VISITS,
+            SHEET,
+            TIME,
+            CUSTOMERS,
+            MY_REVIEW,
+            COACHING,
+            BORROWER,
+        ),
         needs_team=True,  # their team leader sees them through the team
     ),
     RoleSpec(
         "team_leader",
         TEAM,
         "nav.team",
-        (HOME, TEAM_OVERVIEW, TEAM_REVIEWS, COACHING, OFFICERS, PORTFOLIO, TRAINING, BORROWER),
+        (
+            HOME,
+            TEAM_OVERVIEW,
+            TEAM_REVIEWS,
+            COACHING,
+            OFFICERS,
+            PORTFOLIO,
+            SHEET,
+            TRAINING,
+            BORROWER,
+        ),
         needs_team=True,  # the team is their scope
     ),
     RoleSpec("trainer", TRAINER, "nav.training", (HOME, TRAINING, COHORTS)),

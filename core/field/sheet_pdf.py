@@ -96,6 +96,11 @@ def sheet_labels(language: str, folder: Path = CONFIG_DIR / "i18n") -> dict[str,
     return _catalogue(language, folder)
 
 
+def label_keys() -> set[str]:
+    """The catalogue keys the PDF reads (the app's catalogue test counts them as used)."""
+    return {PREFIX + key for key in LABEL_KEYS}
+
+
 def _money(value: Decimal) -> str:
     return f"{value:,.2f}"
 

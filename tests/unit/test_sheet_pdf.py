@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from core.exports import pdf_common
 from core.exports.pdf_common import ExportError
 from core.field.sheet import Sheet, SheetGroup, SheetRow
-from core.field.sheet_pdf import PrintedSheet, collection_sheets_pdf, sheet_labels
+from core.field.sheet_pdf import LABEL_KEYS, PrintedSheet, collection_sheets_pdf, sheet_labels
 
 DAY = dt.date(2025, 6, 20)
 
@@ -81,7 +81,7 @@ def test_chinese_words_and_one_file_for_several_officers() -> None:
     # An officer with nothing to collect gets a page saying so.
     assert "刘洋 (OF2)" in pages[3] and "这一天开会没有人需要交钱" in pages[3]
     assert "4 / 4" in pages[3]
-    assert set(sheet_labels("en")) == set(sheet_labels("zh"))
+    assert set(sheet_labels("en")) == set(sheet_labels("zh")) == set(LABEL_KEYS)
     for word in ("Collection", "Group", "Village", "Signature", "Paid", "Expected"):
         assert word not in "".join(pages)
 
