@@ -11,6 +11,7 @@ from app.field.sheet_view import (
     cached_officers,
     cached_records,
     cached_sheet,
+    has_draft,
     narrowed,
     render_groups,
     render_meeting_errors,
@@ -66,6 +67,14 @@ render_pdf_button(sheet, names.get(officer, officer))
 form = None
 if own and day <= today:
     st.subheader(t("collection_sheet.record.title"))
+    # The boxes only when asked for (or holding a draft): a sheet of 40 members draws
+    # 80 fewer widgets when it is only read.
+    recording = st.toggle(
+        t("collection_sheet.record.start"),
+        value=has_draft(me.user.username, sheet, choice),
+        key="collection_sheet_recording",
+    )
+if own and day <= today and recording:
     st.caption(t("collection_sheet.record.help"))
     form = MeetingForm(
         me.user.username, sheet, choice, cached_records(me.scope, officer, day, version)

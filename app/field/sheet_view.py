@@ -17,7 +17,7 @@ import functools
 import streamlit as st
 from sqlalchemy import Connection
 
-from app.drafts import FormDraft
+from app.drafts import FormDraft, drafted
 from app.forms import remember_errors, remembered_errors
 from app.i18n import current_language, date, money, t
 from app.resources import get_engine, get_rules, scoped_cache
@@ -43,6 +43,10 @@ _FLASH = "collection_sheet_saved"
 _GENERATION = "collection_sheet_generation"
 REASONS = ("", *NO_PAYMENT_OUTCOMES)
 ALL = ""
+# Fixed CSS (no data in it): a member's link is a tap target of at least 44 px.
+_STYLE = """<style>
+[class*="st-key-sheet_row_"] [data-testid="stPageLink"] a {min-height: 44px; align-items: center;}
+</style>"""
 
 
 @scoped_cache(ttl=600)
@@ -109,16 +113,16 @@ def _row_block(row: SheetRow) -> None:
         if row.due_on is not None
         else t("collection_sheet.no_installment")
     )
-    st.caption(
-        " · ".join(
-            (
-                t("collection_sheet.loan", loan=row.loan_code),
-                due,
-                t("collection_sheet.arrears", amount=money(row.arrears)),
-            )
+    facts = " · ".join(
+        (
+            t("collection_sheet.loan", loan=plain(row.loan_code)),
+            due,
+            t("collection_sheet.arrears", amount=money(row.arrears)),
         )
     )
-    st.markdown(f"**{t('collection_sheet.expected', amount=money(row.expected))}**")
+    # One element for the facts and the amount to collect: a long sheet draws fewer.
+    expected = t("collection_sheet.expected", amount=money(row.expected))
+    st.markdown(f":gray[{facts}]  \n**{expected}**")
 
 
 def render_summary(sheet: Sheet) -> None:
@@ -149,6 +153,17 @@ def render_pdf_button(sheet: Sheet, officer_name: str) -> None:
     )
 
 
+def draft_key(sheet: Sheet, choice: str) -> str:
+    """The name of the recording's draft: per officer, day and choice of groups."""
+    return f"{FORM}_{sheet.officer_code}_{sheet.day.isoformat()}_{choice}"
+
+
+def has_draft(username: str, sheet: Sheet, choice: str) -> bool:
+    """Whether the person left typed values in this sheet's recording."""
+    key = draft_key(sheet, choice)
+    return any(found == key for found, _ in drafted(username, key))
+
+
 class MeetingForm:
     """The recording widgets of one sheet (officer, day and choice of groups): a draft
     per sheet, field names amount_<loan>, reason_<loan>, again_<loan>."""
@@ -170,7 +185,7 @@ class MeetingForm:
                 defaults[f"again_{loan}"] = False
         self.fields = fields
         self.draft = FormDraft(
-            f"{FORM}_{sheet.officer_code}_{sheet.day.isoformat()}_{choice}",
+            draft_key(sheet, choice),
             username,
             fields,
             defaults,
@@ -185,7 +200,6 @@ class MeetingForm:
         st.text_input(
             t("collection_sheet.record.amount"),
             key=self.fields[f"amount_{loan}"],
-            placeholder=f"{row.expected:.2f}",
             **keep,
         )
         coded_selectbox(
@@ -296,6 +310,7 @@ def show_saved() -> None:
 
 def render_groups(sheet: Sheet, form: MeetingForm | None) -> None:
     """Each group: its heading, a block per loan (with its recording fields), its total."""
+    st.html(_STYLE)
     for group in sheet.groups:
         _group(group, form)
 

@@ -59,6 +59,9 @@ def test_the_officer_sees_each_group_with_exact_totals(field_db: str, log_in_as)
     assert "Loan L6 · Due 20 Jun 2025: ¥500.00 · Arrears ¥200.00" in shown
     assert "**Expected ¥700.00**" in shown
     assert len(elements(at, "download_button")) == 1
+    # The recording boxes come when asked for: a sheet only read draws none.
+    assert at.toggle(key="collection_sheet_recording").value is False
+    assert not at.text_input
     # One group chosen: its rows and total only.
     at.selectbox(key="collection_sheet_where__en").set_value("g:柳树村/G2").run()
     assert [m.value for m in at.metric] == ["¥700.00", "¥700.00"]
@@ -68,6 +71,7 @@ def test_the_officer_sees_each_group_with_exact_totals(field_db: str, log_in_as)
 def test_the_sheet_in_chinese(field_db: str, log_in_as) -> None:
     log_in_as("officer")
     at = open_page(PAGE, language="zh")
+    at.toggle(key="collection_sheet_recording").set_value(True).run()
     shown = texts(at)
     assert at.title[0].value == "收款表"
     assert "**本组应收合计：¥4,800.50**" in shown and "**本组应收合计：¥700.00**" in shown
@@ -82,6 +86,7 @@ def test_the_sheet_in_chinese(field_db: str, log_in_as) -> None:
 def test_recording_two_members_writes_their_visits_and_receipt(field_db: str, log_in_as) -> None:
     log_in_as("officer")
     at = open_page(PAGE)
+    at.toggle(key="collection_sheet_recording").set_value(True).run()
     at.text_input(key=f"sheet_amount_L1{SUFFIX}").set_value("300.5")
     at.selectbox(key=f"sheet_reason_L2{SUFFIX}__en").set_value("absent")
     at.button(key="collection_sheet_save").click().run()
@@ -107,6 +112,7 @@ def test_a_bad_amount_is_refused_next_to_its_row_keeping_every_typed_value(
 ) -> None:
     log_in_as("officer")
     at = open_page(PAGE)
+    at.toggle(key="collection_sheet_recording").set_value(True).run()
     at.text_input(key=f"sheet_amount_L1{SUFFIX}").set_value("12.345")
     at.text_input(key=f"sheet_amount_L6{SUFFIX}").set_value("200")
     at.selectbox(key=f"sheet_reason_L2{SUFFIX}__en").set_value("unable")
@@ -119,8 +125,9 @@ def test_a_bad_amount_is_refused_next_to_its_row_keeping_every_typed_value(
     assert at.text_input(key=f"sheet_amount_L6{SUFFIX}").value == "200"
     assert at.selectbox(key=f"sheet_reason_L2{SUFFIX}__en").value == "unable"
     assert _stored(field_db) == ([], [])
-    # A reload (a new session) finds the typed values in the draft.
+    # A reload (a new session) opens the recording with the typed values of the draft.
     again = open_page(PAGE)
+    assert again.toggle(key="collection_sheet_recording").value is True
     assert again.text_input(key=f"sheet_amount_L1{SUFFIX}").value == "12.345"
     assert again.text_input(key=f"sheet_amount_L6{SUFFIX}").value == "200"
 

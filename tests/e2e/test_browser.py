@@ -135,12 +135,23 @@ OFFICER_PAGES_ZH = [
     "我的季度",
     "贷款组合",
     "走访",
+    "收款表",
     "我的时间",
     "判断与客户",
     "我的季度总结",
     "辅导与行动项",
 ]
-SLUGS = ["home", "my-quarter", "portfolio", "visits", "time", "customers", "my-review", "coaching"]
+SLUGS = [
+    "home",
+    "my-quarter",
+    "portfolio",
+    "visits",
+    "collection-sheet",
+    "time",
+    "customers",
+    "my-review",
+    "coaching",
+]
 
 
 @pytest.mark.parametrize("width", ["desktop", "phone"])
