@@ -23,7 +23,7 @@ from app.field.sheet_view import (
     where_label,
 )
 from app.i18n import t
-from app.resources import data_version
+from app.resources import data_version, get_rules
 from app.viewer import viewer
 from app.widgets import coded_selectbox
 from core.auth.roles import OFFICER
@@ -49,7 +49,7 @@ else:
     )
 picked = st.date_input(t("collection_sheet.date"), value=today, key="collection_sheet_date")
 day = picked if isinstance(picked, dt.date) else today
-whole = cached_sheet(me.scope, officer, day, version)
+whole = cached_sheet(me.scope, officer, day, get_rules().params, version)
 choices = where_choices(whole)
 labels = {choice: where_label(choice, whole) for choice in choices}
 choice = coded_selectbox(

@@ -20,7 +20,7 @@ from sqlalchemy import Connection
 from app.drafts import FormDraft, drafted
 from app.forms import remember_errors, remembered_errors
 from app.i18n import current_language, date, money, t
-from app.resources import get_engine, get_rules, scoped_cache
+from app.resources import get_engine, scoped_cache
 from app.visits.view import plain
 from app.widgets import coded_selectbox
 from core.auth.scope import Scope
@@ -35,6 +35,7 @@ from core.field.meeting import (
 )
 from core.field.sheet import Sheet, SheetGroup, SheetRow, build_collection_sheet
 from core.field.sheet_pdf import PrintedSheet, collection_sheets_pdf
+from core.metrics.params import MetricParams
 from core.reviews.access import OfficerRef, scope_officers
 from core.validation import ValidationFailed
 
@@ -57,10 +58,16 @@ def cached_officers(conn: Connection, scope: Scope, version: int) -> list[Office
 
 @scoped_cache()
 def cached_sheet(
-    conn: Connection, scope: Scope, officer_code: str, day: dt.date, version: int
+    conn: Connection,
+    scope: Scope,
+    officer_code: str,
+    day: dt.date,
+    params: MetricParams,
+    version: int,
 ) -> Sheet:
-    """build_collection_sheet with the configured parameters, every group."""
-    return build_collection_sheet(conn, scope, officer_code, day, get_rules().params)
+    """build_collection_sheet, every group (the parameters are part of the key, so a
+    changed sheet_window_days shows at once)."""
+    return build_collection_sheet(conn, scope, officer_code, day, params)
 
 
 @scoped_cache()
