@@ -68,6 +68,7 @@ PLAN = PageSpec("pages/plan.py", "plan.title", ":material/checklist:")
 MY_QUARTER = PageSpec("pages/my_quarter.py", "quarter.title", ":material/insights:")
 PORTFOLIO = PageSpec("pages/portfolio.py", "portfolio.title", ":material/table_view:")
 VISITS = PageSpec("pages/visits.py", "visits.title", ":material/directions_walk:")
+SHEET = PageSpec("pages/collection_sheet.py", "collection_sheet.title", ":material/receipt_long:")
 TIME = PageSpec("pages/time.py", "time.title", ":material/schedule:")
 CUSTOMERS = PageSpec("pages/customers.py", "customers.title", ":material/handshake:")
 MY_REVIEW = PageSpec("pages/my_review.py", "my_review.title", ":material/edit_note:")
@@ -101,6 +102,7 @@ ROLES: tuple[RoleSpec, ...] = (
             MY_QUARTER,
             PORTFOLIO,
             VISITS,
+            SHEET,
             RECEIPTS,
             TIME,
             CUSTOMERS,
@@ -121,6 +123,7 @@ ROLES: tuple[RoleSpec, ...] = (
             COACHING,
             OFFICERS,
             PORTFOLIO,
+            SHEET,
             TRAINING,
             RECEIPTS,
             BORROWER,

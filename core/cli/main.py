@@ -22,6 +22,7 @@ from core.cli.progress import TerminalProgress
 from core.config.lists import ConfigError, load_activities
 from core.db.engine import DatabaseError, describe, make_engine
 from core.db.schema import ensure_schema
+from core.exports.pdf_common import ExportError
 from core.importer import UnreadableInput, run_import
 from core.importer.report import (
     render_problems,
@@ -124,6 +125,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         UserError,
         PasswordError,
         BackupError,
+        ExportError,
+        cli_field.OutputError,
     ) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_DATA
@@ -255,6 +258,10 @@ def _cmd_cohorts(args: argparse.Namespace) -> int:
 
 
 def _cmd_field(args: argparse.Namespace) -> int:
+    problem = cli_field.usage_problem(args) if args.command == "collection-sheet" else None
+    if problem is not None:  # before the database is opened, as argparse would
+        print(f"python -m core collection-sheet: error: {problem}", file=sys.stderr)
+        return EXIT_USAGE
     engine, activities = _open_database()
     params = load_rules(load_settings().config_dir / "rules.yaml", activities).params
     run = cli_field.run_plan if args.command == "plan" else cli_field.run_collection_sheet

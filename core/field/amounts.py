@@ -42,9 +42,12 @@ def amounts_sql(loans_cte: str) -> str:
                SUM(CASE WHEN i.due_date >= :as_of THEN i.principal_due_cents ELSE 0 END)
                    AS falling_due,
                MIN(CASE WHEN i.due_date >= :as_of THEN i.due_date END) AS due_on
-        FROM installments i JOIN {loans_cte} lo ON lo.id = i.loan_id
+        -- CROSS JOIN: SQLite then reads the few loans first and their installments by
+        -- index, instead of scanning every installment (0.2 s per officer on the medium
+        -- demo); PostgreSQL plans it as the inner join it is.
+        FROM {loans_cte} lo CROSS JOIN installments i
         LEFT JOIN paid_before pb ON pb.loan_id = i.loan_id
-        WHERE i.due_date <= :sheet_until
+        WHERE i.loan_id = lo.id AND i.due_date <= :sheet_until
         GROUP BY i.loan_id)"""
 
 

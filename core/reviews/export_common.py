@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from core.exports.pdf_common import ExportError as ExportError  # the reviews raise it
 from core.reviews.document import ReviewDocument
 
 # Used when the caller's `labels` lack a key, so a missing translation never breaks a print.
@@ -29,11 +30,6 @@ ENGLISH_LABELS: dict[str, str] = {
 
 # Control characters other than newline: they print as boxes or break layouts.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-
-
-class ExportError(Exception):
-    """An export cannot be made on this machine (e.g. a font is missing); the message says
-    what to install and is safe to show to a person."""
 
 
 def doc_label(doc: ReviewDocument, key: str) -> str:

@@ -1,10 +1,6 @@
 """A review as an A4 PDF (fpdf2): header with officer and period, page numbers "n / N", tables
-that wrap long text, long texts flowing across pages, Chinese drawn with an embedded CJK font.
-
-The font is a TrueType CJK font from a Debian package (WenQuanYi Micro Hei, fonts-wqy-microhei):
-TrueType outlines embed as a CIDFontType2 with a ToUnicode map, so the PDF's text can be
-searched and copied. Noto Sans CJK (fonts-noto-cjk, CFF outlines) is the fallback: it prints
-the same, but some PDF readers extract its text poorly.
+that wrap long text, long texts flowing across pages, Chinese drawn with an embedded CJK font
+(core/exports/pdf_common.py, shared with the collection sheets).
 """
 
 from __future__ import annotations
@@ -14,23 +10,25 @@ from pathlib import Path
 
 from fpdf import FPDF, FontFace, TextMode, XPos, YPos
 
+from core.exports import pdf_common
+from core.exports.pdf_common import (
+    FAMILY,
+    GREY,
+    HEADING_FILL,
+    INK,
+    RULE,
+    cjk_font,
+    fit_text,
+)
 from core.reviews.document import DocSection, ReviewDocument
 from core.reviews.export_common import ExportError, clean_text, doc_label, paragraphs
 
-# (file, face index in the collection), in order of preference.
-FONT_CANDIDATES: tuple[tuple[Path, int], ...] = (
-    (Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"), 0),
-    (Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"), 2),  # 2 = SC face
-)
-FONT_PACKAGE = "fonts-wqy-microhei"
-FAMILY = "cjk"
-
+# The fonts tried, in order (a test replaces them here to see a missing font refused).
+FONT_CANDIDATES = pdf_common.FONT_CANDIDATES
 MARGIN = 18.0  # mm, left / right / bottom
 TOP = 22.0  # mm, below the running header
 BODY_PT, SMALL_PT, TABLE_PT = 10.5, 8.5, 9.0
 LINE = 5.4  # mm per body line
-GREY, INK, RULE = (100, 100, 100), (20, 20, 20), (170, 170, 170)
-HEADING_FILL = (232, 236, 241)
 # A heading needs this much room below it, or it moves to the next page with its text.
 KEEP_WITH_NEXT = 28.0
 
@@ -45,14 +43,8 @@ def pdf_font_problem() -> str | None:
 
 
 def _font() -> tuple[Path, int]:
-    for path, index in FONT_CANDIDATES:
-        if path.is_file():
-            return path, index
-    raise ExportError(
-        "The PDF needs a Chinese font that is not installed on this server. "
-        f"Install the Debian package {FONT_PACKAGE} (sudo apt-get install {FONT_PACKAGE}, "
-        "or run `make system-deps`), then try again."
-    )
+    # Read here, at the call: a test may replace this module's FONT_CANDIDATES.
+    return cjk_font(FONT_CANDIDATES)
 
 
 class _ReviewPdf(FPDF):
@@ -80,7 +72,7 @@ class _ReviewPdf(FPDF):
         self.set_font(FAMILY, size=SMALL_PT)
         self.set_text_color(*GREY)
         self.set_xy(MARGIN, 10)
-        self.cell(self.epw, 5, _fit(self, self.running_header, self.epw))
+        self.cell(self.epw, 5, fit_text(self, self.running_header, self.epw))
         self.set_draw_color(*RULE)
         self.set_line_width(0.2)
         self.line(MARGIN, 16, self.w - MARGIN, 16)
@@ -94,15 +86,6 @@ class _ReviewPdf(FPDF):
         self.set_text_color(*GREY)
         self.cell(0, 5, f"{self.page_no()} / {self.total_pages}", align="C")
         self.set_text_color(*INK)
-
-
-def _fit(pdf: FPDF, text: str, width: float) -> str:
-    # One-line places (the running header) shorten with an ellipsis instead of overflowing.
-    if pdf.get_string_width(text) <= width:
-        return text
-    while text and pdf.get_string_width(text + "…") > width:
-        text = text[:-1]
-    return text + "…"
 
 
 def _strong(pdf: FPDF, text: str, size: float, height: float) -> None:

@@ -23,7 +23,14 @@ from core.settings import load_settings
 from core.validation import FieldError, ValidationFailed
 from core.visits.checks import VisitForm, check_visit, clean_text, officer_id
 
-__all__ = ["VisitForm", "delete_visit", "exit_reason_codes", "log_visit", "update_visit"]
+__all__ = [
+    "VisitForm",
+    "add_visit",
+    "delete_visit",
+    "exit_reason_codes",
+    "log_visit",
+    "update_visit",
+]
 
 # An edit or delete of a visit that is not the officer's: the same answer whether the
 # visit exists or not.
@@ -82,6 +89,41 @@ def _checked(
     return borrower.id
 
 
+def add_visit(
+    conn: Connection,
+    actor_username: str,
+    officer_staff_code: str,
+    form: VisitForm,
+    today: dt.date,
+    *,
+    exit_reasons: Collection[str] | None = None,
+) -> int:
+    """Records a visit of the officer `officer_staff_code` in the caller's write
+    transaction (data_write); returns the new visit's id. The same checks, row and audit
+    entry as log_visit, for writes that put more than one visit in one transaction (a
+    group meeting: core/field/meeting.py). Raises ValidationFailed listing every problem;
+    the caller's transaction then writes nothing."""
+    officer = _officer(conn, officer_staff_code)
+    borrower_id = _checked(conn, officer, form, today, exit_reasons)
+    values = _values(form)
+    new_id: int = conn.execute(
+        insert(Visit)
+        .values(officer_id=officer, borrower_id=borrower_id, source="app", **values)
+        .returning(Visit.id)
+    ).scalar_one()
+    code = str(clean_text(form.borrower_code))
+    audit.record(
+        conn,
+        actor=actor_username,
+        action="visit.add",
+        entity="visit",
+        entity_key=_key(code, values),
+        before=None,
+        after=_audit_record(officer_staff_code, code, values),
+    )
+    return new_id
+
+
 def log_visit(
     engine: Engine,
     actor_username: str,
@@ -98,25 +140,9 @@ def log_visit(
     the configured codes.
     """
     with data_write(engine) as conn:
-        officer = _officer(conn, officer_staff_code)
-        borrower_id = _checked(conn, officer, form, today, exit_reasons)
-        values = _values(form)
-        new_id: int = conn.execute(
-            insert(Visit)
-            .values(officer_id=officer, borrower_id=borrower_id, source="app", **values)
-            .returning(Visit.id)
-        ).scalar_one()
-        code = str(clean_text(form.borrower_code))
-        audit.record(
-            conn,
-            actor=actor_username,
-            action="visit.add",
-            entity="visit",
-            entity_key=_key(code, values),
-            before=None,
-            after=_audit_record(officer_staff_code, code, values),
+        return add_visit(
+            conn, actor_username, officer_staff_code, form, today, exit_reasons=exit_reasons
         )
-    return new_id
 
 
 def _own_visit(conn: Connection, officer: int, visit_id: int) -> dict[str, Any]:

@@ -12,6 +12,7 @@ import streamlit as st
 
 from app.i18n import date_time, load_catalog, zone_name
 from core.auth.roles import catalogue_keys as page_title_keys
+from core.field.sheet_pdf import label_keys as sheet_pdf_keys
 from core.importer.messages import catalogue_keys
 from core.paths import PROJECT_ROOT
 
@@ -39,8 +40,9 @@ def test_every_key_used_exists_and_every_key_is_used() -> None:
     prefixes = set(DYNAMIC.findall(source))
     keys = set(load_catalog("en"))
     assert literal - keys == set()
-    # The importer's messages are worded by core (core/importer/messages.py), by code.
-    used = literal | catalogue_keys()
+    # The importer's messages are worded by core (core/importer/messages.py), by code; the
+    # collection sheet's PDF reads its words itself (core/field/sheet_pdf.py).
+    used = literal | catalogue_keys() | sheet_pdf_keys()
     unused = {k for k in keys - used if not any(k.startswith(p) for p in prefixes)}
     assert unused == set()
 

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from tests.db.test_cli import run_core
 from tests.field_portfolio import write_field_portfolio
@@ -150,5 +151,76 @@ def test_tables_unknown_officers_and_the_pdf_format(loaded_url: str) -> None:
     pdf = run_core(
         "collection-sheet", "--officer", "OF1", "--format", "pdf", database_url=loaded_url
     )
-    assert pdf.returncode == 2 and "invalid choice: 'pdf'" in pdf.stderr
+    assert (pdf.returncode, pdf.stderr) == (
+        2,
+        "python -m core collection-sheet: error: --format pdf needs --out FILE "
+        "(a PDF is not written to the terminal)\n",
+    )
     assert "Traceback" not in unknown.stderr + bad_date.stderr + pdf.stderr
+
+
+def _pdf_pages(path: Path) -> list[str]:
+    return [page.extract_text() for page in PdfReader(path).pages]
+
+
+def test_the_collection_sheet_as_a_pdf_one_group_per_page(loaded_url: str, tmp_path: Path) -> None:
+    out = tmp_path / "sheet.pdf"
+    done = run_core(
+        "collection-sheet",
+        "--officer",
+        "OF1",
+        "--date",
+        "2025-06-20",
+        "--format",
+        "pdf",
+        "--out",
+        str(out),
+        "--language",
+        "zh",
+        database_url=loaded_url,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == (
+        f"Collection sheets for 2025-06-20: 1 officer(s), 2 group(s), written to {out}\n"
+    )
+    first, second = _pdf_pages(out)
+    # G1: L1 1,000.00 + L2 3,800.50 = 4,800.50; G2: L6 700.00; sheet 5,500.50.
+    assert "信贷员：张伟 (OF1)" in first and "小组：G1" in first
+    assert "3,800.50" in first and "本组应收合计" in first and "4,800.50" in first
+    assert "全表应收合计" not in first
+    assert "小组：G2" in second and "郑六" in second and "700.00" in second
+    assert "全表应收合计" in second and "5,500.50" in second and "2 / 2" in second
+
+
+def test_a_branch_prints_every_officers_sheets_in_one_pdf(loaded_url: str, tmp_path: Path) -> None:
+    out = tmp_path / "branch.pdf"
+    args = ("--date", "2025-06-20", "--format", "pdf", "--out", str(out))
+    done = run_core("collection-sheet", "--branch", "城关支行", *args, database_url=loaded_url)
+    assert done.returncode == 0, done.stderr
+    # OF2 has nothing to collect: a branch's file has no page for them.
+    assert "1 officer(s), 2 group(s)" in done.stdout
+    pages = _pdf_pages(out)
+    assert len(pages) == 2 and "Officer: 张伟 (OF1)" in pages[0]
+    assert "Sheet total expected" in pages[1] and "5,500.50" in pages[1]
+    unknown = run_core("collection-sheet", "--branch", "北山支行", *args, database_url=loaded_url)
+    assert (unknown.returncode, unknown.stderr) == (1, "error: no officer in branch '北山支行'\n")
+    as_json = run_core(
+        "collection-sheet", "--branch", "城关支行", "--format", "json", database_url=loaded_url
+    )
+    assert as_json.returncode == 2 and "--branch writes one PDF" in as_json.stderr
+    both = run_core(
+        "collection-sheet", "--branch", "城关支行", "--officer", "OF1", database_url=loaded_url
+    )
+    assert both.returncode == 2 and "not allowed with argument" in both.stderr
+    unwritable = run_core(
+        "collection-sheet",
+        "--officer",
+        "OF1",
+        "--format",
+        "pdf",
+        "--out",
+        str(tmp_path / "no-such-folder" / "x.pdf"),
+        database_url=loaded_url,
+    )
+    assert unwritable.returncode == 1 and "error: cannot write" in unwritable.stderr
+    assert "Traceback" not in unknown.stderr + as_json.stderr + unwritable.stderr

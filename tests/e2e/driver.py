@@ -38,6 +38,8 @@ ROLE_PAGES = {
         "My quarter",
         "Portfolio",
         "Visits",
+        "Collection sheet",
+        "Field receipts",
         "My time",
         "Judgement and customers",
         "My quarterly review",
@@ -50,7 +52,9 @@ ROLE_PAGES = {
         "Coaching and action items",
         "Officers and their portfolios",
         "Portfolio",
+        "Collection sheet",
         "Training records",
+        "Field receipts",
     ],
     "trainer": ["What needs attention", "Training records", "Training and loan outcomes"],
     "admin": [
