@@ -20,7 +20,7 @@ from sqlalchemy import Connection
 from app.drafts import FormDraft, drafted
 from app.forms import remember_errors, remembered_errors
 from app.i18n import current_language, date, money, t
-from app.resources import get_engine, scoped_cache
+from app.resources import get_engine, get_rules, scoped_cache
 from app.visits.view import plain
 from app.widgets import coded_selectbox
 from core.auth.scope import Scope
@@ -291,6 +291,7 @@ def save_meeting(form: MeetingForm, scope: Scope, username: str, today: dt.date)
                 dt.datetime.now(dt.UTC),
                 again=again,
                 today=today,
+                reconcile_days=get_rules().params.reconcile_days,
             )
     except ValidationFailed as failed:
         remember_errors(FORM, failed)

@@ -32,6 +32,7 @@ from core.auth.scope import Scope
 from core.db import audit
 from core.db.models import Borrower, Loan, Staff, Visit
 from core.field.models import FieldReceipt
+from core.field.reconcile import reconcile
 from core.localtime import local_today
 from core.money import cents_to_yuan, yuan_to_cents
 from core.validation import FieldError, ValidationFailed
@@ -249,12 +250,16 @@ def record_meeting(
     *,
     again: Collection[str] = (),
     today: dt.date | None = None,
+    reconcile_days: int | None = None,
 ) -> MeetingResult:
     """Records the meeting of officer `officer_code` on `day` in the caller's write
     transaction (core.db.engine.data_write): a visit per member with an entry and a
     field receipt per amount, each audited (see the module's docstring). `again`: loan
     codes the officer confirmed as another payment of a day already recorded. `today`
-    (default: the cooperative's day at `now`) is what counts as the future.
+    (default: the cooperative's day at `now`) is what counts as the future. With
+    `reconcile_days`, the new receipts are matched at once (core.field.reconcile): a meeting
+    recorded late may find its repayments already posted, and should not wait for the next
+    import to say so.
 
     Raises ValidationFailed listing every problem (field: the row's loan code, or
     MEETING): a viewer who is not this officer ("officer", "not_yours"), a loan not
@@ -317,4 +322,6 @@ def record_meeting(
                 at=now,
             )
             receipts.append((entry.loan_code, amount))
+    if receipts and reconcile_days is not None:
+        reconcile(conn, reconcile_days, now)
     return MeetingResult(visits, tuple(receipts))

@@ -226,3 +226,35 @@ def test_a_second_save_of_the_day_is_refused_unless_confirmed_as_another_payment
     # Another day is another meeting.
     with loaded.connect() as conn:
         assert meeting_records(conn, OF1, "OF1", DAY - dt.timedelta(days=1)) == {}
+
+
+def test_a_meeting_recorded_after_its_repayment_was_posted_is_reconciled_at_once(
+    loaded: Engine,
+) -> None:
+    # The bank posted L1's 300.50 (250.00 principal, 50.50 interest) the day after the
+    # meeting, and the import came before the officer recorded the meeting.
+    with data_write(loaded) as conn:
+        loan = conn.execute(text("SELECT id FROM loans WHERE loan_code = 'L1'")).scalar_one()
+        conn.execute(
+            text(
+                """INSERT INTO repayments (loan_id, paid_on, principal_paid_cents,
+                                           interest_paid_cents, paid_cum_cents)
+                   VALUES (:loan, :paid_on, 25000, 5050, 0)"""
+            ),
+            {"loan": loan, "paid_on": DAY + dt.timedelta(days=1)},
+        )
+        posted = conn.execute(
+            text("SELECT max(id) FROM repayments WHERE loan_id = :loan"), {"loan": loan}
+        ).scalar_one()
+        record_meeting(
+            conn,
+            OF1,
+            "OF1",
+            DAY,
+            [MeetingEntry("L1", amount="300.50"), MeetingEntry("L6", amount="700")],
+            "wang",
+            NOW,
+            reconcile_days=3,
+        )
+    matched = {r[0]: r[6] for r in _receipts(loaded)}
+    assert matched["L1"] == posted  # without reconcile_days it would wait for an import
