@@ -14,6 +14,7 @@ from app.field.plan_view import (
 )
 from app.i18n import t
 from app.resources import data_version, get_rules
+from app.reviews.reminders import render_reminders
 from app.viewer import viewer
 
 me = viewer()
@@ -26,6 +27,9 @@ officer = me.user.staff_code
 if me.scope.kind != "officer" or not officer:
     st.info(t("plan.no_officer"))
     st.stop()
+# The officer opens the app here, not on Home: their review due and overdue action items
+# must meet them on this page too.
+render_reminders(me, today)
 
 params = get_rules().params
 version = data_version()
