@@ -81,7 +81,7 @@ if own and day <= today and recording:
     )
     form.draft.notice()
     render_meeting_errors()
-elif own:
+elif own and day > today:
     st.info(t("collection_sheet.record.future"))
 else:
     st.caption(t("collection_sheet.record.officer_only"))
