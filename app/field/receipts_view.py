@@ -66,7 +66,11 @@ def render_open(rows: list[ReceiptRow], reconcile_days: int, show_officer: bool)
         return
     for row in rows:
         with st.container(border=True, key=f"receipt_{row.receipt_id}"):
-            age = t("receipts.age", days=number(row.age_days))
+            age = (
+                t("receipts.age", days=number(row.age_days))
+                if row.age_days
+                else t("receipts.age_today")
+            )
             st.markdown(f"{_status(row)} · {age}")
             _link(row)
             lines = [t("receipts.received", amount=money(row.amount), date=date(row.received_on))]

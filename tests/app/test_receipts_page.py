@@ -149,3 +149,12 @@ def test_the_team_overview_charts_each_officers_receipts(receipts_db: str, log_i
         if json.loads(c.proto.spec)["title"]["text"] == "Field receipts not reconciled"
     )
     assert subtitle == "Goal: 0"
+
+
+def test_a_receipt_of_today_says_so_instead_of_zero_days_ago(
+    receipts_db: str, log_in_as, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log_in_as("officer")
+    monkeypatch.setattr("app.clock.today", lambda: dt.date(2025, 6, 20))
+    assert ":orange[**Not posted**] · received today" in _cards(open_page(PAGE))
+    assert ":orange[**未入账**] · 今天收款" in _cards(open_page(PAGE, language="zh"))
