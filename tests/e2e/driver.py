@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from playwright.sync_api import Locator, Page, ViewportSize
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from core.paths import PROJECT_ROOT
 
@@ -158,9 +159,22 @@ def close_sidebar(page: Page) -> None:
 
 
 def choose_language(page: Page, label: str) -> None:
-    """Picks a language in the sidebar's language switch."""
-    page.locator("[data-testid=stSidebar] [data-testid=stSelectbox]").first.click()
-    page.get_by_role("option", name=label).click()
+    """Picks a language in the sidebar's language switch.
+
+    The switch sits below the menu: on a phone with a long menu it is at the bottom edge
+    of the screen, where a click may be spent scrolling the sidebar and the list does not
+    open (or a rerun ending just then closes it): it is opened again, up to three times."""
+    box = page.locator("[data-testid=stSidebar] [data-testid=stSelectbox]").first
+    for attempt in range(3):
+        settle(page)
+        box.scroll_into_view_if_needed()
+        box.click()
+        try:
+            page.get_by_role("option", name=label).click(timeout=5_000)
+            break
+        except PlaywrightTimeoutError:
+            if attempt == 2:
+                raise
     settle(page)
 
 

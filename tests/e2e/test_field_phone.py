@@ -1,5 +1,6 @@
 """An officer's field day on a phone (390×844, Chinese), in Debian's Chromium: the plan is
-the first page after logging in, one tap on its first item opens the visit form with the
+the first page after logging in, its first item calls the borrower (a tel: link with the
+number in full), one tap on its first item opens the visit form with the
 borrower and purpose filled in, one tap chooses the outcome, one saves, and the plan shows
 the item done; at most 4 taps (the login's included) plus typing. No horizontal scrolling,
 taps at least 44 px tall, and the menu does not stay over the page once a page is chosen."""
@@ -89,6 +90,10 @@ def test_an_officer_logs_the_first_item_of_the_plan_in_four_taps(
     _taps_of_44_px(main, "plan")
 
     item = main.locator("[class*='st-key-plan_open_']").first
+    # The officer calls the borrower from the plan: the number in full, as a tel: link.
+    call = item.locator("a[href^='tel:']")
+    expect(call).to_have_count(1)
+    assert re.fullmatch(r"tel:\+?\d{7,15}", call.get_attribute("href") or "")
     name_and_code = item.locator("[data-testid=stPageLink]").first.inner_text()
     code = name_and_code.split("·")[-1].strip()
     item.get_by_role("link", name=ZH["plan.log_visit"]).click()
