@@ -12,6 +12,12 @@ import argparse
 import datetime as dt
 import platform
 
+from bench.field import (
+    BRANCH_SECONDS,
+    largest_branch,
+    measure_field,
+    time_branch_pdf,
+)
 from bench.importing import ImportRun, create_database, demo_folder, measure_imports
 from bench.metrics import REPEATS, Timing, cross_check, measure_duckdb, measure_engine
 from bench.pages import REPEATS as PAGE_REPEATS
@@ -65,6 +71,8 @@ def main() -> None:
             engines["PostgreSQL"] = measure_engine(postgres_url, PERIOD, AS_OF, OFFICER)
         duck = measure_duckdb(folder, PERIOD, AS_OF, OFFICER)
         agreement = cross_check(sqlite_url, folder, PERIOD, AS_OF)
+        print("measuring the field lists ...", flush=True)
+        field_table = _field_table(sqlite_url, postgres_url, end)
     finally:
         if server:
             server.stop()
@@ -72,9 +80,9 @@ def main() -> None:
     pages = pages_table(measure_pages(sqlite_url))
     import_table = _table(runs, rows)
     metrics_table = _metrics_table(engines, duck) + "\n\n" + agreement
-    print(import_table + "\n\n" + metrics_table + "\n\n" + pages)
+    print(import_table + "\n\n" + metrics_table + "\n\n" + field_table + "\n\n" + pages)
     REPORT.write_text(
-        _report(args.scale, args.seed, end, rows, import_table, metrics_table, pages),
+        _report(args.scale, args.seed, end, rows, import_table, metrics_table, field_table, pages),
         encoding="utf-8",
     )
     print(f"\nwritten to {REPORT.relative_to(PROJECT_ROOT)}")
@@ -101,6 +109,38 @@ def _metrics_table(engines: dict[str, list[Timing]], duck: list[Timing] | None) 
             ]
         body.append(row)
     return render_table(headers, body, right=list(range(1, len(headers))))
+
+
+def _field_table(sqlite_url: str, postgres_url: str | None, day: dt.date) -> str:
+    """The field lists' timings on each database, and the branch PDF's."""
+    urls = {"SQLite": sqlite_url, **({"PostgreSQL": postgres_url} if postgres_url else {})}
+    timings = {name: measure_field(url, OFFICER, day) for name, url in urls.items()}
+    branch, officers = largest_branch(sqlite_url)
+    pdfs = {
+        name: time_branch_pdf(url, branch, day, WORK / f"branch-{name}.pdf")
+        for name, url in urls.items()
+    }
+    names = list(urls)
+    body = [
+        [
+            timing.label,
+            *(f"{timings[n][i].seconds:.3f}" for n in names),
+            f"{timing.target:g}",
+        ]
+        for i, timing in enumerate(timings[names[0]])
+    ]
+    body.append(
+        [
+            f"collection-sheet --branch ({officers} officers), PDF",
+            *(f"{pdfs[n]:.1f}" for n in names),
+            f"{BRANCH_SECONDS:g}",
+        ]
+    )
+    return render_table(
+        ["computation", *(f"{n} s" for n in names), "target s"],
+        body,
+        right=list(range(1, len(names) + 2)),
+    )
 
 
 def _table(runs: list[ImportRun], rows: int) -> str:
@@ -168,6 +208,7 @@ def _report(
     rows: int,
     table: str,
     metrics_table: str,
+    field_table: str,
     pages: str,
 ) -> str:
     return f"""# Performance
@@ -205,6 +246,20 @@ cohorts <= 2 s, and at most 5x DuckDB's time.
 
 ```text
 {metrics_table}
+```
+
+## Field lists
+
+On the same databases, for {OFFICER} on {end} (the demo's last day), in one warm process
+(median of {REPEATS} runs after a warm-up): the plan page's list of the day (reasons as the
+day started, the visited kept and marked done), the week ahead, and the collection sheet of
+all the officer's groups. The branch PDF is `python -m core collection-sheet --branch B
+--format pdf --language zh` for the branch with the most officers, in a fresh process
+(wall-clock, start-up included). Targets (field-day issue): the plan and a sheet within 1 s
+warm (the pages table below has them in the browser), a branch's sheets within 30 s.
+
+```text
+{field_table}
 ```
 
 {_pages_section(pages)}"""
