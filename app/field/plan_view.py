@@ -29,6 +29,10 @@ PAGE = PLAN_PAGE
 SAVED = PLAN_SAVED
 VIEWS = ("today", "week")
 _VIEW = "plan_view"
+# Today's items still to see drawn at first, and how many more each "Show more" adds: a
+# phone draws a few dozen cards quickly, not the hundred a week away from the field leaves.
+PAGE_ITEMS = 20
+_SHOWN = "plan_shown"
 # What a tel: link may hold: digits and a leading +; anything else is not dialled.
 _NOT_DIALLED = re.compile(r"[^0-9+]")
 
@@ -167,18 +171,41 @@ def render_item(item: PlanItem, key: str) -> None:
             )
 
 
-def render_items(items: tuple[PlanItem, ...], prefix: str, *, under_a_day: bool = False) -> None:
+def render_items(
+    items: tuple[PlanItem, ...],
+    prefix: str,
+    *,
+    under_a_day: bool = False,
+    shown_open: int | None = None,
+) -> int:
     """The items under a heading per village (a bold line under a day's heading), in the
-    builder's order."""
+    builder's order. With `shown_open`, only that many of the items still to see are drawn
+    (the items done today always are: the officer looks for the one just saved); returns
+    how many were left out."""
     index = 0
+    left_out = 0
+    drawn_open = 0
     for village, in_village in groupby(items, key=lambda item: item.village):
-        if under_a_day:
-            st.markdown(f"**{plain(village)}**")
-        else:
-            st.subheader(plain(village), anchor=False)
+        heading = False
         for item in in_village:
+            if not item.done and shown_open is not None and drawn_open >= shown_open:
+                left_out += 1
+                index += 1
+                continue
+            if not heading:
+                if under_a_day:
+                    st.markdown(f"**{plain(village)}**")
+                else:
+                    st.subheader(plain(village), anchor=False)
+                heading = True
+            drawn_open += 0 if item.done else 1
             render_item(item, f"{prefix}{index}")
             index += 1
+    return left_out
+
+
+def _show_more() -> None:
+    st.session_state[_SHOWN] = int(st.session_state.get(_SHOWN, PAGE_ITEMS)) + PAGE_ITEMS
 
 
 def render_today(plan: Plan) -> None:
@@ -189,7 +216,16 @@ def render_today(plan: Plan) -> None:
         return
     done = sum(1 for item in plan.items if item.done)
     st.markdown(t("plan.count", open=number(len(plan.items) - done), done=number(done)))
-    render_items(plan.items, "")
+    left_out = render_items(
+        plan.items, "", shown_open=int(st.session_state.get(_SHOWN, PAGE_ITEMS))
+    )
+    if left_out:
+        st.button(
+            t("plan.more", count=number(min(left_out, PAGE_ITEMS)), left=number(left_out)),
+            key="plan_more",
+            width="stretch",
+            on_click=_show_more,
+        )
 
 
 def render_week(week: tuple[Plan, ...]) -> None:

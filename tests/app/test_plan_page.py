@@ -14,6 +14,7 @@ from sqlalchemy import text
 
 from app.field.plan_view import dialled
 from core.db.engine import make_engine
+from core.visits.writes import VisitForm, log_visit
 from tests.app.conftest import (
     app_database,
     elements,
@@ -220,6 +221,38 @@ def test_saving_a_visit_from_the_plan_goes_back_with_the_item_done(
         "follow_up",
         "promised",
     )
+
+
+def test_a_long_plan_draws_a_page_of_items_still_to_see_and_every_item_done(
+    field_db: str, log_in_as, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("app.field.plan_view.PAGE_ITEMS", 1)
+    log_in_as("officer")
+    engine = make_engine(database_url=field_db)
+    form = VisitForm("B2", DAY, "return_visit", "promised")
+    log_visit(engine, "officer", "OF1", form, DAY)
+    engine.dispose()
+    at = open_page(PAGE)
+    assert "4 to see, 1 done today." in texts(at)
+    # One still to see (B1, first in the builder's order), and B2, done, although the page
+    # is full: the officer finds the visit just saved.
+    borrowers = [label for label, page, _ in links(at) if label.startswith("**")]
+    assert borrowers == ["**赵一** · B1", "**钱二** · B2"]
+    more = at.button(key="plan_more")
+    assert more.label == "Show 1 more (3 not shown yet)"
+    more.click().run()
+    assert at.button(key="plan_more").label == "Show 1 more (2 not shown yet)"
+    at.button(key="plan_more").click().run()
+    at.button(key="plan_more").click().run()
+    borrowers = [label for label, page, _ in links(at) if label.startswith("**")]
+    assert borrowers == [
+        "**赵一** · B1",
+        "**钱二** · B2",
+        "**郑六** · B6",
+        "**周四** · B4",
+        "**王七** · B7",
+    ]
+    assert not [b for b in elements(at.main, "button") if b.key == "plan_more"]
 
 
 def test_a_visit_not_from_the_plan_stays_on_the_visits_page(field_db: str, log_in_as) -> None:
