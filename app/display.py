@@ -130,6 +130,36 @@ def status_line(rule: Rule, finding: Finding) -> str:
     return t("quarter.tile_band", status=status, band=band, target=goal_words(rule))
 
 
+def cases_owners(
+    scope: Scope, cases: Sequence[tuple[str, Sequence[str]]]
+) -> dict[str, dict[str, CodeOwner]]:
+    """case_owners for many (figure, codes) lists at once, by figure: one query per kind of
+    case (loans, borrowers) rather than one per list, for pages listing the cases of many
+    findings (an admin's Home: every officer of the cooperative)."""
+    kinds: dict[str, set[str]] = {"loan": set(), "borrower": set()}
+    for figure, codes in cases:
+        spec = FIGURES_BY_KEY.get(figure.split(".")[0])
+        if spec is not None and spec.cases in kinds:
+            kinds[spec.cases].update(codes)
+    version = data_version()
+    loans = (
+        cached_code_owners(scope, tuple(sorted(kinds["loan"])), (), version)
+        if kinds["loan"]
+        else {}
+    )
+    borrowers = (
+        cached_code_owners(scope, (), tuple(sorted(kinds["borrower"])), version)
+        if kinds["borrower"]
+        else {}
+    )
+    found: dict[str, dict[str, CodeOwner]] = {}
+    for figure, _ in cases:
+        spec = FIGURES_BY_KEY.get(figure.split(".")[0])
+        if spec is not None and spec.cases is not None:
+            found[figure] = loans if spec.cases == "loan" else borrowers
+    return found
+
+
 def case_owners(scope: Scope, figure: str, codes: Sequence[str]) -> dict[str, CodeOwner]:
     """The borrower behind each case of a figure (its cases are loan or borrower codes:
     core.metrics.figures), for the names and links beside the codes."""

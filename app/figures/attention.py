@@ -7,7 +7,7 @@ import datetime as dt
 
 import streamlit as st
 
-from app.display import case_owners, in_language
+from app.display import cases_owners, in_language
 from app.figures.groups import render_group_findings
 from app.i18n import date, number, t
 from app.resources import (
@@ -64,6 +64,17 @@ def render_attention(me: Viewer, today: dt.date) -> None:
     linked = opens_borrowers(me.user.role)
     if attention.all_met:
         st.success(t("home.all_met"))
+    figure_of = {rule.id: rule.figure for rule in rules.rules}
+    # The names behind every case on the page in two queries, not one per finding.
+    owners_of = cases_owners(
+        me.scope,
+        [
+            (figure_of.get(f.rule_id, ""), f.cases[:20])
+            for officer in attention.missed
+            for f in officer.findings
+            if f.cases
+        ],
+    )
     for officer in attention.missed:
         with st.container(border=True):
             st.subheader(t("home.officer", name=officer.name, code=officer.staff_code))
@@ -74,6 +85,6 @@ def render_attention(me: Viewer, today: dt.date) -> None:
                 if finding.cases:
                     # Each case with the borrower's name and a link to their page.
                     shown = finding.cases[:20]
-                    owners = case_owners(me.scope, rules.by_id(finding.rule_id).figure, shown)
+                    owners = owners_of.get(figure_of.get(finding.rule_id, ""), {})
                     cases = cases_markdown(shown, owners, linked=linked)
                     st.caption(t("home.cases", cases=cases))
