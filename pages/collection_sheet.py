@@ -83,7 +83,7 @@ if own and day <= today and recording:
     render_meeting_errors()
 elif own and day > today:
     st.info(t("collection_sheet.record.future"))
-else:
+elif not own:
     st.caption(t("collection_sheet.record.officer_only"))
 render_groups(sheet, form)
 render_summary(sheet)

@@ -64,6 +64,7 @@ def test_the_officer_sees_each_group_with_exact_totals(field_db: str, log_in_as)
     assert not at.text_input
     # Today's meeting is not "still to come" just because nothing is being recorded.
     assert "This meeting is in the future" not in " ".join(i.value for i in at.info)
+    assert "Only the officer records" not in " ".join(c.value for c in at.caption)
     # One group chosen: its rows and total only.
     at.selectbox(key="collection_sheet_where__en").set_value("g:柳树村/G2").run()
     assert [m.value for m in at.metric] == ["¥700.00", "¥700.00"]
