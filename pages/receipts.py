@@ -17,11 +17,12 @@ st.title(t("receipts.title"))
 st.caption(t("receipts.caption", days=days))
 found = cached_receipts(me.scope, today, days, data_version())
 overdue = [r for r in found.open if r.overdue]
-st.markdown(
-    t("receipts.summary", count=number(len(found.open)), amount=money(found.open_amount))
-    + "  \n"
-    + t("receipts.summary_overdue", count=number(len(overdue)), days=days)
-)
+if found.open:  # with none open, render_open says so in one line
+    st.markdown(
+        t("receipts.summary", count=number(len(found.open)), amount=money(found.open_amount))
+        + "  \n"
+        + t("receipts.summary_overdue", count=number(len(overdue)), days=days)
+    )
 show_officer = me.scope.kind != "officer"
 render_open(found.open, days, show_officer)
 render_matched(found.matched, show_officer)

@@ -158,3 +158,18 @@ def test_a_receipt_of_today_says_so_instead_of_zero_days_ago(
     monkeypatch.setattr("app.clock.today", lambda: dt.date(2025, 6, 20))
     assert ":orange[**Not posted**] · received today" in _cards(open_page(PAGE))
     assert ":orange[**未入账**] · 今天收款" in _cards(open_page(PAGE, language="zh"))
+
+
+def test_with_no_receipt_open_the_page_says_so_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, log_in_as
+) -> None:
+    monkeypatch.setattr("app.clock.today", lambda: TODAY)
+
+    def portfolio_only(engine: Engine, folder: Path) -> None:
+        assert do_import(engine, write_folder(folder, receipts_portfolio())).ok
+
+    app_database(tmp_path, monkeypatch, portfolio_only)
+    log_in_as("officer")
+    at = open_page(PAGE)
+    assert [s.value for s in at.success] == ["Every receipt is posted with its amount."]
+    assert "receipts not reconciled" not in texts(at)

@@ -62,9 +62,7 @@ def test_the_officer_is_reminded_as_the_due_date_nears(
     )
     # The plan, the page officers open first, reminds them too.
     monkeypatch.setattr("app.clock.today", lambda: dt.date(2025, 7, 5))
-    assert "Your review of 2025Q2 is due on 15 Jul 2025 (10 days left)." in texts(
-        start_app("en")
-    )
+    assert "Your review of 2025Q2 is due on 15 Jul 2025 (10 days left)." in texts(start_app("en"))
     submit_q2(loaded_db)
     assert "Your review of 2025Q2" not in texts(home(monkeypatch, dt.date(2025, 7, 5)))
 
