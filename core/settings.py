@@ -68,6 +68,12 @@ SETTINGS: tuple[Setting, ...] = (
         "The time zone times are shown in (an IANA name such as Asia/Shanghai); the "
         "database keeps UTC.",
     ),
+    Setting(
+        "FIELDBOOK_DOWNLOAD_MINUTES",
+        "2",
+        "How long a prepared download (a backup, an export, a PDF) can be fetched, once, "
+        "by the session that asked for it, in minutes.",
+    ),
 )
 
 
@@ -83,6 +89,7 @@ class Settings:
     session_max_hours: int
     max_upload_mb: int = 50
     timezone: str = "Asia/Shanghai"
+    download_minutes: int = 2
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
@@ -99,6 +106,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     idle_minutes = _positive_whole(values, "FIELDBOOK_SESSION_IDLE_MINUTES", "minutes")
     max_hours = _positive_whole(values, "FIELDBOOK_SESSION_MAX_HOURS", "hours")
     max_upload_mb = _positive_whole(values, "FIELDBOOK_MAX_UPLOAD_MB", "megabytes")
+    download_minutes = _positive_whole(values, "FIELDBOOK_DOWNLOAD_MINUTES", "minutes")
     language = values["FIELDBOOK_DEFAULT_LANGUAGE"]
     if language not in ("zh", "en"):
         raise SettingsError(f"FIELDBOOK_DEFAULT_LANGUAGE must be zh or en, not {language!r}")
@@ -117,6 +125,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         session_max_hours=max_hours,
         max_upload_mb=max_upload_mb,
         timezone=timezone,
+        download_minutes=download_minutes,
     )
 
 

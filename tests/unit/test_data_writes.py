@@ -16,6 +16,7 @@ PLAIN_WRITERS = {
     "core/db/migrations/env.py": "schema upgrades",
     "core/auth/login.py": "sessions: logging in and out",
     "core/cli/users.py": "login accounts",
+    "core/security/downloads.py": "download grants: a file served once to one session",
 }
 
 
