@@ -1,4 +1,4 @@
-"""What `make run` serves: the Streamlit app plus the login and logout routes.
+"""What `make run` serves: the Streamlit app plus the login, logout and download routes.
 
 `streamlit run serve.py` finds the st.App below and runs it under uvicorn; the pages
 themselves are in streamlit_app.py.
@@ -6,6 +6,7 @@ themselves are in streamlit_app.py.
 
 import streamlit as st
 
+from app.auth.download_route import DOWNLOAD_ROUTES
 from app.auth.routes import ROUTES
 
-app = st.App("streamlit_app.py", routes=ROUTES)
+app = st.App("streamlit_app.py", routes=[*ROUTES, *DOWNLOAD_ROUTES])

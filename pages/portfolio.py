@@ -7,6 +7,7 @@ import streamlit as st
 
 from app import clock
 from app.charts import show_chart
+from app.downloads import file_download
 from app.i18n import date, money, number, t
 from app.portfolio.loans import (
     aging_chart,
@@ -91,23 +92,23 @@ else:
     make_csv, make_xlsx = export_makers(rows, columns)
     stem = file_stem(me.scope, as_of)
     left, right, _ = st.columns([1, 1, 3])
-    left.download_button(
+    file_download(
         t("portfolio.download_csv"),
-        data=make_csv,
+        make_csv,
         file_name=f"{stem}.csv",
         mime="text/csv",
         key="portfolio_csv",
-        on_click="ignore",
         icon=":material/download:",
+        where=left,
     )
-    right.download_button(
+    file_download(
         t("portfolio.download_xlsx"),
-        data=make_xlsx,
+        make_xlsx,
         file_name=f"{stem}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="portfolio_xlsx",
-        on_click="ignore",
         icon=":material/download:",
+        where=right,
     )
 
 st.subheader(t("portfolio.aging"))

@@ -7,6 +7,7 @@ import datetime as dt
 
 import streamlit as st
 
+from app.downloads import file_download
 from app.i18n import date_time, number, t
 from app.resources import get_engine
 from app.viewer import Viewer
@@ -38,11 +39,13 @@ def backup_panel(me: Viewer) -> None:
         return
     name, data, when = made
     st.success(t("admin_backup.made", name=name, when=date_time(when), size=number(len(data))))
-    st.download_button(
+    # Through the download route (once, this login only): a backup holds every
+    # borrower's data and every password hash.
+    file_download(
         t("admin_backup.download"),
-        data=data,
+        lambda: data,
         file_name=name,
         mime="application/vnd.sqlite3",
         key="admin_backup_download",
-        on_click="ignore",
+        icon=":material/download:",
     )

@@ -20,6 +20,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Connection
 
+from app.downloads import file_download
 from app.i18n import current_language, date_time, number, t, zone_name
 from app.people import names_of, person
 from app.resources import get_activities, get_engine, get_rules, scoped_cache
@@ -169,12 +170,13 @@ def render_problems(result: ImportResult) -> None:
     )
     if len(problems) > MAX_PROBLEMS_SHOWN:
         st.caption(t("admin_import.more_problems", count=number(len(problems) - len(shown))))
-    st.download_button(
+    file_download(
         t("admin_import.download_problems"),
-        data=problem_csv(result),
+        lambda: problem_csv(result),
         file_name="import-problems.csv",
         mime="text/csv",
         key="admin_import_problems_csv",
+        icon=":material/download:",
     )
 
 

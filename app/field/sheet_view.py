@@ -17,6 +17,7 @@ import functools
 import streamlit as st
 from sqlalchemy import Connection
 
+from app.downloads import file_download
 from app.drafts import FormDraft, drafted
 from app.forms import remember_errors, remembered_errors
 from app.i18n import current_language, date, money, t
@@ -145,16 +146,15 @@ def render_pdf_button(sheet: Sheet, officer_name: str) -> None:
     if problem is not None:  # no Chinese font on the server: say which package, no button
         st.warning(t("collection_sheet.no_pdf", detail=problem))
         return
-    st.download_button(
+    file_download(
         t("collection_sheet.download_pdf"),
-        # Made on click, in another thread: the sheet and the language are fixed now.
-        data=functools.partial(
+        # Made only when pressed.
+        functools.partial(
             collection_sheets_pdf, [PrintedSheet(sheet, officer_name)], current_language()
         ),
         file_name=f"collection-sheet-{sheet.officer_code}-{sheet.day.isoformat()}.pdf",
         mime="application/pdf",
         key="collection_sheet_pdf",
-        on_click="ignore",
         icon=":material/picture_as_pdf:",
         width="stretch",
     )

@@ -18,6 +18,7 @@ from sqlalchemy import Connection
 
 from app.charts import show_chart
 from app.display import figure_name, name_of, status_word, target_text, value_text
+from app.downloads import file_download
 from app.figures.team_charts import bullet_chart
 from app.i18n import t
 from app.resources import get_rules, scoped_cache
@@ -169,21 +170,21 @@ def render_scorecard_downloads(cards: Sequence[OfficerScorecard], period: Period
     formats = scorecard_formats()
     stem = f"team-scorecard-{period.label.replace(':', '_')}"
     left, right, _ = st.columns([1, 1, 2])
-    left.download_button(
+    file_download(
         t("team.download_csv"),
-        data=functools.partial(team_scorecard_csv, rows, headers, formats),
+        functools.partial(team_scorecard_csv, rows, headers, formats),
         file_name=f"{stem}.csv",
         mime="text/csv",
         key="team_scorecard_csv",
-        on_click="ignore",
         icon=":material/download:",
+        where=left,
     )
-    right.download_button(
+    file_download(
         t("team.download_xlsx"),
-        data=functools.partial(team_scorecard_xlsx, rows, headers, t("team.sheet_title"), formats),
+        functools.partial(team_scorecard_xlsx, rows, headers, t("team.sheet_title"), formats),
         file_name=f"{stem}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="team_scorecard_xlsx",
-        on_click="ignore",
         icon=":material/download:",
+        where=right,
     )

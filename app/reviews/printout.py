@@ -14,6 +14,7 @@ import streamlit as st
 
 from app import clock
 from app.display import figure_name, status_word, target_text, value_text
+from app.downloads import file_download
 from app.i18n import current_language, date_time, t
 from app.people import names_of, person
 from app.resources import data_version
@@ -112,21 +113,21 @@ def render_review_downloads(
     if problem is not None:  # no Chinese font on the server: say which package, no button
         left.warning(t("review.no_pdf", detail=problem))
     else:
-        left.download_button(
+        file_download(
             t("review.download_pdf"),
-            data=functools.partial(review_pdf, document),
+            functools.partial(review_pdf, document),
             file_name=f"{stem}.pdf",
             mime="application/pdf",
             key=f"review_pdf_{record.officer_code}_{record.period}",
-            on_click="ignore",
             icon=":material/picture_as_pdf:",
+            where=left,
         )
-    right.download_button(
+    file_download(
         t("review.download_md"),
-        data=functools.partial(review_markdown, document),
+        functools.partial(review_markdown, document),
         file_name=f"{stem}.md",
         mime="text/markdown",
         key=f"review_md_{record.officer_code}_{record.period}",
-        on_click="ignore",
         icon=":material/description:",
+        where=right,
     )

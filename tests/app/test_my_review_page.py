@@ -22,7 +22,7 @@ from core.reviews.records import Goal, ReviewRecord, load_review
 from core.reviews.template import load_review_template
 from core.reviews.workflow import return_review, save_body, save_goals, submit
 from core.rules import load_default_rules
-from tests.app.conftest import elements, open_page, start_app
+from tests.app.conftest import open_page, start_app
 
 OF1 = Scope("officer", staff_code="OF1")
 TEAM = Scope("team", branch="城关支行", team="城关一组")
@@ -418,7 +418,7 @@ def test_a_submitted_review_shows_its_snapshot_not_todays_figures(
     judging = at.dataframe[0].value
     values = dict(zip(judging["Figure"], judging["Value"], strict=True))
     assert values["Recovery rate"] == "50.0%"
-    assert [b.label for b in elements(at, "download_button")][-1] == "Download Markdown"
+    assert [b.label for b in at.button if b.key.startswith("review_md_")] == ["Download Markdown"]
 
 
 def test_a_returned_review_shows_the_note_and_can_be_edited(

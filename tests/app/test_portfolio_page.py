@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from app.portfolio.loans import file_stem
 from core.auth.scope import Scope
-from tests.app.conftest import app_database, elements, import_tables, start_app, texts
+from tests.app.conftest import app_database, import_tables, start_app, texts
 from tests.db.test_loan_table import with_l3
 
 
@@ -127,7 +127,10 @@ def test_an_earlier_date_shows_the_loans_as_they_were(loaded_db: str, log_in_as)
 def test_downloads_and_a_link_to_each_borrower(loaded_db: str, log_in_as) -> None:
     log_in_as("officer")
     at = portfolio()
-    assert [b.label for b in elements(at, "download_button")] == ["Download CSV", "Download Excel"]
+    assert [at.button(key=k).label for k in ("portfolio_csv", "portfolio_xlsx")] == [
+        "Download CSV",
+        "Download Excel",
+    ]
     link = at.get("page_link")[0].proto
     assert (link.page, link.query_string) == ("borrower", "code=B1")
     at.selectbox(key="portfolio_open__en").set_value("B2").run()
@@ -167,7 +170,10 @@ def test_speaks_chinese(loaded_db: str, log_in_as) -> None:
     table = at.dataframe[0].value
     assert list(table["状态"]) == ["在贷", "在贷"]
     assert list(table["账龄"]) == ["91–180天", "31–60天"]
-    assert [b.label for b in elements(at, "download_button")] == ["下载CSV", "下载Excel"]
+    assert [at.button(key=k).label for k in ("portfolio_csv", "portfolio_xlsx")] == [
+        "下载CSV",
+        "下载Excel",
+    ]
     b1 = borrower("B1", "zh")
     assert b1.title[0].value == "借款人"
     assert "逾期60天" in list(b1.dataframe[2].value["状态"])

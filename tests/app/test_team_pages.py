@@ -374,7 +374,10 @@ def test_review_statuses_link_to_each_review(loaded_db: str, log_in_as) -> None:
     links = [parse_qs(p.proto.query_string) for p in at.get("page_link")]
     assert {"officer": ["OF1"], "period": ["2025Q2"]} in links
     assert {"officer": ["OF2"], "period": ["2025Q2"]} in links
-    assert [b.label for b in elements(at, "download_button")] == ["Download CSV", "Download Excel"]
+    assert [at.button(key=k).label for k in ("team_scorecard_csv", "team_scorecard_xlsx")] == [
+        "Download CSV",
+        "Download Excel",
+    ]
 
 
 def test_the_scorecard_download_reads_as_people_read_it(loaded_db: str) -> None:
