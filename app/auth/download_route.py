@@ -17,6 +17,7 @@ from pathlib import PurePosixPath
 from urllib.parse import quote
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
@@ -40,6 +41,13 @@ _HEADERS = {
     "Referrer-Policy": "same-origin",
 }
 LANGUAGES = ("zh", "en")
+
+
+class Busy:
+    """The database could not be written in time: the grant is still there to fetch."""
+
+
+BUSY = Busy()
 _UNSAFE_ASCII = re.compile(r"[^A-Za-z0-9._-]+")
 _RUN = re.compile(r"[-_]*_[-_]*")
 
@@ -51,13 +59,16 @@ def _engine() -> Engine:
     return engine
 
 
-def _claim(session_token: str | None, grant_token: str) -> GrantedFile | None:
+def _claim(session_token: str | None, grant_token: str) -> GrantedFile | None | Busy:
     # Both steps read the database: run in a worker thread by the handler.
     engine = _engine()
-    user = current_user(engine, session_token, load_settings())
-    if user is None:
-        return None
-    return collect_download(engine, grant_token, user.session_id)
+    try:
+        user = current_user(engine, session_token, load_settings())
+        if user is None:
+            return None
+        return collect_download(engine, grant_token, user.session_id)
+    except OperationalError:  # the write lock stayed taken (a long import): not a 500
+        return BUSY
 
 
 def content_disposition(filename: str) -> str:
@@ -79,16 +90,24 @@ def t(key: str, language: str) -> str:
 
 def _not_found() -> Response:
     # One answer for no cookie, an ended session, another person's or session's grant,
-    # an unknown, used or expired token: in both languages, since the reader is unknown.
-    body = "".join(f"<p>{html.escape(t('download.gone', language))}</p>" for language in LANGUAGES)
-    page = f'<!doctype html><meta charset="utf-8"><title>404</title>{body}'
-    return HTMLResponse(page, status_code=404, headers=_HEADERS)
+    # an unknown, used or expired token.
+    return _page([t("download.gone", language) for language in LANGUAGES], 404)
+
+
+def _page(texts: list[str], status: int, extra: dict[str, str] | None = None) -> Response:
+    # In both languages, since the reader's choice is not known here.
+    body = "".join(f"<p>{html.escape(text)}</p>" for text in texts)
+    page = f'<!doctype html><meta charset="utf-8"><title>{status}</title>{body}'
+    return HTMLResponse(page, status_code=status, headers={**_HEADERS, **(extra or {})})
 
 
 async def download(request: Request) -> Response:
     """GET /download/<token>: the granted file as an attachment, or the one 404."""
     token = str(request.path_params.get("token", ""))
     granted = await run_in_threadpool(_claim, request.cookies.get(SESSION_COOKIE), token)
+    if isinstance(granted, Busy):
+        busy = [t("download.busy", language) for language in LANGUAGES]
+        return _page(busy, 503, {"Retry-After": "5"})
     if granted is None:
         return _not_found()
     headers = {**_HEADERS, "Content-Disposition": content_disposition(granted.filename)}

@@ -105,13 +105,16 @@ def take_grant(
     that session is open (not logged out, not past its end) and before the grant expires.
 
     Anything else (an unknown, used or expired token, another session's grant, an ended
-    session) is None, with no hint which. The grant is marked used and its bytes dropped
-    in the caller's transaction; the conditional UPDATE makes a second, concurrent fetch
-    of the same token find nothing even where the transaction holds no write lock.
+    session) is None, with no hint which. Used and expired grants are swept first. The
+    grant is marked used and its bytes dropped in the caller's transaction; the
+    conditional UPDATE makes a second, concurrent fetch of the same token find nothing
+    even where the transaction holds no write lock.
     """
     now = _aware(now)
     if not token or len(token) > 200:  # a real token is 43 characters
         return None
+    # Dead grants go here too: a big file never fetched does not wait for the next grant.
+    sweep_grants(conn, now)
     digest = grant_hash(token)
     row = conn.execute(
         select(DownloadGrant.id, DownloadGrant.filename, DownloadGrant.media_type)

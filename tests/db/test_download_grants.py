@@ -7,7 +7,7 @@ import datetime as dt
 import hashlib
 import threading
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, delete, func, select
 
 from core.auth.sessions import create_session, revoke_session
 from core.db.engine import write_transaction
@@ -77,10 +77,11 @@ def test_the_session_that_asked_gets_the_exact_bytes_once(
     assert len(token) == 43 and token.replace("-", "").replace("_", "").isalnum()
     got = collect_download(staffed, token, session_id, T0 + 119 * SECOND)
     assert got == GrantedFile("fieldbook-20260302-080000.db", "application/vnd.sqlite3", BACKUP)
-    assert collect_download(staffed, token, session_id, T0 + 119 * SECOND) is None
     # Used: the bytes are gone from the table at once, not at the next sweep.
     ((stored_hash, content, used_at),) = _rows(staffed)
     assert stored_hash == _sha(token) and content == b"" and used_at is not None
+    assert collect_download(staffed, token, session_id, T0 + 119 * SECOND) is None
+    assert _rows(staffed) == []  # the next fetch swept the used grant away
 
 
 def test_only_the_hash_of_the_token_is_stored(staffed: Engine, settings: Settings) -> None:
@@ -111,12 +112,12 @@ def test_an_expired_grant_or_an_unknown_token_gets_nothing(
     staffed: Engine, settings: Settings
 ) -> None:
     user_id, session_id, _ = _session(staffed, "admin", "admin", None, settings)
-    token = _grant(staffed, user_id, session_id)
-    assert collect_download(staffed, token, session_id, T0 + TTL) is None  # at expiry: gone
+    token, late = _grant(staffed, user_id, session_id), _grant(staffed, user_id, session_id)
     assert collect_download(staffed, "x" * 43, session_id, T0) is None
     assert collect_download(staffed, "", session_id, T0) is None
     assert collect_download(staffed, token + "x" * 500, session_id, T0) is None
     assert collect_download(staffed, token, session_id, T0 + TTL - SECOND) is not None
+    assert collect_download(staffed, late, session_id, T0 + TTL) is None  # at expiry: gone
 
 
 def test_after_logout_the_grant_is_not_served(staffed: Engine, settings: Settings) -> None:
@@ -143,7 +144,7 @@ def test_a_grant_goes_with_its_session(staffed: Engine, settings: Settings) -> N
     _grant(staffed, user_id, session_id)
     # Old sessions are deleted at the user's next login (create_session): their grants too.
     with write_transaction(staffed) as conn:
-        conn.execute(UserSession.__table__.delete().where(UserSession.id == session_id))
+        conn.execute(delete(UserSession).where(UserSession.id == session_id))
     with staffed.connect() as conn:
         assert conn.execute(select(func.count()).select_from(DownloadGrant)).scalar_one() == 0
 

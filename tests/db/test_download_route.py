@@ -6,10 +6,12 @@ same 404. Before the route existed these files were public at /media/... instead
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from email.message import Message
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -18,7 +20,7 @@ from sqlalchemy import Engine, select
 from app.auth.session import SESSION_COOKIE
 from core.auth.login import log_out
 from core.auth.sessions import create_session, token_hash
-from core.db.engine import write_transaction
+from core.db.engine import make_engine, write_transaction
 from core.db.models import UserSession
 from core.security.downloads import create_grant
 from core.settings import Settings
@@ -110,3 +112,23 @@ def test_the_file_goes_once_to_its_session_and_every_other_request_gets_404(
     assert log_out(staffed, admin_cookie)
     assert _get(after, admin_cookie)[0] == 404
     assert _get(f"{live}/download/{'A' * 43}", officer_cookie)[0] == 404
+
+
+def test_a_busy_database_answers_try_again_and_keeps_the_file(
+    sqlite_template: Path, tmp_path: Path, cheap_passwords: None, settings: Settings
+) -> None:
+    # SQLite only: its one write lock is what a long import holds there.
+    url = f"sqlite:///{tmp_path / 'busy.db'}"
+    shutil.copy(sqlite_template, tmp_path / "busy.db")
+    engine = make_engine(database_url=url)
+    admin_id, admin_session, admin_cookie = _log_in(engine, "admin", "admin", None, settings)
+    token = _grant(engine, admin_id, admin_session, age=dt.timedelta(0))
+    with serve(url, {"FIELDBOOK_SQLITE_BUSY_TIMEOUT_MS": "300"}) as live:
+        link = f"{live}/download/{token}"
+        with write_transaction(engine):  # a long import holds the write lock
+            status, headers, body = _get(link, admin_cookie)
+        assert (status, headers["Retry-After"]) == (503, "5")
+        assert "数据库正忙" in body.decode("utf-8") and BACKUP not in body
+        status, _, body = _get(link, admin_cookie)
+        assert (status, body) == (200, BACKUP)
+    engine.dispose()
