@@ -83,7 +83,9 @@ def build_parser() -> argparse.ArgumentParser:
         nargs="?",
         help="the backup file to write (default: data/backups/fieldbook-<timestamp>.db)",
     )
-    rest = commands.add_parser("restore", help="replace the SQLite database with a backup")
+    rest = commands.add_parser(
+        "restore", help="replace the SQLite database with a backup; ends every session"
+    )
     rest.add_argument("path", type=Path, help="a backup file made by `backup`")
     check = commands.add_parser(
         "check-config", help="validate config/rules.yaml and config/review_template.yaml"
@@ -290,7 +292,8 @@ def _cmd_backup(args: argparse.Namespace) -> int:
 def _cmd_restore(args: argparse.Namespace) -> int:
     url = load_settings().database_url
     revision = restore(args.path, url, actor="cli")
-    print(f"Restored {args.path} (schema revision {revision}) into {describe(make_engine())}")
+    print(f"Restored {args.path} (schema revision {revision}) into {describe(make_engine())}.")
+    print("Every session has ended: everyone, you included, must log in again.")
     return EXIT_OK
 
 
