@@ -21,6 +21,7 @@ from core.cli.metrics import SelectionError
 from core.cli.progress import TerminalProgress
 from core.config.lists import ConfigError, load_activities
 from core.db.engine import DatabaseError, describe, make_engine
+from core.db.errors import is_disk_full
 from core.db.schema import ensure_schema
 from core.exports.pdf_common import ExportError
 from core.importer import UnreadableInput, run_import
@@ -138,9 +139,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # a bug: say so plainly, keep the traceback for --debug
         if args.debug:
             traceback.print_exc()
+        elif is_disk_full(exc):  # not a bug: the person frees space and runs it again
+            print("error: The disk is full; free space and run the command again.", file=sys.stderr)
+            return EXIT_DATA
         else:
+            # Only the type: the text of a database error holds its SQL and row values.
             print(
-                f"internal error ({type(exc).__name__}: {exc}); this is a bug in Fieldbook. "
+                f"internal error ({type(exc).__name__}); this is a bug in Fieldbook. "
                 "Run again with --debug for details.",
                 file=sys.stderr,
             )
