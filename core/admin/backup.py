@@ -180,14 +180,15 @@ def _forget_sessions(conn: sqlite3.Connection) -> _Forgotten:
     """Deletes every session and download grant of a copy (committed); how many there were.
 
     secure_delete overwrites what is deleted, so no token hash or file stays in free pages.
-    A backup from before the download_grants table has none to delete.
+    A backup from before either table has none of its rows to delete.
     """
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     conn.execute("PRAGMA secure_delete=ON")
-    downloads = 0
+    downloads = sessions = 0
     if "download_grants" in tables:  # first: its rows point to the sessions
         downloads = conn.execute("DELETE FROM download_grants").rowcount
-    sessions = conn.execute("DELETE FROM sessions").rowcount
+    if "sessions" in tables:
+        sessions = conn.execute("DELETE FROM sessions").rowcount
     conn.commit()
     return _Forgotten(sessions=sessions, downloads=downloads)
 
