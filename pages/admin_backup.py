@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app.admin.backup import backup_panel
+from app.admin.backup import backup_panel, last_restore_notice
 from app.i18n import t
 from app.viewer import viewer
 
@@ -14,3 +14,4 @@ if me.user.role != "admin":  # navigation only offers this page to admins; belt 
 backup_panel(me)
 st.subheader(t("admin_backup.restore.title"))
 st.markdown(t("admin_backup.restore.how"))
+last_restore_notice()

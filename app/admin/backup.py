@@ -12,6 +12,7 @@ from app.i18n import date_time, number, t
 from app.resources import get_engine
 from app.viewer import Viewer
 from core.admin.backup import BackupError, backup_bytes, backup_file_name, record_backup
+from core.db.audit import load_audit
 
 _MADE = "admin_backup_made"
 
@@ -49,3 +50,13 @@ def backup_panel(me: Viewer) -> None:
         key="admin_backup_download",
         icon=":material/download:",
     )
+
+
+def last_restore_notice() -> None:
+    """After a restore (done on the server, `python -m core restore`), says when it was and
+    that it ended every session: the admin reading this has logged in again because of it."""
+    with get_engine().connect() as conn:
+        found = load_audit(conn, action="backup.restore", limit=1)
+    if found:
+        (entry,) = found
+        st.info(t("admin_backup.restored", name=entry.entity_key, when=date_time(entry.at)))

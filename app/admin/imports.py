@@ -25,6 +25,7 @@ from app.i18n import current_language, date_time, number, t, zone_name
 from app.people import names_of, person
 from app.resources import get_activities, get_engine, get_rules, scoped_cache
 from core.auth.scope import Scope
+from core.db.errors import DiskFull, is_disk_full
 from core.importer import ImportResult, UnreadableInput, run_import
 from core.importer.history import ImportRunRow, load_import_history
 from core.importer.messages import Worded, wording
@@ -98,7 +99,8 @@ def run_uploads(
     actor: str,
     progress: BarProgress | None = None,
 ) -> ImportResult | str:
-    """Runs the importer on the uploads; a text when the input is not readable at all.
+    """Runs the importer on the uploads; a text when the input is not readable at all or
+    the disk is full (never the database's own words: they hold SQL and row values).
 
     One workbook is imported as a workbook; CSV files as a folder of CSV files.
     """
@@ -123,6 +125,10 @@ def run_uploads(
             )
         except UnreadableInput as exc:
             return _unreadable(exc, folder, names)
+    except (DiskFull, OSError) as exc:  # the database's disk, or the uploads' folder's
+        if not is_disk_full(exc):
+            raise
+        return t("admin_import.refused.disk_full")
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

@@ -42,7 +42,9 @@ def render_change_password() -> None:
         return
     try:
         with write_transaction(get_engine()) as conn:
-            change_password(conn, viewer().user.username, current, new)
+            me = viewer().user
+            # This tab stays logged in; every other session of the person ends.
+            change_password(conn, me.username, current, new, keep_session_id=me.session_id)
     except PasswordError as error:
         st.error(t(f"password.{error.code}", **error.values))
     except UserError:

@@ -285,29 +285,44 @@ def revoke_session(conn: Connection, token: str, now: dt.datetime) -> bool:
     return True
 
 
-def revoke_user_sessions(conn: Connection, user_id: int, now: dt.datetime, *, actor: str) -> int:
-    """Ends every open session of a user (password reset, account disabled); returns how
-    many were open."""
+def revoke_user_sessions(
+    conn: Connection,
+    user_id: int,
+    now: dt.datetime,
+    *,
+    actor: str,
+    except_session_id: int | None = None,
+) -> int:
+    """Ends every open session of a user (password changed or reset, account disabled,
+    role or staff link changed); returns how many were open.
+
+    `except_session_id` keeps one session open: the one a person changed their own
+    password from, so that the change does not log them out of the tab they did it in.
+    The ending is audited ("session.revoke_all", or "session.revoke_others" when one was
+    kept) in the caller's transaction.
+    """
     now = require_aware(now)
-    ended = conn.execute(
-        update(UserSession)
-        .where(
-            UserSession.user_id == user_id,
-            UserSession.revoked_at.is_(None),
-            UserSession.expires_at > now,
-        )
-        .values(revoked_at=now)
-    ).rowcount
+    open_sessions = [
+        UserSession.user_id == user_id,
+        UserSession.revoked_at.is_(None),
+        UserSession.expires_at > now,
+    ]
+    if except_session_id is not None:
+        open_sessions.append(UserSession.id != except_session_id)
+    ended = conn.execute(update(UserSession).where(*open_sessions).values(revoked_at=now)).rowcount
     if ended:
         username = conn.execute(select(User.username).where(User.id == user_id)).scalar_one()
+        after: dict[str, object] = {"sessions_revoked": ended}
+        if except_session_id is not None:
+            after["kept_session"] = except_session_id
         record(
             conn,
             actor=actor,
-            action="session.revoke_all",
+            action="session.revoke_all" if except_session_id is None else "session.revoke_others",
             entity="user",
             entity_key=username,
             before=None,
-            after={"sessions_revoked": ended},
+            after=after,
             at=now,
         )
     return int(ended)

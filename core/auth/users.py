@@ -265,8 +265,10 @@ def set_role(
 ) -> UserRow:
     """Changes an account's role and staff link (checked like `add_user`'s).
 
-    Open sessions continue: `lookup_session` reads the role afresh on every request, so
-    the next page already shows the new role's data.
+    A change of either ends every open session of the account: the person logs in again
+    under the new role, so no page, form or download prepared under the old scope
+    carries on (`lookup_session` reads the role afresh anyway). Saving the same role and
+    link changes nothing and ends nothing.
     """
     now = _now(now)
     user = get_user(conn, username)
@@ -276,15 +278,28 @@ def set_role(
             "You cannot take away your own admin role; ask another admin.", "role", "self_demote"
         )
     staff_id = staff_link_id(conn, role, staff_code, user_id=user.id)
+    before_staff_id = conn.execute(select(User.staff_id).where(User.id == user.id)).scalar_one()
     _write(conn, user.id, role=role, staff_id=staff_id)
+    if (role, staff_id) != (user.role, before_staff_id):
+        revoke_user_sessions(conn, user.id, now, actor=actor)
     return record_change(conn, user, "user.set_role", actor, now)
 
 
 def change_password(
-    conn: Connection, username: str, old: str, new: str, *, now: dt.datetime | None = None
+    conn: Connection,
+    username: str,
+    old: str,
+    new: str,
+    *,
+    keep_session_id: int | None = None,
+    now: dt.datetime | None = None,
 ) -> UserRow:
     """The owner's own change of password: needs the current one, clears the must-change
-    flag. The owner is the audit actor."""
+    flag. The owner is the audit actor.
+
+    Every other open session of the account ends (a password changed because it leaked
+    must also shut out whoever used it); `keep_session_id`, the session the change was
+    made from, stays open. Without it every session ends."""
     now = _now(now)
     user = get_user(conn, username)
     stored = conn.execute(select(User.password_hash).where(User.id == user.id)).scalar_one()
@@ -299,6 +314,7 @@ def change_password(
         must_change_password=False,
         password_changed_at=now,
     )
+    revoke_user_sessions(conn, user.id, now, actor=user.username, except_session_id=keep_session_id)
     return record_change(conn, user, "user.change_password", user.username, now)
 
 

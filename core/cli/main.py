@@ -21,6 +21,7 @@ from core.cli.metrics import SelectionError
 from core.cli.progress import TerminalProgress
 from core.config.lists import ConfigError, load_activities
 from core.db.engine import DatabaseError, describe, make_engine
+from core.db.errors import is_disk_full
 from core.db.schema import ensure_schema
 from core.exports.pdf_common import ExportError
 from core.importer import UnreadableInput, run_import
@@ -83,7 +84,9 @@ def build_parser() -> argparse.ArgumentParser:
         nargs="?",
         help="the backup file to write (default: data/backups/fieldbook-<timestamp>.db)",
     )
-    rest = commands.add_parser("restore", help="replace the SQLite database with a backup")
+    rest = commands.add_parser(
+        "restore", help="replace the SQLite database with a backup; ends every session"
+    )
     rest.add_argument("path", type=Path, help="a backup file made by `backup`")
     check = commands.add_parser(
         "check-config", help="validate config/rules.yaml and config/review_template.yaml"
@@ -136,9 +139,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # a bug: say so plainly, keep the traceback for --debug
         if args.debug:
             traceback.print_exc()
+        elif is_disk_full(exc):  # not a bug: the person frees space and runs it again
+            print("error: The disk is full; free space and run the command again.", file=sys.stderr)
+            return EXIT_DATA
         else:
+            # Only the type: the text of a database error holds its SQL and row values.
             print(
-                f"internal error ({type(exc).__name__}: {exc}); this is a bug in Fieldbook. "
+                f"internal error ({type(exc).__name__}); this is a bug in Fieldbook. "
                 "Run again with --debug for details.",
                 file=sys.stderr,
             )
@@ -290,7 +297,8 @@ def _cmd_backup(args: argparse.Namespace) -> int:
 def _cmd_restore(args: argparse.Namespace) -> int:
     url = load_settings().database_url
     revision = restore(args.path, url, actor="cli")
-    print(f"Restored {args.path} (schema revision {revision}) into {describe(make_engine())}")
+    print(f"Restored {args.path} (schema revision {revision}) into {describe(make_engine())}.")
+    print("Every session has ended: everyone, you included, must log in again.")
     return EXIT_OK
 
 

@@ -25,6 +25,7 @@ from sqlalchemy import Connection, Engine, insert
 from core.db.audit import record
 from core.db.derived import refresh_derived
 from core.db.engine import analyze, data_write
+from core.db.errors import reporting_disk_full
 from core.db.models import ImportRun
 from core.field.reconcile import ReconcileResult, reconcile
 from core.importer.changes import TableChanges
@@ -39,7 +40,11 @@ from core.importer.stored import StoredState
 from core.importer.writer import Progress, touched_borrowers, write_changes
 from core.metrics.params import MetricParams
 
-__all__ = ["ImportResult", "TableCounts", "UnreadableInput", "run_import"]
+__all__ = ["DISK_FULL", "ImportResult", "TableCounts", "UnreadableInput", "run_import"]
+
+# What a full disk during an import comes to (core.db.errors.DiskFull): everything is
+# written in one transaction, so its rollback leaves nothing of the import behind.
+DISK_FULL = "The disk is full: nothing was imported; free space and import again."
 
 
 @dataclass(frozen=True)
@@ -81,6 +86,7 @@ class _DiscardChanges(Exception):
     """Raised inside the transaction to roll it back when the import is refused."""
 
 
+@reporting_disk_full(DISK_FULL)
 def run_import(
     engine: Engine,
     path: Path,
@@ -100,8 +106,9 @@ def run_import(
     same transaction, field receipts are matched to the repayments now stored
     (core.field.reconcile, `reconcile_days` from config/rules.yaml).
 
-    Raises UnreadableInput when `path` is not a folder, CSV file or workbook at all;
-    every problem with the data itself comes back in `ImportResult.problems`.
+    Raises UnreadableInput when `path` is not a folder, CSV file or workbook at all, and
+    core.db.errors.DiskFull (message DISK_FULL, no SQL or data in it) when the disk fills
+    up; every problem with the data itself comes back in `ImportResult.problems`.
     """
     started = dt.datetime.now(dt.UTC)
     log = ProblemLog()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from core.admin.backup import check_backup_file
+from core.admin.backup import backup, check_backup_file, restore
 from core.db.audit import load_audit
 from core.db.engine import make_engine
 from core.db.schema import head_revision
@@ -59,3 +59,24 @@ def test_a_backup_is_made_offered_and_audited(loaded_db: str, log_in_as, tmp_pat
     with sqlite3.connect(copy) as db:
         assert db.execute("SELECT COUNT(*) FROM loans").fetchone() == (loans,)
     db.close()
+
+
+@pytest.mark.parametrize(
+    ("language", "says"),
+    [
+        ("en", "Every session ended then: everyone, you included, had to log in again."),
+        ("zh", "当时所有登录会话均已结束，所有人（包括您自己）都需要重新登录。"),
+    ],
+)
+def test_after_a_restore_the_page_says_everyone_had_to_log_in_again(
+    loaded_db: str, log_in_as, tmp_path: Path, language: str, says: str
+) -> None:
+    log_in_as("admin")
+    at = start_app(language).switch_page(PAGE).run()
+    assert not at.exception and not at.info  # no restore yet: nothing to say
+    restore(backup(loaded_db, tmp_path / "night.db"), loaded_db, actor="cli")
+    at = start_app(language).switch_page(PAGE).run()
+    assert not at.exception
+    (notice,) = at.info
+    start = "Last restore: night.db, " if language == "en" else "最近一次恢复：night.db，"
+    assert notice.value.startswith(start) and notice.value.endswith(says)

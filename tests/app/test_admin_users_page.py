@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from app.i18n import load_catalog
 from core.auth.directory import list_accounts
-from core.auth.login import log_in
+from core.auth.login import current_user, log_in
 from core.auth.roles import ROLE_CODES
 from core.db.audit import load_audit
 from core.db.engine import make_engine
@@ -187,9 +187,16 @@ def test_set_role_and_staff_link_and_no_self_demotion(accounts: str) -> None:
     at.selectbox(key="au_role_wang__en").set_value("trainer")
     at = at.run()
     assert at.selectbox(key="au_role_staff_wang_trainer").options == ["TR1"]
+    engine = make_engine(database_url=accounts)
+    token = log_in(engine, "wang", PASSWORD, load_settings()).token  # wang is logged in
+    assert current_user(engine, token, load_settings()) is not None
     at = press(at, "Save role and staff link")
-    assert [s.value for s in at.success] == ["wang is now Trainer."]
+    assert [s.value for s in at.success] == [
+        "wang is now Trainer. A changed role or staff link ends the account's open sessions."
+    ]
     assert stored(accounts)["wang"][:2] == ("trainer", "TR1")
+    assert current_user(engine, token, load_settings()) is None  # and must log in again
+    engine.dispose()
     assert last_audit(accounts) == ("admin", "user.set_role", "wang")
 
     at.selectbox(key="au_pick").set_value("admin")

@@ -213,12 +213,23 @@ def _fill(engine: Engine, folder: Path) -> None:
             after={"bytes": 1024},
             at=NOW,
         )
+        record(  # the backup page then says what a restore did
+            conn,
+            actor="cli",
+            action="backup.restore",
+            entity="database",
+            entity_key="fieldbook-20250705-090000.db",
+            before=None,
+            after={"revision": "0011", "sessions_ended": 2},
+            at=NOW,
+        )
 
 
 @pytest.fixture
 def cooperative(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     """The base portfolio with an account per role (Chinese names), OF1's 2025Q2 review
-    submitted and commented, a 1:1 and two action items (one overdue), a backup audited."""
+    submitted and commented, a 1:1 and two action items (one overdue), a backup and a
+    restore audited."""
     url = app_database(tmp_path, monkeypatch, _fill)
     engine = make_engine(database_url=url)
     for key in SECTIONS:
