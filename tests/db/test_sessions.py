@@ -1,4 +1,5 @@
-"""Logging in, the lockout, and server-side sessions with their two time limits."""
+"""Logging in and server-side sessions with their two time limits (the login throttle:
+test_login_throttle.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ from sqlalchemy import Engine, select, text
 from core.auth import passwords, sessions
 from core.auth.login import current_user, log_in, log_out
 from core.auth.sessions import (
-    LOCKOUT,
     WRONG_CREDENTIALS,
     authenticate,
     create_session,
@@ -21,7 +21,7 @@ from core.auth.sessions import (
     revoke_session,
     revoke_user_sessions,
 )
-from core.auth.users import disable_user, get_user, set_role
+from core.auth.users import disable_user, set_role
 from core.db.engine import write_transaction
 from core.db.models import User, UserSession
 from core.settings import Settings
@@ -63,51 +63,6 @@ def test_unknown_user_wrong_password_and_disabled_get_one_answer(
     assert len(checked) == 3 and checked[0] is None  # an unknown user costs a hash check too
     ok = _attempt(staffed, " WANG ", PASSWORD, T0)
     assert ok.ok and ok.user is not None and ok.user.must_change_password
-
-
-def test_five_failures_lock_the_account_for_fifteen_minutes(staffed: Engine) -> None:
-    add_account(staffed, "wang", "officer", "OF1")
-    for i in range(4):
-        assert _attempt(staffed, "wang", "wrong-password", T0 + i * MINUTE).outcome == "invalid"
-    with staffed.connect() as conn:
-        assert get_user(conn, "wang").failed_attempts == 4
-    fifth = T0 + 4 * MINUTE
-    assert _attempt(staffed, "wang", "wrong-password", fifth).message == WRONG_CREDENTIALS
-    with staffed.connect() as conn:
-        assert get_user(conn, "wang").locked_until == fifth + LOCKOUT == fifth + 15 * MINUTE
-    # Locked: every attempt, even with the right password, gets the generic answer, so a
-    # guesser learns nothing during the lock; attempts do not extend it.
-    assert _attempt(staffed, "wang", "wrong-password", fifth + MINUTE).outcome == "invalid"
-    locked = _attempt(staffed, "wang", PASSWORD, fifth + 2 * MINUTE)
-    assert (locked.outcome, locked.message, locked.user) == ("invalid", WRONG_CREDENTIALS, None)
-    almost = _attempt(staffed, "wang", PASSWORD, fifth + LOCKOUT - dt.timedelta(seconds=1))
-    assert not almost.ok
-    with staffed.connect() as conn:
-        assert get_user(conn, "wang").locked_until == fifth + LOCKOUT
-    unlocked = _attempt(staffed, "wang", PASSWORD, fifth + LOCKOUT)
-    assert unlocked.ok and unlocked.user is not None
-    assert unlocked.user.failed_attempts == 0 and unlocked.user.locked_until is None
-
-
-def test_a_lockout_that_ran_out_starts_a_fresh_count(staffed: Engine) -> None:
-    add_account(staffed, "wang", "officer", "OF1")
-    for _ in range(5):
-        _attempt(staffed, "wang", "wrong-password", T0)
-    after = T0 + LOCKOUT + MINUTE
-    assert _attempt(staffed, "wang", "wrong-password", after).outcome == "invalid"
-    with staffed.connect() as conn:
-        user = get_user(conn, "wang")
-    assert (user.failed_attempts, user.locked_until) == (1, None)
-
-
-def test_a_success_resets_the_count(staffed: Engine) -> None:
-    add_account(staffed, "wang", "officer", "OF1")
-    for _ in range(4):
-        _attempt(staffed, "wang", "wrong-password", T0)
-    assert _attempt(staffed, "wang", PASSWORD, T0).ok
-    for _ in range(4):
-        _attempt(staffed, "wang", "wrong-password", T0)
-    assert _attempt(staffed, "wang", PASSWORD, T0).ok  # 4 + 4 failures, never 5 in a row
 
 
 def test_the_token_is_never_stored_only_its_hash(staffed: Engine, settings: Settings) -> None:
