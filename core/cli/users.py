@@ -97,9 +97,7 @@ def _list(engine: Engine) -> str:
         )
         for u in users
     ]
-    return render_table(
-        ["username", "name", "role", "staff", "active", "must change"], rows
-    )
+    return render_table(["username", "name", "role", "staff", "active", "must change"], rows)
 
 
 def run(engine: Engine, args: argparse.Namespace) -> str:
