@@ -1,7 +1,8 @@
 """The three calls behind the app's cookie, each in the transaction it needs.
 
-`log_in` checks the password and starts a session in one write transaction (a failure is
-recorded for the login throttle too), waiting at most LOGIN_LOCK_WAIT_MS for the lock;
+`log_in` checks the password (before taking the write lock: hashing is slow), then records
+the attempt for the login throttle and starts a session in one write transaction, waiting
+at most LOGIN_LOCK_WAIT_MS for the lock;
 `current_user` reads the session on every page in a plain read
 connection, so page views never wait for a writer; `log_out` revokes the session.
 """
@@ -17,6 +18,7 @@ from core.auth.sessions import (
     AuthResult,
     SessionUser,
     authenticate,
+    check_password,
     create_session,
     lookup_session,
     revoke_session,
@@ -55,8 +57,10 @@ def log_in(
     (see `authenticate`). Raises sqlalchemy's OperationalError when the write lock stays
     taken for LOGIN_LOCK_WAIT_MS."""
     now = _now(now)
+    with engine.connect() as conn:  # the slow hashing first, holding no lock
+        checked = check_password(conn, username, password)
     with write_transaction(engine, lock_wait_ms=LOGIN_LOCK_WAIT_MS) as conn:
-        result = authenticate(conn, username, password, now, address=address)
+        result = authenticate(conn, username, password, now, address=address, checked=checked)
         token = None
         if result.ok and result.user is not None:
             token = create_session(conn, result.user.id, now, settings, user_agent)

@@ -83,6 +83,32 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+@dataclass(frozen=True)
+class CheckedPassword:
+    """A password verified before the login's write transaction (`check_password`), so
+    that the slow hashing does not hold the write lock: `stored` is the hash it was checked
+    against (None: no such user), `matched` the outcome."""
+
+    stored: str | None
+    matched: bool
+
+
+def _stored_hash(conn: Connection, username: str) -> str | None:
+    user = find_user(conn, username)
+    if user is None:
+        return None
+    return conn.execute(select(User.password_hash).where(User.id == user.id)).scalar_one()
+
+
+def check_password(conn: Connection, username: str, password: str) -> CheckedPassword:
+    """Reads the account's hash and verifies `password` against it (an unknown user costs
+    the same work); writes nothing. Run it outside the write transaction, then pass the
+    result to `authenticate`, which only trusts it if the hash is still the same."""
+    stored = _stored_hash(conn, username)
+    conn.rollback()  # the hashing below needs no open transaction
+    return CheckedPassword(stored, verify_password(stored, password))
+
+
 def authenticate(
     conn: Connection,
     username: str,
@@ -90,6 +116,7 @@ def authenticate(
     now: dt.datetime,
     *,
     address: str | None = None,
+    checked: CheckedPassword | None = None,
 ) -> AuthResult:
     """Checks a login from a client `address`, through the throttle (core.auth.throttle).
 
@@ -98,16 +125,19 @@ def authenticate(
     so even to the right password: telling it apart would let a guesser carry on through
     the wait and learn the moment a guess is right. Refused attempts are not recorded (they
     neither count nor extend the wait); every checked one is, with its outcome.
+
+    `checked` (from `check_password`, made before this transaction) saves hashing while
+    the write lock is held; it is used only if the account's hash is still the one it was
+    checked against, else the password is verified here.
     """
     now = require_aware(now)
     user = find_user(conn, username)
-    stored = (
-        conn.execute(select(User.password_hash).where(User.id == user.id)).scalar_one()
-        if user is not None
-        else None
-    )
+    stored = _stored_hash(conn, username) if user is not None else None
     retry_at = refused_until(conn, address, username, now)
-    matched = verify_password(stored, password)  # the same work whatever the answer
+    if checked is not None and checked.stored == stored:
+        matched = checked.matched
+    else:
+        matched = verify_password(stored, password)  # the same work whatever the answer
     if retry_at is not None:
         return AuthResult("invalid", WRONG_CREDENTIALS, retry_at=retry_at)
     if user is not None and stored is not None and matched and user.active:

@@ -10,18 +10,20 @@ import time
 import pytest
 from argon2 import PasswordHasher, Type, extract_parameters
 from sqlalchemy import Engine, select, text
+from sqlalchemy.exc import OperationalError
 
 from core.auth import passwords, sessions
 from core.auth.login import current_user, log_in, log_out
 from core.auth.sessions import (
     WRONG_CREDENTIALS,
     authenticate,
+    check_password,
     create_session,
     lookup_session,
     revoke_session,
     revoke_user_sessions,
 )
-from core.auth.users import disable_user, set_role
+from core.auth.users import disable_user, reset_password, set_role
 from core.db.engine import write_transaction
 from core.db.models import User, UserSession
 from core.settings import Settings
@@ -196,3 +198,40 @@ def test_a_login_upgrades_a_hash_made_with_weaker_parameters(
         stored = conn.execute(select(User.password_hash)).scalar_one()
     assert extract_parameters(stored).time_cost == 2
     assert _attempt(staffed, "wang", PASSWORD, T0).ok
+
+
+def test_log_in_hashes_the_password_before_taking_the_write_lock(
+    staffed: Engine, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Hashing takes ~0.25 s: inside the write transaction every other writer would wait.
+    add_account(staffed, "wang", "officer", "OF1", must_change_password=False)
+    lock_free: list[bool] = []
+    real_verify = passwords.verify_password
+
+    def verify(password_hash: str | None, password: str) -> bool:
+        try:
+            with write_transaction(staffed, lock_wait_ms=100) as conn:
+                conn.execute(text("UPDATE data_version SET version = version"))
+            lock_free.append(True)
+        except OperationalError:
+            lock_free.append(False)
+        return real_verify(password_hash, password)
+
+    monkeypatch.setattr(sessions, "verify_password", verify)
+    assert log_in(staffed, "wang", PASSWORD, settings, now=T0).token
+    assert not log_in(staffed, "nobody", PASSWORD, settings, now=T0).token
+    assert lock_free == [True, True]  # one check per login, with the lock free
+
+
+def test_a_password_checked_against_a_hash_changed_since_is_checked_again(
+    staffed: Engine,
+) -> None:
+    add_account(staffed, "wang", "officer", "OF1")
+    with staffed.connect() as conn:
+        early = check_password(conn, "wang", PASSWORD)
+    assert early.matched
+    with write_transaction(staffed) as conn:
+        reset_password(conn, "wang", "fresh-password", actor="admin", now=T0)
+        stale = authenticate(conn, "wang", PASSWORD, T0, checked=early)
+        fresh = authenticate(conn, "wang", "fresh-password", T0, checked=early)
+    assert not stale.ok and fresh.ok
