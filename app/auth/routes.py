@@ -31,7 +31,7 @@ from starlette.routing import Route
 
 from app.auth.session import SESSION_COOKIE
 from core.auth.login import LoginOutcome, log_in, log_out
-from core.db.engine import make_engine
+from core.db.engine import DatabaseError, make_engine
 from core.db.schema import ensure_schema
 from core.settings import Settings, load_settings
 
@@ -78,7 +78,7 @@ async def _off_the_loop(work: Callable[[], _T]) -> _T:
         raise _Busy from exc
     try:
         return await anyio.to_thread.run_sync(work)
-    except SQLAlchemyError as exc:
+    except (SQLAlchemyError, DatabaseError) as exc:
         _log.warning("login or logout refused, the database is busy: %s", exc)
         raise _Busy from exc
     finally:
