@@ -31,16 +31,19 @@ from app.viewer import viewer
 from core.security.downloads import offer_download
 from core.settings import load_settings
 
-# Clicks the link once per token (a rerun that draws the element again must not fetch a
-# used grant), in the same tab: an attachment does not navigate away from the app.
-_START = """<script>
+# Clicks the newest download link once (a rerun that draws the element again must not
+# fetch a used grant), in the same tab: an attachment does not navigate away from the app.
+# The script is the same text every time (the token is read from the link), so the
+# Content-Security-Policy allows it by its hash (app.auth.headers.APP_SCRIPTS).
+START_DOWNLOAD = """<script>
 (() => {
-  const token = "%(token)s";
   window.fieldbookDownloads = window.fieldbookDownloads || new Set();
-  if (window.fieldbookDownloads.has(token)) return;
   const start = (tries) => {
-    const link = document.querySelector('a[data-fieldbook-download="' + token + '"]');
+    const links = document.querySelectorAll("a[data-fieldbook-download]");
+    const link = links.length ? links[links.length - 1] : null;
     if (link) {
+      const token = link.getAttribute("data-fieldbook-download");
+      if (window.fieldbookDownloads.has(token)) return;
       window.fieldbookDownloads.add(token);
       link.click();
     } else if (tries > 0) {
@@ -91,7 +94,7 @@ def file_download(
             "token": html.escape(token),
             "text": html.escape(t("download.fallback", minutes=minutes)),
         }
-        st.html(link + _START % {"token": token}, unsafe_allow_javascript=True)
+        st.html(link + START_DOWNLOAD, unsafe_allow_javascript=True)
 
 
 def _inside(where: Any) -> AbstractContextManager[Any]:

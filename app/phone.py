@@ -52,7 +52,8 @@ _STYLE = """<style>
 }
 </style>"""
 
-_CLOSE_MENU = """<script>
+# Allowed by its hash in the Content-Security-Policy (app.auth.headers lists it).
+CLOSE_MENU = """<script>
 (() => {
   if (window.fieldbookMenuCloses) return;
   window.fieldbookMenuCloses = true;
@@ -76,4 +77,4 @@ _CLOSE_MENU = """<script>
 def render_phone_support() -> None:
     """The style (sent where it takes no room) and the menu script (in the sidebar)."""
     st.html(_STYLE)
-    st.sidebar.html(_CLOSE_MENU, unsafe_allow_javascript=True)
+    st.sidebar.html(CLOSE_MENU, unsafe_allow_javascript=True)

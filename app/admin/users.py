@@ -103,9 +103,6 @@ def accounts_table(accounts: list[Account]) -> None:
                 t("admin_users.col.must_change"): [
                     yes if a.user.must_change_password else no for a in accounts
                 ],
-                t("admin_users.col.locked_until"): [
-                    date_time(a.user.locked_until) for a in accounts
-                ],
                 t("admin_users.col.last_login"): [date_time(a.last_login) for a in accounts],
             }
         ),

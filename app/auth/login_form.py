@@ -32,3 +32,11 @@ def login_form_html(username: str) -> str:
         + "</label>"
         + f'<button type="submit">{html.escape(t("login.submit"))}</button></form>'
     )
+
+
+def throttle_minutes(flag: str) -> int | None:
+    """The minutes of the login route's `wait` flag (the throttle's back-off), or None when
+    it is absent or not a plausible number (the address bar is the person's to edit)."""
+    if not flag.isdigit() or not 0 < int(flag) <= 24 * 60:
+        return None
+    return int(flag)

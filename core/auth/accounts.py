@@ -35,7 +35,8 @@ class UserRow:
     password_changed_at: dt.datetime
 
     def is_locked(self, now: dt.datetime) -> bool:
-        """True while a lockout after too many failed logins lasts."""
+        """True while an old account lockout lasts (nothing locks an account since the
+        login throttle, core.auth.throttle, replaced the lockout)."""
         return self.locked_until is not None and self.locked_until > now
 
     def audit_view(self) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 """Logging in and server-side sessions.
 
-`authenticate` checks a username and password and keeps the lockout count; `create_session`
+`authenticate` checks a username and password through the login throttle; `create_session`
 starts a session and returns the random token for the cookie. Only the token's SHA-256 is
 stored, so the database alone cannot be used to take over a session. `lookup_session`
 turns a cookie's token back into the user, or None once the session is revoked, idle for
@@ -13,7 +13,6 @@ the caller's transaction: `authenticate`, `create_session` and the revokes belon
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
 import secrets
@@ -29,32 +28,34 @@ from core.auth.accounts import (
     require_aware,
 )
 from core.auth.passwords import PasswordError, hash_password, needs_rehash, verify_password
+from core.auth.throttle import record_attempt, refused_until
 from core.db.audit import record
 from core.db.models import Staff, User, UserSession
 from core.localtime import utc
 from core.settings import Settings
 
-MAX_FAILED_ATTEMPTS = 5
-LOCKOUT = dt.timedelta(minutes=15)
 # last_seen_at is written at most this often: a page view is then a read, not a write.
 TOUCH_INTERVAL = dt.timedelta(minutes=1)
 
 # One answer for an unknown user, a wrong password and a disabled account, so that the
 # login form does not tell which usernames exist.
 WRONG_CREDENTIALS = (
-    "Wrong username or password. After five wrong attempts in a row an account is locked "
-    "for 15 minutes."
+    "Wrong username or password. After five wrong attempts in a row, this connection "
+    "must wait before trying that account again."
 )
 
 
 @dataclass(frozen=True)
 class AuthResult:
     """What a login attempt came to: `outcome` is "ok" or "invalid" (wrong name or
-    password, disabled, or locked: one answer, so that none of them can be told apart)."""
+    password, disabled, or refused by the throttle: one answer, so that none of them can be
+    told apart). `retry_at` is set when this address must wait before its next attempt on
+    this username (core.auth.throttle), so the form can say how long."""
 
     outcome: str
     message: str
     user: UserRow | None = None
+    retry_at: dt.datetime | None = None
 
     @property
     def ok(self) -> bool:
@@ -82,61 +83,95 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def _invalid() -> AuthResult:
-    return AuthResult("invalid", WRONG_CREDENTIALS)
+@dataclass(frozen=True)
+class CheckedPassword:
+    """A password verified before the login's write transaction (`check_password`), so
+    that the slow hashing does not hold the write lock: `stored` is the hash it was checked
+    against (None: no such user), `matched` the outcome."""
+
+    stored: str | None
+    matched: bool
 
 
-def authenticate(conn: Connection, username: str, password: str, now: dt.datetime) -> AuthResult:
-    """Checks a login; counts failures and locks the account on the fifth in a row.
+def _stored_hash(conn: Connection, username: str) -> str | None:
+    user = find_user(conn, username)
+    if user is None:
+        return None
+    return conn.execute(select(User.password_hash).where(User.id == user.id)).scalar_one()
 
-    Unknown users, wrong passwords, disabled and locked accounts all get WRONG_CREDENTIALS,
-    after the same amount of hashing work. A locked account answers so even to the right
-    password: telling it apart would let a guesser carry on through the lock and learn the
-    moment a guess is right. The message itself says that accounts lock, so a person who
-    is locked out knows to wait. Attempts during a lockout neither count nor extend it.
+
+def check_password(conn: Connection, username: str, password: str) -> CheckedPassword:
+    """Reads the account's hash and verifies `password` against it (an unknown user costs
+    the same work); writes nothing. Run it outside the write transaction, then pass the
+    result to `authenticate`, which only trusts it if the hash is still the same."""
+    stored = _stored_hash(conn, username)
+    conn.rollback()  # the hashing below needs no open transaction
+    return CheckedPassword(stored, verify_password(stored, password))
+
+
+def authenticate(
+    conn: Connection,
+    username: str,
+    password: str,
+    now: dt.datetime,
+    *,
+    address: str | None = None,
+    checked: CheckedPassword | None = None,
+) -> AuthResult:
+    """Checks a login from a client `address`, through the throttle (core.auth.throttle).
+
+    Unknown users, wrong passwords, disabled accounts and attempts the throttle refuses all
+    get WRONG_CREDENTIALS, after the same amount of hashing work. A refused attempt answers
+    so even to the right password: telling it apart would let a guesser carry on through
+    the wait and learn the moment a guess is right. Refused attempts are not recorded (they
+    neither count nor extend the wait); every checked one is, with its outcome.
+
+    `checked` (from `check_password`, made before this transaction) saves hashing while
+    the write lock is held; it is used only if the account's hash is still the one it was
+    checked against, else the password is verified here.
     """
     now = require_aware(now)
     user = find_user(conn, username)
-    if user is None:
-        verify_password(None, password)  # the same work as for a real user
-        return _invalid()
-    stored = conn.execute(select(User.password_hash).where(User.id == user.id)).scalar_one()
-    matched = verify_password(stored, password)
-    if not user.active:
-        return _invalid()
-    if user.is_locked(now):
-        return _invalid()
-    if matched:
+    stored = _stored_hash(conn, username) if user is not None else None
+    retry_at = refused_until(conn, address, username, now)
+    if checked is not None and checked.stored == stored:
+        matched = checked.matched
+    else:
+        matched = verify_password(stored, password)  # the same work whatever the answer
+    if retry_at is not None:
+        return AuthResult("invalid", WRONG_CREDENTIALS, retry_at=retry_at)
+    if user is not None and stored is not None and matched and user.active:
+        record_attempt(conn, address, username, True, now)
         return AuthResult("ok", "", _login_succeeded(conn, user, stored, password, now))
-    _login_failed(conn, user, now)
-    return _invalid()
+    record_attempt(conn, address, username, False, now)
+    if user is not None:
+        record(
+            conn,
+            actor="system",
+            action="user.login_failed",
+            entity="user",
+            entity_key=user.username,
+            before=None,
+            after={"address": address},
+            at=now,
+        )
+    return AuthResult(
+        "invalid", WRONG_CREDENTIALS, retry_at=refused_until(conn, address, username, now)
+    )
 
 
 def _login_succeeded(
     conn: Connection, user: UserRow, stored: str, password: str, now: dt.datetime
 ) -> UserRow:
-    values: dict[str, object] = {}
-    if user.failed_attempts or user.locked_until is not None:
-        values.update(failed_attempts=0, locked_until=None)
-    if needs_rehash(stored):  # hashing parameters were raised since this password was set
-        with contextlib.suppress(PasswordError):  # rules tightened since: keep the old hash
-            values["password_hash"] = hash_password(password)
-    if not values:
+    if not needs_rehash(stored):
         return user
-    conn.execute(update(User).where(User.id == user.id).values(**values))
+    # Hashing parameters were raised since this password was set.
+    try:
+        new_hash = hash_password(password)
+    except PasswordError:  # rules tightened since: keep the old hash
+        return user
+    conn.execute(update(User).where(User.id == user.id).values(password_hash=new_hash))
     return record_change(conn, user, "user.login", user.username, now)
-
-
-def _login_failed(conn: Connection, user: UserRow, now: dt.datetime) -> None:
-    # A lockout that has run out starts a fresh count.
-    attempts = (0 if user.locked_until is not None else user.failed_attempts) + 1
-    locked_until = now + LOCKOUT if attempts >= MAX_FAILED_ATTEMPTS else None
-    conn.execute(
-        update(User)
-        .where(User.id == user.id)
-        .values(failed_attempts=attempts, locked_until=locked_until)
-    )
-    record_change(conn, user, "user.lock" if locked_until else "user.login_failed", "system", now)
 
 
 def create_session(

@@ -27,6 +27,7 @@ from core.auth.accounts import (
 from core.auth.passwords import hash_password, verify_password
 from core.auth.roles import ROLE_CODES, ROLES, ROLES_BY_CODE, TEAM
 from core.auth.sessions import revoke_user_sessions
+from core.auth.throttle import clear_throttle
 from core.db.audit import record
 from core.db.models import LANGUAGES, Staff, User
 
@@ -220,12 +221,14 @@ def disable_user(
 def enable_user(
     conn: Connection, username: str, *, actor: str, now: dt.datetime | None = None
 ) -> UserRow:
-    """Lets a disabled account log in again (with its old password), lockout cleared."""
+    """Lets a disabled account log in again (with its old password), from any address at
+    once: the login throttle forgets the account's failed attempts."""
     now = _now(now)
     user = get_user(conn, username)
     if user.active:
         return user
     _write(conn, user.id, active=True, failed_attempts=0, locked_until=None)
+    clear_throttle(conn, user.username)
     return record_change(conn, user, "user.enable", actor, now)
 
 
@@ -238,7 +241,8 @@ def reset_password(
     now: dt.datetime | None = None,
 ) -> UserRow:
     """Gives an account a new initial password: it must be changed at the next login,
-    any lockout is lifted and every open session of the account ends."""
+    the login throttle forgets the account's failed attempts (so its owner can log in at
+    once, from any address) and every open session of the account ends."""
     now = _now(now)
     user = get_user(conn, username)
     _write(
@@ -251,6 +255,7 @@ def reset_password(
         password_changed_at=now,
     )
     revoke_user_sessions(conn, user.id, now, actor=actor)
+    clear_throttle(conn, user.username)
     return record_change(conn, user, "user.reset_password", actor, now)
 
 

@@ -82,7 +82,6 @@ def _describe(user: UserRow) -> str:
 
 
 def _list(engine: Engine) -> str:
-    now = dt.datetime.now(dt.UTC)
     with engine.connect() as conn:
         users = list_users(conn)
     if not users:
@@ -94,16 +93,11 @@ def _list(engine: Engine) -> str:
             u.role,
             u.staff_code or "",
             "yes" if u.active else "no",
-            f"until {u.locked_until:%Y-%m-%d %H:%M} UTC"
-            if u.locked_until and u.is_locked(now)
-            else "",
             "yes" if u.must_change_password else "",
         )
         for u in users
     ]
-    return render_table(
-        ["username", "name", "role", "staff", "active", "locked", "must change"], rows
-    )
+    return render_table(["username", "name", "role", "staff", "active", "must change"], rows)
 
 
 def run(engine: Engine, args: argparse.Namespace) -> str:

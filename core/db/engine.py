@@ -80,18 +80,42 @@ def _make_sqlite_engine(url: URL, busy_timeout_ms: int) -> Engine:
 
 
 @contextmanager
-def write_transaction(engine: Engine) -> Iterator[Connection]:
+def write_transaction(
+    engine: Engine, *, lock_wait_ms: int | None = None, queue_behind_imports: bool = True
+) -> Iterator[Connection]:
     """A transaction that takes the write lock up front; commits on success.
 
     SQLite: BEGIN IMMEDIATE. PostgreSQL: a transaction-scoped advisory lock, so two
     bulk writers (say, two imports) run one after the other there too. It leaves the
     data version alone: use it for accounts and sessions, which no cached page is made
     of, and data_write for everything else.
+
+    `lock_wait_ms` bounds the wait for the lock (default: SQLite's busy timeout, and no
+    limit on PostgreSQL); past it an OperationalError is raised ("database is locked",
+    or PostgreSQL's lock timeout), so a login does not queue behind a long import.
+
+    `queue_behind_imports=False` leaves out PostgreSQL's advisory lock, for small writes
+    that row locks keep correct (a login, a logout, a download grant): on PostgreSQL they
+    then never wait for an import. SQLite has one write lock whatever this says.
     """
-    with engine.execution_options(**{WRITE_OPTION: True}).begin() as conn:
-        if conn.dialect.name == "postgresql":
-            conn.execute(text("SELECT pg_advisory_xact_lock(4242)"))
-        yield conn
+    with engine.connect() as conn:
+        raw: Any = None
+        if conn.dialect.name == "sqlite" and lock_wait_ms is not None:
+            # Outside any transaction (the driver runs in autocommit mode, see above).
+            raw = conn.connection.dbapi_connection
+            usual = raw.execute("PRAGMA busy_timeout").fetchone()[0]
+            raw.execute(f"PRAGMA busy_timeout={int(lock_wait_ms)}")
+        try:
+            with conn.execution_options(**{WRITE_OPTION: True}).begin():
+                if conn.dialect.name == "postgresql":
+                    if lock_wait_ms is not None:
+                        conn.execute(text(f"SET LOCAL lock_timeout = {int(lock_wait_ms)}"))
+                    if queue_behind_imports:
+                        conn.execute(text("SELECT pg_advisory_xact_lock(4242)"))
+                yield conn
+        finally:
+            if raw is not None:
+                raw.execute(f"PRAGMA busy_timeout={int(usual)}")
 
 
 # Tables that record that a write was tried rather than data a figure is made of: a

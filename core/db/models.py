@@ -292,6 +292,8 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(Text)
     language: Mapped[str] = mapped_column(String(2), server_default="zh")
     active: Mapped[bool] = mapped_column(Boolean, server_default=true())
+    # The account lockout's columns: nothing sets them since the login throttle
+    # (core.auth.throttle, table login_attempts) replaced it; kept to need no migration.
     failed_attempts: Mapped[int] = mapped_column(Integer, server_default="0")
     locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     must_change_password: Mapped[bool] = mapped_column(Boolean, server_default=true())

@@ -158,7 +158,7 @@ def offer_download(
 ) -> str:
     """`create_grant` in its own write transaction; returns the token for the link."""
     now = now if now is not None else dt.datetime.now(dt.UTC)
-    with write_transaction(engine) as conn:
+    with write_transaction(engine, queue_behind_imports=False) as conn:
         return create_grant(
             conn,
             session_id=session_id,
@@ -176,5 +176,5 @@ def collect_download(
 ) -> GrantedFile | None:
     """`take_grant` in its own write transaction: the file, once, or None."""
     now = now if now is not None else dt.datetime.now(dt.UTC)
-    with write_transaction(engine) as conn:
+    with write_transaction(engine, queue_behind_imports=False) as conn:
         return take_grant(conn, token, session_id, now)

@@ -65,10 +65,10 @@ def test_users_actions(
     status, out, _ = _run(capsys, "users list")
     assert status == 0
     assert out.splitlines() == [
-        "username  name   role         staff  active  locked  must change",
-        "--------  -----  -----------  -----  ------  ------  -----------",
-        "li        李强   team_leader  TL1    no              yes",
-        "root      Admin  officer      OF2    yes             yes",
+        "username  name   role         staff  active  must change",
+        "--------  -----  -----------  -----  ------  -----------",
+        "li        李强   team_leader  TL1    no      yes",
+        "root      Admin  officer      OF2    yes     yes",
     ]
     assert _run(capsys, "users enable nobody") == (
         1,

@@ -123,8 +123,8 @@ def test_reset_password_forces_a_change_lifts_the_lockout_and_ends_sessions(
     with write_transaction(staffed) as conn:
         token = create_session(conn, user.id, T0, settings)
         for _ in range(5):
-            authenticate(conn, "wang", "not-the-password", T0)
-        assert get_user(conn, "wang").is_locked(T0)
+            authenticate(conn, "wang", "not-the-password", later)
+        assert authenticate(conn, "wang", PASSWORD, later).retry_at is not None  # throttled
         reset = reset_password(conn, "Wang", "brand-new-pw", actor="admin", now=later)
     assert reset.must_change_password and reset.failed_attempts == 0
     assert reset.locked_until is None and reset.password_changed_at == later

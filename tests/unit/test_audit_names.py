@@ -155,8 +155,14 @@ def test_every_action_and_record_kind_has_a_name_in_both_languages() -> None:
         assert sorted(wanted - set(load_catalog(language))) == [], language
 
 
+# Codes earlier versions wrote: their entries stay in the audit trail of a database that
+# was upgraded, so their names stay too (the login throttle replaced the account lockout).
+WRITTEN_BEFORE = {"audit.name.user.lock"}
+
+
 def test_no_name_is_left_for_a_code_nothing_writes() -> None:
     actions, entities = written_codes()
     named = {k for k in load_catalog("en") if k.startswith(("audit.name.", "audit.entity."))}
     wanted = {f"audit.name.{a}" for a in actions} | {f"audit.entity.{e}" for e in entities}
-    assert sorted(named - wanted) == []
+    assert sorted(named - wanted - WRITTEN_BEFORE) == []
+    assert not WRITTEN_BEFORE & wanted  # a code written again leaves this list
