@@ -27,3 +27,12 @@ def test_a_broken_template_is_refused_with_its_line(tmp_path: Path) -> None:
     assert f"{broken}, line " in done.stderr
     assert "unknown rule 'no_such_rule'" in done.stderr
     assert "rules" not in done.stdout  # only the file asked for was checked
+
+
+def test_a_file_nested_10000_deep_is_refused_with_its_line(tmp_path: Path) -> None:
+    deep = tmp_path / "rules.yaml"
+    deep.write_text("rules: " + "[" * 10_000 + "]" * 10_000 + "\n", encoding="utf-8")
+    done = run_core("check-config", str(deep), database_url=f"sqlite:///{tmp_path / 'x.db'}")
+    assert done.returncode == 1
+    # Not "internal error (RecursionError ...)": the file, the line and what is wrong.
+    assert done.stderr.strip() == f"{deep}, line 1: too deeply nested (more than 50 levels)"

@@ -218,3 +218,19 @@ def test_uploads_must_be_small_utf8_text(config_dir: Path) -> None:
         decode_upload("rules.yaml", b"#" * (MAX_CONFIG_BYTES + 1))
     with pytest.raises(ConfigError, match="not a configuration file"):
         check_config(config_dir, "activities.yaml", "x: 1\n")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["rules: " + "[" * 10_000 + "]" * 10_000, "rules: " + "{a: " * 10_000 + "1" + "}" * 10_000],
+)
+def test_an_upload_nested_10000_deep_is_refused_with_its_line(
+    engine: Engine, config_dir: Path, text: str
+) -> None:
+    # It raised RecursionError, which the admin page does not catch.
+    with pytest.raises(ConfigError) as refused:
+        check_config(config_dir, "rules.yaml", text)
+    assert str(refused.value) == "rules.yaml, line 1: too deeply nested (more than 50 levels)"
+    with pytest.raises(ConfigError, match="too deeply nested"):
+        install_config(engine, config_dir, "rules.yaml", text, "admin", T1)
+    assert count_versions(engine) == 0
