@@ -16,6 +16,7 @@ from core.admin.backup import BackupError, backup, default_backup_path, record_b
 from core.admin.models import CONFIG_FILES
 from core.auth.passwords import PasswordError
 from core.auth.users import UserError
+from core.cli import config as cli_config
 from core.cli import field as cli_field
 from core.cli import metrics as cli_metrics
 from core.cli import users as cli_users
@@ -96,6 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
         nargs="?",
         help="one file to check instead: a rules file, or a review_template.yaml",
     )
+    cli_config.add_parser(commands)
     return parser
 
 
@@ -111,6 +113,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "plan": _cmd_field,
         "collection-sheet": _cmd_field,
         "check-config": _cmd_check_config,
+        "install-config": _cmd_install_config,
         "users": _cmd_users,
         "backup": _cmd_backup,
         "restore": _cmd_restore,
@@ -297,6 +300,11 @@ def _cmd_restore(args: argparse.Namespace) -> int:
     url = load_settings().database_url
     revision = restore(args.path, url, actor="cli")
     print(f"Restored {args.path} (schema revision {revision}) into {describe(make_engine())}")
+    return EXIT_OK
+
+
+def _cmd_install_config(args: argparse.Namespace) -> int:
+    print(cli_config.run_install(args))
     return EXIT_OK
 
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
-from core.admin.config_versions import install_config
+from core.admin.config_versions import install_config, list_versions
 from core.db.engine import make_engine
-from core.paths import CONFIG_DIR
+from core.paths import CONFIG_DIR, PROJECT_ROOT
 from tests.db.test_cli import run_core
 
 
@@ -66,3 +69,53 @@ def test_the_versions_installed_in_the_database_are_checked(
         "min_training_days=6, "
     ) in checked.stdout
     assert f"{CONFIG_DIR / 'review_template.yaml'}: 7 sections" in checked.stdout
+
+
+def run_core_with(config: Path, *args: str, database_url: str) -> subprocess.CompletedProcess[str]:
+    """run_core with FIELDBOOK_CONFIG_DIR set to `config`."""
+    return subprocess.run(
+        [sys.executable, "-m", "core", *args],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "DATABASE_URL": database_url, "FIELDBOOK_CONFIG_DIR": str(config)},
+        timeout=300,
+        check=False,
+    )
+
+
+def test_install_config_makes_a_file_the_version_in_force(
+    database_url: str, tmp_path: Path
+) -> None:
+    new = tmp_path / "rules-2026.yaml"
+    text = (CONFIG_DIR / "rules.yaml").read_text(encoding="utf-8")
+    new.write_text(text.replace("min_training_days: 5 ", "min_training_days: 6 ", 1), "utf-8")
+    unnamed = run_core("install-config", str(new), database_url=database_url)
+    assert unnamed.returncode == 1
+    assert "say which file it is with --as (rules.yaml or review_template.yaml)" in unnamed.stderr
+    # The command writes the file of its config/ folder too: a private copy.
+    config = Path(shutil.copytree(CONFIG_DIR, tmp_path / "config"))
+    done = run_core_with(
+        config, "install-config", str(new), "--as", "rules.yaml", "--note", "six days",
+        database_url=database_url,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("rules.yaml: version 2 is now in force for every process")
+    engine = make_engine(database_url=database_url)
+    with engine.connect() as conn:
+        versions = list_versions(conn, "rules.yaml")
+    engine.dispose()
+    assert [(v.uploaded_by, v.note) for v in versions] == [
+        ("cli", "six days"),
+        ("system", "in place before this install"),
+    ]
+    checked = run_core("check-config", database_url=database_url)
+    assert "rules.yaml (version 2, in the database): 18 rules" in checked.stdout
+    assert "min_training_days=6, " in checked.stdout
+    broken = tmp_path / "rules.yaml"
+    broken.write_text("rules: " + "[" * 10_000 + "]" * 10_000, "utf-8")
+    refused = run_core_with(config, "install-config", str(broken), database_url=database_url)
+    assert refused.returncode == 1
+    assert refused.stderr.strip() == (
+        "error: rules.yaml, line 1: too deeply nested (more than 50 levels)"
+    )
