@@ -11,7 +11,7 @@ import streamlit as st
 from app.auth import session as auth
 from app.i18n import t
 from app.phone import render_phone_support
-from app.resources import get_engine, get_rules
+from app.resources import get_engine, get_rules, refresh_config
 from app.shell import (
     STARTUP_ERRORS,
     adopt_language,
@@ -44,8 +44,11 @@ def as_page(spec: PageSpec, default: bool = False) -> st.Page:
 
 st.set_page_config(page_title="Fieldbook", page_icon="📒", layout="wide")
 try:
-    get_rules()
     engine = get_engine()
+    # Another process may have installed a configuration version: read which is in force
+    # (one small query) before anything reads the rules; the caches are keyed by it.
+    refresh_config()
+    get_rules()
     user = auth.current_user()
 except STARTUP_ERRORS as error:
     render_language_switch()

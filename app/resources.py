@@ -3,7 +3,13 @@ app uses (here and in the screens' view modules).
 
 Streamlit's caches are shared by every user of the server, so a loader is keyed by the
 viewer's scope and the data version by construction: `scoped_cache` refuses a function
-without a `Scope` parameter and a `version` one, and opens the connection itself."""
+without a `Scope` parameter and a `version` one, and opens the connection itself.
+
+The configuration in force lives in the database (core.admin.active_config), so that every
+process on it uses the same: each script run reads the active versions once
+(`refresh_config`, one small query), and the rules, the review template and every scoped
+cache are keyed by them, so a version installed by another process is used from the next
+run on."""
 
 from __future__ import annotations
 
@@ -17,6 +23,7 @@ from typing import Concatenate, ParamSpec, TypeVar
 import streamlit as st
 from sqlalchemy import Connection, Engine
 
+from core.admin.active_config import ActiveVersions, load_active_rules, read_active_versions
 from core.auth.scope import Scope
 from core.config.lists import Activity, load_activities, load_exit_reasons
 from core.db.engine import make_engine, read_data_version
@@ -30,16 +37,42 @@ from core.metrics.scorecard import OfficerScorecard
 from core.metrics.views import TrendPoint, compute_trends
 from core.portfolio.names import CodeOwner, load_code_owners
 from core.portfolio.summary import OfficerPortfolio, load_officer_portfolios
-from core.rules import BREACHED, WARNING, Finding, RuleSet, load_default_rules
+from core.rules import BREACHED, WARNING, Finding, RuleSet
 from core.rules.findings import GroupFindings, judge_officers
 from core.rules.group_findings import viewer_group_findings
 from core.settings import load_settings
 
+# Where a script run keeps the configuration versions it read (see refresh_config).
+ACTIVE_CONFIG = "_fieldbook.active_config"
 
-@st.cache_resource(show_spinner=False)
+
+def refresh_config() -> ActiveVersions:
+    """Reads which configuration versions are in force (once per script run: the entry
+    point calls it before anything reads the configuration) and keeps them for the run."""
+    with get_engine().connect() as conn:
+        active = read_active_versions(conn)
+    st.session_state[ACTIVE_CONFIG] = active
+    return active
+
+
+def active_config() -> ActiveVersions:
+    """The configuration versions this run reads (refresh_config's, else read now)."""
+    active = st.session_state.get(ACTIVE_CONFIG)
+    return active if isinstance(active, ActiveVersions) else refresh_config()
+
+
 def get_rules() -> RuleSet:
-    """The goal rules and metric parameters of config/ (validated; errors are not cached)."""
-    return load_default_rules(load_settings().config_dir)
+    """The goal rules and metric parameters in force (validated; errors are not cached)."""
+    return rules_of(*active_config().key)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def rules_of(rules_version: int | None, template_version: int | None) -> RuleSet:
+    """The rules of these active versions (None: config/rules.yaml), loaded once per process
+    and version. `template_version` is unused: it keeps the key the same as the template's."""
+    with get_engine().connect() as conn:
+        versions = ActiveVersions(rules_version, template_version)
+        return load_active_rules(conn, load_settings().config_dir, versions)
 
 
 @st.cache_resource(show_spinner=False)
@@ -80,7 +113,8 @@ def scoped_cache(
     The cache is shared by every user of the server: its key is every argument, so the
     loader must take the viewer's `scope: Scope` (whose data it reads) and the data
     `version` (which every write bumps, so no one reads a stale page after a write);
-    `version` is only part of the key. The connection is opened per miss.
+    `version` is only part of the key, and so are the configuration versions in force
+    (a loader may judge by the rules). The connection is opened per miss.
     """
 
     def decorate(load: Callable[Concatenate[Connection, P], R]) -> Callable[P, R]:
@@ -94,17 +128,30 @@ def scoped_cache(
             )
 
         @functools.wraps(load)
-        def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        def run(
+            config_versions: tuple[int | None, int | None], *args: P.args, **kwargs: P.kwargs
+        ) -> R:
             with get_engine().connect() as conn:
                 return load(conn, *args, **kwargs)
 
-        # The cache names and hashes the arguments the callers pass: conn is not one.
+        # The cache names and hashes the arguments the callers pass, conn not among them,
+        # and the configuration versions in force, which the callers do not pass.
+        callers = list(signature.parameters.values())[1:]
+        config = inspect.Parameter("config_versions", inspect.Parameter.POSITIONAL_OR_KEYWORD)
         run.__signature__ = signature.replace(  # type: ignore[attr-defined]
-            parameters=list(signature.parameters.values())[1:]
+            parameters=[config, *callers]
         )
         # Streamlit keys the cache by module, qualified name and source: functools.wraps
         # gives `run` the loader's, so two loaders never share a cache.
-        return st.cache_data(show_spinner=False, ttl=ttl, max_entries=max_entries)(run)
+        cached = st.cache_data(show_spinner=False, ttl=ttl, max_entries=max_entries)(run)
+
+        @functools.wraps(load)
+        def keyed(*args: P.args, **kwargs: P.kwargs) -> R:
+            return cached(active_config().key, *args, **kwargs)
+
+        keyed.__signature__ = signature.replace(parameters=callers)  # type: ignore[attr-defined]
+        keyed.clear = cached.clear  # type: ignore[attr-defined]
+        return keyed
 
     return decorate
 

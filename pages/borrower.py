@@ -24,8 +24,10 @@ from app.viewer import viewer
 me = viewer()
 today = clock.today()
 code = (st.query_params.get("code") or "").strip()
-as_of = as_of_param(st.query_params.get("as_of"), today)
+as_of, as_of_problem = as_of_param(st.query_params.get("as_of"), today)
 st.page_link("pages/portfolio.py", label=t("borrower.back"), icon=":material/arrow_back:")
+if as_of_problem:
+    st.warning(as_of_problem)
 found = cached_borrower(me.scope, code, as_of, data_version()) if code else None
 if found is None:
     st.title(t("borrower.title"))

@@ -20,9 +20,9 @@ from app.display import name_of
 from app.forms import flash
 from app.i18n import config_message, current_language, date_time, t, zone_name
 from app.people import names_of, person
-from app.resources import get_engine, get_rules
-from app.reviews.view import get_template
+from app.resources import active_config, get_engine, refresh_config
 from app.widgets import uploader_help
+from core.admin.active_config import active_text as text_in_force
 from core.admin.config_versions import (
     MAX_CONFIG_BYTES,
     ORIGINAL_NOTE,
@@ -50,9 +50,10 @@ def config_dir() -> Path:
 
 
 def clear_caches() -> None:
-    """Forgets everything computed from the old files: rules, template, cached figures."""
-    get_rules.clear()
-    get_template.clear()
+    """After an install: this run reads the versions now in force (every cache is keyed by
+    them, so other processes follow on their next run), and this process forgets the
+    figures computed under the old ones."""
+    refresh_config()
     st.cache_data.clear()
 
 
@@ -199,7 +200,8 @@ def _check(file: str, name: str, data: bytes, digest: str) -> tuple[str, bool, s
     if len(data) > MAX_CONFIG_BYTES:
         return digest, False, t("admin_config.too_large", limit=MAX_CONFIG_BYTES // 1024)
     try:
-        return digest, True, check_config(config_dir(), file, decode_upload(file, data))
+        text = decode_upload(file, data)
+        return digest, True, check_config(config_dir(), file, text, get_engine())
     except ConfigError as exc:
         return digest, False, str(exc)
 
@@ -281,6 +283,7 @@ def _when(version: StoredVersion) -> str:
 
 
 def active_text(file: str) -> tuple[str, str]:
-    """(text, sha256) of the active file."""
-    text = (config_dir() / file).read_text(encoding="utf-8")
+    """(text, sha256) of the file in force: its newest stored version, else config/'s."""
+    with get_engine().connect() as conn:
+        text = text_in_force(conn, config_dir(), file, active_config()) or ""
     return text, sha256_of(text)

@@ -27,14 +27,27 @@ def cached_borrower(
     return load_borrower(conn, scope, code, as_of, get_rules().params)
 
 
-def as_of_param(text: str | None, today: dt.date) -> dt.date:
-    """The ?as_of=YYYY-MM-DD of a link from the portfolio: today if missing, malformed
-    or in the future."""
+# The earliest ?as_of a link may ask for. Dates near 0001-01-01 overflowed the figures'
+# date arithmetic (OverflowError); no cooperative's records go back this far.
+EARLIEST_AS_OF = dt.date(1990, 1, 1)
+
+
+def as_of_param(text: str | None, today: dt.date) -> tuple[dt.date, str | None]:
+    """The ?as_of=YYYY-MM-DD of a link from the portfolio, and what to tell the reader
+    when the link's date cannot be used: today, with a message, if it is not a date,
+    before EARLIEST_AS_OF or after today; today, silently, if there is none. The link's
+    own text is never echoed (it is written by whoever made the link)."""
+    if not text:
+        return today, None
     try:
-        asked = dt.date.fromisoformat(text or "")
+        asked = dt.date.fromisoformat(text.strip())
     except ValueError:
-        return today
-    return min(asked, today)
+        return today, t("borrower.as_of_bad")
+    if asked < EARLIEST_AS_OF:
+        return today, t("borrower.as_of_early", date=date(asked), earliest=date(EARLIEST_AS_OF))
+    if asked > today:
+        return today, t("borrower.as_of_future", date=date(asked))
+    return asked, None
 
 
 def exit_reason_text(code: str) -> str:

@@ -26,21 +26,31 @@ from app.display import (
 )
 from app.figures.quarter import goal_of
 from app.i18n import current_language, date_time, t
-from app.resources import get_rules, scoped_cache
+from app.resources import active_config, get_engine, get_rules, rules_of, scoped_cache
+from core.admin.active_config import ActiveVersions, load_active_template
 from core.auth.scope import Scope
 from core.config.lists import ConfigError
 from core.metrics.period import Period
 from core.reviews.evidence import Evidence, FindingEvidence, build_evidence
 from core.reviews.printing import judged_number
 from core.reviews.records import ReviewRecord
-from core.reviews.template import ReviewTemplate, Section, load_review_template
+from core.reviews.template import ReviewTemplate, Section
 from core.settings import load_settings
 
 
-@st.cache_resource(show_spinner=False)
 def get_template() -> ReviewTemplate:
-    """config/review_template.yaml, validated against the rules (errors are not cached)."""
-    return load_review_template(load_settings().config_dir / "review_template.yaml", get_rules())
+    """The review template in force, validated against the rules in force (errors are not
+    cached); reloaded when another version is installed (app.resources)."""
+    return template_of(*active_config().key)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def template_of(rules_version: int | None, template_version: int | None) -> ReviewTemplate:
+    """The template of these active versions (None: the file in config/), once per process."""
+    versions = ActiveVersions(rules_version, template_version)
+    with get_engine().connect() as conn:
+        rules = rules_of(rules_version, template_version)
+        return load_active_template(conn, load_settings().config_dir, rules, versions)
 
 
 def template_or_error() -> ReviewTemplate | None:

@@ -5,10 +5,12 @@ active review template against them, so that a template naming a rule the new fi
 is refused), the template against the rules that are active. A refusal raises ConfigError
 naming the file, the line and the key, and leaves the file and the database untouched.
 
-On success the file in place is stored as a version if it is not stored yet (so the
-shipped original can always be restored), the new text is stored, the file is replaced
-atomically (temp file + os.replace: readers never see half a file) and the change is
-audited, all in one write transaction.
+On success the version in force (core.admin.active_config: the newest stored one, else
+the file in config/) is stored if it is not stored yet (so the shipped original can always
+be restored), the new text is stored, which makes it the version in force for every
+process on the database, and the change is audited, all in one write transaction. The
+file in this process's config/ is replaced too (temp file + os.replace: readers never see
+half a file), so the folder on this machine shows what is in force.
 """
 
 from __future__ import annotations
@@ -24,13 +26,14 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, Row, insert, select
 
+from core.admin.active_config import ActiveVersions, active_text, read_active_versions
 from core.admin.models import CONFIG_FILES, ConfigVersion
 from core.config.lists import ConfigError, load_activities
 from core.db import audit
 from core.db.engine import data_write
 from core.localtime import utc
 from core.reviews.template import check_template_text
-from core.rules import RuleSet, check_config_text, load_rules
+from core.rules import check_config_text, load_rules
 
 RULES, TEMPLATE = CONFIG_FILES
 # Both files are a few kilobytes; anything much larger is not a configuration file.
@@ -82,23 +85,38 @@ def decode_upload(file: str, data: bytes) -> str:
     return text
 
 
-def check_config(config_dir: Path, file: str, text: str) -> str:
-    """Validates `text` as the new `file` of `config_dir`; returns a one-line summary.
+def check_config(config_dir: Path, file: str, text: str, engine: Engine | None = None) -> str:
+    """Validates `text` as the new `file` of `config_dir`; returns a one-line summary. The
+    other file is the one in force on `engine`'s database (core.admin.active_config), or
+    the file in `config_dir` without an engine.
 
     Raises ConfigError "<file>, line <n>, key '<key>': <problem>" on the first problem.
     """
     if file not in CONFIG_FILES:
         raise ConfigError(f"{file}: not a configuration file ({', '.join(CONFIG_FILES)})")
+    versions = ActiveVersions()
+    other = TEMPLATE if file == RULES else RULES
+    if engine is None:
+        other_text = _file_text(config_dir / other)
+    else:
+        with engine.connect() as conn:
+            versions = read_active_versions(conn)
+            other_text = active_text(conn, config_dir, other, versions)
     with tempfile.TemporaryDirectory(prefix="fieldbook-config-") as folder:
         candidate = Path(folder) / file
         candidate.write_text(text, encoding="utf-8", newline="")
+        # The file in force, as the new one will be checked against it; a stored version
+        # is named by its file name, as the file in config/ is.
+        other_name = config_dir / other if versions.of(other) is None else Path(other)
 
         # Messages name the file alone, not the temporary or server folder it sits in.
         def name_only(message: str) -> str:
-            return message.replace(str(candidate), file).replace(str(config_dir / file), file)
+            for path in (candidate, config_dir / file, config_dir / other):
+                message = message.replace(str(path), path.name)
+            return message
 
         try:
-            ok, report = _check(config_dir, file, candidate, name_only)
+            ok, report = _check(config_dir, file, candidate, (other_name, other_text), name_only)
         except ConfigError as exc:  # activities or the active rules unreadable
             raise ConfigError(name_only(str(exc))) from exc
         if not ok:
@@ -106,30 +124,35 @@ def check_config(config_dir: Path, file: str, text: str) -> str:
         return name_only(report)
 
 
+def _file_text(path: Path) -> str | None:
+    return path.read_text(encoding="utf-8") if path.exists() else None
+
+
 def _check(
-    config_dir: Path, file: str, candidate: Path, name_only: Callable[[str], str]
+    config_dir: Path,
+    file: str,
+    candidate: Path,
+    other: tuple[Path, str | None],
+    name_only: Callable[[str], str],
 ) -> tuple[bool, str]:
+    activities = [activity.code for activity in load_activities(config_dir)]
+    other_name, other_text = other
     if file == RULES:
-        activities = [activity.code for activity in load_activities(config_dir)]
         ok, report = check_config_text(candidate, activities)
         if not ok:
             return ok, report
         # The active template must still make sense under the new rules.
         rules = load_rules(candidate, activities)
-        template = config_dir / TEMPLATE
-        if template.exists():
-            fits, problem = check_template_text(template, rules)
+        if other_text is not None:
+            fits, problem = check_template_text(other_name, rules, other_text)
             if not fits:
                 return False, (
                     f"{RULES}: the active {TEMPLATE} does not fit these rules: {name_only(problem)}"
                 )
         return True, report
-    return check_template_text(candidate, _active_rules(config_dir))
-
-
-def _active_rules(config_dir: Path) -> RuleSet:
-    activities = [activity.code for activity in load_activities(config_dir)]
-    return load_rules(config_dir / RULES, activities)
+    if other_text is None:  # as load_rules says of a missing file
+        raise ConfigError(f"{other_name}: file not found")
+    return check_template_text(candidate, load_rules(other_name, activities, other_text))
 
 
 def list_versions(conn: Connection, file: str) -> list[StoredVersion]:
@@ -207,9 +230,11 @@ def _install(
     action: str,
     restored_from: int | None,
 ) -> Installed:
-    summary = check_config(config_dir, file, text)
+    summary = check_config(config_dir, file, text, engine)
     target = config_dir / file
-    current = target.read_text(encoding="utf-8") if target.exists() else None
+    on_disk = _file_text(target)
+    with engine.connect() as conn:
+        current = active_text(conn, config_dir, file)
     old_sha = sha256_of(current) if current is not None else None
     new_sha = sha256_of(text)
     at = utc(now)
@@ -218,6 +243,7 @@ def _install(
         with data_write(engine) as conn:
             if current is not None and old_sha is not None and not _is_stored(conn, file, old_sha):
                 _insert(conn, file, current, old_sha, ORIGINAL_ACTOR, at, ORIGINAL_NOTE)
+            # The newest row of a file is the version in force for every process.
             version_id = _insert(conn, file, text, new_sha, actor, at, note)
             after: dict[str, object] = {"sha256": new_sha, "version_id": version_id}
             if restored_from is not None:
@@ -237,8 +263,8 @@ def _install(
             replaced = True
     except BaseException:
         # The commit failed after the file was replaced: put the old file back.
-        if replaced and current is not None:
-            _write_atomically(target, current)
+        if replaced and on_disk is not None:
+            _write_atomically(target, on_disk)
         raise
     return Installed(version_id=version_id, sha256=new_sha, summary=summary)
 

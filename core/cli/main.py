@@ -11,9 +11,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from core.admin.active_config import active_rules, active_text, read_active_versions
 from core.admin.backup import BackupError, backup, default_backup_path, record_backup, restore
+from core.admin.models import CONFIG_FILES
 from core.auth.passwords import PasswordError
 from core.auth.users import UserError
+from core.cli import config as cli_config
 from core.cli import field as cli_field
 from core.cli import metrics as cli_metrics
 from core.cli import users as cli_users
@@ -33,7 +36,7 @@ from core.importer.report import (
 )
 from core.localtime import local_today
 from core.metrics.period import PeriodError
-from core.rules import check_config_text, load_rules
+from core.rules import RuleSet, check_config_text, load_rules
 from core.settings import SettingsError, load_settings
 
 if TYPE_CHECKING:
@@ -97,6 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
         nargs="?",
         help="one file to check instead: a rules file, or a review_template.yaml",
     )
+    cli_config.add_parser(commands)
     return parser
 
 
@@ -112,6 +116,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "plan": _cmd_field,
         "collection-sheet": _cmd_field,
         "check-config": _cmd_check_config,
+        "install-config": _cmd_install_config,
         "users": _cmd_users,
         "backup": _cmd_backup,
         "restore": _cmd_restore,
@@ -168,9 +173,14 @@ def _open_database() -> tuple[Engine, list[str]]:
     return engine, activities
 
 
-def _reconcile_days(activities: list[str]) -> int:
+def _rules(engine: Engine) -> RuleSet:
+    """The rules in force on the database (core.admin.active_config), as the app uses."""
+    return active_rules(engine, load_settings().config_dir)
+
+
+def _reconcile_days(engine: Engine) -> int:
     """The configured reconcile_days: field receipts are matched after each import."""
-    return load_rules(load_settings().config_dir / "rules.yaml", activities).params.reconcile_days
+    return _rules(engine).params.reconcile_days
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
@@ -182,7 +192,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
             activities=activities,
             dry_run=args.dry_run,
             progress=progress,
-            reconcile_days=_reconcile_days(activities),
+            reconcile_days=_reconcile_days(engine),
         )
     if result.warnings:
         print(render_warnings(result), file=sys.stderr)
@@ -230,7 +240,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
             activities=activities,
             progress=progress,
             actor="demo",
-            reconcile_days=_reconcile_days(activities),
+            reconcile_days=_reconcile_days(engine),
         )
     if result.problems:  # the generator and the importer disagree: a bug
         print(render_problems(result, 50))
@@ -250,17 +260,16 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 def _cmd_metrics(args: argparse.Namespace) -> int:
     engine, activities = _open_database()
-    rules = load_rules(load_settings().config_dir / "rules.yaml", activities)
+    rules = _rules(engine)
     with engine.connect() as conn:
         cli_metrics.write_out(cli_metrics.run_metrics(conn, args, rules, activities))
     return EXIT_OK
 
 
 def _cmd_cohorts(args: argparse.Namespace) -> int:
-    engine, activities = _open_database()
-    rules = load_rules(load_settings().config_dir / "rules.yaml", activities)
+    engine, _activities = _open_database()
     with engine.connect() as conn:
-        cli_metrics.write_out(cli_metrics.run_cohorts(conn, args, rules.params))
+        cli_metrics.write_out(cli_metrics.run_cohorts(conn, args, _rules(engine).params))
     return EXIT_OK
 
 
@@ -269,8 +278,8 @@ def _cmd_field(args: argparse.Namespace) -> int:
     if problem is not None:  # before the database is opened, as argparse would
         print(f"python -m core collection-sheet: error: {problem}", file=sys.stderr)
         return EXIT_USAGE
-    engine, activities = _open_database()
-    params = load_rules(load_settings().config_dir / "rules.yaml", activities).params
+    engine, _activities = _open_database()
+    params = _rules(engine).params
     run = cli_field.run_plan if args.command == "plan" else cli_field.run_collection_sheet
     with engine.connect() as conn:
         cli_metrics.write_out(run(conn, args, params))
@@ -302,21 +311,42 @@ def _cmd_restore(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_install_config(args: argparse.Namespace) -> int:
+    print(cli_config.run_install(args))
+    return EXIT_OK
+
+
 def _cmd_check_config(args: argparse.Namespace) -> int:
     from core.reviews.template import check_template_text
 
     settings = load_settings()
     activities = [a.code for a in load_activities(settings.config_dir)]
-    rules_path = settings.config_dir / "rules.yaml"
-    template_path = settings.config_dir / "review_template.yaml"
+    engine = make_engine(settings)
+    ensure_schema(engine)
+    # The files in force: a version installed from the browser, else config/'s file.
+    with engine.connect() as conn:
+        versions = read_active_versions(conn)
+        texts = {f: active_text(conn, settings.config_dir, f, versions) for f in CONFIG_FILES}
+    names = {
+        f: settings.config_dir / f
+        if versions.of(f) is None
+        else Path(f"{f} (version {versions.of(f)}, in the database)")
+        for f in CONFIG_FILES
+    }
+    rules_file, template_file = CONFIG_FILES
     checks: list[tuple[bool, str]] = []
-    if args.path is None or args.path.name != template_path.name:
-        checks.append(check_config_text(args.path or rules_path, activities))
-    if args.path is None or args.path.name == template_path.name:
+    if args.path is None or args.path.name != template_file:
+        if args.path is None:
+            checks.append(check_config_text(names[rules_file], activities, texts[rules_file]))
+        else:
+            checks.append(check_config_text(args.path, activities))
+    if args.path is None or args.path.name == template_file:
         # The template names rules: it is checked against the active ones.
-        checks.append(
-            check_template_text(args.path or template_path, load_rules(rules_path, activities))
-        )
+        rules = load_rules(names[rules_file], activities, texts[rules_file])
+        if args.path is None:
+            checks.append(check_template_text(names[template_file], rules, texts[template_file]))
+        else:
+            checks.append(check_template_text(args.path, rules))
     for ok, report in checks:
         print(report, file=sys.stdout if ok else sys.stderr)
     return EXIT_OK if all(ok for ok, _ in checks) else EXIT_DATA

@@ -1,7 +1,8 @@
 """Loads and validates the YAML files under config/.
 
 YAML is read with `yaml.safe_load`-equivalent node composition only: nothing in a config
-file is ever evaluated as code. Errors name the file, the line and the key.
+file is ever evaluated as code. Errors name the file, the line and the key; hostile text
+(nested more than MAX_DEPTH levels, aliases) is refused the same way.
 """
 
 from __future__ import annotations
@@ -27,6 +28,70 @@ class Activity:
     name_zh: str
 
 
+# The shipped files nest four levels deep; a file nested far deeper is hostile (PyYAML
+# composes recursively: 10,000 levels of [[[...]]] end in RecursionError).
+MAX_DEPTH = 50
+
+
+class _Refused(Exception):
+    """Raised inside the composer: what is wrong, and the 1-based line where."""
+
+    def __init__(self, line: int, problem: str) -> None:
+        super().__init__(problem)
+        self.line = line
+        self.problem = problem
+
+
+class _GuardedLoader(yaml.SafeLoader):
+    """SafeLoader's composer with two refusals: nesting deeper than MAX_DEPTH, and
+    aliases (*name). A config file needs neither, and an alias lets a few hundred bytes
+    stand for billions of nodes ("billion laughs") for whatever walks them."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            raise _Refused(
+                event.start_mark.line + 1,
+                f"an alias (*{event.anchor}) is not allowed in a configuration file:"
+                " write the value out",
+            )
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+                raise _Refused(mark.line + 1, f"too deeply nested (more than {MAX_DEPTH} levels)")
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+def compose_text(text: str, path: Path) -> yaml.Node:
+    """The YAML node tree of `text`, named `path` in errors: ConfigError for text that is
+    not YAML, nested deeper than MAX_DEPTH, holding an alias, or empty."""
+    loader: _GuardedLoader | None = None
+    try:
+        loader = _GuardedLoader(text)  # refuses control characters itself (ReaderError)
+        node = loader.get_single_node()
+    except _Refused as refused:
+        raise ConfigError(f"{path}, line {refused.line}: {refused.problem}") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f", line {mark.line + 1}" if mark is not None else ""
+        raise ConfigError(f"{path}{where}: not valid YAML ({exc})") from exc
+    except RecursionError:  # belt and braces: MAX_DEPTH keeps the composer far from it
+        raise ConfigError(f"{path}: too deeply nested (more than {MAX_DEPTH} levels)") from None
+    finally:
+        if loader is not None:
+            loader.dispose()
+    if node is None:
+        raise ConfigError(f"{path}, line 1: the file is empty")
+    return node
+
+
 def _compose(path: Path) -> yaml.Node:
     try:
         text = path.read_text(encoding="utf-8")
@@ -34,15 +99,7 @@ def _compose(path: Path) -> yaml.Node:
         raise ConfigError(f"{path}: file not found") from exc
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: not UTF-8 text ({exc.reason})") from exc
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f", line {mark.line + 1}" if mark is not None else ""
-        raise ConfigError(f"{path}{where}: not valid YAML ({exc})") from exc
-    if node is None:
-        raise ConfigError(f"{path}, line 1: the file is empty")
-    return node
+    return compose_text(text, path)
 
 
 def _mapping(path: Path, node: yaml.Node, what: str) -> dict[str, yaml.Node]:

@@ -233,6 +233,12 @@ _PROBLEMS: tuple[tuple[str, str], ...] = (
         r"not valid YAML \((?P<detail>.*)\)",
         "不是有效的 YAML 格式（{detail}请检查缩进、冒号、括号和引号）",
     ),
+    (r"too deeply nested \(more than (?P<n>\d+) levels\)", "嵌套层数太多（超过 {n} 层）"),
+    (
+        r"an alias \((?P<alias>\*[^)]*)\) is not allowed in a configuration file: write the "
+        r"value out",
+        "配置文件里不能使用别名（{alias}）：请把值直接写出来",
+    ),
     (r"the file is empty", "文件是空的"),
     (
         r"(?P<word>the file|an activity|an exit reason|'name') must be a mapping",

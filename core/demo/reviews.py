@@ -11,8 +11,8 @@ from decimal import Decimal
 
 from sqlalchemy import Engine, select
 
+from core.admin.active_config import active_rules_and_template
 from core.auth.scope import Scope
-from core.config.lists import load_activities
 from core.db.models import Staff, User
 from core.reviews.actions import add_action
 from core.reviews.coaching import SessionForm, save_session
@@ -20,9 +20,9 @@ from core.reviews.cycle import current_cycle, cycle_of, previous_label
 from core.reviews.evidence import build_evidence
 from core.reviews.goals import Goal
 from core.reviews.records import load_review
-from core.reviews.template import ReviewTemplate, load_review_template
+from core.reviews.template import ReviewTemplate
 from core.reviews.workflow import save_body, save_comment, save_goals, sign_off, submit
-from core.rules import RuleSet, load_rules
+from core.rules import RuleSet
 from core.settings import load_settings
 
 # What a demo officer writes, per section key (sections the template lacks are skipped).
@@ -135,7 +135,7 @@ def _coaching(
 
 def demo_reviews(engine: Engine, today: dt.date) -> str:
     """create_demo_reviews for the demo accounts `officer` and `leader`, with the rules and
-    template of config/; returns the line the demo command prints."""
+    template in force (core.admin.active_config); returns the line the demo command prints."""
     with engine.connect() as conn:
         staff = {
             username: code
@@ -143,9 +143,7 @@ def demo_reviews(engine: Engine, today: dt.date) -> str:
                 select(User.username, Staff.staff_code).join(Staff, Staff.id == User.staff_id)
             )
         }
-    config_dir = load_settings().config_dir
-    rules = load_rules(config_dir / "rules.yaml", [a.code for a in load_activities(config_dir)])
-    template = load_review_template(config_dir / "review_template.yaml", rules)
+    rules, template = active_rules_and_template(engine, load_settings().config_dir)
     written = create_demo_reviews(
         engine, staff["officer"], staff["leader"], "leader", today, rules, template
     )

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from core.config.lists import ConfigError, _compose
+from core.config.lists import ConfigError, _compose, compose_text
 from core.metrics.figures import FIGURES_BY_KEY
 from core.rules.nodes import BOOL, Reader
 from core.rules.schema import RuleSet
@@ -142,13 +142,14 @@ def _section(reader: Reader, node: yaml.Node, index: int, rules: RuleSet) -> Sec
     )
 
 
-def load_review_template(path: Path, rules: RuleSet) -> ReviewTemplate:
-    """Reads and validates a review template; `rules` are the goal rules it may name.
+def load_review_template(path: Path, rules: RuleSet, text: str | None = None) -> ReviewTemplate:
+    """Reads and validates a review template; `rules` are the goal rules it may name. With
+    `text` (a version stored in the database), that text is read and `path` only names it.
 
     Raises ConfigError "<file>, line <n>, key '<key>': <problem>" on the first problem.
     """
     reader = Reader(path)
-    root = _compose(path)
+    root = _compose(path) if text is None else compose_text(text, path)
     top = reader.mapping(root, "", required=("cycle", "ratings", "sections"))
     cycle = reader.mapping(
         top["cycle"], "cycle", required=("due_days", "remind_days"), optional=("submit_from_days",)
@@ -189,10 +190,11 @@ def load_review_template(path: Path, rules: RuleSet) -> ReviewTemplate:
     return ReviewTemplate(tuple(sections), tuple(ratings), due_days, remind_days, submit_from_days)
 
 
-def check_template_text(path: Path, rules: RuleSet) -> tuple[bool, str]:
-    """(ok, report) for `check-config`: a one-line summary, or the error with file and line."""
+def check_template_text(path: Path, rules: RuleSet, text: str | None = None) -> tuple[bool, str]:
+    """(ok, report) for `check-config`: a one-line summary, or the error with file and line
+    (`text`: see load_review_template)."""
     try:
-        template = load_review_template(path, rules)
+        template = load_review_template(path, rules, text)
     except ConfigError as exc:
         return False, str(exc)
     return True, (

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from core.config.lists import ConfigError, _compose, load_activities
+from core.config.lists import ConfigError, _compose, compose_text, load_activities
 from core.metrics.figures import FIGURES_BY_KEY
 from core.metrics.params import MetricParams
 from core.paths import CONFIG_DIR
@@ -40,13 +40,16 @@ _PARAMETERS = tuple(field.name for field in dataclasses.fields(MetricParams))
 _ALLOWED = ", ".join("{" + name + "}" for name in PLACEHOLDERS)
 
 
-def load_rules(path: Path, activities: Sequence[str]) -> RuleSet:
+def load_rules(path: Path, activities: Sequence[str], text: str | None = None) -> RuleSet:
     """Reads and validates a rules file; activities are the codes of config/activities.yaml.
+    With `text` (a version stored in the database), that text is read and `path` only
+    names it in errors.
 
     Raises ConfigError "<file>, line <n>, key '<key>': <problem>" on the first problem.
     """
     reader = Reader(path)
-    root = _compose(path)  # file missing, not UTF-8, not YAML, empty: ConfigError with line
+    # File missing, not UTF-8, not YAML, hostile, empty: ConfigError with the line.
+    root = _compose(path) if text is None else compose_text(text, path)
     top = reader.mapping(root, "", required=("rules",), optional=("parameters",))
     params = _parameters(reader, top["parameters"]) if "parameters" in top else MetricParams()
     rules: list[Rule] = []
@@ -64,10 +67,13 @@ def load_default_rules(config_dir: Path = CONFIG_DIR) -> RuleSet:
     return load_rules(config_dir / "rules.yaml", activities)
 
 
-def check_config_text(path: Path, activities: Sequence[str]) -> tuple[bool, str]:
-    """(ok, report) for `check-config`: a one-line summary, or the error with file and line."""
+def check_config_text(
+    path: Path, activities: Sequence[str], text: str | None = None
+) -> tuple[bool, str]:
+    """(ok, report) for `check-config`: a one-line summary, or the error with file and line
+    (`text`: see load_rules)."""
     try:
-        rule_set = load_rules(path, activities)
+        rule_set = load_rules(path, activities, text)
     except ConfigError as exc:
         return False, str(exc)
     count = len(rule_set.rules)

@@ -5,17 +5,21 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 
+from app.resources import get_rules, refresh_config, scoped_cache
+from app.reviews.view import get_template
 from core.admin.config_versions import install_config
 from core.admin.models import ConfigVersion
+from core.auth.scope import Scope
 from core.db.engine import make_engine
 from core.paths import CONFIG_DIR
 from core.settings import load_settings
-from tests.app.conftest import open_page, start_app
+from tests.app.conftest import open_page, start_app, texts
 from tests.db.helpers import add_account
 
 PAGE = "pages/admin_config.py"
@@ -211,3 +215,65 @@ def test_other_roles_cannot_open_it(loaded_db: str, config_dir: Path, log_in_as)
         log_in_as(role)
         with pytest.raises(ValueError):
             start_app("en").switch_page(PAGE)
+
+
+def install_elsewhere(url: str, folder: Path) -> None:
+    """What another process does, on another machine with its own config/ folder: it
+    installs new rules (recovery warns from 97%) and a template (due after 20 days) into
+    the same database. This process's caches are left as they are."""
+    engine = make_engine(database_url=url)
+    now = dt.datetime.now(dt.UTC)
+    new = (folder / "rules.yaml").read_text(encoding="utf-8").replace(OLD_BANDS, NEW_BANDS)
+    install_config(engine, folder, "rules.yaml", new, "admin", now)
+    template = (folder / "review_template.yaml").read_text(encoding="utf-8")
+    due_20 = template.replace("due_days: 15", "due_days: 20", 1)
+    install_config(engine, folder, "review_template.yaml", due_20, "admin", now)
+    engine.dispose()
+
+
+def test_a_version_installed_by_another_process_is_used_on_the_next_load(
+    loaded_db: str, config_dir: Path, tmp_path: Path, log_in_as
+) -> None:
+    log_in_as("admin")
+    frame = rules_frame(open_page(PAGE))
+    assert frame[frame["Rule"] == "recovery_rate"].iloc[0]["Warning from"] == "98.0%"
+    install_elsewhere(loaded_db, Path(shutil.copytree(CONFIG_DIR, tmp_path / "elsewhere")))
+    assert "warn: 0.97" not in (config_dir / "rules.yaml").read_text(encoding="utf-8")
+
+    at = open_page(PAGE)  # the page loaded again: a new session of this same process
+
+    frame = rules_frame(at)
+    assert frame[frame["Rule"] == "recovery_rate"].iloc[0]["Warning from"] == "97.0%"
+    assert "Reviews are due 20 days" in texts(at)
+
+
+def test_each_run_reads_the_versions_in_force_and_caches_are_keyed_by_them(
+    loaded_db: str, config_dir: Path, tmp_path: Path
+) -> None:
+    calls: list[object] = []
+
+    @scoped_cache()
+    def warn_level(conn: Connection, scope: Scope, version: int) -> object:
+        warn = get_rules().by_id("recovery_rate").warn
+        calls.append(warn)
+        return warn
+
+    everyone = Scope.everyone()
+    refresh_config()  # what the entry script does on every run
+    assert (get_rules().by_id("recovery_rate").warn, warn_level(everyone, 1)) == (
+        Decimal("0.98"),
+        Decimal("0.98"),
+    )
+    assert get_template().due_days == 15
+    install_elsewhere(loaded_db, Path(shutil.copytree(CONFIG_DIR, tmp_path / "elsewhere")))
+    # Within a run, what it started with (a run never mixes two configurations).
+    assert warn_level(everyone, 1) == Decimal("0.98")
+    assert get_rules().by_id("recovery_rate").warn == Decimal("0.98")
+
+    refresh_config()  # the next run; no cache was cleared
+
+    assert get_rules().by_id("recovery_rate").warn == Decimal("0.97")
+    assert get_template().due_days == 20
+    # The same data version, but another configuration: computed again.
+    assert warn_level(everyone, 1) == Decimal("0.97")
+    assert calls == [Decimal("0.98"), Decimal("0.97")]

@@ -244,6 +244,56 @@ def test_the_borrower_file_at_an_earlier_date(loaded_db: str, log_in_as) -> None
     ]
 
 
+@pytest.mark.parametrize(
+    ("as_of", "language", "warning"),
+    [
+        (
+            "0001-01-01",
+            "en",
+            "The date in this link (1 Jan 1) is before 1 Jan 1990, the earliest a file can be "
+            "shown as of: it is shown as of today.",
+        ),
+        (
+            "9999-12-31",
+            "en",
+            "The date in this link (31 Dec 9999) is after today: the file is shown as of today.",
+        ),
+        (
+            "2025-13-45<b>x</b>",
+            "en",
+            "The date in this link is not a date written as 2025-03-31: the file is shown as of "
+            "today.",
+        ),
+        (
+            "0001-01-01",
+            "zh",
+            "链接里的日期（1年1月1日）早于 1990年1月1日，不能查看那么早的情况：下面显示的是截至今天"
+            "的情况。",
+        ),
+        (
+            "garbage",
+            "zh",
+            "链接里的日期格式不对（应写成 2025-03-31 这样）：下面显示的是截至今天的情况。",
+        ),
+    ],
+)
+def test_a_link_with_an_unusable_date_shows_today_and_says_so(
+    loaded_db: str, log_in_as, june_end, as_of: str, language: str, warning: str
+) -> None:
+    # 0001-01-01 raised OverflowError in the figures' date arithmetic.
+    log_in_as("officer")
+    at = start_app(language).switch_page("pages/borrower.py")
+    at.query_params["code"] = "B1"
+    at.query_params["as_of"] = as_of
+    at.run()
+    assert not at.exception, at.exception
+    assert [w.value for w in at.warning] == [warning]
+    # The file as of today (30 June 2025): every installment of L1 is due.
+    caption = "As of 30 Jun 2025." if language == "en" else "截止日：2025年6月30日。"
+    assert caption in texts(at).split("\n")
+    assert "Not yet due" not in list(at.dataframe[2].value.iloc[:, -1])
+
+
 def test_another_officers_borrower_is_not_found(loaded_db: str, log_in_as) -> None:
     log_in_as("officer")
     for code in ("B3", "NOPE"):

@@ -11,6 +11,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, func, select
 
+from core.admin.active_config import (
+    ActiveVersions,
+    load_active_rules,
+    load_active_template,
+    read_active_versions,
+)
 from core.admin.config_versions import (
     MAX_CONFIG_BYTES,
     check_config,
@@ -218,3 +224,101 @@ def test_uploads_must_be_small_utf8_text(config_dir: Path) -> None:
         decode_upload("rules.yaml", b"#" * (MAX_CONFIG_BYTES + 1))
     with pytest.raises(ConfigError, match="not a configuration file"):
         check_config(config_dir, "activities.yaml", "x: 1\n")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["rules: " + "[" * 10_000 + "]" * 10_000, "rules: " + "{a: " * 10_000 + "1" + "}" * 10_000],
+)
+def test_an_upload_nested_10000_deep_is_refused_with_its_line(
+    engine: Engine, config_dir: Path, text: str
+) -> None:
+    # It raised RecursionError, which the admin page does not catch.
+    with pytest.raises(ConfigError) as refused:
+        check_config(config_dir, "rules.yaml", text)
+    assert str(refused.value) == "rules.yaml, line 1: too deeply nested (more than 50 levels)"
+    with pytest.raises(ConfigError, match="too deeply nested"):
+        install_config(engine, config_dir, "rules.yaml", text, "admin", T1)
+    assert count_versions(engine) == 0
+
+
+# Several processes on one database (issue 15): the newest stored version of a file is in
+# force for every process, whatever its own config/ folder holds.
+
+
+@pytest.fixture
+def other_machine(tmp_path: Path) -> Path:
+    """The config/ folder of another process's machine: the shipped files, never written."""
+    return Path(shutil.copytree(CONFIG_DIR, tmp_path / "other"))
+
+
+def test_without_a_stored_version_the_files_are_in_force(engine: Engine, config_dir: Path) -> None:
+    with engine.connect() as conn:
+        assert read_active_versions(conn) == ActiveVersions(None, None)
+        rules = load_active_rules(conn, config_dir)
+        template = load_active_template(conn, config_dir, rules)
+    assert rules.by_id("recovery_rate").warn == Decimal("0.98")
+    assert template.due_days == 15
+
+
+def test_an_install_is_in_force_for_a_process_with_another_config_folder(
+    engine: Engine, config_dir: Path, other_machine: Path
+) -> None:
+    new = recovery_goal_changed(rules_text(config_dir))
+    done = install_config(engine, config_dir, "rules.yaml", new, "admin", T1)
+    template = (config_dir / "review_template.yaml").read_text(encoding="utf-8")
+    due_20 = template.replace("due_days: 15", "due_days: 20", 1)
+    done_template = install_config(engine, config_dir, "review_template.yaml", due_20, "admin", T1)
+
+    with engine.connect() as conn:
+        versions = read_active_versions(conn)
+        rules = load_active_rules(conn, other_machine)
+        assert load_active_template(conn, other_machine, rules).due_days == 20
+    assert versions == ActiveVersions(done.version_id, done_template.version_id)
+    assert rules.by_id("recovery_rate").warn == Decimal("0.97")
+    # That machine's own file is untouched and no longer read.
+    assert load_default_rules(other_machine).by_id("recovery_rate").warn == Decimal("0.98")
+
+    # A restore is a new row: the newest, so in force.
+    with engine.connect() as conn:
+        original = list_versions(conn, "rules.yaml")[-1]
+    restored = restore_version(engine, other_machine, original.id, "admin", T2)
+    with engine.connect() as conn:
+        assert read_active_versions(conn).rules == restored.version_id
+        assert load_active_rules(conn, config_dir).by_id("recovery_rate").warn == Decimal("0.98")
+
+
+def test_an_install_from_another_machine_keeps_the_version_in_force_not_its_file(
+    engine: Engine, config_dir: Path, other_machine: Path
+) -> None:
+    original = rules_text(config_dir)
+    first = recovery_goal_changed(original)
+    install_config(engine, config_dir, "rules.yaml", first, "admin", T1)
+    second = first.replace("min_training_days: 5 ", "min_training_days: 6 ", 1)
+    assert second != first
+    install_config(engine, other_machine, "rules.yaml", second, "admin2", T2)
+    with engine.connect() as conn:
+        versions = list_versions(conn, "rules.yaml")
+    # The other machine's (stale) file was never in force: it is not stored as a version.
+    assert [v.content for v in versions] == [second, first, original]
+    assert (other_machine / "rules.yaml").read_text(encoding="utf-8") == second
+
+
+def test_a_template_is_checked_against_the_rules_in_force_not_the_folders(
+    engine: Engine, config_dir: Path, other_machine: Path
+) -> None:
+    # Machine A drops visit_coverage (the template stops naming it first).
+    template = (config_dir / "review_template.yaml").read_text(encoding="utf-8")
+    without = template.replace("rules: [visit_coverage]", "rules: []", 1)
+    install_config(engine, config_dir, "review_template.yaml", without, "admin", T1)
+    rules = rules_text(config_dir)
+    start = rules.index("  - id: visit_coverage")
+    end = rules.index("  - id: no_overdue_followups")
+    install_config(engine, config_dir, "rules.yaml", rules[:start] + rules[end:], "admin", T1)
+    # Machine B's folder still has the rule: the shipped template fits its files, but not
+    # the rules in force.
+    assert "sections" in check_config(other_machine, "review_template.yaml", template)
+    with pytest.raises(ConfigError, match="unknown rule 'visit_coverage'"):
+        check_config(other_machine, "review_template.yaml", template, engine)
+    with pytest.raises(ConfigError, match="unknown rule 'visit_coverage'"):
+        install_config(engine, other_machine, "review_template.yaml", template, "admin", T2)

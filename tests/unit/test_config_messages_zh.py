@@ -72,6 +72,8 @@ def _rules_messages(folder: Path) -> Iterator[str]:
         "rules:\n  - id: a\n    id: b\n",
         "",
         rules_tests._edit(("scope: officer", "scope: [officer")),
+        rules_tests.DEEP_LIST,
+        rules_tests.LAUGHS,
     ]
     for text in cases:
         path.write_text(text, encoding="utf-8")
@@ -218,6 +220,10 @@ def test_every_translation_is_used(messages: list[str]) -> None:
             "rules.yaml：共 1 条规则，参数：grace_days=0",
         ),
         ("there is no stored configuration version 9", "没有编号为 9 的已保存配置版本"),
+        (
+            "rules.yaml, line 1: too deeply nested (more than 50 levels)",
+            "rules.yaml 第 1 行：嵌套层数太多（超过 50 层）",
+        ),
         (
             "something new: that this version does not know",
             "something new: that this version does not know",

@@ -262,6 +262,29 @@ def test_yaml_syntax_errors_name_the_line(tmp_path: Path) -> None:
     assert message.startswith(f"{tmp_path / 'rules.yaml'}, line 8: not valid YAML"), message
 
 
+# Hostile files: PyYAML composes recursively (10,000 levels raised RecursionError), and
+# aliases let a few lines stand for billions of nodes.
+DEEP_LIST = "rules: " + "[" * 10_000 + "]" * 10_000 + "\n"
+DEEP_FLOW_MAPPING = "rules: " + "{a: " * 10_000 + "1" + "}" * 10_000 + "\n"
+DEEP_BLOCK_MAPPING = "rules:\n" + "".join(" " * (2 * depth) + "a:\n" for depth in range(1, 3000))
+LAUGHS = 'a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]\n' + "".join(
+    f"{chr(98 + n)}: &{chr(98 + n)} [{', '.join(['*' + chr(97 + n)] * 9)}]\n" for n in range(9)
+)
+HOSTILE = [
+    (DEEP_LIST, ", line 1: too deeply nested (more than 50 levels)"),
+    (DEEP_FLOW_MAPPING, ", line 1: too deeply nested (more than 50 levels)"),
+    # The 50th level is the mapping on line 50: the refusal points at it.
+    (DEEP_BLOCK_MAPPING, ", line 50: too deeply nested (more than 50 levels)"),
+    (LAUGHS, ", line 2: an alias (*a) is not allowed in a configuration file: write the value out"),
+    ("rules: [\x07]\n", ": not valid YAML (unacceptable character #x0007"),
+]
+
+
+@pytest.mark.parametrize(("text", "problem"), HOSTILE)
+def test_hostile_yaml_is_refused_with_its_line(tmp_path: Path, text: str, problem: str) -> None:
+    assert _error(tmp_path, text).startswith(f"{tmp_path / 'rules.yaml'}{problem}")
+
+
 def test_an_empty_or_missing_file(tmp_path: Path) -> None:
     assert _error(tmp_path, "").endswith("line 1: the file is empty")
     with pytest.raises(ConfigError, match="file not found"):
