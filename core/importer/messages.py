@@ -93,6 +93,10 @@ class Code(StrEnum):
     NO_IMPORT_FILES = "no_import_files"
     NOT_A_WORKBOOK = "not_a_workbook"
     NO_IMPORT_SHEETS = "no_import_sheets"
+    WORKBOOK_TOO_LARGE = "workbook_too_large"
+    WORKBOOK_PACKED_TOO_TIGHT = "workbook_packed_too_tight"
+    WORKBOOK_TOO_MANY_CELLS = "workbook_too_many_cells"
+    SHEET_PAST_LAST_ROW = "sheet_past_last_row"
 
 
 class Worded:

@@ -518,6 +518,44 @@ EVERY_CODE: list[tuple[Code, dict[str, Value], str]] = [
         {"path": "m.xlsx", "sheets": "staff, loans"},
         "m.xlsx: has none of the sheets staff, loans (sheet names are the file names without .csv)",
     ),
+    (
+        Code.WORKBOOK_TOO_LARGE,
+        {
+            "path": "m.xlsx",
+            "size": 3400,
+            "limit": 200,
+            "setting": "FIELDBOOK_IMPORT_MAX_UNPACKED_MB",
+        },
+        "m.xlsx: the workbook unpacks to 3400 MB, more than the 200 MB an import may unpack to "
+        "(setting FIELDBOOK_IMPORT_MAX_UNPACKED_MB); nothing was read. Split it into smaller "
+        "workbooks, or export CSV files",
+    ),
+    (
+        Code.WORKBOOK_PACKED_TOO_TIGHT,
+        {
+            "path": "m.xlsx",
+            "part": "xl/worksheets/sheet1.xml",
+            "ratio": 1000,
+            "limit": 100,
+            "setting": "FIELDBOOK_IMPORT_MAX_PACK_RATIO",
+        },
+        "m.xlsx: its part xl/worksheets/sheet1.xml unpacks to 1000 times its packed size, more "
+        "than the 100 times allowed (setting FIELDBOOK_IMPORT_MAX_PACK_RATIO); spreadsheet "
+        "programs do not write such files, so nothing was read",
+    ),
+    (
+        Code.WORKBOOK_TOO_MANY_CELLS,
+        {"path": "m.xlsx", "limit": 5000000, "setting": "FIELDBOOK_IMPORT_MAX_CELLS"},
+        "m.xlsx: the import sheets hold more than 5000000 cells (rows times header columns; "
+        "setting FIELDBOOK_IMPORT_MAX_CELLS); reading stopped there. Split it into smaller "
+        "workbooks, or export CSV files",
+    ),
+    (
+        Code.SHEET_PAST_LAST_ROW,
+        {"path": "m.xlsx[loans]", "last": 1048576},
+        "m.xlsx[loans]: the sheet goes past row 1048576, the last row a spreadsheet has; the "
+        "file is damaged or was not written by a spreadsheet program",
+    ),
 ]
 
 
