@@ -76,6 +76,7 @@ class Code(StrEnum):
     # sources.py: files, encodings, CSV shape, workbooks
     SECOND_FILE = "second_file"
     NOT_UTF8_OR_GB18030 = "not_utf8_or_gb18030"
+    MIXED_ENCODINGS = "mixed_encodings"
     EMPTY_FILE = "empty_file"
     FIELD_COUNT = "field_count"
     NOT_CSV = "not_csv"

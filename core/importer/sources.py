@@ -101,29 +101,70 @@ def _read_csv_files(files: list[Path], log: ProblemLog) -> dict[str, RawTable]:
 def decode_bytes(data: bytes, source: str, log: ProblemLog) -> str | None:
     """Decodes UTF-8 (with or without a byte-order mark) or GB18030; None if neither.
 
-    When neither fits, the reported line is that of the first bad byte under whichever
-    encoding read further: a GB18030 file with one broken byte is reported there, not at
-    its first Chinese character.
+    UTF-8 when the whole file is UTF-8; GB18030 when the whole file is GB18030 and no
+    line of it is UTF-8 with other than ASCII characters. GB18030 reads most UTF-8 bytes
+    "successfully" as other characters (王芳 becomes 鐜嬭姵), so a file whose lines are
+    UTF-8 and GB18030 by turns is refused, naming lines of each, rather than garbled.
+    A line in neither is reported at the first bad byte under whichever encoding read
+    further: a GB18030 file with one broken byte is reported there, not at its first
+    Chinese character.
     """
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8) :]
     try:
         return data.decode("utf-8")
-    except UnicodeDecodeError as utf8_error:
-        try:
-            return data.decode("gb18030")
-        except UnicodeDecodeError as gb_error:
-            position = max(utf8_error.start, gb_error.start)
-            line = data.count(b"\n", 0, position) + 1
-            log.add(
-                source,
-                line,
-                "",
-                f"0x{data[position]:02X}",
-                Code.NOT_UTF8_OR_GB18030,
-                {"byte": position + 1},
-            )
-            return None
+    except UnicodeDecodeError:
+        pass
+    utf8_lines: list[int] = []
+    gb_lines: list[int] = []
+    start = 0
+    # Neither encoding uses the byte of a line break inside a character, so each line
+    # can be judged alone.
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        if not line.isascii():
+            try:
+                line.decode("utf-8")
+                utf8_lines.append(number)
+            except UnicodeDecodeError as utf8_error:
+                try:
+                    line.decode("gb18030")
+                    gb_lines.append(number)
+                except UnicodeDecodeError as gb_error:
+                    position = start + max(utf8_error.start, gb_error.start)
+                    log.add(
+                        source,
+                        number,
+                        "",
+                        f"0x{data[position]:02X}",
+                        Code.NOT_UTF8_OR_GB18030,
+                        {"byte": position + 1},
+                    )
+                    return None
+        start += len(line) + 1
+    if utf8_lines:
+        log.add(
+            source,
+            max(utf8_lines[0], gb_lines[0]),
+            "",
+            "",
+            Code.MIXED_ENCODINGS,
+            {"utf8": _spans(utf8_lines), "gbk": _spans(gb_lines)},
+        )
+        return None
+    return data.decode("gb18030")
+
+
+def _spans(lines: list[int], at_most: int = 3) -> list[str]:
+    """The first few runs of consecutive line numbers: [2, 3, 4, 9] → ["2-4", "9"]."""
+    spans: list[str] = []
+    first = previous = lines[0]
+    for line in [*lines[1:], 0]:
+        if line == previous + 1:
+            previous = line
+            continue
+        spans.append(str(first) if first == previous else f"{first}-{previous}")
+        first = previous = line
+    return spans[:at_most]
 
 
 def parse_csv_text(text: str, source: str, log: ProblemLog) -> pd.DataFrame | None:

@@ -48,6 +48,19 @@ def spoiled(tmp_path: Path, change: object) -> Path:
     return write_folder(tmp_path / "bad", tables)
 
 
+def test_a_file_mixing_utf8_and_gbk_rows_is_refused_not_garbled(
+    loaded: Engine, tmp_path: Path
+) -> None:
+    folder = write_folder(tmp_path / "bad", {"staff": base_portfolio()["staff"]})
+    lines = (folder / "staff.csv").read_bytes().split(b"\n")
+    # 王芳 in GBK on line 5, the other names UTF-8: read as GB18030, 张伟 was 寮犱紵.
+    lines[4] = lines[4].decode("utf-8").encode("gbk")
+    (folder / "staff.csv").write_bytes(b"\n".join(lines))
+    problem = only_problem(refuse(loaded, folder))
+    assert (problem.file, problem.line) == ("staff.csv", 5)
+    assert "UTF-8 on line(s) 2-4, GBK (GB18030) on line(s) 5 " in problem.message
+
+
 def test_missing_required_column(loaded: Engine, tmp_path: Path) -> None:
     def drop_principal(t: Tables) -> None:
         for row in t["loans"]:

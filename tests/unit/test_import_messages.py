@@ -466,6 +466,12 @@ EVERY_CODE: list[tuple[Code, dict[str, Value], str]] = [
         "byte 12 is neither UTF-8 nor GB18030 text; save the file as UTF-8 (or GB18030) and "
         "try again",
     ),
+    (
+        Code.MIXED_ENCODINGS,
+        {"utf8": ["2-4", "9"], "gbk": ["5-8"]},
+        "the file mixes two encodings: UTF-8 on line(s) 2-4 and 9, GBK (GB18030) on line(s) 5-8 "
+        "(the first of each); save the whole file in one encoding, UTF-8, and import it again",
+    ),
     (Code.EMPTY_FILE, {}, "the file is empty: expected a header row"),
     (Code.FIELD_COUNT, {"fields": 3, "header": 2}, "has 3 fields; the header has 2"),
     (Code.NOT_CSV, {"reason": "EOF"}, "not readable as CSV: EOF"),
