@@ -41,6 +41,8 @@ class Code(StrEnum):
     MISSING_COLUMN = "missing_column"
     REQUIRED_EMPTY = "required_empty"
     TOO_LONG = "too_long"
+    CONTROL_CHARACTER = "control_character"
+    LINE_BREAK = "line_break"
     NOT_A_CHOICE = "not_a_choice"
     NOT_A_DATE = "not_a_date"
     YEAR_OUT_OF_RANGE = "year_out_of_range"

@@ -219,6 +219,26 @@ def test_broken_encoding_is_refused_naming_the_file(
     assert db_snapshot(loaded_db) == before
 
 
+def test_a_nul_byte_in_a_name_is_shown_as_a_problem_of_its_cell(
+    loaded_db: str, log_in_as, tmp_path: Path
+) -> None:
+    log_in_as("admin")
+    before = db_snapshot(loaded_db)
+    staff = base_portfolio()["staff"]
+    staff[1]["name"] = "刘\x00洋"
+    at = check(upload(open_page(PAGE), portfolio_files(tmp_path / "upload", {"staff": staff})))
+    assert not at.exception
+    problems = table(at)
+    assert (problems["File"], problems["Line"], problems["Column"]) == (
+        ["staff.csv"],
+        [3],
+        ["name"],
+    )
+    assert problems["Value"] == ["刘\ufffd洋"]
+    assert str(problems["Problem"][0]).startswith("contains a control character")
+    assert db_snapshot(loaded_db) == before
+
+
 def workbook_bytes(sheets: dict[str, list[list[object]]]) -> bytes:
     book = Workbook()
     book.remove(book.worksheets[0])

@@ -362,6 +362,13 @@ EVERY_CODE: list[tuple[Code, dict[str, Value], str]] = [
     (Code.REQUIRED_EMPTY, {}, "is required but empty"),
     (Code.TOO_LONG, {"limit": 64}, "is longer than 64 characters"),
     (
+        Code.CONTROL_CHARACTER,
+        {},
+        "contains a control character (such as a NUL byte, shown as �), which text may not "
+        "hold; remove it from the export",
+    ),
+    (Code.LINE_BREAK, {}, "contains a line break or a tab; this column is one line of text"),
+    (
         Code.NOT_A_CHOICE,
         {"choices": "appraisal, collection"},
         "must be one of: appraisal, collection",
