@@ -170,3 +170,13 @@ def test_a_file_all_gbk_or_all_utf8_reads_every_name_as_written() -> None:
         log = ProblemLog()
         assert decode_bytes(text.encode(encoding), "borrowers.csv", log) == text, encoding
         assert log.problems == []
+
+
+def test_a_header_with_an_empty_cell_between_names_reads_the_named_columns() -> None:
+    # Before, the empty name counted as a column named twice: the file was left out
+    # with no problem reported ("holds none of the import files").
+    log = ProblemLog()
+    frame = parse_csv_text("code,,name,\nB1,x,王芳,y\n", "borrowers.csv", log)
+    assert frame is not None
+    assert frame.to_dict("records") == [{"code": "B1", "name": "王芳", "_line": 2}]
+    assert log.problems == []
