@@ -169,6 +169,9 @@ _CELL_TAGS = (b"<c", b":c")
 # A DTD could expand entities into rows no byte count sees; spreadsheets have none.
 _FORBIDDEN = b"<!DOCTYPE"
 _CHUNK = 1024 * 1024
+# How XML in UTF-16 or UTF-32 begins (a byte-order mark, or "<" with zero bytes); other
+# binary parts (images, printer settings) are counted like any bytes and left alone.
+_WIDE_XML = (b"\xff\xfe", b"\xfe\xff", b"<\0", b"\0<", b"\0\0\0<", b"\0\0\xfe\xff")
 
 
 def _count_tags(archive: zipfile.ZipFile, part: zipfile.ZipInfo, name: str) -> tuple[int, int]:
@@ -177,7 +180,7 @@ def _count_tags(archive: zipfile.ZipFile, part: zipfile.ZipInfo, name: str) -> t
     with archive.open(part) as stream:
         first = True
         while chunk := stream.read(_CHUNK):
-            if first and (chunk[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\0" in chunk[:4]):
+            if first and chunk.startswith(_WIDE_XML):
                 # UTF-16 or UTF-32 XML: the tags are not the bytes counted here.
                 raise UnreadableInput(
                     Code.NOT_A_WORKBOOK, path=name, reason=f"{part.filename} is not UTF-8 XML"

@@ -173,3 +173,27 @@ def test_a_wide_header_counts_its_width_on_every_row(tmp_path: Path) -> None:
     book = forged_workbook(tmp_path / "wide.xlsx", sheet_xml(rows, dimension="A1:GR101"))
     refused = refusal(book, WorkbookLimits(max_cells=10_000))
     assert refused.code == Code.WORKBOOK_TOO_MANY_CELLS
+
+
+def test_a_sheet_in_utf16_or_with_a_dtd_is_refused_since_its_rows_cannot_be_counted(
+    tmp_path: Path,
+) -> None:
+    xml = b"".join(sheet_xml(ROWS)).decode()
+    wide = xml.replace('encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16")
+    refused = refusal(forged_workbook(tmp_path / "wide.xlsx", [wide]))
+    assert refused.message == (
+        f"wide.xlsx: not a readable .xlsx workbook ({SHEET_PART} is not UTF-8 XML)"
+    )
+    dtd = xml.replace("<worksheet", '<!DOCTYPE worksheet [<!ENTITY r "<row/>">]><worksheet', 1)
+    refused = refusal(forged_workbook(tmp_path / "dtd.xlsx", [dtd.encode()]))
+    assert refused.message == f"dtd.xlsx: not a readable .xlsx workbook ({SHEET_PART} has a DTD)"
+
+
+def test_binary_parts_such_as_printer_settings_do_not_stop_a_workbook(tmp_path: Path) -> None:
+    import zipfile
+
+    book = forged_workbook(tmp_path / "printer.xlsx", sheet_xml(ROWS))
+    with zipfile.ZipFile(book, "a", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/printerSettings/printerSettings1.bin", b"\x00\x00\x01\x00" * 500)
+        archive.writestr("xl/media/image1.emf", b"\x01\x00\x00\x00" + bytes(range(256)) * 8)
+    assert read(book) == READ
