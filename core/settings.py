@@ -63,6 +63,24 @@ SETTINGS: tuple[Setting, ...] = (
         "server.maxUploadSize at least as large).",
     ),
     Setting(
+        "FIELDBOOK_IMPORT_MAX_UNPACKED_MB",
+        "200",
+        "The most a workbook (.xlsx) may unpack to, in megabytes, summed over its parts; "
+        "a larger one is refused before it is read.",
+    ),
+    Setting(
+        "FIELDBOOK_IMPORT_MAX_PACK_RATIO",
+        "100",
+        "How many times its packed size one part of a workbook may unpack to; a part "
+        "packed tighter is refused before it is read (spreadsheet programs pack 5 to 20 times).",
+    ),
+    Setting(
+        "FIELDBOOK_IMPORT_MAX_CELLS",
+        "5000000",
+        "The most cells a workbook's import sheets may hold (rows times the columns of "
+        "each sheet's header); the import is refused as soon as it reads more.",
+    ),
+    Setting(
         "FIELDBOOK_TIMEZONE",
         "Asia/Shanghai",
         "The time zone times are shown in (an IANA name such as Asia/Shanghai); the "
@@ -88,6 +106,9 @@ class Settings:
     session_idle_minutes: int
     session_max_hours: int
     max_upload_mb: int = 50
+    import_max_unpacked_mb: int = 200
+    import_max_pack_ratio: int = 100
+    import_max_cells: int = 5_000_000
     timezone: str = "Asia/Shanghai"
     download_minutes: int = 2
 
@@ -107,6 +128,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     max_hours = _positive_whole(values, "FIELDBOOK_SESSION_MAX_HOURS", "hours")
     max_upload_mb = _positive_whole(values, "FIELDBOOK_MAX_UPLOAD_MB", "megabytes")
     download_minutes = _positive_whole(values, "FIELDBOOK_DOWNLOAD_MINUTES", "minutes")
+    unpacked_mb = _positive_whole(values, "FIELDBOOK_IMPORT_MAX_UNPACKED_MB", "megabytes")
+    pack_ratio = _positive_whole(values, "FIELDBOOK_IMPORT_MAX_PACK_RATIO", "times")
+    max_cells = _positive_whole(values, "FIELDBOOK_IMPORT_MAX_CELLS", "cells")
     language = values["FIELDBOOK_DEFAULT_LANGUAGE"]
     if language not in ("zh", "en"):
         raise SettingsError(f"FIELDBOOK_DEFAULT_LANGUAGE must be zh or en, not {language!r}")
@@ -124,6 +148,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         session_idle_minutes=idle_minutes,
         session_max_hours=max_hours,
         max_upload_mb=max_upload_mb,
+        import_max_unpacked_mb=unpacked_mb,
+        import_max_pack_ratio=pack_ratio,
+        import_max_cells=max_cells,
         timezone=timezone,
         download_minutes=download_minutes,
     )

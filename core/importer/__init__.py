@@ -37,10 +37,18 @@ from core.importer.row_rules import check_row_rules, drop_duplicates
 from core.importer.sources import UnreadableInput, read_input
 from core.importer.spec import SPECS, TABLES
 from core.importer.stored import StoredState
+from core.importer.workbook import WorkbookLimits
 from core.importer.writer import Progress, touched_borrowers, write_changes
 from core.metrics.params import MetricParams
 
-__all__ = ["DISK_FULL", "ImportResult", "TableCounts", "UnreadableInput", "run_import"]
+__all__ = [
+    "DISK_FULL",
+    "ImportResult",
+    "TableCounts",
+    "UnreadableInput",
+    "WorkbookLimits",
+    "run_import",
+]
 
 # What a full disk during an import comes to (core.db.errors.DiskFull): everything is
 # written in one transaction, so its rollback leaves nothing of the import behind.
@@ -97,6 +105,7 @@ def run_import(
     actor: str | None = None,
     source_label: str | None = None,
     reconcile_days: int = MetricParams().reconcile_days,
+    workbook_limits: WorkbookLimits | None = None,
 ) -> ImportResult:
     """Checks and (unless `dry_run`) writes the import at `path`; never partially.
 
@@ -104,7 +113,8 @@ def run_import(
     means nothing to people (the browser's uploads sit in a temporary folder: the page
     passes the uploaded file names); by default the path itself. After the write, in the
     same transaction, field receipts are matched to the repayments now stored
-    (core.field.reconcile, `reconcile_days` from config/rules.yaml).
+    (core.field.reconcile, `reconcile_days` from config/rules.yaml). `workbook_limits`
+    bound what a workbook may cost to read (default: the FIELDBOOK_IMPORT_MAX_* settings).
 
     Raises UnreadableInput when `path` is not a folder, CSV file or workbook at all, and
     core.db.errors.DiskFull (message DISK_FULL, no SQL or data in it) when the disk fills
@@ -112,7 +122,7 @@ def run_import(
     """
     started = dt.datetime.now(dt.UTC)
     log = ProblemLog()
-    raw = read_input(path, log)
+    raw = read_input(path, log, workbook_limits)
     result = ImportResult(source_label or str(path), [t.source for t in raw.values()], dry_run)
     typed: dict[str, pd.DataFrame] = {}
     incomplete: set[str] = set()

@@ -41,6 +41,8 @@ class Code(StrEnum):
     MISSING_COLUMN = "missing_column"
     REQUIRED_EMPTY = "required_empty"
     TOO_LONG = "too_long"
+    CONTROL_CHARACTER = "control_character"
+    LINE_BREAK = "line_break"
     NOT_A_CHOICE = "not_a_choice"
     NOT_A_DATE = "not_a_date"
     YEAR_OUT_OF_RANGE = "year_out_of_range"
@@ -76,6 +78,7 @@ class Code(StrEnum):
     # sources.py: files, encodings, CSV shape, workbooks
     SECOND_FILE = "second_file"
     NOT_UTF8_OR_GB18030 = "not_utf8_or_gb18030"
+    MIXED_ENCODINGS = "mixed_encodings"
     EMPTY_FILE = "empty_file"
     FIELD_COUNT = "field_count"
     NOT_CSV = "not_csv"
@@ -93,6 +96,10 @@ class Code(StrEnum):
     NO_IMPORT_FILES = "no_import_files"
     NOT_A_WORKBOOK = "not_a_workbook"
     NO_IMPORT_SHEETS = "no_import_sheets"
+    WORKBOOK_TOO_LARGE = "workbook_too_large"
+    WORKBOOK_PACKED_TOO_TIGHT = "workbook_packed_too_tight"
+    WORKBOOK_TOO_MANY_CELLS = "workbook_too_many_cells"
+    SHEET_PAST_LAST_ROW = "sheet_past_last_row"
 
 
 class Worded:

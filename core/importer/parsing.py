@@ -19,7 +19,10 @@ from core.importer.problems import ProblemLog
 from core.importer.sources import LINE, RawTable
 from core.importer.spec import ColumnSpec, TableSpec
 
-MAX_CODE_LENGTH = 64
+# Control characters (Unicode's Cc): NUL, which PostgreSQL cannot store, and the rest,
+# which no name or code holds. A multiline column (notes) may hold tabs and line breaks.
+_CONTROL = r"[\x00-\x1f\x7f-\x9f]"
+_CONTROL_IN_MULTILINE = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
 _DECIMAL = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)"
 _MAX_WHOLE_DIGITS = 13  # 10^13 yuan is far beyond any loan; keeps cents inside int64
 
@@ -97,9 +100,7 @@ def _parse_column(
         log.add_rows(raw.source, context, filled & mask, column.name, code, values)
 
     if column.kind in ("code", "text"):
-        if column.kind == "code":
-            bad(cells.str.len() > MAX_CODE_LENGTH, Code.TOO_LONG, limit=MAX_CODE_LENGTH)
-        return cells
+        return _parse_text(cells, column, bad)
     if column.kind == "enum":
         normal = cells.str.upper() if allowed and allowed[0].isupper() else cells.str.lower()
         invalid = ~isin(normal, allowed)
@@ -114,6 +115,20 @@ def _parse_column(
     if column.kind == "rate":
         return _parse_rate(cells, filled, bad)
     raise AssertionError(f"unknown column kind {column.kind}")
+
+
+def _parse_text(cells: pd.Series, column: ColumnSpec, bad: BadCell) -> pd.Series:
+    """Codes and text as they are; a cell with a control character or over its column's
+    length is reported and treated as empty (nothing later compares or stores it)."""
+    control = cells.str.contains(
+        _CONTROL_IN_MULTILINE if column.multiline else _CONTROL, regex=True
+    )
+    breaks = control & ~cells.str.contains(_CONTROL_IN_MULTILINE, regex=True)
+    too_long = cells.str.len() > column.max_length
+    bad(breaks, Code.LINE_BREAK)
+    bad(control & ~breaks, Code.CONTROL_CHARACTER)
+    bad(too_long & ~control, Code.TOO_LONG, limit=column.max_length)
+    return cells.where(~(control | too_long), "")
 
 
 def _parse_dates(cells: pd.Series, filled: pd.Series, bad: BadCell) -> pd.Series:

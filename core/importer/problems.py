@@ -6,6 +6,7 @@ the language of whoever reads it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -14,6 +15,7 @@ import pandas as pd
 from core.importer.messages import Code, Notice, Value, Worded
 
 MAX_VALUE_CHARS = 40
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -100,7 +102,11 @@ def _show(value: object) -> str:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return ""
     text = str(value)
-    return text if len(text) <= MAX_VALUE_CHARS else text[: MAX_VALUE_CHARS - 1] + "…"
+    if len(text) > MAX_VALUE_CHARS:
+        text = text[: MAX_VALUE_CHARS - 1] + "…"
+    # A control character shown as itself would end a terminal's line or a report's cell,
+    # or be a NUL that PostgreSQL refuses: shown as the replacement character instead.
+    return _CONTROL.sub("\ufffd", text)
 
 
 def format_cents(cents: int) -> str:

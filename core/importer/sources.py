@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import codecs
 import csv
-import datetime as dt
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import pyarrow as pa
@@ -21,6 +22,9 @@ import pyarrow.csv as pa_csv
 from core.importer.messages import Code, Value, Worded
 from core.importer.problems import ProblemLog
 from core.importer.spec import TABLES
+
+if TYPE_CHECKING:
+    from core.importer.workbook import WorkbookLimits
 
 LINE = "_line"
 
@@ -46,12 +50,19 @@ class UnreadableInput(Worded, ValueError):
         super().__init__(self.message)
 
 
-def read_input(path: Path, log: ProblemLog) -> dict[str, RawTable]:
-    """Reads a folder of CSV files or an .xlsx workbook; problems go into `log`."""
+def read_input(
+    path: Path, log: ProblemLog, limits: WorkbookLimits | None = None
+) -> dict[str, RawTable]:
+    """Reads a folder of CSV files or an .xlsx workbook; problems go into `log`.
+
+    `limits` bound what a workbook may cost to read (default: from the settings).
+    """
     if path.is_dir():
         return _read_folder(path, log)
     if path.is_file() and path.suffix.lower() == ".xlsx":
-        return _read_workbook(path, log)
+        from core.importer.workbook import WorkbookLimits, read_workbook
+
+        return read_workbook(path, log, limits or WorkbookLimits.from_settings())
     if path.is_file() and path.suffix.lower() == ".csv":
         return _read_csv_files([path], log)
     if not path.exists():
@@ -90,29 +101,70 @@ def _read_csv_files(files: list[Path], log: ProblemLog) -> dict[str, RawTable]:
 def decode_bytes(data: bytes, source: str, log: ProblemLog) -> str | None:
     """Decodes UTF-8 (with or without a byte-order mark) or GB18030; None if neither.
 
-    When neither fits, the reported line is that of the first bad byte under whichever
-    encoding read further: a GB18030 file with one broken byte is reported there, not at
-    its first Chinese character.
+    UTF-8 when the whole file is UTF-8; GB18030 when the whole file is GB18030 and no
+    line of it is UTF-8 with other than ASCII characters. GB18030 reads most UTF-8 bytes
+    "successfully" as other characters (王芳 becomes 鐜嬭姵), so a file whose lines are
+    UTF-8 and GB18030 by turns is refused, naming lines of each, rather than garbled.
+    A line in neither is reported at the first bad byte under whichever encoding read
+    further: a GB18030 file with one broken byte is reported there, not at its first
+    Chinese character.
     """
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8) :]
     try:
         return data.decode("utf-8")
-    except UnicodeDecodeError as utf8_error:
-        try:
-            return data.decode("gb18030")
-        except UnicodeDecodeError as gb_error:
-            position = max(utf8_error.start, gb_error.start)
-            line = data.count(b"\n", 0, position) + 1
-            log.add(
-                source,
-                line,
-                "",
-                f"0x{data[position]:02X}",
-                Code.NOT_UTF8_OR_GB18030,
-                {"byte": position + 1},
-            )
-            return None
+    except UnicodeDecodeError:
+        pass
+    utf8_lines: list[int] = []
+    gb_lines: list[int] = []
+    start = 0
+    # Neither encoding uses the byte of a line break inside a character, so each line
+    # can be judged alone.
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        if not line.isascii():
+            try:
+                line.decode("utf-8")
+                utf8_lines.append(number)
+            except UnicodeDecodeError as utf8_error:
+                try:
+                    line.decode("gb18030")
+                    gb_lines.append(number)
+                except UnicodeDecodeError as gb_error:
+                    position = start + max(utf8_error.start, gb_error.start)
+                    log.add(
+                        source,
+                        number,
+                        "",
+                        f"0x{data[position]:02X}",
+                        Code.NOT_UTF8_OR_GB18030,
+                        {"byte": position + 1},
+                    )
+                    return None
+        start += len(line) + 1
+    if utf8_lines:
+        log.add(
+            source,
+            max(utf8_lines[0], gb_lines[0]),
+            "",
+            "",
+            Code.MIXED_ENCODINGS,
+            {"utf8": _spans(utf8_lines), "gbk": _spans(gb_lines)},
+        )
+        return None
+    return data.decode("gb18030")
+
+
+def _spans(lines: list[int], at_most: int = 3) -> list[str]:
+    """The first few runs of consecutive line numbers: [2, 3, 4, 9] → ["2-4", "9"]."""
+    spans: list[str] = []
+    first = previous = lines[0]
+    for line in [*lines[1:], 0]:
+        if line == previous + 1:
+            previous = line
+            continue
+        spans.append(str(first) if first == previous else f"{first}-{previous}")
+        first = previous = line
+    return spans[:at_most]
 
 
 def parse_csv_text(text: str, source: str, log: ProblemLog) -> pd.DataFrame | None:
@@ -145,7 +197,7 @@ def parse_csv_text(text: str, source: str, log: ProblemLog) -> pd.DataFrame | No
     except csv.Error as exc:
         log.add(source, 1, "", "", Code.NOT_CSV, {"reason": str(exc)})
         return None
-    return _frame_from_cells(cells, source, log)
+    return frame_from_cells(cells, source, log)
 
 
 def _uneven(text: str) -> bool:
@@ -200,101 +252,32 @@ def _even_cells(text: str, source: str, log: ProblemLog) -> pd.DataFrame:
     return pd.DataFrame(even, dtype=str)
 
 
-def _frame_from_cells(cells: pd.DataFrame, source: str, log: ProblemLog) -> pd.DataFrame | None:
+def frame_from_cells(
+    cells: pd.DataFrame, source: str, log: ProblemLog, lines: Sequence[int] | None = None
+) -> pd.DataFrame | None:
+    """The text frame of a file's cells: the first row names the columns (trimmed, lower
+    case; columns without a name are left out), empty rows are skipped, and `_line`
+    holds each row's line number (`lines`, of the rows after the header; by default
+    2, 3, …). None, with the problem logged, when a column is named twice.
+    """
     cells = cells.fillna("")
     header = [str(v).strip().lower() for v in cells.iloc[0]]
     seen: set[str] = set()
+    twice = False
     for name in header:
         if name and name in seen:
             log.add(source, 1, name, name, Code.COLUMN_TWICE, {"column": name})
+            twice = True
         seen.add(name)
-    if len(seen) != len([h for h in header if h]):
+    if twice:
         return None
     body = cells.iloc[1:].copy()
     body.columns = pd.Index(header)
     body = body.loc[:, [bool(name) for name in header]]
     for column in body.columns:
         body[column] = body[column].astype(str).str.strip()
-    body[LINE] = range(2, len(body) + 2)
+    body[LINE] = range(2, len(body) + 2) if lines is None else list(lines)
     data_columns = [c for c in body.columns if c != LINE]
     if data_columns:
         body = body.loc[(body[data_columns] != "").any(axis=1)]
     return body.reset_index(drop=True)
-
-
-def _read_workbook(path: Path, log: ProblemLog) -> dict[str, RawTable]:
-    import zipfile
-
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise UnreadableInput(Code.NOT_A_WORKBOOK, path=path.name, reason=str(exc)) from exc
-    tables: dict[str, RawTable] = {}
-    try:
-        for sheet in workbook.worksheets:
-            table = sheet.title.strip().lower()
-            if table not in TABLES:
-                # Quoted as Python quotes it (repr), as the command line always printed it.
-                log.warn(Code.NOT_AN_IMPORT_SHEET, source=path.name, sheet=repr(sheet.title))
-                continue
-            source = f"{path.name}[{sheet.title}]"
-            rows = _sheet_rows(sheet, source, log)
-            if not rows:
-                log.add(source, 1, "", "", Code.EMPTY_SHEET)
-                log.unusable.add(table)
-                continue
-            frame = _frame_from_cells(pd.DataFrame(rows, dtype=str), source, log)
-            if frame is None:
-                log.unusable.add(table)
-            else:
-                tables[table] = RawTable(table, source, frame)
-    finally:
-        workbook.close()
-    if not tables and not log.problems:
-        raise UnreadableInput(Code.NO_IMPORT_SHEETS, path=path.name, sheets=", ".join(TABLES))
-    return tables
-
-
-def _sheet_rows(sheet: object, source: str, log: ProblemLog) -> list[list[str]]:
-    rows: list[list[str]] = []
-    header: list[str] = []
-    for line, row in enumerate(sheet.iter_rows(), start=1):  # type: ignore[attr-defined]
-        values = []
-        for position, cell in enumerate(row):
-            if getattr(cell, "data_type", None) == "f":
-                column = header[position] if position < len(header) else f"#{position + 1}"
-                log.add(
-                    source,
-                    line,
-                    column,
-                    cell.value,
-                    Code.FORMULA,
-                )
-                values.append("")
-            else:
-                values.append(_cell_text(cell.value))
-        if line == 1:
-            header = [v.strip().lower() for v in values]
-        rows.append(values)
-    while rows and not any(rows[-1]):
-        rows.pop()
-    width = max((len(r) for r in rows), default=0)
-    return [r + [""] * (width - len(r)) for r in rows]
-
-
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        if value.time() == dt.time(0, 0):
-            return value.date().isoformat()
-        return value.isoformat(sep=" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    return str(value)

@@ -11,6 +11,15 @@ from dataclasses import dataclass
 from core.auth.roles import ROLE_CODES
 from core.db.models import APPRAISAL_GRADES, VISIT_OUTCOMES, VISIT_PURPOSES
 
+# The most characters a code or text cell may hold, per column (docs/import-format.md
+# lists them): no export needs more, and a cell of megabytes would be sent to every page
+# that shows it.
+CODE_LENGTH = 64  # codes are String(64) in the database
+NAME_LENGTH = 100  # names of people, branches, teams, villages, products, businesses
+NUMBER_LENGTH = 32  # phone and identity card numbers, with room for spaces and dashes
+PURPOSE_LENGTH = 200  # a loan's purpose: a phrase
+NOTES_LENGTH = 2000  # a visit's notes: a few paragraphs
+
 
 @dataclass(frozen=True)
 class ColumnSpec:
@@ -18,12 +27,16 @@ class ColumnSpec:
 
     kind is one of: code, text, date, money, rate, int, hours, enum. `required` may be
     "conditional" when another rule decides (team is required for officers only).
+    A code or text cell holds at most `max_length` characters and no control character;
+    only a `multiline` column (notes) may hold line breaks and tabs.
     """
 
     name: str
     kind: str
     required: bool | str = True
     choices: tuple[str, ...] = ()
+    max_length: int = 0
+    multiline: bool = False
 
 
 @dataclass(frozen=True)
@@ -49,9 +62,15 @@ class TableSpec:
 
 
 def _c(
-    name: str, kind: str, required: bool | str = True, choices: tuple[str, ...] = ()
+    name: str,
+    kind: str,
+    required: bool | str = True,
+    choices: tuple[str, ...] = (),
+    length: int = NAME_LENGTH,
+    multiline: bool = False,
 ) -> ColumnSpec:
-    return ColumnSpec(name, kind, required, choices)
+    max_length = CODE_LENGTH if kind == "code" else length if kind == "text" else 0
+    return ColumnSpec(name, kind, required, choices, max_length, multiline)
 
 
 TABLE_SPECS: tuple[TableSpec, ...] = (
@@ -77,8 +96,8 @@ TABLE_SPECS: tuple[TableSpec, ...] = (
             _c("group_code", "code", False),
             _c("joined_on", "date"),
             _c("business_type", "text", False),
-            _c("phone", "text", False),
-            _c("id_number", "text", False),
+            _c("phone", "text", False, length=NUMBER_LENGTH),
+            _c("id_number", "text", False, length=NUMBER_LENGTH),
         ),
         key=("borrower_code",),
     ),
@@ -104,7 +123,7 @@ TABLE_SPECS: tuple[TableSpec, ...] = (
             _c("cycle", "int", False),
             _c("appraisal_grade", "enum", False, APPRAISAL_GRADES),
             _c("product", "text", False),
-            _c("purpose", "text", False),
+            _c("purpose", "text", False, length=PURPOSE_LENGTH),
             _c("written_off_on", "date", False),
         ),
         key=("loan_code",),
@@ -140,7 +159,7 @@ TABLE_SPECS: tuple[TableSpec, ...] = (
             _c("visited_on", "date"),
             _c("purpose", "enum", choices=VISIT_PURPOSES),
             _c("outcome", "enum", False, VISIT_OUTCOMES),
-            _c("notes", "text", False),
+            _c("notes", "text", False, length=NOTES_LENGTH, multiline=True),
         ),
         key=("officer_code", "borrower_code", "visited_on"),  # a group of events
     ),

@@ -17,6 +17,7 @@ from core.db.engine import make_engine
 from tests.app.conftest import app_database, open_page, start_app
 from tests.builders import base_portfolio, write_folder
 from tests.db.helpers import snapshot
+from tests.hostile_files import bomb_xml, forged_workbook
 
 CSV = "text/csv"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -218,6 +219,26 @@ def test_broken_encoding_is_refused_naming_the_file(
     assert db_snapshot(loaded_db) == before
 
 
+def test_a_nul_byte_in_a_name_is_shown_as_a_problem_of_its_cell(
+    loaded_db: str, log_in_as, tmp_path: Path
+) -> None:
+    log_in_as("admin")
+    before = db_snapshot(loaded_db)
+    staff = base_portfolio()["staff"]
+    staff[1]["name"] = "刘\x00洋"
+    at = check(upload(open_page(PAGE), portfolio_files(tmp_path / "upload", {"staff": staff})))
+    assert not at.exception
+    problems = table(at)
+    assert (problems["File"], problems["Line"], problems["Column"]) == (
+        ["staff.csv"],
+        [3],
+        ["name"],
+    )
+    assert problems["Value"] == ["刘\ufffd洋"]
+    assert str(problems["Problem"][0]).startswith("contains a control character")
+    assert db_snapshot(loaded_db) == before
+
+
 def workbook_bytes(sheets: dict[str, list[list[object]]]) -> bytes:
     book = Workbook()
     book.remove(book.worksheets[0])
@@ -241,6 +262,24 @@ def test_a_workbook_without_import_sheets_is_refused_naming_it(
     assert not at.exception
     message = at.error[0].value
     assert message.startswith("Cannot read the upload: month.xlsx: has none of the sheets")
+    assert at.button(key="admin_import_run").disabled
+    assert db_snapshot(loaded_db) == before
+
+
+def test_a_zip_bomb_is_refused_naming_the_file_and_the_limit(
+    loaded_db: str, log_in_as, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FIELDBOOK_IMPORT_MAX_UNPACKED_MB", "1")
+    log_in_as("admin")
+    before = db_snapshot(loaded_db)
+    book = forged_workbook(tmp_path / "bomb.xlsx", bomb_xml(["loan_code", "paid_on"], 3))
+    at = check(upload(open_page(PAGE), [("bomb.xlsx", book.read_bytes(), XLSX)]))
+    assert not at.exception
+    assert at.error[0].value == (
+        "Cannot read the upload: bomb.xlsx: the workbook unpacks to 3 MB, more than the 1 MB "
+        "an import may unpack to (setting FIELDBOOK_IMPORT_MAX_UNPACKED_MB); nothing was "
+        "read. Split it into smaller workbooks, or export CSV files"
+    )
     assert at.button(key="admin_import_run").disabled
     assert db_snapshot(loaded_db) == before
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.app.conftest import open_page
 from tests.app.test_admin_import_page import (
     PAGE,
@@ -16,6 +18,7 @@ from tests.app.test_admin_import_page import (
     workbook_bytes,
 )
 from tests.builders import base_portfolio
+from tests.hostile_files import bomb_xml, forged_workbook
 
 
 def test_a_bad_csv_shows_the_problems_in_chinese(
@@ -87,4 +90,19 @@ def test_an_unreadable_workbook_is_refused_in_chinese(
     assert at.error[0].value == (
         "无法读取上传的文件：month.xlsx：不含任何导入工作表（staff, borrowers, training, loans, "
         "installments, repayments, visits, time_log）；工作表名即去掉 .csv 的文件名"
+    )
+
+
+def test_a_zip_bomb_is_refused_in_chinese(
+    loaded_db: str, log_in_as, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FIELDBOOK_IMPORT_MAX_UNPACKED_MB", "1")
+    log_in_as("admin")
+    book = forged_workbook(tmp_path / "bomb.xlsx", bomb_xml(["loan_code", "paid_on"], 3))
+    at = check(upload(open_page(PAGE, "zh"), [("bomb.xlsx", book.read_bytes(), XLSX)]))
+    assert not at.exception
+    assert at.error[0].value == (
+        "无法读取上传的文件：bomb.xlsx：工作簿解压后有 3 MB，超过导入允许的 1 MB"
+        "（设置项 FIELDBOOK_IMPORT_MAX_UNPACKED_MB），未读取任何内容。"
+        "请拆分成几个较小的工作簿，或导出为 CSV 文件"
     )

@@ -7,8 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from core.paths import PROJECT_ROOT
 from tests.builders import base_portfolio, write_folder
+from tests.hostile_files import bomb_xml, forged_workbook
 
 
 def run_core(*args: str, database_url: str) -> subprocess.CompletedProcess[str]:
@@ -74,3 +77,17 @@ def test_import_creates_a_database_file_that_did_not_exist(tmp_path: Path) -> No
     done = run_core("import", str(folder), database_url=f"sqlite:///{target}")
     assert done.returncode == 0, done.stderr
     assert target.exists()
+
+
+def test_a_zip_bomb_is_refused_naming_the_file_and_the_limit_without_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FIELDBOOK_IMPORT_MAX_UNPACKED_MB", "1")
+    book = forged_workbook(tmp_path / "bomb.xlsx", bomb_xml(["loan_code", "paid_on"], 3))
+    done = run_core("import", str(book), database_url=f"sqlite:///{tmp_path / 'x.db'}")
+    assert done.returncode == 1
+    assert done.stderr.startswith(
+        "error: bomb.xlsx: the workbook unpacks to 3 MB, more than the 1 MB an import may "
+        "unpack to (setting FIELDBOOK_IMPORT_MAX_UNPACKED_MB)"
+    )
+    assert "Traceback" not in done.stdout + done.stderr

@@ -261,3 +261,22 @@ def test_imports_enter_the_audit_trail(engine: Engine, tmp_path: Path) -> None:
     assert len(entries) == 1
     assert entries[0].actor == "import"
     assert entries[0].after is not None and entries[0].after["counts"]["loans"]["added"] == 2
+
+
+def test_text_at_its_columns_limit_and_notes_on_several_lines_are_imported(
+    engine: Engine, tmp_path: Path
+) -> None:
+    name = "欧阳" + "娜" * 98  # 100 characters, the limit
+    notes = "第一次上门：不在家。\n下午再去，已还款。\t备注" + "。" * 1_977
+
+    tables = base_portfolio()
+    tables["borrowers"][1]["name"] = name
+    tables["visits"][0]["notes"] = notes
+
+    assert len(notes) == 2_000
+    result = do_import(engine, write_folder(tmp_path / "long", tables))
+    assert result.ok, result.problems
+    with engine.connect() as conn:
+        stored = conn.execute(text("SELECT name FROM borrowers WHERE borrower_code = 'B2'"))
+        assert stored.scalar_one() == name
+        assert notes in conn.execute(text("SELECT notes FROM visits")).scalars().all()

@@ -48,6 +48,62 @@ def spoiled(tmp_path: Path, change: object) -> Path:
     return write_folder(tmp_path / "bad", tables)
 
 
+def test_a_file_mixing_utf8_and_gbk_rows_is_refused_not_garbled(
+    loaded: Engine, tmp_path: Path
+) -> None:
+    folder = write_folder(tmp_path / "bad", {"staff": base_portfolio()["staff"]})
+    lines = (folder / "staff.csv").read_bytes().split(b"\n")
+    # 王芳 in GBK on line 5, the other names UTF-8: read as GB18030, 张伟 was 寮犱紵.
+    lines[4] = lines[4].decode("utf-8").encode("gbk")
+    (folder / "staff.csv").write_bytes(b"\n".join(lines))
+    problem = only_problem(refuse(loaded, folder))
+    assert (problem.file, problem.line) == ("staff.csv", 5)
+    assert "UTF-8 on line(s) 2-4, GBK (GB18030) on line(s) 5 " in problem.message
+
+
+def test_a_nul_byte_in_a_name_is_refused_with_file_line_and_column(
+    loaded: Engine, tmp_path: Path
+) -> None:
+    # Before, SQLite stored it and PostgreSQL stopped the import with an internal error.
+    folder = spoiled(tmp_path, lambda t: t["borrowers"][1].update(name="钱\x00二"))
+    problem = only_problem(refuse(loaded, folder))
+    assert (problem.file, problem.line, problem.column, problem.value) == (
+        "borrowers.csv",
+        3,
+        "name",
+        "钱\ufffd二",
+    )
+    assert problem.message.startswith("contains a control character (such as a NUL byte")
+    assert problem.text("zh").startswith("含有控制字符")
+
+
+def test_control_characters_in_codes_and_line_breaks_in_names_are_refused(
+    loaded: Engine, tmp_path: Path
+) -> None:
+    def spoil(t: Tables) -> None:
+        t["borrowers"][0]["village"] = "李家\n庄"
+        t["borrowers"][2]["group_code"] = "G\x1b1"
+        t["staff"][1]["team"] = "城关\t一组"
+
+    result = refuse(loaded, spoiled(tmp_path, spoil))
+    assert [(p.file, p.line, p.column, p.code) for p in result.problems] == [
+        ("borrowers.csv", 2, "village", "line_break"),
+        ("borrowers.csv", 4, "group_code", "control_character"),
+        ("staff.csv", 3, "team", "line_break"),
+    ]
+    assert result.problems[0].message == (
+        "contains a line break or a tab; this column is one line of text"
+    )
+
+
+def test_a_name_of_ten_thousand_characters_is_refused(loaded: Engine, tmp_path: Path) -> None:
+    folder = spoiled(tmp_path, lambda t: t["staff"][0].update(name="张" * 10_000))
+    problem = only_problem(refuse(loaded, folder))
+    assert (problem.file, problem.line, problem.column) == ("staff.csv", 2, "name")
+    assert problem.message == "is longer than 100 characters"
+    assert len(problem.value) == 40  # the report shows the start of it
+
+
 def test_missing_required_column(loaded: Engine, tmp_path: Path) -> None:
     def drop_principal(t: Tables) -> None:
         for row in t["loans"]:

@@ -102,3 +102,21 @@ def test_a_workbook_without_any_import_sheet_is_refused(engine: Engine, tmp_path
 
     with pytest.raises(UnreadableInput, match="has none of the sheets"):
         do_import(engine, tmp_path / "empty.xlsx")
+
+
+def test_a_far_cell_on_many_rows_neither_pads_the_rows_nor_adds_any(
+    engine: Engine, tmp_path: Path
+) -> None:
+    # One cell in the last column (XFD) on 2,000 rows below the loans: read padded to the
+    # sheet's width, 33 million cells; read as wide as the header, nothing but the loans.
+    from openpyxl import load_workbook
+
+    book = write_workbook(tmp_path / "far.xlsx", typed_like_excel(base_portfolio()))
+    workbook = load_workbook(book)
+    for row in range(10, 2_010):
+        workbook["loans"].cell(row=row, column=16_384, value="x")
+    workbook.save(book)
+    result = do_import(engine, book)
+    assert result.ok, result.problems
+    assert counts(result)["loans"] == (2, 0, 0, 0)
+    assert counts(result)["installments"] == (5, 0, 0, 0)

@@ -22,6 +22,22 @@ def test_every_column_is_listed_under_its_table() -> None:
     assert missing == []
 
 
+def test_every_text_columns_length_is_documented_in_its_row() -> None:
+    undocumented = []
+    for spec in TABLE_SPECS:
+        section = DOC.split(f"### {spec.file_name}")[1].split("###")[0]
+        for column in spec.columns:
+            if column.kind != "text":
+                continue
+            assert column.max_length > 0, column.name
+            row = next(line for line in section.splitlines() if f"| {column.name} |" in line)
+            if f"at most {column.max_length:,} characters" not in row:
+                undocumented.append(f"{spec.name}.{column.name}")
+    assert undocumented == []
+    assert "non-empty text on one line, at most 64 characters" in DOC
+    assert {c.max_length for s in TABLE_SPECS for c in s.columns if c.kind == "code"} == {64}
+
+
 def test_choices_are_documented() -> None:
     for spec in TABLE_SPECS:
         for column in spec.columns:

@@ -362,6 +362,13 @@ EVERY_CODE: list[tuple[Code, dict[str, Value], str]] = [
     (Code.REQUIRED_EMPTY, {}, "is required but empty"),
     (Code.TOO_LONG, {"limit": 64}, "is longer than 64 characters"),
     (
+        Code.CONTROL_CHARACTER,
+        {},
+        "contains a control character (such as a NUL byte, shown as �), which text may not "
+        "hold; remove it from the export",
+    ),
+    (Code.LINE_BREAK, {}, "contains a line break or a tab; this column is one line of text"),
+    (
         Code.NOT_A_CHOICE,
         {"choices": "appraisal, collection"},
         "must be one of: appraisal, collection",
@@ -466,6 +473,12 @@ EVERY_CODE: list[tuple[Code, dict[str, Value], str]] = [
         "byte 12 is neither UTF-8 nor GB18030 text; save the file as UTF-8 (or GB18030) and "
         "try again",
     ),
+    (
+        Code.MIXED_ENCODINGS,
+        {"utf8": ["2-4", "9"], "gbk": ["5-8"]},
+        "the file mixes two encodings: UTF-8 on line(s) 2-4 and 9, GBK (GB18030) on line(s) 5-8 "
+        "(the first of each); save the whole file in one encoding, UTF-8, and import it again",
+    ),
     (Code.EMPTY_FILE, {}, "the file is empty: expected a header row"),
     (Code.FIELD_COUNT, {"fields": 3, "header": 2}, "has 3 fields; the header has 2"),
     (Code.NOT_CSV, {"reason": "EOF"}, "not readable as CSV: EOF"),
@@ -517,6 +530,44 @@ EVERY_CODE: list[tuple[Code, dict[str, Value], str]] = [
         Code.NO_IMPORT_SHEETS,
         {"path": "m.xlsx", "sheets": "staff, loans"},
         "m.xlsx: has none of the sheets staff, loans (sheet names are the file names without .csv)",
+    ),
+    (
+        Code.WORKBOOK_TOO_LARGE,
+        {
+            "path": "m.xlsx",
+            "size": 3400,
+            "limit": 200,
+            "setting": "FIELDBOOK_IMPORT_MAX_UNPACKED_MB",
+        },
+        "m.xlsx: the workbook unpacks to 3400 MB, more than the 200 MB an import may unpack to "
+        "(setting FIELDBOOK_IMPORT_MAX_UNPACKED_MB); nothing was read. Split it into smaller "
+        "workbooks, or export CSV files",
+    ),
+    (
+        Code.WORKBOOK_PACKED_TOO_TIGHT,
+        {
+            "path": "m.xlsx",
+            "part": "xl/worksheets/sheet1.xml",
+            "ratio": 1000,
+            "limit": 100,
+            "setting": "FIELDBOOK_IMPORT_MAX_PACK_RATIO",
+        },
+        "m.xlsx: its part xl/worksheets/sheet1.xml unpacks to 1000 times its packed size, more "
+        "than the 100 times allowed (setting FIELDBOOK_IMPORT_MAX_PACK_RATIO); spreadsheet "
+        "programs do not write such files, so nothing was read",
+    ),
+    (
+        Code.WORKBOOK_TOO_MANY_CELLS,
+        {"path": "m.xlsx", "limit": 5000000, "setting": "FIELDBOOK_IMPORT_MAX_CELLS"},
+        "m.xlsx: the import sheets hold more than 5000000 cells (rows times header columns; "
+        "setting FIELDBOOK_IMPORT_MAX_CELLS); reading stopped there. Split it into smaller "
+        "workbooks, or export CSV files",
+    ),
+    (
+        Code.SHEET_PAST_LAST_ROW,
+        {"path": "m.xlsx[loans]", "last": 1048576},
+        "m.xlsx[loans]: the sheet goes past row 1048576, the last row a spreadsheet has; the "
+        "file is damaged or was not written by a spreadsheet program",
     ),
 ]
 

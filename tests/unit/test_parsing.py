@@ -131,3 +131,52 @@ def test_format_cents() -> None:
         "1,234,567.89",
         "-2.50",
     ]
+
+
+# Common names whose UTF-8 bytes GB18030 also reads, as other characters: 王芳 → 鐜嬭姵.
+COMMON_NAMES = ["王芳", "李娜", "张伟", "刘洋", "陈静", "杨敏", "王秀英", "李强", "赵丽", "黄磊"]
+
+
+def test_a_file_mixing_utf8_and_gbk_lines_is_refused_naming_the_lines() -> None:
+    lines = [b"code,name"]
+    lines += [f"B{n},{name}".encode() for n, name in enumerate(COMMON_NAMES[:3], start=2)]
+    lines += [f"B{n},{name}".encode("gbk") for n, name in enumerate(COMMON_NAMES[3:6], start=5)]
+    lines += [b"B8,plain", "B9,黄磊".encode()]
+    log = ProblemLog()
+    assert decode_bytes(b"\n".join(lines) + b"\n", "borrowers.csv", log) is None
+    [problem] = log.problems
+    assert (problem.file, problem.line, problem.column) == ("borrowers.csv", 5, "")
+    assert problem.message == (
+        "the file mixes two encodings: UTF-8 on line(s) 2-4 and 9, GBK (GB18030) on line(s) 5-7 "
+        "(the first of each); save the whole file in one encoding, UTF-8, and import it again"
+    )
+    assert problem.text("zh").startswith(
+        "文件混用了两种编码：第 2-4、9 行是 UTF-8，第 5-7 行是 GBK（GB18030）"
+    )
+
+
+def test_one_utf8_row_among_gbk_rows_is_refused_for_every_common_name() -> None:
+    # Before, the whole file was read as GB18030 and the UTF-8 name silently garbled.
+    for name in COMMON_NAMES:
+        data = b"name\n" + "李四\n".encode("gbk") + f"{name}\n".encode()
+        log = ProblemLog()
+        assert decode_bytes(data, "staff.csv", log) is None, name
+        assert [(p.line, p.code) for p in log.problems] == [(3, "mixed_encodings")]
+
+
+def test_a_file_all_gbk_or_all_utf8_reads_every_name_as_written() -> None:
+    text = "code,name\n" + "".join(f"B{n},{name}\n" for n, name in enumerate(COMMON_NAMES))
+    for encoding in ("gbk", "gb18030", "utf-8", "utf-8-sig"):
+        log = ProblemLog()
+        assert decode_bytes(text.encode(encoding), "borrowers.csv", log) == text, encoding
+        assert log.problems == []
+
+
+def test_a_header_with_an_empty_cell_between_names_reads_the_named_columns() -> None:
+    # Before, the empty name counted as a column named twice: the file was left out
+    # with no problem reported ("holds none of the import files").
+    log = ProblemLog()
+    frame = parse_csv_text("code,,name,\nB1,x,王芳,y\n", "borrowers.csv", log)
+    assert frame is not None
+    assert frame.to_dict("records") == [{"code": "B1", "name": "王芳", "_line": 2}]
+    assert log.problems == []
