@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, Connection, select, update
 
 from core.auth.accounts import UserRow, find_user, require_aware
 from core.auth.passwords import hash_password
-from core.auth.sessions import revoke_user_sessions
+from core.auth.session_ends import revoke_user_sessions
 from core.auth.users import UserError, add_user, get_user, staff_link_id
 from core.db.audit import record
 from core.db.models import Staff, User

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
+from core.auth.session_ends import revoke_session
 from core.auth.sessions import (
     AuthResult,
     SessionUser,
@@ -21,7 +22,6 @@ from core.auth.sessions import (
     check_password,
     create_session,
     lookup_session,
-    revoke_session,
 )
 from core.db.engine import write_transaction
 from core.settings import Settings

@@ -26,7 +26,7 @@ from core.auth.accounts import (
 )
 from core.auth.passwords import hash_password, verify_password
 from core.auth.roles import ROLE_CODES, ROLES, ROLES_BY_CODE, TEAM
-from core.auth.sessions import revoke_user_sessions
+from core.auth.session_ends import revoke_user_sessions
 from core.auth.throttle import clear_throttle
 from core.db.audit import record
 from core.db.models import LANGUAGES, Staff, User

@@ -7,7 +7,8 @@ import datetime as dt
 from sqlalchemy import Engine, text
 
 from core.auth.demo_accounts import ensure_demo_accounts
-from core.auth.sessions import authenticate, create_session, revoke_session
+from core.auth.session_ends import revoke_session
+from core.auth.sessions import authenticate, create_session
 from core.auth.users import (
     add_user,
     change_password,

@@ -9,7 +9,8 @@ import threading
 
 from sqlalchemy import Engine, delete, func, select
 
-from core.auth.sessions import create_session, revoke_session
+from core.auth.session_ends import revoke_session
+from core.auth.sessions import create_session
 from core.db.engine import write_transaction
 from core.db.models import UserSession
 from core.security.downloads import (

@@ -16,7 +16,8 @@ import pytest
 from sqlalchemy import Engine, insert, text
 
 from core.admin.backup import BackupError, backup, check_backup_file, restore
-from core.auth.sessions import create_session, lookup_session, revoke_session, token_hash
+from core.auth.session_ends import revoke_session
+from core.auth.sessions import create_session, lookup_session, token_hash
 from core.db.audit import load_audit
 from core.db.engine import make_engine, write_transaction
 from core.db.schema import head_revision

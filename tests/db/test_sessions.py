@@ -14,14 +14,13 @@ from sqlalchemy.exc import OperationalError
 
 from core.auth import passwords, sessions
 from core.auth.login import current_user, log_in, log_out
+from core.auth.session_ends import revoke_session, revoke_user_sessions
 from core.auth.sessions import (
     WRONG_CREDENTIALS,
     authenticate,
     check_password,
     create_session,
     lookup_session,
-    revoke_session,
-    revoke_user_sessions,
 )
 from core.auth.users import disable_user, reset_password, set_role
 from core.db.engine import write_transaction
