@@ -33,8 +33,9 @@ from core.importer.messages import Notice
 from core.importer.parsing import check_columns, parse_table
 from core.importer.plan import plan_import
 from core.importer.problems import Problem, ProblemLog
+from core.importer.raw import UnreadableInput
 from core.importer.row_rules import check_row_rules, drop_duplicates
-from core.importer.sources import UnreadableInput, read_input
+from core.importer.sources import read_input
 from core.importer.spec import SPECS, TABLES
 from core.importer.stored import StoredState
 from core.importer.workbook import WorkbookLimits

@@ -16,7 +16,7 @@ import pandas as pd
 from core.importer.fast import isin
 from core.importer.messages import Code, Value
 from core.importer.problems import ProblemLog
-from core.importer.sources import LINE, RawTable
+from core.importer.raw import LINE, RawTable
 from core.importer.spec import ColumnSpec, TableSpec
 
 # Control characters (Unicode's Cc): NUL, which PostgreSQL cannot store, and the rest,

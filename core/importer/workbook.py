@@ -23,7 +23,7 @@ import pandas as pd
 
 from core.importer.messages import Code
 from core.importer.problems import ProblemLog
-from core.importer.sources import RawTable, UnreadableInput, frame_from_cells
+from core.importer.raw import RawTable, UnreadableInput, frame_from_cells
 from core.importer.spec import TABLES
 from core.settings import Settings, load_settings
 

@@ -32,7 +32,7 @@ from core.importer.messages import (
 )
 from core.importer.parsing import check_columns
 from core.importer.problems import ProblemLog
-from core.importer.sources import RawTable
+from core.importer.raw import RawTable
 from core.importer.spec import SPECS, TABLES
 from core.paths import PROJECT_ROOT
 from tests.builders import ACTIVITIES, base_portfolio, write_folder

@@ -7,7 +7,8 @@ import pytest
 
 from core.importer.parsing import parse_table
 from core.importer.problems import ProblemLog, format_cents
-from core.importer.sources import RawTable, decode_bytes, parse_csv_text
+from core.importer.raw import RawTable
+from core.importer.sources import decode_bytes, parse_csv_text
 from core.importer.spec import SPECS
 
 
