@@ -102,14 +102,14 @@ def test_the_admin_sees_a_row_per_branch(
     with_officers(tmp_path, monkeypatch, 30)
     log_in_as("admin")
     at = home()
-    table = next(d.value for d in at.dataframe if "Officers with a goal breached" in d.value)
+    table = next(d.value for d in at.dataframe if "In breach" in d.value)
     assert list(table.columns) == [
         "Branch",
         "Officers",
-        "Officers with a goal breached",
-        "Goals breached",
+        "In breach",
+        "Breaches",
         "Warnings",
-        "Breached, by goal",
+        "Breaches by goal",
     ]
     [row] = table.values.tolist()
     # Each of the 30 breaches six goals (caseload 1, recovery 0%, on-time 0%, PAR30 100%,
@@ -143,7 +143,7 @@ def test_the_team_leader_sees_a_page_of_their_teams_breaches(
     at = home()
     assert len(breach_rows(at)) == 20
     assert not at.error and not at.warning
-    assert not any("Officers with a goal breached" in d.value for d in at.dataframe)
+    assert not any("In breach" in d.value for d in at.dataframe)
     assert at.button(key="home_breaches_more")
 
 
@@ -158,7 +158,7 @@ def test_the_chinese_home_has_no_english(
     assert rows[0] == ":red[未达标] **信贷员01**（OX01）· 回收率：0.0%，目标100.0%"
     assert "未达到的目标（最紧急的在前）" in [h.value for h in at.subheader]
     assert at.button(key="home_breaches_more").label.startswith("再显示20项")
-    table = next(d.value for d in at.dataframe if "有目标未达标的信贷员" in d.value)
+    table = next(d.value for d in at.dataframe if "未达标人数" in d.value)
     cells = " ".join(map(str, [*table.columns, *table.values.ravel()]))
     shown = [
         *(m.value for m in at.markdown),
