@@ -85,8 +85,9 @@ def test_the_admin_sees_20_ranked_breaches_and_more_on_request(
     # recovery first, by code, then OF1's.
     assert rows[0] == ":red[Goal missed] **信贷员01** (OX01) · Recovery rate: 0.0%, goal 100.0%"
     assert all("Recovery rate: 0.0%" in row for row in rows[:20])
-    total = int(re.search(r"Showing 20 of (\d+)", "\n".join(c.value for c in at.caption))[1])
-    assert total > 60  # recovery and PAR30 of 30 officers and more
+    # 196 breached and 37 warnings (the branch row below counts them).
+    total = 233
+    assert any(c.value.startswith("Showing 20 of 233: breached before") for c in at.caption)
     more = at.button(key="home_breaches_more")
     assert more.label == f"Show 20 more ({total - 20} not shown)"
     more.click().run()
