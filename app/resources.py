@@ -17,7 +17,6 @@ import datetime as dt
 import functools
 import inspect
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Concatenate, ParamSpec, TypeVar
 
 import streamlit as st
@@ -37,8 +36,9 @@ from core.metrics.scorecard import OfficerScorecard
 from core.metrics.views import TrendPoint, compute_trends
 from core.portfolio.names import CodeOwner, load_code_owners
 from core.portfolio.summary import OfficerPortfolio, load_officer_portfolios
-from core.rules import BREACHED, WARNING, Finding, RuleSet
-from core.rules.findings import GroupFindings, judge_officers
+from core.rules import Finding, RuleSet
+from core.rules.attention import Attention, build_attention
+from core.rules.findings import judge_officers
 from core.rules.group_findings import viewer_group_findings
 from core.settings import load_settings
 
@@ -164,39 +164,10 @@ def cached_officer_portfolios(
     return load_officer_portfolios(conn, scope, as_of)
 
 
-@dataclass(frozen=True)
-class OfficerAttention:
-    """An officer and the findings of theirs that are not met."""
-
-    staff_code: str
-    name: str
-    findings: list[Finding]
-
-
-@dataclass(frozen=True)
-class Attention:
-    """What the home page lists: each officer's findings that are not met, and, for a
-    scope of whole branches (admins), every team's and branch's findings of the team and
-    branch rules (team leaders read theirs on the team overview)."""
-
-    officers: list[OfficerAttention]
-    groups: list[GroupFindings]
-
-    @property
-    def missed(self) -> list[OfficerAttention]:
-        """The officers with a goal not met."""
-        return [officer for officer in self.officers if officer.findings]
-
-    @property
-    def all_met(self) -> bool:
-        """No officer, team or branch has a breached or warning finding."""
-        groups = (f for group in self.groups for f in group.findings)
-        return not self.missed and all(f.status not in (BREACHED, WARNING) for f in groups)
-
-
 @scoped_cache()
 def cached_attention(conn: Connection, scope: Scope, period: Period, version: int) -> Attention:
-    """Each officer of `scope` with their breached and warning findings for `period`, and
+    """Each officer of `scope` with their breached and warning findings for `period`, the
+    same ranked across the scope with a summary per branch (core.rules.attention), and
     the groups' findings (from the same scorecards) for a scope of all or a branch."""
     rules = get_rules()
     cards = compute_officer_scorecards(conn, scope, period, rules.params)
@@ -205,16 +176,7 @@ def cached_attention(conn: Connection, scope: Scope, period: Period, version: in
         if scope.kind in ("all", "branch")
         else []
     )
-    judged = judge_officers(rules, cards)
-    officers = [
-        OfficerAttention(
-            card.staff_code,
-            card.name,
-            [f for f in judged[card.staff_code] if f.status in (BREACHED, WARNING)],
-        )
-        for card in cards
-    ]
-    return Attention(officers, groups)
+    return build_attention(rules, cards, judge_officers(rules, cards), groups)
 
 
 @scoped_cache(max_entries=64)

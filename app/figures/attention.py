@@ -8,6 +8,7 @@ import datetime as dt
 import streamlit as st
 
 from app.display import cases_owners, in_language
+from app.figures.breaches import render_branch_summaries, render_ranked_breaches
 from app.figures.groups import render_group_findings
 from app.i18n import date, number, t
 from app.resources import (
@@ -54,37 +55,36 @@ def render_trainer_home(today: dt.date) -> None:
 
 
 def render_attention(me: Viewer, today: dt.date) -> None:
-    """Each officer of the viewer's scope whose goals this quarter are breached or at a
-    warning, with the findings and their cases; the groups' findings above for admins."""
+    """What is not met in the viewer's scope this quarter: an officer's own findings with
+    their cases; for a team leader or an admin, the branch summaries (whole branches
+    only), the team and branch goals, and every officer's breaches ranked, a page at a
+    time (app.figures.breaches)."""
     period = quarter_of(today)
     st.caption(t("home.caption", period=period.label, date=date(period.as_of)))
     attention = cached_attention(me.scope, period, data_version())
     rules = get_rules()
-    render_group_findings(attention.groups, rules)  # admins: every team and branch
     linked = opens_borrowers(me.user.role)
     if attention.all_met:
         st.success(t("home.all_met"))
+    if me.scope.kind != "officer":
+        render_branch_summaries(attention.branches if me.scope.kind != "team" else (), rules)
+        render_group_findings(attention.groups, rules)  # admins: every team and branch
+        render_ranked_breaches(attention.breaches, me.scope, linked=linked)
+        return
     figure_of = {rule.id: rule.figure for rule in rules.rules}
-    # The names behind every case on the page in two queries, not one per finding.
-    owners_of = cases_owners(
-        me.scope,
-        [
-            (figure_of.get(f.rule_id, ""), f.cases[:20])
-            for officer in attention.missed
-            for f in officer.findings
-            if f.cases
-        ],
-    )
-    for officer in attention.missed:
+    for officer in attention.missed:  # the officer's own: one card, a finding per rule
         with st.container(border=True):
             st.subheader(t("home.officer", name=officer.name, code=officer.staff_code))
+            owners_of = cases_owners(
+                me.scope,
+                [(figure_of.get(f.rule_id, ""), f.cases[:20]) for f in officer.findings if f.cases],
+            )
             for finding in officer.findings:
                 message = in_language(finding.message_en, finding.message_zh)
                 show = st.error if finding.status == "breached" else st.warning
                 show(message)
                 if finding.cases:
                     # Each case with the borrower's name and a link to their page.
-                    shown = finding.cases[:20]
                     owners = owners_of.get(figure_of.get(finding.rule_id, ""), {})
-                    cases = cases_markdown(shown, owners, linked=linked)
+                    cases = cases_markdown(finding.cases[:20], owners, linked=linked)
                     st.caption(t("home.cases", cases=cases))
