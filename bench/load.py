@@ -19,10 +19,13 @@ import random
 import time
 from pathlib import Path
 
+from sqlalchemy import Engine
+
 from bench.load_accounts import Account, LoadSetupError, prepare_accounts
 from bench.load_client import OTHER_PAGE, AppConnection, LoginRefused, log_in, log_out
 from bench.load_mix import MIX_OF_20, MenuPage, role_menu, session_mix
 from bench.load_report import LoadRun, View, load_table, page_stats, write_load_section
+from bench.load_servers import app_servers
 from core.db.engine import make_engine, write_transaction
 from core.db.schema import ensure_schema
 
@@ -143,6 +146,16 @@ def _think(text: str) -> tuple[float, float]:
     return pair
 
 
+def _processes(text: str) -> list[int]:
+    try:
+        counts = [int(part) for part in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"processes {text!r}: give K or K1,K2,...") from None
+    if not counts or min(counts) < 1:
+        raise argparse.ArgumentTypeError(f"processes {text!r}: at least one each")
+    return counts
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The load benchmark's options of `python -m bench`."""
     group = parser.add_argument_group("load (python -m bench --load N)")
@@ -150,6 +163,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--duration", type=float, default=60.0, help="seconds (default 60)")
     group.add_argument(
         "--url", default="http://127.0.0.1:8501", help="the running server (default :8501)"
+    )
+    group.add_argument(
+        "--processes",
+        type=_processes,
+        metavar="K[,K...]",
+        help="start K app processes on DATABASE_URL (behind nginx when K > 1) instead of "
+        "--url; 1,2,4: one run each",
     )
     group.add_argument(
         "--think", type=_think, default=(0.5, 1.5), help="think time MIN-MAX s (0.5-1.5)"
@@ -162,9 +182,58 @@ def _cores() -> int:
     return len(os.sched_getaffinity(0))
 
 
+def _database_name(engine: Engine) -> str:
+    return {"postgresql": "PostgreSQL", "sqlite": "SQLite"}.get(
+        engine.url.get_backend_name(), engine.url.get_backend_name()
+    )
+
+
+def _measure(
+    args: argparse.Namespace,
+    base: str,
+    processes: int,
+    accounts: dict[str, list[Account]],
+    database: str,
+) -> LoadRun:
+    """One run of every session against `base`."""
+    mix = session_mix(args.load)
+    titles = english_titles()
+    menus = {role: role_menu(role, titles) for role in mix if mix[role]}
+    print(
+        f"{args.load} sessions for {args.duration:g} s against {base} "
+        f"({processes} app process{'' if processes == 1 else 'es'}) ...",
+        flush=True,
+    )
+    cpu = time.process_time()
+    views = asyncio.run(
+        run_sessions(
+            base, accounts, mix, menus, duration=args.duration, think=args.think, seed=args.seed
+        )
+    )
+    run = LoadRun(
+        mix=mix,
+        pages=[page for role in MIX_OF_20 for page in menus.get(role, [])],
+        views=views,
+        duration=args.duration,
+        think=args.think,
+        seed=args.seed,
+        processes=processes,
+        cores=_cores(),
+        machine=platform.machine(),
+        database=database,
+        accounts={role: len(accounts[role]) for role in accounts},
+        measured=dt.date.today().isoformat(),
+        client_cpu=time.process_time() - cpu,
+        note=args.note,
+    )
+    print(load_table(page_stats(run.pages, views)), flush=True)
+    return run
+
+
 def main_load(args: argparse.Namespace, report: Path) -> None:
     """Sets up the accounts on DATABASE_URL (the server's database), runs the sessions
-    against --url, prints the table and writes the section into `report`."""
+    against --url (or against the app processes it starts itself with --processes),
+    prints the tables and writes the section into `report`."""
     mix = session_mix(args.load)
     engine = make_engine()
     ensure_schema(engine)
@@ -175,31 +244,14 @@ def main_load(args: argparse.Namespace, report: Path) -> None:
         raise SystemExit(str(error)) from error
     finally:
         engine.dispose()
-    titles = english_titles()
-    menus = {role: role_menu(role, titles) for role in mix if mix[role]}
-    print(f"{args.load} sessions for {args.duration:g} s against {args.url} ...", flush=True)
-    views = asyncio.run(
-        run_sessions(
-            args.url, accounts, mix, menus, duration=args.duration, think=args.think, seed=args.seed
-        )
-    )
-    run = LoadRun(
-        mix=mix,
-        pages=[page for role in MIX_OF_20 for page in menus.get(role, [])],
-        views=views,
-        duration=args.duration,
-        think=args.think,
-        seed=args.seed,
-        processes=1,
-        cores=_cores(),
-        machine=platform.machine(),
-        database=engine.url.get_backend_name()
-        .replace("postgresql", "PostgreSQL")
-        .replace("sqlite", "SQLite"),
-        accounts={role: len(accounts[role]) for role in accounts},
-        measured=dt.date.today().isoformat(),
-        note=args.note,
-    )
-    write_load_section(report, run)
-    print(load_table(page_stats(run.pages, views)))
+    database = _database_name(engine)
+    runs = []
+    if args.processes is None:
+        runs.append(_measure(args, args.url, 1, accounts, database))
+    else:
+        url = engine.url.render_as_string(hide_password=False)
+        for processes in args.processes:
+            with app_servers(processes, url) as base:
+                runs.append(_measure(args, base, processes, accounts, database))
+    write_load_section(report, runs)
     print(f"\nwritten to {report}")

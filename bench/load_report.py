@@ -56,6 +56,7 @@ class LoadRun:
     database: str
     accounts: dict[str, int]
     measured: str
+    client_cpu: float = 0.0
     note: str = ""
 
 
@@ -132,70 +133,125 @@ def error_summary(views: list[View]) -> str:
 
 def _accounts_text(run: LoadRun) -> str:
     shared = [
-        f"{run.mix[role]} {ROLE_LABELS[role]} sessions over {n} account{'' if n == 1 else 's'}"
+        f"the {run.mix[role]} {ROLE_LABELS[role]} sessions share {n} account{'' if n == 1 else 's'}"
         for role, n in run.accounts.items()
         if 0 < n < run.mix.get(role, 0)
     ]
-    text = "one account per session"
+    text = "Each session logs in with its own account"
     if shared:
-        text = (
-            "one account per person of the demo's staff, so "
-            + "; ".join(shared)
-            + (" (a person logged in on two devices)")
+        text += (
+            ", one per person of the demo's staff: "
+            + " and ".join(shared)
+            + ", as a person logged in on two devices"
         )
-    return text
+    return text + " (POST /auth/login)."
 
 
 def _paragraph(text: str) -> str:
     return textwrap.fill(" ".join(text.split()), width=92, break_on_hyphens=False)
 
 
-def load_section(run: LoadRun) -> str:
-    """The "Under load" section of docs/performance.md, between its markers."""
+def _servers_text(processes: int) -> str:
+    if processes == 1:
+        return "one app process (`streamlit run serve.py`)"
+    return (
+        f"{processes} app processes (`streamlit run serve.py`, one port each) behind nginx, "
+        "which keeps each login on one process (`hash $cookie_fieldbook_session consistent`)"
+    )
+
+
+def _run_text(run: LoadRun) -> str:
+    """A run's table and its overall line."""
     rows = page_stats(run.pages, run.views)
     overall = rows[-1]
-    sessions = sum(run.mix.values())
-    low, high = run.think
-    servers = (
-        "one app process (`streamlit run serve.py`)"
-        if run.processes == 1
-        else f"{run.processes} app processes (`streamlit run serve.py`) behind nginx with "
-        "sticky sessions (hash of the session cookie)"
-    )
-    how = _paragraph(
-        f"""`python -m bench --load {sessions} --duration {run.duration:g}`: {sessions}
-        sessions at once ({mix_text(run.mix)}; {_accounts_text(run)}), served by {servers}
-        on a {run.database} database, on this machine ({run.machine}, {run.cores} cores; the
-        benchmark's clients run on it too). Each session logs in (POST /auth/login), then
-        opens the pages of its role's menu one after the other, in menu order, with
-        {low:g}-{high:g} s of think time between them (random, seed {run.seed}), for
-        {run.duration:g} s, and each page at least once. A session is a Streamlit websocket
-        client (bench/load_client.py), not a browser: a page view runs from the rerun request
-        (what a click on the menu link sends) to the end of the script run; nothing is drawn.
-        A session's first view is its landing page after logging in. An error is a run that
-        ends with an exception on the page, shows another page than the one asked for (the
-        login form) or the start-up error page, or a connection dropped or silent for 120 s.
-        Measured {run.measured}. Targets (scale-and-load issue): 20 sessions with p95 <=
-        {TARGET_P95_SECONDS:g} s and no error; the team overview p95 <=
-        {TARGET_P95_SECONDS:g} s."""
-    )
-    note = f"\n{_paragraph(run.note)}\n" if run.note.strip() else ""
     overall_text = _paragraph(
         f"""Overall: {overall.views} page views, p50 {_seconds(overall.p50)} s, p95
         {_seconds(overall.p95)} s, max {_seconds(overall.max)} s; errors: {overall.errors}
-        ({error_summary(run.views)})."""
+        ({error_summary(run.views)}). The benchmark's clients used {run.client_cpu:.0f} s of
+        CPU."""
     )
+    return f"```text\n{load_table(rows)}\n```\n\n{overall_text}\n"
+
+
+def _team_overview_p95(run: LoadRun) -> str:
+    rows = page_stats(run.pages, run.views)
+    found = [row for row in rows if row.page.name == "team"]
+    return _seconds(found[0].p95) if found else ""
+
+
+def scaling_table(runs: list[LoadRun]) -> str:
+    """One line per run: its processes, views, errors, percentiles, team overview's p95."""
+    body = []
+    for run in runs:
+        overall = page_stats(run.pages, run.views)[-1]
+        body.append(
+            [
+                str(run.processes),
+                str(overall.views),
+                str(overall.errors),
+                _seconds(overall.p50),
+                _seconds(overall.p95),
+                _seconds(overall.max),
+                _team_overview_p95(run),
+            ]
+        )
+    return render_table(
+        ["processes", "views", "errors", "p50 s", "p95 s", "max s", "team overview p95 s"],
+        body,
+        right=list(range(7)),
+    )
+
+
+def load_section(runs: list[LoadRun]) -> str:
+    """The "Under load" section of docs/performance.md, between its markers: how it was
+    measured, then each run's table (one run per number of app processes)."""
+    run = runs[0]
+    sessions = sum(run.mix.values())
+    low, high = run.think
+    counts = [str(r.processes) for r in runs]
+    command = f"python -m bench --load {sessions} --duration {run.duration:g}"
+    if len(runs) > 1:
+        command += f" --processes {','.join(counts)}"
+        served = (
+            f"served by {' then '.join(counts)} app processes started by the benchmark (one "
+            "run each; more than one behind nginx, which keeps each login on one process: "
+            "`hash $cookie_fieldbook_session consistent`)"
+        )
+    elif run.processes > 1:
+        command += f" --processes {run.processes}"
+        served = f"served by {_servers_text(run.processes)}, started by the benchmark"
+    else:
+        served = f"served by {_servers_text(run.processes)}"
+    how = _paragraph(
+        f"""`{command}`: {sessions} sessions at once ({mix_text(run.mix)}), {served}, on a
+        {run.database} database, on this machine ({run.machine}, {run.cores} cores; the
+        benchmark's clients run on it too). {_accounts_text(run)} Then it opens the pages of
+        its role's menu one after the other, in menu order, with {low:g}-{high:g} s of think
+        time between them (random, seed {run.seed}), for {run.duration:g} s, and each page at
+        least once. A session is a Streamlit websocket client (bench/load_client.py), not a
+        browser: a page view runs from the rerun request (what a click on the menu link
+        sends) to the end of the script run; nothing is drawn. A session's first view is its
+        landing page after logging in. An error is a run that ends with an exception on the
+        page, shows another page than the one asked for (the login form) or the start-up
+        error page, or a connection dropped or silent for 120 s. Measured {run.measured}.
+        Targets (scale-and-load issue): 20 sessions with p95 <= {TARGET_P95_SECONDS:g} s and
+        no error; the team overview p95 <= {TARGET_P95_SECONDS:g} s."""
+    )
+    note = f"\n{_paragraph(run.note)}\n" if run.note.strip() else ""
+    if len(runs) == 1:
+        body = _run_text(run)
+    else:
+        parts = [f"```text\n{scaling_table(runs)}\n```\n"]
+        for each in runs:
+            title = "1 app process" if each.processes == 1 else f"{each.processes} app processes"
+            parts.append(f"### {title}\n\n{_run_text(each)}")
+        body = "\n".join(parts)
     return f"""{LOAD_START}
 ## Under load
 
 {how}
 {note}
-```text
-{load_table(rows)}
-```
-
-{overall_text}
-{LOAD_END}
+{body}{LOAD_END}
 """
 
 
@@ -216,9 +272,9 @@ def kept_section(text: str, start: str = LOAD_START, end: str = LOAD_END) -> str
     return start + text.split(start, 1)[1].split(end, 1)[0] + end + "\n"
 
 
-def write_load_section(report: Path, run: LoadRun) -> str:
-    """Writes the run's section into `report` (created when missing); returns it."""
-    section = load_section(run)
+def write_load_section(report: Path, runs: list[LoadRun]) -> str:
+    """Writes the runs' section into `report` (created when missing); returns it."""
+    section = load_section(runs)
     text = report.read_text(encoding="utf-8") if report.exists() else "# Performance\n"
     report.write_text(replace_section(text, section), encoding="utf-8")
     return section

@@ -22,8 +22,10 @@ from bench.load_report import (
     load_table,
     page_stats,
     replace_section,
+    scaling_table,
     write_load_section,
 )
+from bench.load_servers import nginx_conf
 
 TITLES = {"plan.title": "My plan", "home.title": "What needs attention"}
 
@@ -176,33 +178,38 @@ def test_the_table_gives_each_page_its_figures_and_verdict_a_page_nobody_reached
     assert error_summary(VIEWS[:3]) == "none"
 
 
-def _run(note: str = "") -> LoadRun:
+def _run(note: str = "", processes: int = 1, views: list[View] = VIEWS) -> LoadRun:
     return LoadRun(
         mix={"officer": 1, "team_leader": 2, "trainer": 0, "admin": 0},
         pages=[PLAN, TEAM],
-        views=VIEWS,
+        views=views,
         duration=60,
         think=(0.5, 1.5),
         seed=1,
-        processes=1,
+        processes=processes,
         cores=2,
         machine="x86_64",
         database="SQLite",
         accounts={"officer": 1, "team_leader": 1},
         measured="2026-12-03",
+        client_cpu=3.9,
         note=note,
     )
 
 
 def test_the_section_says_how_it_was_measured_and_what_it_found() -> None:
-    section = load_section(_run("The machine was shared."))
+    section = load_section([_run("The machine was shared.")])
     assert section.startswith(LOAD_START + "\n## Under load\n")
     assert section.endswith(LOAD_END + "\n")
     flat = " ".join(section.split())
     assert "`python -m bench --load 3 --duration 60`: 3 sessions at once" in flat
-    assert "(1 officer, 2 team leaders; one account per person" in flat
-    assert "2 leader sessions over 1 account (a person logged in on two devices)" in flat
-    assert "x86_64, 2 cores" in flat
+    assert "(1 officer, 2 team leaders), served by one app process" in flat
+    assert (
+        "Each session logs in with its own account, one per person of the demo's staff: the 2 "
+        "leader sessions share 1 account, as a person logged in on two devices (POST" in flat
+    )
+    assert "x86_64, 2 cores; the benchmark's clients run on it too)" in flat
+    assert "The benchmark's clients used 4 s of CPU." in flat
     assert "0.5-1.5 s of think time" in flat
     assert "The machine was shared." in flat
     assert (
@@ -217,10 +224,10 @@ def test_the_section_replaces_itself_and_leaves_the_rest_of_the_report_alone(
 ) -> None:
     report = tmp_path / "performance.md"
     report.write_text("# Performance\n\n## Pages\n\ntable\n", encoding="utf-8")
-    first = write_load_section(report, _run("Note of the first run."))
+    first = write_load_section(report, [_run("Note of the first run.")])
     assert report.read_text(encoding="utf-8") == "# Performance\n\n## Pages\n\ntable\n\n" + first
     report.write_text(report.read_text(encoding="utf-8") + "\n## After\n", encoding="utf-8")
-    second = write_load_section(report, _run("second"))
+    second = write_load_section(report, [_run("second")])
     text = report.read_text(encoding="utf-8")
     assert text == "# Performance\n\n## Pages\n\ntable\n\n" + second + "\n## After\n"
     assert "Note of the first run." not in text
@@ -231,5 +238,51 @@ def test_the_section_replaces_itself_and_leaves_the_rest_of_the_report_alone(
 
 def test_a_missing_report_is_created(tmp_path: Path) -> None:
     report = tmp_path / "performance.md"
-    section = write_load_section(report, _run())
+    section = write_load_section(report, [_run()])
     assert report.read_text(encoding="utf-8") == "# Performance\n\n" + section
+
+
+def test_runs_on_one_two_and_four_processes_get_a_line_each_then_their_own_tables() -> None:
+    team = [View(TEAM, 1.0), View(TEAM, 2.0), View(TEAM, 3.0)]
+    runs = [_run(processes=1), _run(processes=2, views=team), _run(processes=4, views=team[:1])]
+    assert scaling_table(runs).splitlines() == [
+        "processes  views  errors  p50 s  p95 s  max s  team overview p95 s",
+        "---------  -----  ------  -----  -----  -----  -------------------",
+        "        1      6       2   1.25   2.78   3.00                 3.00",
+        "        2      3       0   2.00   2.90   3.00                 2.90",
+        "        4      1       0   1.00   1.00   1.00                 1.00",
+    ]
+    section = load_section(runs)
+    flat = " ".join(section.split())
+    assert "`python -m bench --load 3 --duration 60 --processes 1,2,4`" in flat
+    assert "served by 1 then 2 then 4 app processes started by the benchmark" in flat
+    assert "`hash $cookie_fieldbook_session consistent`" in flat
+    titles = [line for line in section.splitlines() if line.startswith("### ")]
+    alone = " ".join(load_section([_run(processes=2)]).split())
+    assert (
+        "`python -m bench --load 3 --duration 60 --processes 2`: 3 sessions at once (1 officer, 2"
+        " team leaders), served by 2 app processes (`streamlit run serve.py`, one port each)"
+        " behind nginx, which keeps each login on one process" in alone
+    )
+    assert titles == ["### 1 app process", "### 2 app processes", "### 4 app processes"]
+
+
+def test_nginx_sends_each_login_to_one_app_process_and_passes_websockets_through(
+    tmp_path: Path,
+) -> None:
+    conf = nginx_conf(tmp_path, 9000, [9001, 9002])
+    upstream = conf.split("upstream fieldbook {", 1)[1].split("}", 1)[0].split()
+    assert upstream == [
+        "hash",
+        "$cookie_fieldbook_session",
+        "consistent;",
+        "server",
+        "127.0.0.1:9001;",
+        "server",
+        "127.0.0.1:9002;",
+    ]
+    assert "listen 127.0.0.1:9000;" in conf
+    assert "proxy_set_header Upgrade $http_upgrade;" in conf
+    assert "proxy_set_header Connection $connection_upgrade;" in conf
+    assert "proxy_set_header Host $http_host;" in conf  # the login's same-origin check
+    assert f"pid {tmp_path / 'nginx.pid'};" in conf
