@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 from sqlalchemy import Engine
+from websockets.exceptions import WebSocketException
 
 from bench.load_accounts import Account, LoadSetupError, prepare_accounts
 from bench.load_client import OTHER_PAGE, AppConnection, LoginRefused, log_in, log_out
@@ -85,13 +86,15 @@ async def run_session(
             if not app.is_open:
                 await app.open()
             if page.url_path not in menu:  # no menu yet (the landing failed): reload it
-                result = await app.run()
-                menu = result.menu or menu
-            result = await app.run(menu.get(page.url_path, ""), page.url_path)
+                menu = (await app.run()).menu or menu
+            if page.url_path not in menu:  # still not: the login form, not the role's menu
+                views.append(View(page, None, OTHER_PAGE))
+                continue
+            result = await app.run(menu[page.url_path], page.url_path)
             views.append(View(page, result.seconds, result.error))
             if result.error is None:
                 seen.add(page)
-    except OSError:
+    except (OSError, WebSocketException):  # refused, or the handshake answered an error
         views.append(View(pages[0], None, "could not connect"))
     finally:
         await app.close()

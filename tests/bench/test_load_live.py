@@ -7,7 +7,9 @@ Slow: it makes the small demo and starts a server (about 40 s).
 
 from __future__ import annotations
 
+import asyncio
 import os
+import random
 import re
 import subprocess
 import sys
@@ -15,9 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from bench.load import english_titles
+from bench.load import LOGIN_FAILED, english_titles, run_session
+from bench.load_accounts import Account
+from bench.load_client import AppConnection, RunResult
 from bench.load_mix import role_menu
-from bench.load_report import kept_section
+from bench.load_report import View, kept_section
 from core.paths import PROJECT_ROOT
 from tests.e2e.driver import serve
 
@@ -28,6 +32,28 @@ def _table_rows(section: str) -> list[list[str]]:
     """The section's table as cells (columns are two or more spaces apart)."""
     table = section.split("```text\n", 1)[1].split("```", 1)[0]
     return [re.split(r"\s{2,}", line.strip()) for line in table.splitlines()[2:]]
+
+
+async def _what_a_stranger_gets(base: str) -> tuple[RunResult, list[View]]:
+    app = AppConnection(base, "not-a-session")
+    await app.open()
+    try:
+        landing = await app.run()
+    finally:
+        await app.close()
+    views: list[View] = []
+    await run_session(
+        base,
+        Account("officer", "not-the-password"),
+        role_menu("officer", {}),
+        start_after=0,
+        deadline=0,
+        hard_stop=0,
+        think=(0, 0),
+        rng=random.Random(1),
+        views=views,
+    )
+    return landing, views
 
 
 def test_two_sessions_view_every_page_of_their_menus_without_an_error(tmp_path: Path) -> None:
@@ -49,6 +75,11 @@ def test_two_sessions_view_every_page_of_their_menus_without_an_error(tmp_path: 
         done = subprocess.run(
             command + options, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True
         )
+        stranger, refused = asyncio.run(_what_a_stranger_gets(base))
+    # A cookie the server does not know gets the login form alone (the session's check
+    # of its landing counts it as an error); a wrong password, a refused login.
+    assert stranger.error is None and list(stranger.menu) == [""]
+    assert [(v.page.name, v.seconds, v.error) for v in refused] == [("plan", None, LOGIN_FAILED)]
     assert done.returncode == 0, done.stdout + done.stderr
     text = report.read_text(encoding="utf-8")
     assert text.startswith("# Performance\n\n## Pages\n\nkept\n\n<!-- load:start -->")
