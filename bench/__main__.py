@@ -23,7 +23,7 @@ from bench.field import (
 )
 from bench.importing import ImportRun, create_database, demo_folder, measure_imports
 from bench.load import add_arguments as add_load_arguments
-from bench.load_report import kept_section
+from bench.load_report import keep_load_section
 from bench.metrics import REPEATS, Timing, cross_check, measure_duckdb, measure_engine
 from bench.pages import REPEATS as PAGE_REPEATS
 from bench.pages import TARGET_SECONDS, measure_pages, pages_table
@@ -97,9 +97,8 @@ def main() -> None:
     text = _report(
         args.scale, args.seed, end, rows, import_table, metrics_table, field_table, pages
     )
-    # The load benchmark's section is measured apart (python -m bench --load): kept.
-    load = kept_section(REPORT.read_text(encoding="utf-8")) if REPORT.exists() else None
-    REPORT.write_text(text + ("\n" + load if load else ""), encoding="utf-8")
+    old = REPORT.read_text(encoding="utf-8") if REPORT.exists() else None
+    REPORT.write_text(keep_load_section(text, old), encoding="utf-8")
     print(f"\nwritten to {REPORT.relative_to(PROJECT_ROOT)}")
 
 

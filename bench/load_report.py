@@ -272,6 +272,13 @@ def kept_section(text: str, start: str = LOAD_START, end: str = LOAD_END) -> str
     return start + text.split(start, 1)[1].split(end, 1)[0] + end + "\n"
 
 
+def keep_load_section(new_report: str, old_report: str | None) -> str:
+    """A freshly written report with the "Under load" section of the report it replaces
+    (measured apart, by `python -m bench --load`), when that one had it."""
+    section = kept_section(old_report) if old_report else None
+    return new_report + ("\n" + section if section else "")
+
+
 def write_load_section(report: Path, runs: list[LoadRun]) -> str:
     """Writes the runs' section into `report` (created when missing); returns it."""
     section = load_section(runs)

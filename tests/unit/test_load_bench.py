@@ -17,6 +17,7 @@ from bench.load_report import (
     LoadRun,
     View,
     error_summary,
+    keep_load_section,
     kept_section,
     load_section,
     load_table,
@@ -286,3 +287,12 @@ def test_nginx_sends_each_login_to_one_app_process_and_passes_websockets_through
     assert "proxy_set_header Connection $connection_upgrade;" in conf
     assert "proxy_set_header Host $http_host;" in conf  # the login's same-origin check
     assert f"pid {tmp_path / 'nginx.pid'};" in conf
+
+
+def test_a_full_benchmark_run_keeps_the_load_section_of_the_report_it_replaces() -> None:
+    section = load_section([_run()])
+    old = "# Performance\n\nold import table\n\n" + section + "\n## Later\n"
+    new = "# Performance\n\nnew import table\n"
+    assert keep_load_section(new, old) == new + "\n" + section
+    assert keep_load_section(new, "# Performance\n\nold import table\n") == new
+    assert keep_load_section(new, None) == new
