@@ -1,7 +1,8 @@
 # Fieldbook: two commands on a fresh machine.
 #   make run    venv + dependencies + demo database (first time) + app on http://localhost:8501
 #   make test   the same environment + dev tools + system packages; lint and every test
-# Also: make install (just the venv), make lint, make bench, make demo, make clean.
+# Also: make install (just the venv), make lint, make bench, make bench-load, make demo,
+# make clean.
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -12,7 +13,7 @@ PG_BIN ?= /usr/lib/postgresql/15/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export PIP_DISABLE_PIP_VERSION_CHECK = 1
 
-.PHONY: install install-dev fonts system-deps run demo test lint bench clean
+.PHONY: install install-dev fonts system-deps nginx run demo test lint bench bench-load clean
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -75,6 +76,20 @@ test: install-dev system-deps lint
 
 bench: install-dev system-deps
 	$(PY) -m bench
+
+# Debian's nginx, which `python -m bench --load N --processes K` puts in front of K app
+# processes (it starts and stops its own nginx; the package's service is not used).
+nginx:
+	@[ -x /usr/sbin/nginx ] || { \
+	  echo "installing: nginx"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nginx >/dev/null; \
+	}
+
+# SESSIONS at once on the demo database, served by 1, 2 and then 4 app processes.
+SESSIONS ?= 20
+bench-load: install-dev nginx $(DB_FILE)
+	$(PY) -m bench --load $(SESSIONS) --processes 1,2,4
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache bench-out

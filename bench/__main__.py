@@ -1,9 +1,12 @@
 """Runs the benchmarks and writes docs/performance.md.
 
 python -m bench [--scale medium] [--seed 1] [--skip-postgres] [--pages-only]
+python -m bench --load N [--duration 60] [--url http://127.0.0.1:8501] [--think 0.5-1.5]
 
 --pages-only times the pages again on the database of the last full run and rewrites only
-the "Pages" section of docs/performance.md.
+the "Pages" section of docs/performance.md. --load runs N sessions at once against a
+running server on DATABASE_URL's demo database (bench/load.py) and rewrites only the
+"Under load" section; a full run keeps that section as it was.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ from bench.field import (
     time_branch_pdf,
 )
 from bench.importing import ImportRun, create_database, demo_folder, measure_imports
+from bench.load import add_arguments as add_load_arguments
+from bench.load_report import keep_load_section
 from bench.metrics import REPEATS, Timing, cross_check, measure_duckdb, measure_engine
 from bench.pages import REPEATS as PAGE_REPEATS
 from bench.pages import TARGET_SECONDS, measure_pages, pages_table
@@ -43,7 +48,15 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--skip-postgres", action="store_true")
     parser.add_argument("--pages-only", action="store_true")
+    add_load_arguments(parser)
     args = parser.parse_args()
+    if args.load is not None:
+        from bench.load import main_load
+
+        if args.load < 1:
+            parser.error("--load needs at least one session")
+        main_load(args, args.report or REPORT)
+        return
     sqlite_url = f"sqlite:///{WORK / 'bench.db'}"
     if args.pages_only:
         if not (WORK / "bench.db").exists():
@@ -81,10 +94,11 @@ def main() -> None:
     import_table = _table(runs, rows)
     metrics_table = _metrics_table(engines, duck) + "\n\n" + agreement
     print(import_table + "\n\n" + metrics_table + "\n\n" + field_table + "\n\n" + pages)
-    REPORT.write_text(
-        _report(args.scale, args.seed, end, rows, import_table, metrics_table, field_table, pages),
-        encoding="utf-8",
+    text = _report(
+        args.scale, args.seed, end, rows, import_table, metrics_table, field_table, pages
     )
+    old = REPORT.read_text(encoding="utf-8") if REPORT.exists() else None
+    REPORT.write_text(keep_load_section(text, old), encoding="utf-8")
     print(f"\nwritten to {REPORT.relative_to(PROJECT_ROOT)}")
 
 
