@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, Connection, select, update
 from core.auth.accounts import UserRow, find_user, require_aware
 from core.auth.passwords import hash_password
 from core.auth.session_ends import revoke_user_sessions
+from core.auth.throttle import clear_throttle
 from core.auth.users import UserError, add_user, get_user, staff_link_id
 from core.db.audit import record
 from core.db.models import Staff, User
@@ -90,8 +91,10 @@ def ensure_demo_accounts(
                     password_changed_at=now,
                 )
             )
-            # A reset password, role and link: like `reset_password`, the old sessions end.
+            # A reset password, role and link: like `reset_password`, the old sessions end
+            # and the login throttle forgets the account's failed attempts.
             revoke_user_sessions(conn, existing.id, now, actor=actor)
+            clear_throttle(conn, username)
             after = get_user(conn, username)
             record(
                 conn,

@@ -7,7 +7,6 @@ Slow: it makes the small demo and starts a server (about 40 s).
 
 from __future__ import annotations
 
-import asyncio
 import os
 import random
 import re
@@ -23,6 +22,7 @@ from bench.load_client import AppConnection, RunResult
 from bench.load_mix import role_menu
 from bench.load_report import View, kept_section
 from core.paths import PROJECT_ROOT
+from tests.async_run import run_coroutine
 from tests.e2e.driver import serve
 
 pytestmark = pytest.mark.slow
@@ -75,7 +75,7 @@ def test_two_sessions_view_every_page_of_their_menus_without_an_error(tmp_path: 
         done = subprocess.run(
             command + options, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True
         )
-        stranger, refused = asyncio.run(_what_a_stranger_gets(base))
+        stranger, refused = run_coroutine(_what_a_stranger_gets(base))
     # A cookie the server does not know gets the login form alone (the session's check
     # of its landing counts it as an error); a wrong password, a refused login.
     assert stranger.error is None and list(stranger.menu) == [""]

@@ -3,7 +3,6 @@ form with the busy flag and the username, never an HTTP 500 (no server needed)."
 
 from __future__ import annotations
 
-import asyncio
 from urllib.parse import parse_qs, urlsplit
 
 import anyio
@@ -15,6 +14,7 @@ from starlette.types import Message
 
 from app.auth import routes
 from core.db.engine import DatabaseError
+from tests.async_run import run_coroutine
 
 
 def _post_login(body: bytes) -> Request:
@@ -61,7 +61,7 @@ def test_a_database_failure_goes_back_to_the_form_as_busy(
         raise failure
 
     monkeypatch.setattr(routes, "_log_in", fail)
-    response = asyncio.run(routes.login(_post_login(b"username=wang&password=secret-pw")))
+    response = run_coroutine(routes.login(_post_login(b"username=wang&password=secret-pw")))
     assert _query(response) == {"login_busy": ["1"], "username": ["wang"]}
 
 
@@ -78,5 +78,5 @@ def test_a_login_that_finds_no_free_worker_in_time_is_busy(
         await limiter.acquire_on_behalf_of("another login")  # the only worker is taken
         return await routes.login(_post_login(b"username=wang&password=secret-pw"))
 
-    assert _query(asyncio.run(scenario())) == {"login_busy": ["1"], "username": ["wang"]}
+    assert _query(run_coroutine(scenario())) == {"login_busy": ["1"], "username": ["wang"]}
     assert called == []

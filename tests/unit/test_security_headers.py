@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
 
 from starlette.types import Message, Receive, Scope, Send
 
 from app.auth.headers import SecurityHeaders, content_security_policy, script_hash
 from core.paths import PROJECT_ROOT
+from tests.async_run import run_coroutine
 
 _SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
 
@@ -60,7 +60,7 @@ def _response_headers(path_headers: list[tuple[bytes, bytes]]) -> dict[str, str]
         return {"type": "http.request"}
 
     scope = {"type": "http", "headers": [(b"host", b"127.0.0.1:8501")]}
-    asyncio.run(SecurityHeaders(app)(scope, receive, send))
+    run_coroutine(SecurityHeaders(app)(scope, receive, send))
     return {k.decode(): v.decode() for k, v in sent[0]["headers"]}
 
 
