@@ -30,7 +30,7 @@ from core.db.schema import ensure_schema
 from core.field.plan import Plan, build_plan
 from core.metrics.cohorts import CohortFigures, compute_cohorts
 from core.metrics.components import Components
-from core.metrics.officers import compute_officer_scorecards
+from core.metrics.kept import officer_scorecards, scope_totals
 from core.metrics.period import Period
 from core.metrics.scorecard import OfficerScorecard
 from core.metrics.views import TrendPoint, compute_trends
@@ -161,7 +161,7 @@ def cached_officer_portfolios(
     conn: Connection, scope: Scope, as_of: dt.date, version: int
 ) -> list[OfficerPortfolio]:
     """load_officer_portfolios, cached per (scope, date, data version)."""
-    return load_officer_portfolios(conn, scope, as_of)
+    return load_officer_portfolios(conn, scope, as_of, get_rules().params)
 
 
 @scoped_cache()
@@ -170,7 +170,7 @@ def cached_attention(conn: Connection, scope: Scope, period: Period, version: in
     same ranked across the scope with a summary per branch (core.rules.attention), and
     the groups' findings (from the same scorecards) for a scope of all or a branch."""
     rules = get_rules()
-    cards = compute_officer_scorecards(conn, scope, period, rules.params)
+    cards = officer_scorecards(conn, scope, period, rules.params)
     groups = (
         viewer_group_findings(conn, scope, period, rules, cards)
         if scope.kind in ("all", "branch")
@@ -190,11 +190,7 @@ def cached_cohorts(
 @scoped_cache(max_entries=64)
 def cached_totals(conn: Connection, scope: Scope, period: Period, version: int) -> Components:
     """The summed figures of every officer in `scope` (aggregates only, no officer rows)."""
-    cards = compute_officer_scorecards(conn, scope, period, get_rules().params)
-    total = Components()
-    for card in cards:
-        total = total + card.components
-    return total
+    return scope_totals(conn, scope, period, get_rules().params)
 
 
 @scoped_cache()
@@ -203,7 +199,7 @@ def cached_scorecard(
 ) -> tuple[OfficerScorecard, list[Finding]] | None:
     """The one officer of an officer's scope, with all their findings (None if absent)."""
     rules = get_rules()
-    cards = compute_officer_scorecards(conn, scope, period, rules.params)
+    cards = officer_scorecards(conn, scope, period, rules.params)
     if len(cards) != 1:
         return None
     return cards[0], judge_officers(rules, cards)[cards[0].staff_code]

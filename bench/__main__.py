@@ -108,18 +108,20 @@ def _metrics_table(engines: dict[str, list[Timing]], duck: list[Timing] | None) 
     if duck:
         headers += ["DuckDB s", *(f"{n} / DuckDB" for n in names)]
     body = []
+    duck_by_label = {t.label: t for t in duck or []}
     for i, timing in enumerate(engines[names[0]]):
         row = [
             timing.label,
             *(f"{engines[n][i].seconds:.3f}" for n in names),
             f"{timing.target:g}" if timing.target else "",
         ]
-        if duck and i >= len(duck):
+        other = duck_by_label.get(timing.compare or timing.label)
+        if duck and other is None:
             row += ["", *("" for _ in names)]
-        elif duck:
+        elif other is not None:
             row += [
-                f"{duck[i].seconds:.3f}",
-                *(f"{engines[n][i].seconds / duck[i].seconds:.1f}x" for n in names),
+                f"{other.seconds:.3f}",
+                *(f"{engines[n][i].seconds / other.seconds:.1f}x" for n in names),
             ]
         body.append(row)
     return render_table(headers, body, right=list(range(1, len(headers))))

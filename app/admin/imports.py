@@ -121,7 +121,7 @@ def run_uploads(
                 actor=actor,
                 # The temporary folder means nothing in the history and the audit trail.
                 source_label=", ".join(names),
-                reconcile_days=get_rules().params.reconcile_days,
+                params=get_rules().params,
             )
         except UnreadableInput as exc:
             return _unreadable(exc, folder, names)

@@ -26,7 +26,7 @@ from app.reviews.view import submitted_text
 from app.visits.view import plain
 from core.auth.scope import Scope
 from core.metrics.figures import CHART_FIGURES, FIGURES_BY_KEY, SCORECARD_FIGURES
-from core.metrics.officers import compute_officer_scorecards
+from core.metrics.kept import officer_scorecards
 from core.metrics.period import Period
 from core.metrics.scorecard import OfficerScorecard
 from core.reviews.export import team_scorecard_csv, team_scorecard_xlsx
@@ -52,7 +52,7 @@ def cached_team(
     """Every officer of `scope` with their figures and all their findings for `period`,
     and the team's (and its branch's) findings of the team and branch rules."""
     rules = get_rules()
-    cards = compute_officer_scorecards(conn, scope, period, rules.params)
+    cards = officer_scorecards(conn, scope, period, rules.params)
     groups = viewer_group_findings(conn, scope, period, rules, cards)
     return cards, judge_officers(rules, cards), groups
 

@@ -35,6 +35,7 @@ from core.importer.report import (
     write_problem_csv,
 )
 from core.localtime import local_today
+from core.metrics.kept import keep_figures
 from core.metrics.period import PeriodError
 from core.rules import RuleSet, check_config_text, load_rules
 from core.settings import SettingsError, load_settings
@@ -113,6 +114,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "migrate": _cmd_migrate,
         "metrics": _cmd_metrics,
         "cohorts": _cmd_cohorts,
+        "keep-figures": _cmd_keep_figures,
         "plan": _cmd_field,
         "collection-sheet": _cmd_field,
         "check-config": _cmd_check_config,
@@ -178,11 +180,6 @@ def _rules(engine: Engine) -> RuleSet:
     return active_rules(engine, load_settings().config_dir)
 
 
-def _reconcile_days(engine: Engine) -> int:
-    """The configured reconcile_days: field receipts are matched after each import."""
-    return _rules(engine).params.reconcile_days
-
-
 def _cmd_import(args: argparse.Namespace) -> int:
     engine, activities = _open_database()
     with TerminalProgress() as progress:
@@ -192,7 +189,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
             activities=activities,
             dry_run=args.dry_run,
             progress=progress,
-            reconcile_days=_reconcile_days(engine),
+            params=_rules(engine).params,
         )
     if result.warnings:
         print(render_warnings(result), file=sys.stderr)
@@ -240,7 +237,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
             activities=activities,
             progress=progress,
             actor="demo",
-            reconcile_days=_reconcile_days(engine),
+            params=_rules(engine).params,
         )
     if result.problems:  # the generator and the importer disagree: a bug
         print(render_problems(result, 50))
@@ -250,6 +247,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         engine, args.seed, {r.code for r in load_exit_reasons(load_settings().config_dir)}
     )
     print(f"Exit reasons recorded on {reasons:,} visits of borrowers who left.")
+    keep_figures(engine, _rules(engine).params)  # the exit reasons changed visits
     print(cli_users.create_demo_accounts(engine))
     from core.demo.reviews import demo_reviews
 
@@ -263,6 +261,13 @@ def _cmd_metrics(args: argparse.Namespace) -> int:
     rules = _rules(engine)
     with engine.connect() as conn:
         cli_metrics.write_out(cli_metrics.run_metrics(conn, args, rules, activities))
+    return EXIT_OK
+
+
+def _cmd_keep_figures(_args: argparse.Namespace) -> int:
+    engine, _activities = _open_database()
+    periods = keep_figures(engine, _rules(engine).params)
+    print("Officer figures kept for " + ", ".join(p.label + f" as of {p.as_of}" for p in periods))
     return EXIT_OK
 
 

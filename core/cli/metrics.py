@@ -56,6 +56,12 @@ def add_commands(commands: Any) -> None:
     metrics.add_argument("--team", help="only the officers of this team")
     metrics.add_argument("--format", choices=FORMATS, default="table")
 
+    commands.add_parser(
+        "keep-figures",
+        help="compute every officer's figures for the current and the last quarter and keep "
+        "them (an import does it; run it nightly so that the first page of a day is fast)",
+    )
+
     cohorts = commands.add_parser("cohorts", help="trained versus untrained first loans")
     cohorts.add_argument("--as-of", help="YYYY-MM-DD (default: today)")
     cohorts.add_argument(

@@ -122,25 +122,57 @@ def write_transaction(
 # write touching only these (an audit entry, a refused or no-op import's history row)
 # leaves every cached page as it is.
 TRAIL_TABLES = frozenset({"audit_log", "import_runs"})
+# The officers' kept figure components (core.metrics.kept): derived from the tables below,
+# so writing them is not a change of data either.
+KEPT_TABLES = frozenset({"kept_periods", "kept_officer_figures"})
+# Tables no officer figure reads (docs/metrics.md): writing only these leaves the kept
+# components current. Any other table written (loans, visits, time_log, staff, a table
+# added later...) makes them stale unless the write refreshed them (`mark_kept_current`).
+NOT_FIGURE_TABLES = frozenset(
+    {
+        "users",
+        "sessions",
+        "login_attempts",
+        "download_grants",
+        "drafts",
+        "config_versions",
+        "reviews",
+        "review_sections",
+        "review_goals",
+        "coaching_sessions",
+        "action_items",
+        "data_version",
+    }
+)
+# conn.info flag: this transaction brought the kept components up to date itself.
+KEPT_CURRENT = "fieldbook.kept_current"
 _WRITTEN_TABLE = re.compile(r"\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+\"?(\w+)", re.IGNORECASE)
 _RETURNING = re.compile(r"\bRETURNING\b", re.IGNORECASE)
 
 
 class _DataRows:
-    """Counts a connection's statements that insert, update or delete rows outside
-    TRAIL_TABLES (a ConnectionEvents "after_cursor_execute" listener)."""
+    """Records the tables a connection's statements insert into, update or delete from,
+    outside TRAIL_TABLES and KEPT_TABLES (a ConnectionEvents "after_cursor_execute"
+    listener)."""
 
     def __init__(self) -> None:
-        self.written = 0
+        self.tables: set[str] = set()
+
+    @property
+    def written(self) -> bool:
+        return bool(self.tables)
 
     def __call__(self, _conn: Any, cursor: Any, statement: str, *_args: Any) -> None:
         found = _WRITTEN_TABLE.match(statement)
-        if not found or found.group(1).lower() in TRAIL_TABLES:
+        if not found:
+            return
+        table = found.group(1).lower()
+        if table in TRAIL_TABLES or table in KEPT_TABLES:
             return
         # rowcount is -1 when the driver cannot tell, and SQLite counts the rows of a
         # statement with RETURNING only as they are fetched: both count as written.
         if cursor.rowcount != 0 or _RETURNING.search(statement):
-            self.written += 1
+            self.tables.add(table)
 
 
 @contextmanager
@@ -153,6 +185,9 @@ def data_write(engine: Engine) -> Iterator[Connection]:
     updated or deleted a row outside TRAIL_TABLES; a block that raises rolls back and
     leaves it alone. Statements are recognised by their opening words (INSERT INTO,
     UPDATE, DELETE FROM): a write hidden behind a leading WITH is not seen.
+
+    A block that wrote a table the officer figures read, and did not refresh the kept
+    components itself (`mark_kept_current`), drops them (`drop_kept_figures`).
     """
     with write_transaction(engine) as conn:
         rows = _DataRows()
@@ -161,8 +196,26 @@ def data_write(engine: Engine) -> Iterator[Connection]:
             yield conn
         finally:
             event.remove(conn, "after_cursor_execute", rows)
+        kept_current = conn.info.pop(KEPT_CURRENT, False)
+        if rows.tables - NOT_FIGURE_TABLES and not kept_current:
+            drop_kept_figures(conn)
         if rows.written:
             bump_data_version(conn)
+
+
+def mark_kept_current(conn: Connection) -> None:
+    """Says that this write transaction refreshed the kept officer components for what
+    it wrote (core.metrics.kept does after its refresh), so data_write keeps them."""
+    conn.info[KEPT_CURRENT] = True
+
+
+def drop_kept_figures(conn: Connection) -> None:
+    """Forgets every kept officer component: the pages compute live until the next build.
+
+    data_write calls it when a block wrote a table the figures read without refreshing
+    the kept components: stale figures are never shown, at worst slower ones."""
+    conn.execute(text("DELETE FROM kept_officer_figures"))
+    conn.execute(text("DELETE FROM kept_periods"))
 
 
 def bump_data_version(conn: Connection) -> int:

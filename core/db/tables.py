@@ -22,6 +22,7 @@ FEATURE_MODELS = (
     "core.drafts",
     "core.field.models",
     "core.security.models",
+    "core.metrics.kept_models",
 )
 
 

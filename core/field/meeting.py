@@ -34,6 +34,7 @@ from core.db.models import Borrower, Loan, Staff, Visit
 from core.field.models import FieldReceipt
 from core.field.reconcile import reconcile
 from core.localtime import local_today
+from core.metrics.kept import refresh_kept_officers
 from core.money import cents_to_yuan, yuan_to_cents
 from core.validation import FieldError, ValidationFailed
 from core.visits.writes import VisitForm, add_visit
@@ -322,6 +323,11 @@ def record_meeting(
                 at=now,
             )
             receipts.append((entry.loan_code, amount))
+    matched = 0
     if receipts and reconcile_days is not None:
-        reconcile(conn, reconcile_days, now)
+        matched = reconcile(conn, reconcile_days, now).changed
+    if not matched:
+        refresh_kept_officers(conn, [officer_code])
+    # Else the matching may have changed other officers' receipts: the kept figures are
+    # left to data_write, which drops them, rather than shown stale.
     return MeetingResult(visits, tuple(receipts))

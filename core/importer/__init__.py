@@ -40,6 +40,7 @@ from core.importer.spec import SPECS, TABLES
 from core.importer.stored import StoredState
 from core.importer.workbook import WorkbookLimits
 from core.importer.writer import Progress, touched_borrowers, write_changes
+from core.metrics.kept import build_kept, kept_current
 from core.metrics.params import MetricParams
 
 __all__ = [
@@ -105,7 +106,7 @@ def run_import(
     progress: Progress | None = None,
     actor: str | None = None,
     source_label: str | None = None,
-    reconcile_days: int = MetricParams().reconcile_days,
+    params: MetricParams | None = None,
     workbook_limits: WorkbookLimits | None = None,
 ) -> ImportResult:
     """Checks and (unless `dry_run`) writes the import at `path`; never partially.
@@ -114,7 +115,10 @@ def run_import(
     means nothing to people (the browser's uploads sit in a temporary folder: the page
     passes the uploaded file names); by default the path itself. After the write, in the
     same transaction, field receipts are matched to the repayments now stored
-    (core.field.reconcile, `reconcile_days` from config/rules.yaml). `workbook_limits`
+    (core.field.reconcile, with `params.reconcile_days`), and every officer's figure
+    components for the standard periods are computed and kept (core.metrics.kept, with
+    `params`: the metric parameters of config/rules.yaml in force; default the
+    documented defaults). `workbook_limits`
     bound what a workbook may cost to read (default: the FIELDBOOK_IMPORT_MAX_* settings).
 
     Raises UnreadableInput when `path` is not a folder, CSV file or workbook at all, and
@@ -122,6 +126,7 @@ def run_import(
     up; every problem with the data itself comes back in `ImportResult.problems`.
     """
     started = dt.datetime.now(dt.UTC)
+    params = params or MetricParams()
     log = ProblemLog()
     raw = read_input(path, log, workbook_limits)
     result = ImportResult(source_label or str(path), [t.source for t in raw.values()], dry_run)
@@ -164,7 +169,8 @@ def run_import(
                     # An import that finds every row stored as it is writes only its
                     # history row and audit entry: the data version, and so every cached
                     # page, stays as it is.
-                    if any(c.added or c.changed or c.replaced for c in changes.values()):
+                    changed = any(c.added or c.changed or c.replaced for c in changes.values())
+                    if changed:
                         write_changes(conn, changes, progress)
                         if progress:
                             progress("deriving loan figures", 0, 0)
@@ -172,7 +178,15 @@ def run_import(
                         analyze(conn, _bulk_written(changes))
                     # Also when nothing changed: receipts recorded since the last import
                     # may match repayments already stored. It writes only what changes.
-                    result.reconciled = reconcile(conn, reconcile_days, dt.datetime.now(dt.UTC))
+                    result.reconciled = reconcile(
+                        conn, params.reconcile_days, dt.datetime.now(dt.UTC)
+                    )
+                    # Every officer's figures for the standard periods, kept for the pages
+                    # that need all of them; also when none are kept for today yet.
+                    if changed or result.reconciled.changed or not kept_current(conn, params):
+                        if progress:
+                            progress("keeping officer figures", 0, 0)
+                        build_kept(conn, params)
                     result.warnings = log.warnings
                     _record(conn, result, changes, started, actor, "imported")
         except _DiscardChanges:

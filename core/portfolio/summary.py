@@ -10,9 +10,9 @@ from sqlalchemy import Connection, func, select
 
 from core.auth.scope import Scope
 from core.db.models import Borrower, Staff
-from core.metrics.officers import compute_officer_scorecards
+from core.metrics.kept import officer_scorecards
 from core.metrics.params import MetricParams
-from core.metrics.period import Period
+from core.metrics.period import quarter_of
 from core.money import cents_to_yuan
 
 
@@ -30,16 +30,16 @@ class OfficerPortfolio:
 
 
 def load_officer_portfolios(
-    conn: Connection, scope: Scope, as_of: dt.date
+    conn: Connection, scope: Scope, as_of: dt.date, params: MetricParams | None = None
 ) -> list[OfficerPortfolio]:
     """Every officer in `scope` with borrowers, active loans and outstanding principal.
 
     Active loans and outstanding principal are the metrics engine's (docs/metrics.md);
     borrowers are those assigned to the officer in borrowers.csv. Officers without loans
-    are listed with zeros.
+    are listed with zeros. Both figures depend only on `as_of`, so the quarter holding it
+    gives them, from the kept components when they are kept (`params`: those in force).
     """
-    period = Period(as_of, as_of, as_of)
-    cards = compute_officer_scorecards(conn, scope, period, MetricParams())
+    cards = officer_scorecards(conn, scope, quarter_of(as_of), params or MetricParams())
     # A comprehension, not dict(result): a Result has keys(), so dict() would index it.
     assigned = {
         code: count

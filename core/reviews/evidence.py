@@ -20,7 +20,7 @@ from sqlalchemy import Connection
 
 from core.auth.scope import Scope
 from core.metrics.figures import FIGURES_BY_KEY
-from core.metrics.officers import compute_officer_scorecards
+from core.metrics.kept import officer_scorecards
 from core.metrics.period import Period
 from core.metrics.views import compute_trends
 from core.reviews.goals import Goal
@@ -116,7 +116,7 @@ def build_evidence(
     only are read (an officer scope), never another officer's.
     """
     scope = Scope("officer", staff_code=officer_code)
-    cards = compute_officer_scorecards(conn, scope, period, rules.params)
+    cards = officer_scorecards(conn, scope, period, rules.params)
     if len(cards) != 1:
         return None
     card = cards[0]

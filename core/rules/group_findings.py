@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from sqlalchemy import Connection
 
 from core.auth.scope import Scope
-from core.metrics.officers import compute_officer_scorecards
+from core.metrics.kept import officer_scorecards
 from core.metrics.period import Period
 from core.metrics.scorecard import OfficerScorecard
 from core.rules import RuleSet
@@ -38,5 +38,5 @@ def viewer_group_findings(
     if not any(rule.scope == "branch" for rule in rules.rules):
         return teams
     branch = Scope("branch", branch=scope.branch)
-    branch_cards = compute_officer_scorecards(conn, branch, period, rules.params)
+    branch_cards = officer_scorecards(conn, branch, period, rules.params)
     return [*teams, *judge_groups(rules, branch_cards, "branch", cases=False)]

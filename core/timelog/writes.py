@@ -28,6 +28,7 @@ from core.db import audit
 from core.db.engine import data_write
 from core.db.models import Staff, TimeEntry
 from core.localtime import local_today
+from core.metrics.kept import refresh_kept_officers
 from core.settings import load_settings
 from core.timelog.checks import (
     Cell,
@@ -126,6 +127,7 @@ def delete_entry(
             raise ValidationFailed(problems)
         _remove(conn, officer, day, activity)
         _audit(conn, actor, staff_code, day, activity, before, None)
+        refresh_kept_officers(conn, [staff_code])
 
 
 def _codes(activities: Iterable[str] | None) -> set[str]:
@@ -176,7 +178,9 @@ def save_cells(
         raise ValidationFailed(problems)
     assert officer is not None
     wanted_own = {cell: total - imported.get(cell, 0) for cell, total in wanted.items()}
-    return _apply(conn, actor, staff_code, officer, own, wanted_own)
+    saved = _apply(conn, actor, staff_code, officer, own, wanted_own)
+    refresh_kept_officers(conn, [staff_code])
+    return saved
 
 
 def officer_id(conn: Connection, staff_code: str) -> int | None:

@@ -19,6 +19,7 @@ from core.config.lists import load_exit_reasons
 from core.db import audit
 from core.db.engine import data_write
 from core.db.models import Borrower, Visit
+from core.metrics.kept import refresh_kept_officers
 from core.settings import load_settings
 from core.validation import FieldError, ValidationFailed
 from core.visits.checks import VisitForm, check_visit, clean_text, officer_id
@@ -140,9 +141,11 @@ def log_visit(
     the configured codes.
     """
     with data_write(engine) as conn:
-        return add_visit(
+        visit_id = add_visit(
             conn, actor_username, officer_staff_code, form, today, exit_reasons=exit_reasons
         )
+        refresh_kept_officers(conn, [officer_staff_code])
+        return visit_id
 
 
 def _own_visit(conn: Connection, officer: int, visit_id: int) -> dict[str, Any]:
@@ -212,6 +215,7 @@ def update_visit(
             before=_audit_record(officer_staff_code, old_code, before),
             after=_audit_record(officer_staff_code, code, values),
         )
+        refresh_kept_officers(conn, [officer_staff_code])
 
 
 def delete_visit(
@@ -235,3 +239,4 @@ def delete_visit(
             before=_audit_record(officer_staff_code, code, before),
             after=None,
         )
+        refresh_kept_officers(conn, [officer_staff_code])

@@ -17,6 +17,7 @@ PLAIN_WRITERS = {
     "core/auth/login.py": "sessions: logging in and out",
     "core/cli/users.py": "login accounts",
     "core/security/downloads.py": "download grants: a file served once to one session",
+    "core/metrics/kept.py": "kept officer components: derived from data, not data",
 }
 
 
