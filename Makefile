@@ -74,8 +74,11 @@ lint: install-dev
 test: install-dev system-deps lint
 	$(VENV)/bin/pytest
 
+# SCALE=large times a provincial union (2,000 officers, 500,000 borrowers): an hour or
+# more on two cores, and several GB of disk under bench-out/; not run by default.
+SCALE ?= medium
 bench: install-dev system-deps
-	$(PY) -m bench
+	$(PY) -m bench --scale $(SCALE)
 
 # Debian's nginx, which `python -m bench --load N --processes K` puts in front of K app
 # processes (it starts and stops its own nginx; the package's service is not used).

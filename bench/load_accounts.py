@@ -15,15 +15,17 @@ import datetime as dt
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, select
 
 from core.auth.accounts import find_user
-from core.auth.demo_accounts import DEMO_PASSWORD, DEMO_USERNAMES, ensure_demo_accounts
-from core.auth.passwords import hash_password
+from core.auth.demo_accounts import (
+    DEMO_PASSWORD,
+    DEMO_USERNAMES,
+    ensure_demo_accounts,
+    reset_account,
+)
 from core.auth.roles import ROLES_BY_CODE
-from core.auth.session_ends import revoke_user_sessions
-from core.auth.users import UserError, add_user, get_user
-from core.db.audit import record
+from core.auth.users import UserError, add_user
 from core.db.models import Staff, User
 
 PREFIX = "bench-"
@@ -40,35 +42,6 @@ class Account:
 
     username: str
     password: str
-
-
-def _reset(conn: Connection, username: str, password: str, now: dt.datetime) -> None:
-    """A bench account back to a usable state with the run's password (its sessions end),
-    recorded like a demo account's reset."""
-    before = get_user(conn, username)
-    conn.execute(
-        update(User)
-        .where(User.id == before.id)
-        .values(
-            password_hash=hash_password(password),
-            active=True,
-            failed_attempts=0,
-            locked_until=None,
-            must_change_password=False,
-            password_changed_at=now,
-        )
-    )
-    revoke_user_sessions(conn, before.id, now, actor=ACTOR)
-    record(
-        conn,
-        actor=ACTOR,
-        action="user.demo_reset",
-        entity="user",
-        entity_key=username,
-        before=before.audit_view(),
-        after=get_user(conn, username).audit_view(),
-        at=now,
-    )
 
 
 def _bench_account(
@@ -93,7 +66,7 @@ def _bench_account(
             now=now,
         )
     else:
-        _reset(conn, username, password, now)
+        reset_account(conn, username, password, now, actor=ACTOR)
     return Account(username, password)
 
 

@@ -76,35 +76,56 @@ def ensure_demo_accounts(
                 now=now,
             )
         else:
-            conn.execute(
-                update(User)
-                .where(User.id == existing.id)
-                .values(
-                    role=role,
-                    staff_id=staff_link_id(conn, role, staff_code, user_id=existing.id),
-                    display_name=display_name,
-                    password_hash=hash_password(DEMO_PASSWORD),
-                    active=True,
-                    failed_attempts=0,
-                    locked_until=None,
-                    must_change_password=False,
-                    password_changed_at=now,
-                )
-            )
-            # A reset password, role and link: like `reset_password`, the old sessions end
-            # and the login throttle forgets the account's failed attempts.
-            revoke_user_sessions(conn, existing.id, now, actor=actor)
-            clear_throttle(conn, username)
-            after = get_user(conn, username)
-            record(
+            reset_account(
                 conn,
+                username,
+                DEMO_PASSWORD,
+                now,
                 actor=actor,
-                action="user.demo_reset",
-                entity="user",
-                entity_key=username,
-                before=existing.audit_view(),
-                after=after.audit_view(),
-                at=now,
+                role=role,
+                staff_id=staff_link_id(conn, role, staff_code, user_id=existing.id),
+                display_name=display_name,
             )
         accounts.append(get_user(conn, username))
     return accounts
+
+
+def reset_account(
+    conn: Connection,
+    username: str,
+    password: str,
+    now: dt.datetime,
+    *,
+    actor: str,
+    **changes: object,
+) -> None:
+    """Puts a demo or benchmark account back to a usable state: `password` (no forced
+    change), active, unlocked, with any further column `changes` (role, staff link, name);
+    audited as "user.demo_reset". Like `reset_password`, the old sessions end and the
+    login throttle forgets the account's failed attempts."""
+    existing = get_user(conn, username)
+    conn.execute(
+        update(User)
+        .where(User.id == existing.id)
+        .values(
+            **changes,
+            password_hash=hash_password(password),
+            active=True,
+            failed_attempts=0,
+            locked_until=None,
+            must_change_password=False,
+            password_changed_at=now,
+        )
+    )
+    revoke_user_sessions(conn, existing.id, now, actor=actor)
+    clear_throttle(conn, username)
+    record(
+        conn,
+        actor=actor,
+        action="user.demo_reset",
+        entity="user",
+        entity_key=username,
+        before=existing.audit_view(),
+        after=get_user(conn, username).audit_view(),
+        at=now,
+    )
