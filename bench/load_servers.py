@@ -12,26 +12,15 @@ process: logins live in the database, which every process reads.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import tempfile
-import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
-from tests.e2e.driver import serve
+from tests.e2e.driver import free_port, serve, wait_healthy
 
 NGINX = Path(os.environ.get("FIELDBOOK_NGINX", "/usr/sbin/nginx"))
-START_SECONDS = 60
-
-
-def free_port() -> int:
-    """A TCP port of 127.0.0.1 that nothing listens on now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def nginx_conf(folder: Path, port: int, app_ports: list[int]) -> str:
@@ -77,20 +66,6 @@ http {{
 """
 
 
-def _wait_healthy(base: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + START_SECONDS
-    while True:
-        try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as reply:
-                if reply.status == 200:
-                    return
-        except OSError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError(f"nginx did not start:\n{log.read_text(errors='replace')}")
-        time.sleep(0.3)
-
-
 @contextmanager
 def _nginx(app_ports: list[int]) -> Iterator[str]:
     if not NGINX.exists():
@@ -112,7 +87,7 @@ def _nginx(app_ports: list[int]) -> Iterator[str]:
         )
         base = f"http://127.0.0.1:{port}"
         try:
-            _wait_healthy(base, process, log)
+            wait_healthy(base, process, lambda: log.read_text(errors="replace"), "nginx")
             yield base
         finally:
             process.terminate()

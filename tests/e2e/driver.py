@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -73,16 +73,35 @@ ROLE_PAGES = {
 }
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A TCP port of 127.0.0.1 that nothing listens on now."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
 
 
+def wait_healthy(
+    base: str, process: subprocess.Popen[bytes], output: Callable[[], str], name: str
+) -> None:
+    """Waits up to 60 s for `base`/_stcore/health to answer 200; if `process` ends first
+    or the time runs out, RuntimeError with what it printed (`output`)."""
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as reply:
+                if reply.status == 200:
+                    return
+        except OSError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"{name} did not start:\n{output()}")
+        time.sleep(0.3)
+
+
 @contextmanager
 def serve(database_url: str, extra_env: dict[str, str] | None = None) -> Iterator[str]:
     """`streamlit run serve.py` on a free port for the database; yields its base URL."""
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [
             sys.executable,
@@ -108,18 +127,12 @@ def serve(database_url: str, extra_env: dict[str, str] | None = None) -> Iterato
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as reply:
-                    if reply.status == 200:
-                        break
-            except OSError:
-                pass
-            if server.poll() is not None or time.monotonic() > deadline:
-                output = server.stdout.read().decode() if server.stdout else ""
-                raise RuntimeError(f"streamlit did not start:\n{output}")
-            time.sleep(0.3)
+        wait_healthy(
+            base,
+            server,
+            lambda: server.stdout.read().decode() if server.stdout else "",
+            "streamlit",
+        )
         yield base
     finally:
         server.terminate()
