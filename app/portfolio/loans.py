@@ -122,10 +122,19 @@ def coded_multiselect(
 
 def typed_codes(label: str, key: str) -> tuple[str, ...]:
     """A text box for a filter with too many values to list: the codes (or village names)
-    typed, separated by spaces or commas; none typed means all."""
+    typed, separated by spaces or commas; none typed means all. What was typed is kept
+    apart from the widget too, so it is still there back from a borrower's file."""
+    widget, kept = f"{key}_typed", f"{key}_typed_kept"
+    if widget not in st.session_state:  # Streamlit forgot it when the page was left
+        st.session_state[widget] = st.session_state.get(kept, "")
     text = st.text_input(
-        label, key=f"{key}_typed", placeholder=t("portfolio.filter.type_codes"), max_chars=500
+        label,
+        key=widget,
+        placeholder=t("portfolio.filter.type_codes"),
+        help=t("portfolio.filter.type_help"),
+        max_chars=500,
     )
+    st.session_state[kept] = text
     return tuple(dict.fromkeys(c for c in _CODE_SEPARATORS.split(text) if c))
 
 

@@ -46,12 +46,15 @@ def pages(total: int) -> int:
 
 
 def current_page(total: int, context: Hashable) -> int:
-    """The page to show (from 0): the one chosen, back to the first when `context` (the
-    date, filters and sort) changed, and never past the last."""
+    """The page to show (from 0): the one chosen (kept while the person is on another
+    page), back to the first when `context` (the date, filters and sort) changed, and
+    never past the last."""
     if st.session_state.get(_PAGE_OF) != context:
         st.session_state[_PAGE_OF] = context
         st.session_state[_PAGE] = 1
     page = min(max(int(st.session_state.get(_PAGE, 1)), 1), pages(total))
+    # Set through the session state on every run, the number outlives a visit to a
+    # borrower's file (the state of a widget merely drawn would be forgotten).
     st.session_state[_PAGE] = page
     return page - 1
 
@@ -61,8 +64,9 @@ def _turn(step: int) -> None:
 
 
 def pager(page: int, total: int) -> None:
-    """ "Rows 51–100 of 1,234", then previous, the page number and next on one line (it
-    wraps on a phone); the same elements on every page."""
+    """ "Rows 51–100 of 1,234", then previous, the page number and next on one line (one
+    line on a 390 px phone too: no icons, a narrow number box); the same elements on
+    every page, the buttons disabled at either end."""
     last = pages(total)
     first_row = page * PAGE_SIZE + 1
     st.caption(
@@ -77,7 +81,6 @@ def pager(page: int, total: int) -> None:
         st.button(
             t("portfolio.previous"),
             key="portfolio_previous",
-            icon=":material/chevron_left:",
             disabled=page == 0,
             on_click=_turn,
             args=(-1,),
@@ -89,13 +92,12 @@ def pager(page: int, total: int) -> None:
             step=1,
             key=_PAGE,
             label_visibility="collapsed",
-            width=110,
+            width=80,
         )
         st.markdown(t("portfolio.of_pages", pages=number(last)), width="content")
         st.button(
             t("portfolio.next"),
             key="portfolio_next",
-            icon=":material/chevron_right:",
             disabled=page >= last - 1,
             on_click=_turn,
             args=(1,),

@@ -181,13 +181,13 @@ def load_filter_options(conn: Connection, scope: Scope, limit: int | None = None
         WHERE s.role = 'officer' AND {scope_sql}"""
     cap = "" if limit is None else f"LIMIT {int(limit) + 1}"
 
-    def distinct(column: str) -> list[Any]:
-        return run(conn, f"SELECT DISTINCT {column} AS v {joined} ORDER BY 1 {cap}", params)
+    def distinct(column: str, capped: str = cap) -> list[Any]:
+        return run(conn, f"SELECT DISTINCT {column} AS v {joined} ORDER BY 1 {capped}", params)
 
     def listed(values: list[Any]) -> tuple[Any, ...] | None:
         return None if limit is not None and len(values) > limit else tuple(values)
 
-    grades = {r.v for r in distinct("COALESCE(l.appraisal_grade, '')")}
+    grades = {r.v for r in distinct("COALESCE(l.appraisal_grade, '')", "")}  # five at most
     officers = run(
         conn,
         f"""SELECT s.staff_code, s.name FROM staff s

@@ -364,3 +364,28 @@ def test_active_loans_by_default_history_on_request(
         ("L1", "Active", "91–180 days"),
     ]
     assert list(table["Days past due"]) == [205, 153]
+
+
+def test_a_filter_with_too_many_values_to_list_takes_typed_codes(
+    two_officers_db: str, log_in_as, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A union's thousands of groups and officers: beyond OPTION_LIMIT values, a text box.
+    monkeypatch.setattr("app.portfolio.loans.OPTION_LIMIT", 1)
+    log_in_as("team_leader")
+    at = portfolio()
+    assert [box.key for box in at.multiselect] == [
+        "portfolio_f_status__en",
+        "portfolio_f_bucket__en",
+        "portfolio_f_grade__en",
+    ]
+    at = at.text_input(key="portfolio_f_officer_typed").input("OF2， NOPE").run()
+    assert loans(at.dataframe[0].value) == ["L3"]
+    at = at.text_input(key="portfolio_f_village_typed").input("李家庄").run()
+    assert not at.dataframe and at.info[0].value == "No loans match these filters."
+    at = at.text_input(key="portfolio_f_village_typed").input("").run()
+    # What was typed is still there back from a borrower's file.
+    at = open_code(at, "B3")
+    assert at.text[0].value == "孙三 · B3"
+    at = at.switch_page("pages/portfolio.py").run()
+    assert at.text_input(key="portfolio_f_officer_typed").value == "OF2， NOPE"
+    assert loans(at.dataframe[0].value) == ["L3"]

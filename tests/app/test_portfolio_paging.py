@@ -165,3 +165,18 @@ def test_the_download_holds_every_filtered_loan_written_batch_by_batch(
     assert (lines[1][outstanding], lines[100][outstanding]) == ("1000.00", "1099.99")
     # 300 rows read 7 at a time: 42 full batches and 6 rows.
     assert batches == [7] * 42 + [6]
+
+
+def test_back_from_a_borrowers_file_the_table_is_on_the_same_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, log_in_as
+) -> None:
+    database(tmp_path, monkeypatch, 300)
+    log_in_as("officer")
+    at = portfolio()
+    at = at.button(key="portfolio_next").click().run()
+    at.text_input(key="portfolio_open_code").input("B1060")
+    at = at.button(key="portfolio_open").click().run()
+    assert at.title[0].value == "Borrower"
+    at = at.switch_page("pages/portfolio.py").run()
+    assert rows_caption(at) == "Rows 51–100 of 302"
+    assert loans(at.dataframe[0].value)[0] == "L1049"

@@ -33,7 +33,7 @@ from core.portfolio.loan_pages import (
     load_loan_page,
     load_loan_summary,
 )
-from core.portfolio.loans import LoanFilters
+from core.portfolio.loans import LoanFilters, load_filter_options
 from core.portfolio.names import find_code
 from tests.builders import write_folder
 from tests.db.helpers import do_import
@@ -233,3 +233,16 @@ def test_the_exports_hold_every_filtered_row_streamed(loaded: Engine) -> None:
         ("L3", "孙三", 1000),
         ("L4", "赵一", 999.99),
     ]
+
+
+def test_filter_options_longer_than_the_limit_are_not_listed(loaded: Engine) -> None:
+    with loaded.connect() as conn:
+        short = load_filter_options(conn, TEAM, limit=1)
+        enough = load_filter_options(conn, TEAM, limit=2)
+        mine = load_filter_options(conn, OF2, limit=1)
+    # Two villages, two groups ("" and G1), two officers: too many for a limit of 1.
+    assert (short.villages, short.groups, short.officers) == (None, None, None)
+    assert short.grades == ("B", "C", "")
+    assert (enough.villages, enough.groups) == (("李家庄", "柳树村"), ("", "G1"))
+    assert enough.officers == (("OF1", "张伟"), ("OF2", "刘洋"))
+    assert (mine.villages, mine.groups, mine.officers) == (("柳树村",), ("",), (("OF2", "刘洋"),))
