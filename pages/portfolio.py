@@ -9,6 +9,7 @@ from app import clock
 from app.charts import show_chart
 from app.downloads import file_download
 from app.i18n import date, money, number, t
+from app.paging import PAGE_SIZE, current_page, pager
 from app.portfolio.aging import aging_chart, cached_aging
 from app.portfolio.loans import (
     cached_filter_options,
@@ -21,7 +22,7 @@ from app.portfolio.loans import (
     filter_widgets,
     loans_frame,
 )
-from app.portfolio.table import PAGE_SIZE, current_page, open_by_code, pager, sort_widgets
+from app.portfolio.table import open_by_code, sort_widgets
 from app.resources import data_version
 from app.viewer import viewer
 
@@ -52,7 +53,7 @@ sort = sort_widgets()
 if not summary.loans:
     st.info(t("portfolio.empty"))
 else:
-    page = current_page(summary.loans, (as_of, filters, sort))
+    page = current_page("portfolio", summary.loans, (as_of, filters, sort))
     rows = cached_loan_page(me.scope, as_of, filters, sort, page, PAGE_SIZE, version)
     st.caption(t("portfolio.select_hint"))
     event = st.dataframe(
@@ -69,7 +70,7 @@ else:
         st.switch_page(
             "pages/borrower.py", query_params={"code": rows[picked[0]].borrower_code, **dated}
         )
-    pager(page, summary.loans)
+    pager("portfolio", page, summary.loans)
 
 open_by_code(me.scope, dated, as_of)
 
