@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass
 
 from playwright.sync_api import Page, sync_playwright
+from sqlalchemy import text
 
 from core.auth.demo_accounts import ensure_demo_accounts
 from core.db.engine import make_engine, write_transaction
@@ -83,13 +84,14 @@ def _time_page(page: Page, titles: list[str], title: str) -> tuple[float, float]
     return cold, statistics.median(warm)
 
 
-def _time_borrower_file(page: Page) -> tuple[float, float]:
-    """The borrower page, opened from the portfolio's "Open the file" link."""
+def _time_borrower_file(page: Page, code: str) -> tuple[float, float]:
+    """The borrower page, opened from the portfolio's box for a code ("Open the file")."""
 
     def open_file() -> float:
         _open(page, "Portfolio")
+        page.get_by_placeholder("Borrower or loan code").fill(code)
         started = time.perf_counter()
-        page.get_by_role("link", name="Open the file").click()
+        page.get_by_role("button", name="Open the file").click()
         return _wait_for(page, "Borrower", started)
 
     cold = open_file()
@@ -102,6 +104,14 @@ def measure_pages(database_url: str) -> list[PageTiming]:
     ensure_schema(engine)
     with write_transaction(engine) as conn:
         ensure_demo_accounts(conn, dt.datetime.now(dt.UTC))
+    with engine.connect() as conn:
+        # A borrower of the demo officer, whom the demo officer and team leader may open.
+        code = conn.execute(
+            text(
+                "SELECT MIN(b.borrower_code) FROM borrowers b JOIN staff s "
+                "ON s.id = b.officer_id WHERE s.staff_code = 'OF0001'"
+            )
+        ).scalar_one()
     engine.dispose()
     timings: list[PageTiming] = []
     with serve(database_url) as base, sync_playwright() as playwright:
@@ -117,9 +127,9 @@ def measure_pages(database_url: str) -> list[PageTiming]:
                 cold, warm = _time_page(page, titles, title)
                 timings.append(PageTiming(role, title, cold, warm))
                 print(f"  {role:8} {title:32} first {cold:5.2f} s, warm {warm:5.2f} s", flush=True)
-            # An admin's portfolio (every borrower) has no "Open the file" list.
-            if role in ("officer", "leader"):
-                cold, warm = _time_borrower_file(page)
+            # The same borrower as before the box replaced the list (admins had none).
+            if role in ("officer", "leader") and code:
+                cold, warm = _time_borrower_file(page, str(code))
                 timings.append(PageTiming(role, "Borrower (from the portfolio)", cold, warm))
             context.close()
         browser.close()

@@ -7,6 +7,7 @@ import streamlit as st
 from app import clock
 from app.charts import show_chart
 from app.i18n import date, t
+from app.paging import PAGE_SIZE, current_page, pager
 from app.resources import data_version, get_rules
 from app.training.cohorts import (
     breakdown_table,
@@ -65,7 +66,12 @@ by = coded_selectbox(
 )
 comparisons = report.breakdowns[by]
 if comparisons:
-    st.dataframe(breakdown_table(by, comparisons), hide_index=True)
+    # A row per officer or trainer grows with the cooperative: a page of rows at a time.
+    page = current_page("cohorts_breakdown", len(comparisons), (as_of, by))
+    shown = comparisons[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    st.dataframe(breakdown_table(by, shown), hide_index=True)
+    if len(comparisons) > PAGE_SIZE:
+        pager("cohorts_breakdown", page, len(comparisons))
     st.caption(t("cohorts.breakdown_help", size=params.min_cohort_size))
 else:
     st.caption(t("cohorts.no_loans"))

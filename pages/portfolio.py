@@ -1,7 +1,7 @@
-"""Portfolio: every loan of the viewer's scope at a date, filtered, with days past due,
-downloads, and the aging of the active loans. A row opens the borrower's file."""
-
-from decimal import Decimal
+"""Portfolio: the loans of the viewer's scope at a date, filtered and sorted in the database,
+one page of rows at a time, with days past due, downloads of every filtered loan (streamed),
+a box that opens a borrower by code, and the aging of the active loans. A row opens the
+borrower's file. Nothing drawn here grows with the size of the cooperative."""
 
 import streamlit as st
 
@@ -9,11 +9,12 @@ from app import clock
 from app.charts import show_chart
 from app.downloads import file_download
 from app.i18n import date, money, number, t
+from app.paging import PAGE_SIZE, current_page, pager
+from app.portfolio.aging import aging_chart, cached_aging
 from app.portfolio.loans import (
-    aging_chart,
-    cached_aging,
     cached_filter_options,
-    cached_loan_table,
+    cached_loan_page,
+    cached_loan_summary,
     column_config,
     columns_for,
     export_makers,
@@ -21,12 +22,9 @@ from app.portfolio.loans import (
     filter_widgets,
     loans_frame,
 )
+from app.portfolio.table import open_by_code, sort_widgets
 from app.resources import data_version
 from app.viewer import viewer
-from app.widgets import coded_selectbox
-
-# Beyond this many borrowers the "open a file" list gets slow; a row click still opens one.
-PICKER_LIMIT = 2000
 
 me = viewer()
 today = clock.today()
@@ -34,25 +32,29 @@ version = data_version()
 st.title(t("portfolio.title"))
 as_of = st.date_input(t("portfolio.as_of"), value=today, max_value=today, key="portfolio_as_of")
 st.caption(t("portfolio.caption", date=date(as_of)))
+# The borrower page opens at the portfolio's date when one in the past was chosen.
+dated = {} if as_of == today else {"as_of": as_of.isoformat()}
 
 show_officer = me.scope.kind != "officer"
 filters = filter_widgets(cached_filter_options(me.scope, version), show_officer)
-rows = cached_loan_table(me.scope, as_of, filters, version)
-active = [r for r in rows if r.status == "active"]
+summary = cached_loan_summary(me.scope, as_of, filters, version)
 st.markdown(
     t(
         "portfolio.summary",
-        loans=number(len(rows)),
-        active=number(len(active)),
-        outstanding=money(sum((r.outstanding for r in active), Decimal("0.00"))),
-        late=number(sum(1 for r in active if r.dpd >= 1)),
+        loans=number(summary.loans),
+        active=number(summary.active),
+        outstanding=money(summary.outstanding),
+        late=number(summary.late),
     )
 )
 
-if not rows:
+columns = columns_for(show_officer)
+sort = sort_widgets()
+if not summary.loans:
     st.info(t("portfolio.empty"))
 else:
-    columns = columns_for(show_officer)
+    page = current_page("portfolio", summary.loans, (as_of, filters, sort))
+    rows = cached_loan_page(me.scope, as_of, filters, sort, page, PAGE_SIZE, version)
     st.caption(t("portfolio.select_hint"))
     event = st.dataframe(
         loans_frame(rows, columns, None if as_of == today else as_of),
@@ -63,53 +65,36 @@ else:
         on_select="rerun",
         selection_mode="single-row",
     )
-    # The borrower page opens at the portfolio's date when one in the past was chosen.
-    dated = {} if as_of == today else {"as_of": as_of.isoformat()}
     picked = event.selection.rows if event is not None else []
-    if picked:
+    if picked and picked[0] < len(rows):
         st.switch_page(
             "pages/borrower.py", query_params={"code": rows[picked[0]].borrower_code, **dated}
         )
+    pager("portfolio", page, summary.loans)
 
-    names = {r.borrower_code: r.borrower_name for r in rows}
-    if len(names) <= PICKER_LIMIT:
-        left, right = st.columns([3, 1], vertical_alignment="bottom")
-        with left:
-            code = coded_selectbox(
-                t("portfolio.open_label"),
-                sorted(names),
-                lambda c: f"{c} · {names[c]}",
-                key="portfolio_open",
-            )
-        with right:
-            st.page_link(
-                "pages/borrower.py",
-                label=t("portfolio.open"),
-                icon=":material/person:",
-                query_params={"code": code, **dated},
-            )
+open_by_code(me.scope, dated, as_of)
 
-    make_csv, make_xlsx = export_makers(rows, columns)
+if summary.loans:
+    make_csv, make_xlsx = export_makers(me.scope, as_of, filters, sort, columns)
     stem = file_stem(me.scope, as_of)
-    left, right, _ = st.columns([1, 1, 3])
-    file_download(
-        t("portfolio.download_csv"),
-        make_csv,
-        file_name=f"{stem}.csv",
-        mime="text/csv",
-        key="portfolio_csv",
-        icon=":material/download:",
-        where=left,
-    )
-    file_download(
-        t("portfolio.download_xlsx"),
-        make_xlsx,
-        file_name=f"{stem}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key="portfolio_xlsx",
-        icon=":material/download:",
-        where=right,
-    )
+    st.caption(t("portfolio.download_hint", loans=number(summary.loans)))
+    with st.container(horizontal=True, key="portfolio_downloads"):
+        file_download(
+            t("portfolio.download_csv"),
+            make_csv,
+            file_name=f"{stem}.csv",
+            mime="text/csv",
+            key="portfolio_csv",
+            icon=":material/download:",
+        )
+        file_download(
+            t("portfolio.download_xlsx"),
+            make_xlsx,
+            file_name=f"{stem}.xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            key="portfolio_xlsx",
+            icon=":material/download:",
+        )
 
 st.subheader(t("portfolio.aging"))
 show_chart(aging_chart(cached_aging(me.scope, as_of, version)))

@@ -1,50 +1,40 @@
 """The pieces of the portfolio screen: cached loaders (keyed on scope, date, filters and
-data version, never on the session), the filter widgets, the loan table and its exports,
-and the aging chart."""
+data version, never on the session), the filter widgets, the loan table and its exports.
+The aging chart is app/portfolio/aging.py's; the pager, the sort and the code box are
+app/portfolio/table.py's."""
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
-from collections.abc import Callable, Sequence
+import re
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 from sqlalchemy import Connection
 
-from app.display import STATUS_COLOURS
-from app.i18n import current_language, money, t
-from app.resources import scoped_cache
+from app.i18n import current_language, t
+from app.resources import get_engine, scoped_cache
 from app.widgets import borrower_href, link_column
 from core.auth.scope import Scope
-from core.metrics.views import AGING_BUCKETS, AgingBucket, compute_aging
+from core.metrics.views import AGING_BUCKETS
 from core.portfolio.export import loans_csv, loans_xlsx
+from core.portfolio.loan_pages import (
+    LoanSort,
+    LoanSummary,
+    iter_loan_rows,
+    load_loan_page,
+    load_loan_summary,
+)
 from core.portfolio.loans import (
     STATUSES,
     FilterOptions,
     LoanFilters,
     LoanRow,
     load_filter_options,
-    load_loan_table,
 )
 
-# Green for loans paid up, then darker oranges and reds as the arrears age.
-BUCKET_COLOURS = dict(
-    zip(
-        AGING_BUCKETS,
-        (
-            STATUS_COLOURS["met"],
-            "#f5b041",
-            STATUS_COLOURS["warning"],
-            "#e8590c",
-            "#d62728",
-            "#7f0000",
-        ),
-        strict=True,
-    )
-)
 # Columns of the table and the exports, in order; "officer" ones only beyond one officer.
 COLUMNS = (
     "loan_code",
@@ -63,26 +53,43 @@ COLUMNS = (
     "principal",
 )
 OFFICER_COLUMNS = ("officer_code", "officer_name")
+# A filter offers its values in a list up to this many; beyond (a cooperative's thousands
+# of groups), the person types the ones they want.
+OPTION_LIMIT = 100
+# Rows an export reads from the database at a time.
+EXPORT_BATCH = 2000
+# Typed codes are separated by spaces or commas (Chinese ones too).
+_CODE_SEPARATORS = re.compile(r"[\s,，、;；]+")
+
+
+@scoped_cache(ttl=600, max_entries=256)
+def cached_loan_page(
+    conn: Connection,
+    scope: Scope,
+    as_of: dt.date,
+    filters: LoanFilters,
+    sort: LoanSort,
+    page: int,
+    page_size: int,
+    version: int,
+) -> list[LoanRow]:
+    """load_loan_page: one page of rows, cached per (scope, date, filters, sort, page)."""
+    return load_loan_page(conn, scope, as_of, filters, sort, page, page_size)
 
 
 @scoped_cache(ttl=600, max_entries=64)
-def cached_loan_table(
+def cached_loan_summary(
     conn: Connection, scope: Scope, as_of: dt.date, filters: LoanFilters, version: int
-) -> list[LoanRow]:
-    """load_loan_table, cached per (scope, date, filters, data version)."""
-    return load_loan_table(conn, scope, as_of, filters)
+) -> LoanSummary:
+    """load_loan_summary, cached per (scope, date, filters, data version)."""
+    return load_loan_summary(conn, scope, as_of, filters)
 
 
 @scoped_cache()
 def cached_filter_options(conn: Connection, scope: Scope, version: int) -> FilterOptions:
-    """The villages, groups, grades and officers of the scope's loans."""
-    return load_filter_options(conn, scope)
-
-
-@scoped_cache()
-def cached_aging(conn: Connection, scope: Scope, as_of: dt.date, version: int) -> list[AgingBucket]:
-    """compute_aging, cached per (scope, date, data version)."""
-    return compute_aging(conn, scope, as_of)
+    """The villages, groups, grades and officers of the scope's loans (None for a list
+    longer than OPTION_LIMIT)."""
+    return load_filter_options(conn, scope, OPTION_LIMIT)
 
 
 def coded_multiselect(
@@ -113,6 +120,35 @@ def coded_multiselect(
     return tuple(value)
 
 
+def typed_codes(label: str, key: str) -> tuple[str, ...]:
+    """A text box for a filter with too many values to list: the codes (or village names)
+    typed, separated by spaces or commas; none typed means all. What was typed is kept
+    apart from the widget too, so it is still there back from a borrower's file."""
+    widget, kept = f"{key}_typed", f"{key}_typed_kept"
+    if widget not in st.session_state:  # Streamlit forgot it when the page was left
+        st.session_state[widget] = st.session_state.get(kept, "")
+    text = st.text_input(
+        label,
+        key=widget,
+        placeholder=t("portfolio.filter.type_codes"),
+        help=t("portfolio.filter.type_help"),
+        max_chars=500,
+    )
+    st.session_state[kept] = text
+    return tuple(dict.fromkeys(c for c in _CODE_SEPARATORS.split(text) if c))
+
+
+def _choose(
+    label: str,
+    options: Sequence[str] | None,
+    format_func: Callable[[str], str],
+    key: str,
+) -> tuple[str, ...]:
+    if options is None:
+        return typed_codes(label, key)
+    return coded_multiselect(label, options, format_func, key)
+
+
 def filter_widgets(options: FilterOptions, show_officer: bool) -> LoanFilters:
     """The filter row(s); returns what was chosen (nothing chosen = everything)."""
     first = st.columns(3)
@@ -135,20 +171,20 @@ def filter_widgets(options: FilterOptions, show_officer: bool) -> LoanFilters:
         )
     second = st.columns(3 if show_officer else 2)
     with second[0]:
-        villages = coded_multiselect(
+        villages = _choose(
             t("portfolio.filter.village"), options.villages, str, "portfolio_f_village"
         )
     with second[1]:
-        groups = coded_multiselect(
+        groups = _choose(
             t("portfolio.filter.group"), options.groups, group_text, "portfolio_f_group"
         )
     officers: tuple[str, ...] = ()
     if show_officer:
-        names = dict(options.officers)
+        names = dict(options.officers or ())
         with second[2]:
-            officers = coded_multiselect(
+            officers = _choose(
                 t("portfolio.filter.officer"),
-                [code for code, _ in options.officers],
+                None if options.officers is None else [code for code, _ in options.officers],
                 lambda code: f"{names[code]} ({code})",
                 "portfolio_f_officer",
             )
@@ -232,17 +268,23 @@ def column_config(columns: Sequence[str]) -> dict[str, Any]:
 
 
 def export_makers(
-    rows: list[LoanRow], columns: Sequence[str]
+    scope: Scope, as_of: dt.date, filters: LoanFilters, sort: LoanSort, columns: Sequence[str]
 ) -> tuple[Callable[[], bytes], Callable[[], bytes]]:
-    """CSV and XLSX builders for the download buttons. Streamlit calls them on click, in
-    another thread without the session, so every text is translated now."""
+    """CSV and XLSX builders for the download buttons: every filtered loan of the scope in
+    the table's order, streamed from the database in batches into the file (never a list
+    of the whole portfolio). Every text is translated now, when the page is drawn."""
     labels = column_labels(columns)
     values = {f"status.{s}": status_text(s) for s in STATUSES}
     values |= {f"bucket.{b}": bucket_text(b) for b in AGING_BUCKETS}
     sheet = t("portfolio.sheet")
+
+    def rows() -> Iterator[LoanRow]:
+        with get_engine().connect() as conn:
+            yield from iter_loan_rows(conn, scope, as_of, filters, sort, EXPORT_BATCH)
+
     return (
-        functools.partial(loans_csv, rows, labels, values),
-        functools.partial(loans_xlsx, rows, labels, values, sheet),
+        lambda: loans_csv(rows(), labels, values),
+        lambda: loans_xlsx(rows(), labels, values, sheet),
     )
 
 
@@ -255,42 +297,3 @@ def file_stem(scope: Scope, as_of: dt.date) -> str:
     }.get(scope.kind) or scope.kind
     safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in name)
     return f"portfolio-{safe}-{as_of.isoformat()}"
-
-
-def aging_chart(buckets: list[AgingBucket]) -> alt.Chart:
-    """Bars of outstanding principal per DPD bucket, green to dark red, with the loans'
-    count in the tooltip."""
-    bucket, amount, loans = (
-        t("portfolio.chart.bucket"),
-        t("portfolio.chart.outstanding"),
-        t("portfolio.chart.loans"),
-    )
-    frame = pd.DataFrame(
-        {
-            bucket: [bucket_text(b.bucket) for b in buckets],
-            amount: [float(b.outstanding) for b in buckets],
-            loans: [b.loans for b in buckets],
-            "text": [money(b.outstanding) for b in buckets],
-        }
-    )
-    order = [bucket_text(b) for b in AGING_BUCKETS]
-    return (
-        alt.Chart(frame)
-        .mark_bar()
-        .encode(
-            x=alt.X(
-                f"{bucket}:N",
-                sort=order,
-                title=t("portfolio.chart.bucket_axis"),
-                axis=alt.Axis(labelAngle=0),
-            ),
-            y=alt.Y(f"{amount}:Q", title=f"{amount} (¥)"),
-            color=alt.Color(
-                f"{bucket}:N",
-                scale=alt.Scale(domain=order, range=[BUCKET_COLOURS[b] for b in AGING_BUCKETS]),
-                legend=None,
-            ),
-            tooltip=[bucket, alt.Tooltip("text:N", title=amount), alt.Tooltip(f"{loans}:Q")],
-        )
-        .properties(height=280, title=t("portfolio.chart.title"))
-    )

@@ -16,8 +16,9 @@ import datetime as dt
 import io
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from itertools import chain, islice
 from typing import Any
 
 from openpyxl import Workbook
@@ -63,21 +64,24 @@ def _check_formats(headers: Sequence[str], formats: Formats) -> list[str | None]
 
 
 def table_csv(
-    headers: Sequence[str], rows: Sequence[Sequence[Cell]], *, formats: Formats = None
+    headers: Sequence[str], rows: Iterable[Sequence[Cell]], *, formats: Formats = None
 ) -> bytes:
     """A table as CSV bytes (UTF-8 with BOM, CRLF): every text cell and header inert, dates
     ISO, None empty. Numbers of a column with a format read as the module's docstring
     says ("98.2%", "1234.50"); other Decimals exactly as given (Decimal("97.50") stays
-    "97.50", never a float)."""
+    "97.50", never a float). `rows` may be an iterator: each row is written as it comes
+    (a streamed query's rows are never all in memory at once)."""
     kinds = _check_formats(headers, formats)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    out = io.BytesIO()
+    text = io.TextIOWrapper(out, encoding=CSV_ENCODING, newline="")
+    writer = csv.writer(text, lineterminator="\r\n")
     writer.writerow([inert(h) for h in headers])
     for row in rows:
         writer.writerow(
             [cell_text(cell, kind) for cell, kind in zip(row, _pad(kinds, row), strict=True)]
         )
-    return out.getvalue().encode(CSV_ENCODING)
+    text.detach()  # flushes, and leaves `out` open to read
+    return out.getvalue()
 
 
 def _pad(kinds: list[str | None], row: Sequence[Cell]) -> list[str | None]:
@@ -87,7 +91,7 @@ def _pad(kinds: list[str | None], row: Sequence[Cell]) -> list[str | None]:
 
 def table_xlsx(
     headers: Sequence[str],
-    rows: Sequence[Sequence[Cell]],
+    rows: Iterable[Sequence[Cell]],
     sheet_title: str,
     *,
     formats: Formats = None,
@@ -95,15 +99,19 @@ def table_xlsx(
     """A table as an XLSX workbook of one sheet: header bold and frozen, columns as wide as
     their content (within limits), numbers as numbers (Decimal exact; shown as their
     column's format says, 0.0% or #,##0.00, else with as many places as the value has),
-    dates as dates, text never a formula."""
+    dates as dates, text never a formula. `rows` may be an iterator: only the first
+    WIDTH_SAMPLE rows are held (to size the columns), the rest go to the sheet as they come."""
     kinds = _check_formats(headers, formats)
-    # Write-only mode streams rows: the whole cooperative's loan table is tens of thousands.
+    rows = iter(rows)
+    sample = list(islice(rows, WIDTH_SAMPLE))
+    # Write-only mode streams rows to a temporary file: the whole cooperative's loan table
+    # is hundreds of thousands.
     book = Workbook(write_only=True)
     title = _SHEET_NAME_BAD.sub("_", inert(sheet_title))[:31] or "Sheet1"
     sheet = book.create_sheet(title)
     sheet.freeze_panes = "A2"
     # Widths must be set before the first row in write-only mode.
-    for index, width in enumerate(_widths(headers, rows, kinds), start=1):
+    for index, width in enumerate(_widths(headers, sample, kinds), start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     bold = Font(bold=True)
     header_cells = []
@@ -112,7 +120,7 @@ def table_xlsx(
         cell.font = bold
         header_cells.append(cell)
     sheet.append(header_cells)
-    for row in rows:
+    for row in chain(sample, rows):
         sheet.append(
             [
                 _xlsx_cell(sheet, cell, kind)
@@ -155,11 +163,11 @@ def _decimal_format(value: Decimal, kind: str | None) -> str:
 
 
 def _widths(
-    headers: Sequence[str], rows: Sequence[Sequence[Cell]], kinds: list[str | None]
+    headers: Sequence[str], sample: Sequence[Sequence[Cell]], kinds: list[str | None]
 ) -> list[int]:
     widths = [_display_width(h) for h in headers]
-    # A sample is enough to size columns and keeps a 50,000-row export fast.
-    for row in rows[:WIDTH_SAMPLE]:
+    # A sample (the first rows) is enough to size columns and keeps a large export fast.
+    for row in sample:
         for index, cell in enumerate(row[: len(widths)]):
             widths[index] = max(widths[index], _display_width(cell_text(cell, kinds[index])))
     return [min(MAX_WIDTH, max(MIN_WIDTH, w + 2)) for w in widths]

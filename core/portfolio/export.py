@@ -4,7 +4,7 @@ values (status, bucket) in the reader's words when the caller gives them."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from core.exports.cells import COUNT, MONEY, Cell
 from core.exports.files import table_csv, table_xlsx
@@ -35,27 +35,30 @@ def _columns(labels: Mapping[str, str]) -> list[str]:
 
 
 def loans_csv(
-    rows: Sequence[LoanRow],
+    rows: Iterable[LoanRow],
     labels: Mapping[str, str],
     value_labels: Mapping[str, str] | None = None,
 ) -> bytes:
     """The rows as CSV bytes: one column per key of `labels` (a LoanRow field → its
-    header text), in that order. Dates ISO, money with two decimals, None empty."""
+    header text), in that order. Dates ISO, money with two decimals, None empty. `rows`
+    may be an iterator (core.portfolio.loan_pages.iter_loan_rows): each row is written as
+    it is read."""
     columns = _columns(labels)
-    cells = [_cells(row, columns, value_labels or {}) for row in rows]
+    cells = (_cells(row, columns, value_labels or {}) for row in rows)
     return table_csv([labels[c] for c in columns], cells, formats=_loan_formats(columns))
 
 
 def loans_xlsx(
-    rows: Sequence[LoanRow],
+    rows: Iterable[LoanRow],
     labels: Mapping[str, str],
     value_labels: Mapping[str, str] | None = None,
     sheet_title: str = "loans",
 ) -> bytes:
     """The rows as an XLSX workbook of one sheet, columns as in `loans_csv`: money as
-    numbers formatted with two decimals, dates as dates, text never a formula."""
+    numbers formatted with two decimals, dates as dates, text never a formula. `rows` may
+    be an iterator, written as it is read (openpyxl's write-only mode)."""
     columns = _columns(labels)
-    cells = [_cells(row, columns, value_labels or {}) for row in rows]
+    cells = (_cells(row, columns, value_labels or {}) for row in rows)
     return table_xlsx(
         [labels[c] for c in columns], cells, sheet_title, formats=_loan_formats(columns)
     )

@@ -1,5 +1,6 @@
-"""The loan table of the portfolio screen: one row per loan of the viewer's scope at a date,
-with its outstanding principal, days past due, aging bucket and status, filtered in SQL.
+"""The loan rows of the portfolio screen and the borrower's file: one row per loan at a
+date, with its outstanding principal, days past due, aging bucket and status, computed in
+SQL (core/portfolio/loan_pages.py pages, sums and streams them for the screen).
 
 The definitions are the metrics engine's (docs/metrics.md): paid(t) counts repayments up to
 t, DPD(t) runs from the oldest installment due before t that is unpaid at t, a loan is
@@ -58,12 +59,13 @@ class LoanRow:
 
 @dataclass(frozen=True)
 class FilterOptions:
-    """The distinct values the scope's loans take, for the filter widgets."""
+    """The distinct values the scope's loans take, for the filter widgets (None: too
+    many to list, see `load_filter_options`)."""
 
-    villages: tuple[str, ...]
-    groups: tuple[str, ...]
+    villages: tuple[str, ...] | None  # None: more than the screen lists
+    groups: tuple[str, ...] | None
     grades: tuple[str, ...]
-    officers: tuple[tuple[str, str], ...]  # (staff_code, name)
+    officers: tuple[tuple[str, str], ...] | None  # (staff_code, name)
 
 
 def status_case_sql(alias: str) -> str:
@@ -85,23 +87,21 @@ def in_list(column_sql: str, name: str, values: Sequence[str]) -> tuple[str, dic
     return f"{column_sql} IN ({', '.join(':' + p for p in params)})", params
 
 
-def select_loan_rows(
-    conn: Connection,
-    where_sql: str,
-    params: dict[str, Any],
-    as_of: dt.date,
-    outer_where: str = "1 = 1",
-) -> list[LoanRow]:
-    """The loan rows at `as_of` of loans matching `where_sql` (on aliases l, s = the loan's
-    officer, b = the borrower), then `outer_where` on the computed bucket and status.
+def loan_rows_sql(
+    conn: Connection, where_sql: str, outer_where: str = "1 = 1", base_tail: str = ""
+) -> str:
+    """The WITH clause of the loan rows at :as_of: `base` (loans matching `where_sql` on
+    aliases l, s = the loan's officer, b = the borrower, then `base_tail`, an ORDER BY and
+    LIMIT for instance), `late` and `t` (their outstanding principal, first unpaid due date
+    and bucket), and `loan_rows` (t's columns as LoanRow reads them, with dpd) narrowed by
+    `outer_where` on t. Binds :as_of and the bucket cuts (`loan_row_params`).
 
-    One statement: paid(as_of) is an index lookup per loan (as in compute_aging) and the
-    unpaid installments are grouped per chosen loan, so the cost follows the scope's size.
+    paid(as_of) is the largest cumulative repayment up to as_of (core/db/derived.py), an
+    index-only lookup per loan, and the unpaid installments are grouped per chosen loan, so
+    the cost follows the number of loans in `base`.
     """
     dpd = days_between(conn, ":as_of", "t.first_due")
-    rows = run(
-        conn,
-        f"""
+    return f"""
         WITH base AS (
             SELECT l.id, l.loan_code, l.disbursed_on, l.principal_cents,
                    COALESCE(l.appraisal_grade, '') AS grade, {status_case_sql("l")} AS status,
@@ -110,7 +110,8 @@ def select_loan_rows(
                    s.staff_code, s.name AS officer_name
             FROM loans l JOIN staff s ON s.id = l.officer_id
             JOIN borrowers b ON b.id = l.borrower_id
-            WHERE l.disbursed_on <= :as_of AND {where_sql}),
+            WHERE l.disbursed_on <= :as_of AND {where_sql}
+            {base_tail}),
         late AS (
             SELECT i.loan_id, MIN(i.due_date) AS first_due
             FROM installments i JOIN base ON base.id = i.loan_id
@@ -118,87 +119,88 @@ def select_loan_rows(
             GROUP BY i.loan_id),
         t AS (
             SELECT base.*, base.principal_cents - COALESCE(
-                       (SELECT SUM(r.principal_paid_cents) FROM repayments r
+                       (SELECT MAX(r.paid_cum_cents) FROM repayments r
                         WHERE r.loan_id = base.id AND r.paid_on <= :as_of), 0) AS outstanding,
                    late.first_due,
                    CASE WHEN base.status = 'active' THEN {bucket_case_sql("late.first_due")}
                    END AS bucket
-            FROM base LEFT JOIN late ON late.loan_id = base.id)
-        SELECT t.loan_code, t.borrower_code, t.borrower_name, t.village, t.group_code,
-               t.grade, t.staff_code, t.officer_name, t.disbursed_on, t.principal_cents,
-               t.outstanding, COALESCE({dpd}, 0) AS dpd, t.bucket, t.status
-        FROM t WHERE {outer_where}
-        ORDER BY dpd DESC, t.loan_code""",
-        {**params, **bucket_cut_params(as_of), "as_of": as_of},
+            FROM base LEFT JOIN late ON late.loan_id = base.id),
+        loan_rows AS (
+            SELECT t.loan_code, t.borrower_code, t.borrower_name, t.village, t.group_code,
+                   t.grade, t.staff_code, t.officer_name, t.disbursed_on, t.principal_cents,
+                   t.outstanding, COALESCE({dpd}, 0) AS dpd, t.bucket, t.status
+            FROM t WHERE {outer_where})"""
+
+
+def loan_row_params(as_of: dt.date) -> dict[str, Any]:
+    """The values `loan_rows_sql` binds besides the caller's own."""
+    return {**bucket_cut_params(as_of), "as_of": as_of}
+
+
+def loan_row(r: Any) -> LoanRow:
+    """A LoanRow from a row of `loan_rows_sql`'s `loan_rows`."""
+    return LoanRow(
+        loan_code=r.loan_code,
+        borrower_code=r.borrower_code,
+        borrower_name=r.borrower_name,
+        village=r.village,
+        group_code=r.group_code,
+        grade=r.grade,
+        officer_code=r.staff_code,
+        officer_name=r.officer_name,
+        disbursed_on=as_date(r.disbursed_on),
+        principal=_yuan(int(r.principal_cents)),
+        outstanding=_yuan(int(r.outstanding)),
+        dpd=int(r.dpd),
+        bucket=r.bucket,
+        status=r.status,
     )
-    return [
-        LoanRow(
-            loan_code=r.loan_code,
-            borrower_code=r.borrower_code,
-            borrower_name=r.borrower_name,
-            village=r.village,
-            group_code=r.group_code,
-            grade=r.grade,
-            officer_code=r.staff_code,
-            officer_name=r.officer_name,
-            disbursed_on=as_date(r.disbursed_on),
-            principal=_yuan(int(r.principal_cents)),
-            outstanding=_yuan(int(r.outstanding)),
-            dpd=int(r.dpd),
-            bucket=r.bucket,
-            status=r.status,
-        )
-        for r in rows
-    ]
 
 
-def load_loan_table(
-    conn: Connection, scope: Scope, as_of: dt.date, filters: LoanFilters = LoanFilters()
+def select_loan_rows(
+    conn: Connection, where_sql: str, params: dict[str, Any], as_of: dt.date
 ) -> list[LoanRow]:
-    """Every loan of the scope's officers disbursed by `as_of`, narrowed by `filters`,
-    longest overdue first (then by loan code)."""
-    scope_sql, params = scope.staff_where("s")
-    inner = [f"s.role = 'officer' AND {scope_sql}"]
-    for column, name, values in (
-        ("b.village", "f_village", filters.villages),
-        ("COALESCE(b.group_code, '')", "f_group", filters.groups),
-        ("COALESCE(l.appraisal_grade, '')", "f_grade", filters.grades),
-        ("s.staff_code", "f_officer", filters.officers),
-    ):
-        sql, bound = in_list(column, name, values)
-        inner.append(sql)
-        params.update(bound)
-    outer = []
-    for column, name, values in (
-        ("t.bucket", "f_bucket", filters.buckets),
-        ("t.status", "f_status", filters.statuses),
-    ):
-        sql, bound = in_list(column, name, values)
-        outer.append(sql)
-        params.update(bound)
-    return select_loan_rows(conn, " AND ".join(inner), params, as_of, " AND ".join(outer))
-
-
-def load_filter_options(conn: Connection, scope: Scope) -> FilterOptions:
-    """The villages, groups ("" = none), grades ("" = none) and officers of the scope's
-    loans, sorted; grades in the engine's order."""
-    scope_sql, params = scope.staff_where("s")
+    """The loan rows at `as_of` of the few loans matching `where_sql` (aliases as in
+    `loan_rows_sql`), longest overdue first (then by loan code): a borrower's loans."""
     rows = run(
         conn,
-        f"""
-        SELECT DISTINCT b.village, COALESCE(b.group_code, '') AS group_code,
-               COALESCE(l.appraisal_grade, '') AS grade, s.staff_code, s.name
-        FROM loans l JOIN staff s ON s.id = l.officer_id
+        loan_rows_sql(conn, where_sql) + " SELECT * FROM loan_rows ORDER BY dpd DESC, loan_code",
+        {**params, **loan_row_params(as_of)},
+    )
+    return [loan_row(r) for r in rows]
+
+
+def load_filter_options(conn: Connection, scope: Scope, limit: int | None = None) -> FilterOptions:
+    """The villages, groups ("" = none), grades ("" = none) and officers of the scope's
+    loans, sorted; grades in the engine's order. With a `limit`, a list that would be
+    longer (a cooperative's thousands of groups) is None instead: the screen asks for
+    codes rather than offering them all."""
+    scope_sql, params = scope.staff_where("s")
+    joined = f"""FROM loans l JOIN staff s ON s.id = l.officer_id
         JOIN borrowers b ON b.id = l.borrower_id
-        WHERE s.role = 'officer' AND {scope_sql}""",
+        WHERE s.role = 'officer' AND {scope_sql}"""
+    cap = "" if limit is None else f"LIMIT {int(limit) + 1}"
+
+    def distinct(column: str, capped: str = cap) -> list[Any]:
+        return run(conn, f"SELECT DISTINCT {column} AS v {joined} ORDER BY 1 {capped}", params)
+
+    def listed(values: list[Any]) -> tuple[Any, ...] | None:
+        return None if limit is not None and len(values) > limit else tuple(values)
+
+    grades = {r.v for r in distinct("COALESCE(l.appraisal_grade, '')", "")}  # five at most
+    officers = run(
+        conn,
+        f"""SELECT s.staff_code, s.name FROM staff s
+        WHERE s.role = 'officer' AND {scope_sql}
+          AND EXISTS (SELECT 1 FROM loans l WHERE l.officer_id = s.id)
+        ORDER BY s.staff_code {cap}""",
         params,
     )
-    grades = {r.grade for r in rows}
     return FilterOptions(
-        villages=tuple(sorted({r.village for r in rows})),
-        groups=tuple(sorted({r.group_code for r in rows})),
+        villages=listed(sorted(r.v for r in distinct("b.village"))),
+        groups=listed(sorted(r.v for r in distinct("COALESCE(b.group_code, '')"))),
         grades=tuple(g for g in GRADES if g in grades),
-        officers=tuple(sorted({(r.staff_code, r.name) for r in rows})),
+        officers=listed(sorted((r.staff_code, r.name) for r in officers)),
     )
 
 

@@ -63,3 +63,13 @@ def load_code_owners(
         if row.is_loan or row.code not in found:
             found[row.code] = owner
     return found
+
+
+def find_code(conn: Connection, scope: Scope, code: str) -> CodeOwner | None:
+    """The borrower behind a loan or borrower code a person typed (spaces around it
+    ignored; a loan code wins, as in `load_code_owners`), or None when the scope may not
+    open it or no such code exists: the screen cannot tell the two apart, by design."""
+    code = code.strip()
+    if not code:
+        return None
+    return load_code_owners(conn, scope, [code], [code]).get(code)

@@ -140,3 +140,22 @@ def test_speaks_chinese(cohorts_db: str, log_in_as) -> None:
     assert at.title[0].value == "培训与贷款结果"
     assert "这不是对照试验" in at.info[0].value
     assert [m.label for m in at.metric][:3] == ["首次贷款笔数", "回收率", "曾逾期30天以上"]
+
+
+def test_a_breakdown_longer_than_a_page_is_shown_a_page_at_a_time(
+    cohorts_db: str, log_in_as, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A union's 2,000 officers: one page of rows at a time (here a page of 1 row).
+    monkeypatch.setattr("app.paging.PAGE_SIZE", 1)
+    log_in_as("admin")
+    at = open_page(PAGE)
+    at = at.selectbox(key="cohorts_by__en").set_value("officer").run()
+    assert list(at.dataframe[0].value["Officer"]) == ["OF1"]
+    assert "Rows 1–1 of 2" in [c.value for c in at.caption]
+    at = at.button(key="cohorts_breakdown_next").click().run()
+    assert list(at.dataframe[0].value["Officer"]) == ["OF2"]
+    assert at.button(key="cohorts_breakdown_next").disabled
+    # Another breakdown starts on its first page: branches 城关支行 and 河西支行.
+    at = at.selectbox(key="cohorts_by__en").set_value("branch").run()
+    assert list(at.dataframe[0].value["Branch"]) == ["城关支行"]
+    assert not at.exception

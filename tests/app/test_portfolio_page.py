@@ -98,7 +98,7 @@ def test_an_officer_sees_their_loans_with_exact_values(loaded_db: str, log_in_as
         },
     ]
     assert at.markdown[0].value == (
-        "**2** loans shown · **2** active · outstanding **¥4,800.50** · **2** active loans late"
+        "**2** loans · **2** active · outstanding **¥4,800.50** · **2** active loans late"
     )
 
 
@@ -107,7 +107,7 @@ def test_a_filter_changes_the_rows(loaded_db: str, log_in_as) -> None:
     at = portfolio()
     at.multiselect(key="portfolio_f_bucket__en").set_value(["31-60"]).run()
     assert loans(at.dataframe[0].value) == ["L1"]
-    assert at.markdown[0].value.startswith("**1** loans shown · **1** active")
+    assert at.markdown[0].value.startswith("**1** loans · **1** active")
     at.multiselect(key="portfolio_f_bucket__en").set_value(["current"]).run()
     assert not at.dataframe
     assert at.info[0].value == "No loans match these filters."
@@ -124,20 +124,54 @@ def test_an_earlier_date_shows_the_loans_as_they_were(loaded_db: str, log_in_as)
     assert list(table["Outstanding (¥)"]) == [3800.50, 2000.00]
 
 
-def test_downloads_and_a_link_to_each_borrower(loaded_db: str, log_in_as) -> None:
+def open_code(at: AppTest, code: str) -> AppTest:
+    """Types `code` in the "open a borrower by code" box and presses Open the file."""
+    at.text_input(key="portfolio_open_code").input(code)
+    return at.button(key="portfolio_open").click().run()
+
+
+def test_downloads_and_a_box_that_opens_a_borrower_by_code(loaded_db: str, log_in_as) -> None:
     log_in_as("officer")
     at = portfolio()
     assert [at.button(key=k).label for k in ("portfolio_csv", "portfolio_xlsx")] == [
         "Download CSV",
         "Download Excel",
     ]
-    link = at.get("page_link")[0].proto
-    assert (link.page, link.query_string) == ("borrower", "code=B1")
-    at.selectbox(key="portfolio_open__en").set_value("B2").run()
-    assert at.get("page_link")[0].proto.query_string == "code=B2"
-    # A date in the past travels with the link.
+    # No list of every borrower: the only selectbox is the sort's.
+    assert [box.key for box in at.selectbox] == ["portfolio_sort__en"]
+    at = open_code(at, " B2 ")
+    assert not at.exception
+    assert at.title[0].value == "Borrower"
+    assert at.text[0].value == "钱二 · B2"
+
+
+def test_a_loan_code_opens_its_borrower_at_the_portfolios_date(loaded_db: str, log_in_as) -> None:
+    log_in_as("officer")
+    at = portfolio()
     at.date_input(key="portfolio_as_of").set_value(dt.date(2025, 3, 31)).run()
-    assert at.get("page_link")[0].proto.query_string == "code=B2&as_of=2025-03-31"
+    at = open_code(at, "L1")
+    assert at.text[0].value == "赵一 · B1"
+    assert dict(at.query_params) == {"code": "B1", "as_of": "2025-03-31", "loan": "L1"}
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("en", "No borrower or loan with the code B3 in your portfolio: check the code."),
+        ("zh", "您的贷款组合里没有编号为 B3 的借款人或贷款，请核对编号。"),
+    ],
+)
+def test_a_code_outside_the_scope_says_so_and_stays_typed(
+    two_officers_db: str, log_in_as, language: str, message: str
+) -> None:
+    log_in_as("officer")
+    at = open_code(portfolio(language), "B3")
+    assert at.title[0].value == ("Portfolio" if language == "en" else "贷款组合")
+    assert [e.value for e in at.error] == [message]
+    assert at.text_input(key="portfolio_open_code").value == "B3"
+    # Markdown in a typed code is shown as typed, never as Markdown.
+    at = open_code(at, "**x**")
+    assert at.error[0].value.count("\\*") == 4
 
 
 def test_file_names() -> None:
@@ -330,3 +364,28 @@ def test_active_loans_by_default_history_on_request(
         ("L1", "Active", "91–180 days"),
     ]
     assert list(table["Days past due"]) == [205, 153]
+
+
+def test_a_filter_with_too_many_values_to_list_takes_typed_codes(
+    two_officers_db: str, log_in_as, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A union's thousands of groups and officers: beyond OPTION_LIMIT values, a text box.
+    monkeypatch.setattr("app.portfolio.loans.OPTION_LIMIT", 1)
+    log_in_as("team_leader")
+    at = portfolio()
+    assert [box.key for box in at.multiselect] == [
+        "portfolio_f_status__en",
+        "portfolio_f_bucket__en",
+        "portfolio_f_grade__en",
+    ]
+    at = at.text_input(key="portfolio_f_officer_typed").input("OF2， NOPE").run()
+    assert loans(at.dataframe[0].value) == ["L3"]
+    at = at.text_input(key="portfolio_f_village_typed").input("李家庄").run()
+    assert not at.dataframe and at.info[0].value == "No loans match these filters."
+    at = at.text_input(key="portfolio_f_village_typed").input("").run()
+    # What was typed is still there back from a borrower's file.
+    at = open_code(at, "B3")
+    assert at.text[0].value == "孙三 · B3"
+    at = at.switch_page("pages/portfolio.py").run()
+    assert at.text_input(key="portfolio_f_officer_typed").value == "OF2， NOPE"
+    assert loans(at.dataframe[0].value) == ["L3"]

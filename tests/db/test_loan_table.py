@@ -15,7 +15,8 @@ from core.metrics.params import MetricParams
 from core.metrics.views import compute_aging
 from core.portfolio.borrower import load_borrower
 from core.portfolio.loan_history import installment_state
-from core.portfolio.loans import LoanFilters, load_filter_options, load_loan_table
+from core.portfolio.loan_pages import LoanSort, iter_loan_rows
+from core.portfolio.loans import LoanFilters, load_filter_options
 from tests.builders import base_portfolio, write_folder
 from tests.db.helpers import do_import
 
@@ -62,7 +63,7 @@ def loaded(engine: Engine, tmp_path: Path) -> Engine:
 
 def table(engine: Engine, scope: Scope, as_of: dt.date, **filters: tuple[str, ...]):
     with engine.connect() as conn:
-        return load_loan_table(conn, scope, as_of, LoanFilters(**filters))
+        return list(iter_loan_rows(conn, scope, as_of, LoanFilters(**filters), LoanSort()))
 
 
 def test_rows_of_an_officer_at_the_end_of_june(loaded: Engine) -> None:

@@ -5,11 +5,15 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections.abc import Iterator
+from dataclasses import replace
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from openpyxl import load_workbook
 
+import core.exports.files as files
 from core.portfolio.export import loans_csv, loans_xlsx
 from core.portfolio.loans import LoanRow
 
@@ -110,3 +114,60 @@ def test_xlsx_round_trip() -> None:
 def test_unknown_columns_are_refused() -> None:
     with pytest.raises(ValueError, match="id_number"):
         loans_csv(ROWS, {"id_number": "ID"})
+
+
+def _one_pass(rows: list[LoanRow], events: list[str]) -> Iterator[LoanRow]:
+    """The rows as a stream that can be read once, noting "read L3" as each is read."""
+    for row in rows:
+        events.append(f"read {row.loan_code}")
+        yield row
+
+
+def _noting_writes(monkeypatch: pytest.MonkeyPatch, name: str, events: list[str]) -> None:
+    """core.exports.files.`name` (a function formatting one cell) notes "write L3" as it
+    formats a loan code."""
+    real = getattr(files, name)
+
+    def noted(*args: Any) -> Any:
+        cell = args[1] if name == "_xlsx_cell" else args[0]
+        if isinstance(cell, str) and cell.startswith("L"):
+            events.append(f"write {cell}")
+        return real(*args)
+
+    monkeypatch.setattr(files, name, noted)
+
+
+def test_the_csv_writes_each_row_as_it_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = [replace(ROWS[i % 2], loan_code=f"L{i}") for i in range(4)]
+    events: list[str] = []
+    _noting_writes(monkeypatch, "cell_text", events)
+    text = loans_csv(_one_pass(rows, events), LABELS, VALUES).decode("utf-8-sig")
+    # Never the whole table in memory: a row is written before the next is read.
+    assert events == [f"{what} L{i}" for i in range(4) for what in ("read", "write")]
+    lines = list(csv.reader(io.StringIO(text)))
+    assert [line[0] for line in lines[1:]] == ["L0", "L1", "L2", "L3"]
+    assert lines[3][1] == '\'=HYPERLINK("http://x")' and lines[4][2] == "'+1 village"
+
+
+def test_the_xlsx_holds_only_the_rows_that_size_its_columns(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(files, "WIDTH_SAMPLE", 2)
+    rows = [replace(ROWS[i % 2], loan_code=f"L{i}") for i in range(5)]
+    events: list[str] = []
+    _noting_writes(monkeypatch, "_xlsx_cell", events)
+    data = loans_xlsx(_one_pass(rows, events), LABELS, VALUES, sheet_title="贷款")
+    # The first 2 rows size the columns; from then on each row is written as it is read.
+    assert events == [
+        "read L0",
+        "read L1",
+        "write L0",
+        "write L1",
+        *(f"{what} L{i}" for i in range(2, 5) for what in ("read", "write")),
+    ]
+    sheet = load_workbook(io.BytesIO(data))["贷款"]
+    assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == [
+        f"L{i}" for i in range(5)
+    ]
+    # L4, read after the sample, is still inert.
+    assert sheet.cell(row=6, column=2).value == '\'=HYPERLINK("http://x")'
