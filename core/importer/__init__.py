@@ -29,18 +29,19 @@ from core.db.errors import reporting_disk_full
 from core.db.models import ImportRun
 from core.field.reconcile import ReconcileResult, reconcile
 from core.importer.changes import TableChanges
+from core.importer.chunks import typed_table
 from core.importer.messages import Notice
-from core.importer.parsing import check_columns, parse_table
+from core.importer.parsing import check_columns
 from core.importer.plan import plan_import
 from core.importer.problems import Problem, ProblemLog
 from core.importer.raw import UnreadableInput
-from core.importer.row_rules import check_row_rules, drop_duplicates
 from core.importer.sources import read_input
 from core.importer.spec import SPECS, TABLES
 from core.importer.stored import StoredState
 from core.importer.workbook import WorkbookLimits
 from core.importer.writer import Progress, touched_borrowers, write_changes
 from core.metrics.params import MetricParams
+from core.settings import load_settings
 
 __all__ = [
     "DISK_FULL",
@@ -107,6 +108,7 @@ def run_import(
     source_label: str | None = None,
     reconcile_days: int = MetricParams().reconcile_days,
     workbook_limits: WorkbookLimits | None = None,
+    chunk_rows: int | None = None,
 ) -> ImportResult:
     """Checks and (unless `dry_run`) writes the import at `path`; never partially.
 
@@ -116,12 +118,15 @@ def run_import(
     same transaction, field receipts are matched to the repayments now stored
     (core.field.reconcile, `reconcile_days` from config/rules.yaml). `workbook_limits`
     bound what a workbook may cost to read (default: the FIELDBOOK_IMPORT_MAX_* settings).
+    A CSV file is read, typed and checked `chunk_rows` rows at a time (default: the
+    FIELDBOOK_IMPORT_CHUNK_ROWS setting); the result is the same for any chunk size.
 
     Raises UnreadableInput when `path` is not a folder, CSV file or workbook at all, and
     core.db.errors.DiskFull (message DISK_FULL, no SQL or data in it) when the disk fills
     up; every problem with the data itself comes back in `ImportResult.problems`.
     """
     started = dt.datetime.now(dt.UTC)
+    rows = chunk_rows or load_settings().import_chunk_rows
     log = ProblemLog()
     raw = read_input(path, log, workbook_limits)
     result = ImportResult(source_label or str(path), [t.source for t in raw.values()], dry_run)
@@ -133,17 +138,17 @@ def run_import(
             continue
         spec = SPECS[table]
         if progress:
-            progress(f"checking {table}", 0, len(raw[table].frame))
+            progress(f"checking {table}", 0, 0)
         missing = check_columns(raw[table], spec, log)
         if missing:
             incomplete.add(table)
             if spec.key[0] in missing:  # no codes: others' references to it are unknowable
                 log.unusable.add(table)
-        frame = parse_table(raw[table], spec, log, choices, missing)
-        check_row_rules(table, frame, raw[table].source, log)
-        typed[table] = drop_duplicates(table, frame, list(spec.key), raw[table].source, log)
+        frame = typed_table(raw[table], spec, log, choices, missing, rows, progress)
+        if frame is not None:
+            typed[table] = frame
     sources = {table: r.source for table, r in raw.items()}
-    del raw  # the text cells are typed now; free them before the big merges
+    del raw  # a workbook's text cells are typed now; free them before the big merges
     sources.setdefault("loans", "loans.csv")
 
     if log.problems:
