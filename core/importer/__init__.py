@@ -39,7 +39,7 @@ from core.importer.sources import read_input
 from core.importer.spec import SPECS, TABLES
 from core.importer.stored import StoredState
 from core.importer.workbook import WorkbookLimits
-from core.importer.writer import Progress, touched_borrowers, write_changes
+from core.importer.writer import Progress, touched_borrowers, touched_codes, write_changes
 from core.metrics.params import MetricParams
 from core.settings import load_settings
 
@@ -163,6 +163,7 @@ def run_import(
                     changes = plan_import(typed, sources, StoredState(conn), log)
             else:
                 with data_write(engine) as conn:
+                    touched = touched_codes(typed)  # the plan lets go of `typed`
                     changes = plan_import(typed, sources, StoredState(conn), log)
                     if log.problems:
                         raise _DiscardChanges
@@ -173,7 +174,7 @@ def run_import(
                         write_changes(conn, changes, progress)
                         if progress:
                             progress("deriving loan figures", 0, 0)
-                        refresh_derived(conn, touched_borrowers(conn, typed))
+                        refresh_derived(conn, touched_borrowers(conn, touched))
                         analyze(conn, _bulk_written(changes))
                     # Also when nothing changed: receipts recorded since the last import
                     # may match repayments already stored. It writes only what changes.

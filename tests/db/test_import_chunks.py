@@ -8,12 +8,19 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from sqlalchemy import Engine
 
 from core.db.engine import make_engine
 from core.importer import ImportResult, run_import
+from core.importer.chunks import typed_table
 from core.importer.messages import Code
+from core.importer.plan import plan_import
+from core.importer.problems import ProblemLog
+from core.importer.sources import read_input
+from core.importer.spec import SPECS, TABLES
+from core.importer.stored import StoredState
 from tests.builders import ACTIVITIES, base_portfolio, write_folder
 from tests.conftest import _postgres_database
 from tests.db.helpers import snapshot
@@ -216,3 +223,25 @@ def test_the_problems_of_a_file_read_in_chunks_are_those_of_one_chunk_at_the_sam
         assert chunked.warnings == whole.warnings
         assert chunked.counts == {}
     assert snapshot(engine) == before == snapshot(twin)
+
+
+def test_the_plan_lets_go_of_each_tables_rows_once_its_changes_are_known(
+    engine: Engine, tmp_path: Path
+) -> None:
+    folder = write(tmp_path / "first", portfolio(loans=2))
+    assert imported(engine, folder, ONE_CHUNK).ok
+    log = ProblemLog()
+    typed: dict[str, pd.DataFrame] = {}
+    for table in TABLES:
+        raw = read_input(folder, log)[table]
+        frame = typed_table(raw, SPECS[table], log, {"activity": tuple(ACTIVITIES)}, set(), 7)
+        assert frame is not None
+        typed[table] = frame
+    with engine.connect() as conn:
+        stored = StoredState(conn)
+        changes = plan_import(typed, {t: f"{t}.csv" for t in TABLES}, stored, log)
+    assert not log.problems
+    assert changes["installments"].unchanged == 5 + 2 * 4
+    # Neither the file's rows nor the stored ones stay behind to add up table by table.
+    assert typed == {}
+    assert stored._frames == {}
