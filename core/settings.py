@@ -81,6 +81,12 @@ SETTINGS: tuple[Setting, ...] = (
         "each sheet's header); the import is refused as soon as it reads more.",
     ),
     Setting(
+        "FIELDBOOK_IMPORT_CHUNK_ROWS",
+        "50000",
+        "How many rows of a CSV file the importer reads and checks at a time: its memory "
+        "grows with this, not with the file.",
+    ),
+    Setting(
         "FIELDBOOK_TIMEZONE",
         "Asia/Shanghai",
         "The time zone times are shown in (an IANA name such as Asia/Shanghai); the "
@@ -109,6 +115,7 @@ class Settings:
     import_max_unpacked_mb: int = 200
     import_max_pack_ratio: int = 100
     import_max_cells: int = 5_000_000
+    import_chunk_rows: int = 50_000
     timezone: str = "Asia/Shanghai"
     download_minutes: int = 2
 
@@ -131,6 +138,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     unpacked_mb = _positive_whole(values, "FIELDBOOK_IMPORT_MAX_UNPACKED_MB", "megabytes")
     pack_ratio = _positive_whole(values, "FIELDBOOK_IMPORT_MAX_PACK_RATIO", "times")
     max_cells = _positive_whole(values, "FIELDBOOK_IMPORT_MAX_CELLS", "cells")
+    chunk_rows = _positive_whole(values, "FIELDBOOK_IMPORT_CHUNK_ROWS", "rows")
     language = values["FIELDBOOK_DEFAULT_LANGUAGE"]
     if language not in ("zh", "en"):
         raise SettingsError(f"FIELDBOOK_DEFAULT_LANGUAGE must be zh or en, not {language!r}")
@@ -151,6 +159,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         import_max_unpacked_mb=unpacked_mb,
         import_max_pack_ratio=pack_ratio,
         import_max_cells=max_cells,
+        import_chunk_rows=chunk_rows,
         timezone=timezone,
         download_minutes=download_minutes,
     )

@@ -29,19 +29,20 @@ from core.db.errors import reporting_disk_full
 from core.db.models import ImportRun
 from core.field.reconcile import ReconcileResult, reconcile
 from core.importer.changes import TableChanges
+from core.importer.chunks import typed_table
 from core.importer.messages import Notice
-from core.importer.parsing import check_columns, parse_table
+from core.importer.parsing import check_columns
 from core.importer.plan import plan_import
 from core.importer.problems import Problem, ProblemLog
 from core.importer.raw import UnreadableInput
-from core.importer.row_rules import check_row_rules, drop_duplicates
 from core.importer.sources import read_input
 from core.importer.spec import SPECS, TABLES
 from core.importer.stored import StoredState
 from core.importer.workbook import WorkbookLimits
-from core.importer.writer import Progress, touched_borrowers, write_changes
+from core.importer.writer import Progress, touched_borrowers, touched_codes, write_changes
 from core.metrics.kept import build_kept, kept_current
 from core.metrics.params import MetricParams
+from core.settings import load_settings
 
 __all__ = [
     "DISK_FULL",
@@ -108,6 +109,7 @@ def run_import(
     source_label: str | None = None,
     params: MetricParams | None = None,
     workbook_limits: WorkbookLimits | None = None,
+    chunk_rows: int | None = None,
 ) -> ImportResult:
     """Checks and (unless `dry_run`) writes the import at `path`; never partially.
 
@@ -120,6 +122,8 @@ def run_import(
     `params`: the metric parameters of config/rules.yaml in force; default the
     documented defaults). `workbook_limits`
     bound what a workbook may cost to read (default: the FIELDBOOK_IMPORT_MAX_* settings).
+    A CSV file is read, typed and checked `chunk_rows` rows at a time (default: the
+    FIELDBOOK_IMPORT_CHUNK_ROWS setting); the result is the same for any chunk size.
 
     Raises UnreadableInput when `path` is not a folder, CSV file or workbook at all, and
     core.db.errors.DiskFull (message DISK_FULL, no SQL or data in it) when the disk fills
@@ -127,6 +131,7 @@ def run_import(
     """
     started = dt.datetime.now(dt.UTC)
     params = params or MetricParams()
+    rows = chunk_rows or load_settings().import_chunk_rows
     log = ProblemLog()
     raw = read_input(path, log, workbook_limits)
     result = ImportResult(source_label or str(path), [t.source for t in raw.values()], dry_run)
@@ -138,17 +143,17 @@ def run_import(
             continue
         spec = SPECS[table]
         if progress:
-            progress(f"checking {table}", 0, len(raw[table].frame))
+            progress(f"checking {table}", 0, 0)
         missing = check_columns(raw[table], spec, log)
         if missing:
             incomplete.add(table)
             if spec.key[0] in missing:  # no codes: others' references to it are unknowable
                 log.unusable.add(table)
-        frame = parse_table(raw[table], spec, log, choices, missing)
-        check_row_rules(table, frame, raw[table].source, log)
-        typed[table] = drop_duplicates(table, frame, list(spec.key), raw[table].source, log)
+        frame = typed_table(raw[table], spec, log, choices, missing, rows, progress)
+        if frame is not None:
+            typed[table] = frame
     sources = {table: r.source for table, r in raw.items()}
-    del raw  # the text cells are typed now; free them before the big merges
+    del raw  # a workbook's text cells are typed now; free them before the big merges
     sources.setdefault("loans", "loans.csv")
 
     if log.problems:
@@ -163,6 +168,7 @@ def run_import(
                     changes = plan_import(typed, sources, StoredState(conn), log)
             else:
                 with data_write(engine) as conn:
+                    touched = touched_codes(typed)  # the plan lets go of `typed`
                     changes = plan_import(typed, sources, StoredState(conn), log)
                     if log.problems:
                         raise _DiscardChanges
@@ -174,7 +180,7 @@ def run_import(
                         write_changes(conn, changes, progress)
                         if progress:
                             progress("deriving loan figures", 0, 0)
-                        refresh_derived(conn, touched_borrowers(conn, typed))
+                        refresh_derived(conn, touched_borrowers(conn, touched))
                         analyze(conn, _bulk_written(changes))
                     # Also when nothing changed: receipts recorded since the last import
                     # may match repayments already stored. It writes only what changes.

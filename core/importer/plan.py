@@ -40,6 +40,9 @@ def plan_import(
     """Checks the cross-file rules; if no rule failed anywhere, returns each table's changes.
 
     `incomplete` names the tables whose file lacks a required column (already reported).
+    Once the rules are checked, each table's frame is taken out of `typed` (and its
+    stored rows out of `stored`) as soon as its changes are known, so that the memory of
+    the tables already compared is free for the next ones.
     """
     check_references(typed, _passed(typed, sources, log), sources, stored, log)
     checked = _passed(typed, sources, log)
@@ -57,8 +60,11 @@ def plan_import(
         check_day_hours(checked, sources, stored, log)
     if log.problems:
         return {}
+    del checked
     changes: dict[str, TableChanges] = {}
-    for table, frame in desired.items():
+    for table in list(desired):
+        frame = desired.pop(table)
+        typed.pop(table, None)
         spec = SPECS[table]
         values = [c.name for c in spec.columns]
         if table == "repayments":
@@ -73,6 +79,8 @@ def plan_import(
             key = list(spec.key)
             rest = [v for v in values if v not in key] + _DERIVED.get(table, [])
             changes[table] = compute_changes(frame, stored.frame(table), key, rest)
+        del frame
+        stored.forget(table)
     return changes
 
 

@@ -31,3 +31,7 @@ class StoredState:
             else:
                 self._codes[table] = load_code_ids(self._conn, table, code_column)
         return self._codes[table]
+
+    def forget(self, table: str) -> None:
+        """Lets go of a table's stored rows (its codes stay): the import is done with them."""
+        self._frames.pop(table, None)

@@ -225,11 +225,9 @@ def _update(conn: Connection, table: str, columns: list[str], rows: list[tuple[A
     conn.execute(text(f"UPDATE {table} SET {assignments} WHERE id = :id"), params)
 
 
-def touched_borrowers(conn: Connection, typed: dict[str, pd.DataFrame]) -> set[int] | None:
-    """Ids of the borrowers whose loans' derived columns the import may have changed.
-
-    None means "all of them": cheaper than a long list when the import is a full export.
-    """
+def touched_codes(typed: dict[str, pd.DataFrame]) -> tuple[set[str], set[str]]:
+    """The loan codes and borrower codes whose loans' derived columns an import of
+    `typed` may change (for touched_borrowers, once the frames are gone)."""
     loan_codes: set[str] = set()
     for table in ("loans", "installments", "repayments"):
         if table in typed:
@@ -238,6 +236,16 @@ def touched_borrowers(conn: Connection, typed: dict[str, pd.DataFrame]) -> set[i
     for table in ("loans", "training"):
         if table in typed:
             borrower_codes |= set(typed[table]["borrower_code"])
+    return loan_codes, borrower_codes
+
+
+def touched_borrowers(conn: Connection, codes: tuple[set[str], set[str]]) -> set[int] | None:
+    """Ids of the borrowers whose loans' derived columns the import may have changed
+    (`codes` from touched_codes).
+
+    None means "all of them": cheaper than a long list when the import is a full export.
+    """
+    loan_codes, borrower_codes = codes
     if not loan_codes and not borrower_codes:
         return set()
     borrower_ids = load_code_ids(conn, "borrowers", "borrower_code")

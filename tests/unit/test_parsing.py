@@ -5,10 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from core.importer.encoding import decode_bytes
 from core.importer.parsing import parse_table
 from core.importer.problems import ProblemLog, format_cents
 from core.importer.raw import RawTable
-from core.importer.sources import decode_bytes, parse_csv_text
+from core.importer.sources import parse_csv_text
 from core.importer.spec import SPECS
 
 
