@@ -8,19 +8,21 @@ every user, so nothing inside reads the session.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
 import pandas as pd
 import streamlit as st
 from sqlalchemy import Connection
 
-from app.charts import show_chart
+from app.charts import chart_spec, show_chart
 from app.display import figure_name, name_of, status_word, target_text, value_text
 from app.downloads import file_download
 from app.figures.team_charts import bullet_chart
-from app.i18n import t
+from app.i18n import current_language, t
 from app.resources import get_rules, scoped_cache
 from app.reviews.view import submitted_text
 from app.visits.view import plain
@@ -31,7 +33,7 @@ from core.metrics.period import Period
 from core.metrics.scorecard import OfficerScorecard
 from core.reviews.export import team_scorecard_csv, team_scorecard_xlsx
 from core.reviews.records import ReviewStatusRow, list_review_statuses
-from core.rules import Finding, RuleSet
+from core.rules import Finding, Rule, RuleSet
 from core.rules.findings import GroupFindings, judge_officers
 from core.rules.group_findings import viewer_group_findings
 from core.rules.team import (
@@ -74,7 +76,27 @@ def render_bullet_charts(
         rule = rule_for_figure(rules, figure)
         if rule is None:
             continue  # no goal for this figure in config/rules.yaml: nothing to compare
-        show_chart(bullet_chart(rule, cards, findings), frame=0)
+        # Only what the chart shows goes into the cache key: names and this rule's
+        # findings without their cases (hashing every case costs as much as the chart).
+        officers = tuple(OfficerScorecard(c.staff_code, c.name, c.team, c.branch) for c in cards)
+        judged = {
+            code: [dataclasses.replace(f, cases=()) for f in found if f.rule_id == rule.id]
+            for code, found in findings.items()
+        }
+        show_chart(bullet_spec(rule, officers, judged, current_language()), frame=0)
+
+
+@st.cache_data(show_spinner=False, max_entries=256, ttl=3600)
+def bullet_spec(
+    rule: Rule,
+    cards: tuple[OfficerScorecard, ...],
+    findings: dict[str, list[Finding]],
+    language: str,
+) -> dict[str, Any]:
+    """The bullet chart's Vega-Lite spec, built once per figures and language: building
+    an Altair chart costs more than the whole rest of the page. The key is the figures
+    themselves, so a viewer only ever gets the chart of figures they passed."""
+    return chart_spec(bullet_chart(rule, cards, findings))
 
 
 def _target_code(finding: Finding) -> str:
