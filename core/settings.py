@@ -87,6 +87,14 @@ SETTINGS: tuple[Setting, ...] = (
         "grows with this, not with the file.",
     ),
     Setting(
+        "FIELDBOOK_IMPORT_PARTITION_MB",
+        "64",
+        "An import larger than this many megabytes of CSV is checked, compared and written "
+        "in parts of about this size (a loan with its schedule and repayments, a borrower "
+        "with their training days, an officer with their visits and time entries always "
+        "in one part): its memory follows the part, not the files.",
+    ),
+    Setting(
         "FIELDBOOK_TIMEZONE",
         "Asia/Shanghai",
         "The time zone times are shown in (an IANA name such as Asia/Shanghai); the "
@@ -116,6 +124,7 @@ class Settings:
     import_max_pack_ratio: int = 100
     import_max_cells: int = 5_000_000
     import_chunk_rows: int = 50_000
+    import_partition_mb: int = 64
     timezone: str = "Asia/Shanghai"
     download_minutes: int = 2
 
@@ -139,6 +148,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     pack_ratio = _positive_whole(values, "FIELDBOOK_IMPORT_MAX_PACK_RATIO", "times")
     max_cells = _positive_whole(values, "FIELDBOOK_IMPORT_MAX_CELLS", "cells")
     chunk_rows = _positive_whole(values, "FIELDBOOK_IMPORT_CHUNK_ROWS", "rows")
+    partition_mb = _positive_whole(values, "FIELDBOOK_IMPORT_PARTITION_MB", "megabytes")
     language = values["FIELDBOOK_DEFAULT_LANGUAGE"]
     if language not in ("zh", "en"):
         raise SettingsError(f"FIELDBOOK_DEFAULT_LANGUAGE must be zh or en, not {language!r}")
@@ -160,6 +170,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         import_max_pack_ratio=pack_ratio,
         import_max_cells=max_cells,
         import_chunk_rows=chunk_rows,
+        import_partition_mb=partition_mb,
         timezone=timezone,
         download_minutes=download_minutes,
     )

@@ -144,6 +144,9 @@ NOT_FIGURE_TABLES = frozenset(
         "data_version",
     }
 )
+# Temporary tables a transaction fills for its own queries (the import's scope, the
+# derived columns' borrowers): writing them changes no data.
+SCRATCH_TABLES = frozenset({"import_scope", "derived_scope"})
 # conn.info flag: this transaction brought the kept components up to date itself.
 KEPT_CURRENT = "fieldbook.kept_current"
 _WRITTEN_TABLE = re.compile(r"\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+\"?(\w+)", re.IGNORECASE)
@@ -167,7 +170,7 @@ class _DataRows:
         if not found:
             return
         table = found.group(1).lower()
-        if table in TRAIL_TABLES or table in KEPT_TABLES:
+        if table in TRAIL_TABLES or table in KEPT_TABLES or table in SCRATCH_TABLES:
             return
         # rowcount is -1 when the driver cannot tell, and SQLite counts the rows of a
         # statement with RETURNING only as they are fetched: both count as written.

@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pandas as pd
 from sqlalchemy import Connection, Engine, insert
 
 from core.db.audit import record
@@ -28,18 +28,17 @@ from core.db.engine import analyze, data_write
 from core.db.errors import reporting_disk_full
 from core.db.models import ImportRun
 from core.field.reconcile import ReconcileResult, reconcile
-from core.importer.changes import TableChanges
-from core.importer.chunks import typed_table
+from core.importer.chunks import spool_table
 from core.importer.messages import Notice
 from core.importer.parsing import check_columns
-from core.importer.plan import plan_import
+from core.importer.partitions import Planned, Tally, plan_partitions
 from core.importer.problems import Problem, ProblemLog
-from core.importer.raw import UnreadableInput
-from core.importer.sources import read_input
+from core.importer.raw import RawTable, UnreadableInput
+from core.importer.sources import CsvTable, read_input
 from core.importer.spec import SPECS, TABLES
-from core.importer.stored import StoredState
+from core.importer.spool import Spool
 from core.importer.workbook import WorkbookLimits
-from core.importer.writer import Progress, touched_borrowers, touched_codes, write_changes
+from core.importer.writer import Progress, touched_borrowers
 from core.metrics.kept import build_kept, kept_current
 from core.metrics.params import MetricParams
 from core.settings import load_settings
@@ -110,6 +109,7 @@ def run_import(
     params: MetricParams | None = None,
     workbook_limits: WorkbookLimits | None = None,
     chunk_rows: int | None = None,
+    partitions: int | None = None,
 ) -> ImportResult:
     """Checks and (unless `dry_run`) writes the import at `path`; never partially.
 
@@ -123,7 +123,9 @@ def run_import(
     documented defaults). `workbook_limits`
     bound what a workbook may cost to read (default: the FIELDBOOK_IMPORT_MAX_* settings).
     A CSV file is read, typed and checked `chunk_rows` rows at a time (default: the
-    FIELDBOOK_IMPORT_CHUNK_ROWS setting); the result is the same for any chunk size.
+    FIELDBOOK_IMPORT_CHUNK_ROWS setting); the rows are then checked, compared and written
+    in `partitions` parts (default: one per FIELDBOOK_IMPORT_PARTITION_MB of CSV, see
+    core.importer.partitions). The result is the same for any chunk size and partitions.
 
     Raises UnreadableInput when `path` is not a folder, CSV file or workbook at all, and
     core.db.errors.DiskFull (message DISK_FULL, no SQL or data in it) when the disk fills
@@ -131,11 +133,54 @@ def run_import(
     """
     started = dt.datetime.now(dt.UTC)
     params = params or MetricParams()
-    rows = chunk_rows or load_settings().import_chunk_rows
+    settings = load_settings()
+    rows = chunk_rows or settings.import_chunk_rows
     log = ProblemLog()
     raw = read_input(path, log, workbook_limits)
     result = ImportResult(source_label or str(path), [t.source for t in raw.values()], dry_run)
-    typed: dict[str, pd.DataFrame] = {}
+    size = sum(t.csv_input.size for t in raw.values() if isinstance(t, CsvTable))
+    with Spool(partitions or math.ceil(size / (settings.import_partition_mb << 20))) as spool:
+        incomplete = _spool_tables(raw, spool, log, activities, rows, progress)
+        sources = {table: r.source for table, r in raw.items()}
+        del raw  # a workbook's text cells are typed now
+        sources.setdefault("loans", "loans.csv")
+        sources.setdefault("training", "training.csv")
+        if log.problems or dry_run:
+            # Refused already, or only checking: the rules across files still run on the
+            # rows that passed, so the one report names every problem.
+            with engine.connect() as conn:
+                planned = plan_partitions(conn, spool, sources, log, incomplete, False)
+        else:
+            try:
+                with data_write(engine) as conn:
+                    planned = plan_partitions(conn, spool, sources, log, (), True, progress)
+                    if log.problems:
+                        raise _DiscardChanges
+                    _after_write(conn, planned, params, result, progress)
+                    result.warnings = log.warnings
+                    _record(conn, result, planned.tallies, started, actor, "imported")
+            except _DiscardChanges:
+                pass
+    if not log.problems:
+        result.counts = _counts(planned.tallies)
+    result.problems = log.sorted()
+    result.warnings = log.warnings
+    if result.problems and not dry_run:
+        with data_write(engine) as conn:  # the history only: the data version stays
+            _record(conn, result, {}, started, actor, "refused")
+    return result
+
+
+def _spool_tables(
+    raw: dict[str, RawTable],
+    spool: Spool,
+    log: ProblemLog,
+    activities: Sequence[str],
+    chunk_rows: int,
+    progress: Progress | None,
+) -> set[str]:
+    """Types and checks every file's rows into `spool`; returns the tables whose file
+    lacks a required column (reported)."""
     incomplete: set[str] = set()
     choices = {"activity": tuple(activities)}
     for table in TABLES:
@@ -149,62 +194,36 @@ def run_import(
             incomplete.add(table)
             if spec.key[0] in missing:  # no codes: others' references to it are unknowable
                 log.unusable.add(table)
-        frame = typed_table(raw[table], spec, log, choices, missing, rows, progress)
-        if frame is not None:
-            typed[table] = frame
-    sources = {table: r.source for table, r in raw.items()}
-    del raw  # a workbook's text cells are typed now; free them before the big merges
-    sources.setdefault("loans", "loans.csv")
+        spool_table(raw[table], spec, log, choices, missing, chunk_rows, spool, progress)
+    return incomplete
 
-    if log.problems:
-        # Refused already; the rules across files still run on the rows that passed, so
-        # the one report names every problem.
-        with engine.connect() as conn:
-            plan_import(typed, sources, StoredState(conn), log, incomplete)
-    else:
-        try:
-            if dry_run:
-                with engine.connect() as conn:
-                    changes = plan_import(typed, sources, StoredState(conn), log)
-            else:
-                with data_write(engine) as conn:
-                    touched = touched_codes(typed)  # the plan lets go of `typed`
-                    changes = plan_import(typed, sources, StoredState(conn), log)
-                    if log.problems:
-                        raise _DiscardChanges
-                    # An import that finds every row stored as it is writes only its
-                    # history row and audit entry: the data version, and so every cached
-                    # page, stays as it is.
-                    changed = any(c.added or c.changed or c.replaced for c in changes.values())
-                    if changed:
-                        write_changes(conn, changes, progress)
-                        if progress:
-                            progress("deriving loan figures", 0, 0)
-                        refresh_derived(conn, touched_borrowers(conn, touched))
-                        analyze(conn, _bulk_written(changes))
-                    # Also when nothing changed: receipts recorded since the last import
-                    # may match repayments already stored. It writes only what changes.
-                    result.reconciled = reconcile(
-                        conn, params.reconcile_days, dt.datetime.now(dt.UTC)
-                    )
-                    # Every officer's figures for the standard periods, kept for the pages
-                    # that need all of them; also when none are kept for today yet.
-                    if changed or result.reconciled.changed or not kept_current(conn, params):
-                        if progress:
-                            progress("keeping officer figures", 0, 0)
-                        build_kept(conn, params)
-                    result.warnings = log.warnings
-                    _record(conn, result, changes, started, actor, "imported")
-        except _DiscardChanges:
-            pass
-        else:
-            result.counts = _counts(changes) if not log.problems else {}
-    result.problems = log.sorted()
-    result.warnings = log.warnings
-    if result.problems and not dry_run:
-        with data_write(engine) as conn:  # the history only: the data version stays
-            _record(conn, result, {}, started, actor, "refused")
-    return result
+
+def _after_write(
+    conn: Connection,
+    planned: Planned,
+    params: MetricParams,
+    result: ImportResult,
+    progress: Progress | None,
+) -> None:
+    """What follows the rows' write in the import's transaction: the loans' derived
+    columns, the planner's statistics, the field receipts' reconciliation and the kept
+    officer figures."""
+    # An import that finds every row stored as it is writes only its history row and
+    # audit entry: the data version, and so every cached page, stays as it is.
+    if planned.written:
+        if progress:
+            progress("deriving loan figures", 0, 0)
+        refresh_derived(conn, touched_borrowers(conn, planned.touched))
+        analyze(conn, _bulk_written(planned.tallies))
+    # Also when nothing changed: receipts recorded since the last import may match
+    # repayments already stored. It writes only what changes.
+    result.reconciled = reconcile(conn, params.reconcile_days, dt.datetime.now(dt.UTC))
+    # Every officer's figures for the standard periods, kept for the pages that need all
+    # of them; also when none are kept for today yet.
+    if planned.written or result.reconciled.changed or not kept_current(conn, params):
+        if progress:
+            progress("keeping officer figures", 0, 0)
+        build_kept(conn, params)
 
 
 # Below this many written rows the planner's statistics stay good enough.
@@ -212,32 +231,32 @@ ANALYZE_AFTER_ROWS = 5_000
 _DB_TABLES = {"training": "training_days"}
 
 
-def _bulk_written(changes: dict[str, TableChanges]) -> list[str]:
+def _bulk_written(tallies: dict[str, Tally]) -> list[str]:
     written = [
-        t for t, c in changes.items() if c.added + c.changed + c.replaced >= ANALYZE_AFTER_ROWS
+        t for t, c in tallies.items() if c.added + c.changed + c.replaced >= ANALYZE_AFTER_ROWS
     ]
     if written and "loans" not in written and {"installments", "repayments"} & set(written):
         written.append("loans")  # their derived columns were rewritten too
     return [_DB_TABLES.get(t, t) for t in written]
 
 
-def _counts(changes: dict[str, TableChanges]) -> dict[str, TableCounts]:
+def _counts(tallies: dict[str, Tally]) -> dict[str, TableCounts]:
     return {
         table: TableCounts(c.added, c.changed, c.unchanged, c.replaced)
-        for table, c in sorted(changes.items(), key=lambda item: TABLES.index(item[0]))
+        for table, c in sorted(tallies.items(), key=lambda item: TABLES.index(item[0]))
     }
 
 
 def _record(
     conn: Connection,
     result: ImportResult,
-    changes: dict[str, TableChanges],
+    tallies: dict[str, Tally],
     started: dt.datetime,
     actor: str | None,
     status: str,
 ) -> None:
     summary = {
-        "counts": {t: vars(c) for t, c in _counts(changes).items()},
+        "counts": {t: vars(c) for t, c in _counts(tallies).items()},
         "problems": len(result.problems),
         # In English, as before codes: the stored summaries all read alike.
         "warnings": [warning.message for warning in result.warnings[:50]],

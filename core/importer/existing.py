@@ -6,6 +6,8 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import Connection, text
 
+from core.importer.scope import scope_filter
+
 # Each query returns `id` plus the table's columns under their import-file names.
 # Dates are cast to text: SQLite stores ISO text already, PostgreSQL renders ISO.
 _QUERIES: dict[str, str] = {
@@ -55,6 +57,19 @@ _QUERIES: dict[str, str] = {
         FROM time_log t JOIN staff s ON s.id = t.officer_id""",
 }
 
+# With a scope (core.importer.scope), the rows whose codes it holds: what one partition
+# of an import is checked and compared against.
+_SCOPED: dict[str, str] = {
+    "borrowers": f"b.borrower_code IN ({scope_filter('borrower')})",
+    "training": f"b.borrower_code IN ({scope_filter('borrower')})",
+    "loans": f"l.loan_code IN ({scope_filter('loan')})",
+    "installments": f"l.loan_code IN ({scope_filter('loan')})",
+    "repayments": f"(l.loan_code IN ({scope_filter('loan')})"
+    f" OR r.receipt_no IN ({scope_filter('receipt')}))",
+    "visits": f"s.staff_code IN ({scope_filter('officer')})",
+    "time_log": f"s.staff_code IN ({scope_filter('officer')})",
+}
+_SCOPED_CODES = {"borrowers": "borrower", "loans": "loan"}
 FETCH_ROWS = 100_000
 _INT_COLUMNS = {
     "loans": ("principal", "term_months", "cycle"),
@@ -64,15 +79,19 @@ _INT_COLUMNS = {
 }
 
 
-def load_existing(conn: Connection, table: str) -> pd.DataFrame:
-    """All stored rows of one import table, shaped like the typed import frame plus `id`."""
+def load_existing(conn: Connection, table: str, scoped: bool = False) -> pd.DataFrame:
+    """The stored rows of one import table, shaped like the typed import frame plus `id`:
+    all of them, or (`scoped`) those of the codes in the import's scope table."""
     # The driver's own cursor hands back plain tuples (a frame built from SQLAlchemy
     # Row objects costs ten times as much); fetching in chunks and typing each chunk
     # keeps a million Python tuples from piling up at once.
     cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
     chunks: list[pd.DataFrame] = []
     try:
-        cursor.execute(_QUERIES[table])
+        query = _QUERIES[table]
+        if scoped and table in _SCOPED:
+            query += f" WHERE {_SCOPED[table]}"
+        cursor.execute(query)
         columns = [d[0] for d in cursor.description]
         while True:
             rows = cursor.fetchmany(FETCH_ROWS)
@@ -106,7 +125,13 @@ def _normal_rate(value: str) -> str:
     return format(Decimal(value).quantize(Decimal("1e-8")).normalize(), "f")
 
 
-def load_code_ids(conn: Connection, table: str, code_column: str) -> dict[str, int]:
-    """Maps every stored code of a table to its row id."""
-    rows = conn.execute(text(f"SELECT {code_column}, id FROM {table}"))
+def load_code_ids(
+    conn: Connection, table: str, code_column: str, scoped: bool = False
+) -> dict[str, int]:
+    """Maps every stored code of a table (`scoped`: those in the import's scope table,
+    for borrowers and loans) to its row id."""
+    query = f"SELECT {code_column}, id FROM {table}"
+    if scoped and table in _SCOPED_CODES:
+        query += f" WHERE {code_column} IN ({scope_filter(_SCOPED_CODES[table])})"
+    rows = conn.execute(text(query))
     return {code: row_id for code, row_id in rows}

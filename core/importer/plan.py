@@ -21,6 +21,7 @@ from core.importer.schedules import (
     merged_loans,
 )
 from core.importer.spec import SPECS
+from core.importer.spool import FileCodes
 from core.importer.stored import StoredState
 
 _DERIVED = {"installments": ["principal_before_cents"]}
@@ -35,16 +36,19 @@ def plan_import(
     sources: dict[str, str],
     stored: StoredState,
     log: ProblemLog,
+    files: FileCodes,
     incomplete: Collection[str] = (),
 ) -> dict[str, TableChanges]:
     """Checks the cross-file rules; if no rule failed anywhere, returns each table's changes.
 
+    `typed` holds the rows of one partition (core.importer.spool): every row of the
+    loans, borrowers or officers it holds; `files` what the rules need of the others.
     `incomplete` names the tables whose file lacks a required column (already reported).
     Once the rules are checked, each table's frame is taken out of `typed` (and its
     stored rows out of `stored`) as soon as its changes are known, so that the memory of
     the tables already compared is free for the next ones.
     """
-    check_references(typed, _passed(typed, sources, log), sources, stored, log)
+    check_references(files, _passed(typed, sources, log), sources, stored, log)
     checked = _passed(typed, sources, log)
     whole_loans = not (set(_LOAN_TABLES) & (set(incomplete) | log.unusable))
     if log.problems:

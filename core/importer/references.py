@@ -8,6 +8,7 @@ import pandas as pd
 from core.importer.fast import isin
 from core.importer.messages import Code
 from core.importer.problems import ProblemLog
+from core.importer.spool import FileCodes
 from core.importer.stored import StoredState
 
 # (table, column, what it must name); "officer" also requires role officer.
@@ -29,16 +30,16 @@ _TARGET_TABLES = {"officer": "staff", "staff": "staff", "borrower": "borrowers",
 
 
 def check_references(
-    typed: dict[str, pd.DataFrame],
+    files: FileCodes,
     rows: dict[str, pd.DataFrame],
     sources: dict[str, str],
     stored: StoredState,
     log: ProblemLog,
 ) -> None:
     """Reports every code in `rows` that names nothing known, or a non-officer as an
-    officer. Known are the stored codes and those of every row of `typed` (a loan whose
-    principal is refused is still the loan its repayments name)."""
-    roles = _merged_roles(typed, stored)
+    officer. Known are the stored codes and those of every row of the files (`files`:
+    a loan whose principal is refused is still the loan its repayments name)."""
+    roles = _merged_roles(files, stored)
     for table, column, target in REFERENCES:
         if table not in rows or _TARGET_TABLES[target] in log.unusable:
             continue
@@ -68,7 +69,7 @@ def check_references(
                         {"role": name},
                     )
         else:
-            known = _known_codes(typed, stored, target)
+            known = _known_codes(files, stored, target)
             unknown = given & ~isin(cells, known)
             file_name = {"borrower": "borrowers.csv", "loan": "loans.csv"}[target]
             log.add_rows(
@@ -81,11 +82,11 @@ def check_references(
             )
 
 
-def _merged_roles(typed: dict[str, pd.DataFrame], stored: StoredState) -> pd.Series:
+def _merged_roles(files: FileCodes, stored: StoredState) -> pd.Series:
     stored_staff = stored.frame("staff")
     roles = pd.Series(stored_staff["role"].to_numpy(), index=stored_staff["staff_code"])
-    if "staff" in typed:
-        file_staff = typed["staff"]
+    if files.staff is not None:
+        file_staff = files.staff
         file_roles = pd.Series(file_staff["role"].to_numpy(), index=file_staff["staff_code"])
         # A staff row whose role failed validation still makes its code known.
         file_roles = file_roles.replace("", "unknown")
@@ -93,11 +94,11 @@ def _merged_roles(typed: dict[str, pd.DataFrame], stored: StoredState) -> pd.Ser
     return roles[~roles.index.duplicated(keep="last")]
 
 
-def _known_codes(typed: dict[str, pd.DataFrame], stored: StoredState, target: str) -> pd.Index:
+def _known_codes(files: FileCodes, stored: StoredState, target: str) -> pd.Index:
     table, column = {"borrower": ("borrowers", "borrower_code"), "loan": ("loans", "loan_code")}[
         target
     ]
     codes = pd.Index(list(stored.codes(table, column)))
-    if table in typed:
-        codes = codes.append(pd.Index(typed[table][column]))
+    if files.has(table):
+        codes = codes.append(files.codes(table))
     return codes

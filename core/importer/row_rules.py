@@ -44,38 +44,45 @@ def check_row_rules(table: str, frame: pd.DataFrame, source: str, log: ProblemLo
 
 
 def drop_duplicates(
-    table: str, frame: pd.DataFrame, key: list[str], source: str, log: ProblemLog
+    table: str,
+    frame: pd.DataFrame,
+    key: list[str],
+    source: str,
+    log: ProblemLog,
+    warn: bool = True,
 ) -> pd.DataFrame:
     """Reports duplicate codes within the file; returns the frame, training days once.
 
     Codes must be unique (an empty code is reported as empty, not as a duplicate).
     Training days are days: the same borrower on the same date twice is one training
     day, whoever trained, so the repeats are dropped with a warning. Visits and time
-    entries are events that real exports repeat: every row is kept and counts.
+    entries are events that real exports repeat: every row is kept and counts. `warn`
+    False leaves the warning about repeated training days to the caller.
     """
     if table == "repayments":
         with_receipt = frame[frame["receipt_no"] != ""]
-        _report_repeats(with_receipt, ["receipt_no"], source, log, "receipt_no")
+        report_repeats(with_receipt, ["receipt_no"], source, log, "receipt_no")
         return frame
     if table in _UNIQUE_CODES:
         columns = _UNIQUE_CODES[table]
         given = frame[columns[0]] != ""
         if len(columns) > 1:
             given &= frame[columns[1]].notna()
-        _report_repeats(frame[given], columns, source, log, columns[-1])
+        report_repeats(frame[given], columns, source, log, columns[-1])
         return frame
     if table != "training":
         return frame
     complete = frame[(frame[key] != "").all(axis=1)]
     exact = complete.duplicated(key, keep="first")
-    if exact.any():
+    if exact.any() and warn:
         log.warn(Code.REPEATED_ROWS, source=source, count=int(exact.sum()))
     return frame.drop(index=complete.index[exact])
 
 
-def _report_repeats(
+def report_repeats(
     frame: pd.DataFrame, key: list[str], source: str, log: ProblemLog, column: str
 ) -> None:
+    """Reports each row of `frame` whose `key` an earlier line already had."""
     repeated = frame[frame.duplicated(key, keep=False)]
     if repeated.empty:
         return

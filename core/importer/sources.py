@@ -104,6 +104,7 @@ class CsvInput:
     open_text: Callable[[], TextIO]
     open_bytes: Callable[[], BinaryIO]
     arrow_encoding: str  # what Arrow's reader calls the encoding (a BOM it skips itself)
+    size: int = 0  # bytes: how many partitions the import is planned in
 
     @classmethod
     def from_file(cls, path: Path, encoding: str) -> CsvInput:
@@ -112,12 +113,15 @@ class CsvInput:
             lambda: path.open(encoding=encoding, newline=""),
             lambda: path.open("rb"),
             "utf8" if encoding == "utf-8-sig" else encoding,
+            path.stat().st_size,
         )
 
     @classmethod
     def from_text(cls, text: str) -> CsvInput:
         """Text already decoded (tests, and files small enough to hold)."""
-        return cls(lambda: io.StringIO(text), lambda: io.BytesIO(text.encode("utf-8")), "utf8")
+        return cls(
+            lambda: io.StringIO(text), lambda: io.BytesIO(text.encode("utf-8")), "utf8", len(text)
+        )
 
 
 class CsvTable(RawTable):

@@ -9,17 +9,19 @@ from core.importer.existing import load_code_ids, load_existing
 
 
 class StoredState:
-    """What the database held when the import's transaction began."""
+    """What the database holds of the rows an import (or one partition of it) meets."""
 
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, scoped: bool = False) -> None:
+        # scoped: only the rows of the codes in the import's scope table (one partition).
         self._conn = conn
+        self._scoped = scoped
         self._frames: dict[str, pd.DataFrame] = {}
         self._codes: dict[str, dict[str, int]] = {}
 
     def frame(self, table: str) -> pd.DataFrame:
         """Every stored row of an import table (see core.importer.existing)."""
         if table not in self._frames:
-            self._frames[table] = load_existing(self._conn, table)
+            self._frames[table] = load_existing(self._conn, table, self._scoped)
         return self._frames[table]
 
     def codes(self, table: str, code_column: str) -> dict[str, int]:
@@ -29,7 +31,7 @@ class StoredState:
                 stored = self._frames[table]
                 self._codes[table] = dict(zip(stored[code_column], stored["id"], strict=True))
             else:
-                self._codes[table] = load_code_ids(self._conn, table, code_column)
+                self._codes[table] = load_code_ids(self._conn, table, code_column, self._scoped)
         return self._codes[table]
 
     def forget(self, table: str) -> None:

@@ -13,9 +13,11 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Connection, text
 
+from core.importer.bulk import insert_rows
 from core.importer.changes import TableChanges
 from core.importer.existing import load_code_ids
 from core.importer.fast import lookup_ids
+from core.importer.scope import scope_filter
 
 Progress = Callable[[str, int, int], None]
 BATCH_ROWS = 50_000
@@ -132,16 +134,23 @@ WRITE_ORDER = (
 
 
 def write_changes(
-    conn: Connection, changes: dict[str, TableChanges], progress: Progress | None = None
+    conn: Connection,
+    changes: dict[str, TableChanges],
+    progress: Progress | None = None,
+    scoped: bool = False,
 ) -> None:
-    """Applies every table's deletes, inserts and updates, parents before children."""
+    """Applies every table's deletes, inserts and updates, parents before children.
+
+    `scoped`: the codes the rows name are in the import's scope table (one partition),
+    and only their ids are read to turn codes into ids.
+    """
     code_maps: dict[str, dict[str, int]] = {}
     for table in WRITE_ORDER:
         if table not in changes:
             continue
         db_table, columns = _TARGETS[table]
         for parent in {m for _, _, m in columns if m} - code_maps.keys():
-            code_maps[parent] = load_code_ids(conn, parent, _CODE_COLUMNS[parent])
+            code_maps[parent] = load_code_ids(conn, parent, _CODE_COLUMNS[parent], scoped)
         change = changes[table]
         total = change.added + change.changed
         done = 0
@@ -151,7 +160,7 @@ def write_changes(
             inserts = inserts.assign(source="import")
             insert_columns = [*columns, ("source", "source", None)]
         for batch in _rows(inserts, insert_columns, code_maps):
-            _insert(conn, db_table, [c for c, _, _ in insert_columns], batch)
+            insert_rows(conn, db_table, [c for c, _, _ in insert_columns], batch)
             done += len(batch)
             if progress:
                 progress(f"writing {table}", done, total)
@@ -197,19 +206,6 @@ def _plain(series: pd.Series) -> list[Any]:
     return [value if isinstance(value, str) and value else None for value in series.tolist()]
 
 
-def _insert(conn: Connection, table: str, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
-    if not rows:
-        return
-    if conn.dialect.name == "postgresql":
-        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-        return
-    marks = ", ".join("?" for _ in columns)
-    conn.exec_driver_sql(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
-
-
 def _delete(conn: Connection, table: str, ids: list[int]) -> None:
     for start in range(0, len(ids), DELETE_BATCH):
         batch = ids[start : start + DELETE_BATCH]
@@ -225,34 +221,21 @@ def _update(conn: Connection, table: str, columns: list[str], rows: list[tuple[A
     conn.execute(text(f"UPDATE {table} SET {assignments} WHERE id = :id"), params)
 
 
-def touched_codes(typed: dict[str, pd.DataFrame]) -> tuple[set[str], set[str]]:
-    """The loan codes and borrower codes whose loans' derived columns an import of
-    `typed` may change (for touched_borrowers, once the frames are gone)."""
-    loan_codes: set[str] = set()
-    for table in ("loans", "installments", "repayments"):
-        if table in typed:
-            loan_codes |= set(typed[table]["loan_code"])
-    borrower_codes: set[str] = set()
-    for table in ("loans", "training"):
-        if table in typed:
-            borrower_codes |= set(typed[table]["borrower_code"])
-    return loan_codes, borrower_codes
+def scoped_borrowers(conn: Connection) -> set[int]:
+    """Ids of the borrowers whose loans' derived columns a partition's write may have
+    changed: those the scope names and those of the loans it names."""
+    rows = conn.execute(
+        text(f"""
+        SELECT id FROM borrowers WHERE borrower_code IN ({scope_filter("borrower")})
+        UNION SELECT borrower_id FROM loans WHERE loan_code IN ({scope_filter("loan")})""")
+    )
+    return {borrower for (borrower,) in rows}
 
 
-def touched_borrowers(conn: Connection, codes: tuple[set[str], set[str]]) -> set[int] | None:
-    """Ids of the borrowers whose loans' derived columns the import may have changed
-    (`codes` from touched_codes).
-
-    None means "all of them": cheaper than a long list when the import is a full export.
-    """
-    loan_codes, borrower_codes = codes
-    if not loan_codes and not borrower_codes:
+def touched_borrowers(conn: Connection, ids: set[int]) -> set[int] | None:
+    """`ids` (from scoped_borrowers, over every partition written), or None ("all of
+    them": cheaper than a long list when the import is a full export)."""
+    if not ids:
         return set()
-    borrower_ids = load_code_ids(conn, "borrowers", "borrower_code")
-    if len(borrower_codes) + len(loan_codes) > len(borrower_ids) // 2:
-        return None
-    ids = {borrower_ids[c] for c in borrower_codes if c in borrower_ids}
-    if loan_codes:
-        rows = conn.execute(text("SELECT loan_code, borrower_id FROM loans"))
-        ids |= {borrower for code, borrower in rows if code in loan_codes}
-    return ids
+    count = conn.execute(text("SELECT COUNT(*) FROM borrowers")).scalar_one()
+    return None if len(ids) > count // 2 else ids

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, text
 
@@ -38,6 +39,42 @@ def snapshot(engine: Engine) -> dict[str, list[tuple[object, ...]]]:
             )
             for table in DATA_TABLES
         }
+
+
+# Columns holding another table's id, and the code that names that row.
+_REFERENCES = {
+    "officer_id": ("staff", "staff_code"),
+    "trainer_id": ("staff", "staff_code"),
+    "borrower_id": ("borrowers", "borrower_code"),
+    "loan_id": ("loans", "loan_code"),
+}
+
+
+def coded_snapshot(engine: Engine) -> dict[str, list[tuple[str, ...]]]:
+    """Like `snapshot`, with each row's own id left out and the ids it refers to by
+    replaced with the codes they name: equal when the same rows were written in
+    another order (an import in partitions numbers its rows differently)."""
+    with engine.connect() as conn:
+        codes: dict[str, dict[Any, Any]] = {
+            table: dict(conn.execute(text(f"SELECT id, {column} FROM {table}")).all())
+            for table, column in set(_REFERENCES.values())
+        }
+        coded = {}
+        for table in DATA_TABLES:
+            result = conn.execute(text(f"SELECT * FROM {table}"))
+            columns = list(result.keys())
+            rows = []
+            for row in result:
+                values = []
+                for column, value in zip(columns, row, strict=True):
+                    if column == "id":
+                        continue
+                    if column in _REFERENCES and value is not None:
+                        value = codes[_REFERENCES[column][0]][value]
+                    values.append(str(value))
+                rows.append(tuple(values))
+            coded[table] = sorted(rows)
+        return coded
 
 
 def counts(result: ImportResult) -> dict[str, tuple[int, int, int, int]]:

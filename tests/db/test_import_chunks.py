@@ -1,6 +1,7 @@
-"""An import read in chunks of a few rows (FIELDBOOK_IMPORT_CHUNK_ROWS) does exactly what
-one chunk does: the same rows written, the same counts, the same problems at the same
-lines, on SQLite and PostgreSQL."""
+"""An import read in chunks of a few rows (FIELDBOOK_IMPORT_CHUNK_ROWS) and planned and
+written in several partitions (FIELDBOOK_IMPORT_PARTITION_MB) does exactly what one chunk
+in one partition does: the same rows written, the same counts, the same problems at the
+same lines, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -8,22 +9,22 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
-import pandas as pd
 import pytest
 from sqlalchemy import Engine
 
 from core.db.engine import make_engine
 from core.importer import ImportResult, run_import
-from core.importer.chunks import typed_table
+from core.importer.chunks import spool_table
 from core.importer.messages import Code
 from core.importer.plan import plan_import
 from core.importer.problems import ProblemLog
 from core.importer.sources import read_input
 from core.importer.spec import SPECS, TABLES
+from core.importer.spool import Spool
 from core.importer.stored import StoredState
 from tests.builders import ACTIVITIES, base_portfolio, write_folder
 from tests.conftest import _postgres_database
-from tests.db.helpers import snapshot
+from tests.db.helpers import coded_snapshot, snapshot
 
 Tables = dict[str, list[dict[str, str]]]
 ONE_CHUNK = 1_000_000
@@ -134,20 +135,22 @@ def write(folder: Path, tables: Tables) -> Path:
     return folder
 
 
-def imported(engine: Engine, folder: Path, chunk_rows: int) -> ImportResult:
-    return run_import(engine, folder, activities=ACTIVITIES, chunk_rows=chunk_rows)
+def imported(engine: Engine, folder: Path, chunk_rows: int, partitions: int = 1) -> ImportResult:
+    return run_import(
+        engine, folder, activities=ACTIVITIES, chunk_rows=chunk_rows, partitions=partitions
+    )
 
 
-def test_an_import_in_chunks_of_a_few_rows_writes_and_counts_what_one_chunk_does(
+def test_an_import_in_chunks_and_partitions_writes_and_counts_what_one_chunk_does(
     engine: Engine, twin: Engine, tmp_path: Path
 ) -> None:
     first = write(tmp_path / "first", portfolio())
     whole = imported(engine, first, ONE_CHUNK)
-    chunked = imported(twin, first, 7)
+    chunked = imported(twin, first, 7, partitions=3)
     assert whole.ok and chunked.ok, chunked.problems
     assert whole.counts["installments"].added == 5 + 12 * 4
     assert chunked.counts == whole.counts
-    assert snapshot(twin) == snapshot(engine)
+    assert coded_snapshot(twin) == coded_snapshot(engine)
 
     # A second import changes a loan, reschedules another (its installments cross chunk
     # boundaries at 3 rows), replaces a day of payments and drops a visit and a day.
@@ -171,13 +174,13 @@ def test_an_import_in_chunks_of_a_few_rows_writes_and_counts_what_one_chunk_does
     del tables["visits"][4], tables["time_log"][6]
     second = write(tmp_path / "second", tables)
     whole = imported(engine, second, ONE_CHUNK)
-    chunked = imported(twin, second, 3)
+    chunked = imported(twin, second, 3, partitions=4)
     assert whole.ok and chunked.ok, chunked.problems
     counts = whole.counts
     assert (counts["loans"].changed, counts["installments"].changed) == (1, 2)
     assert (counts["repayments"].added, counts["repayments"].replaced) == (1, 2)
     assert chunked.counts == counts
-    assert snapshot(twin) == snapshot(engine)
+    assert coded_snapshot(twin) == coded_snapshot(engine)
 
 
 def spoiled() -> Tables:
@@ -217,9 +220,9 @@ def test_the_problems_of_a_file_read_in_chunks_are_those_of_one_chunk_at_the_sam
     assert ("repayments.csv", 40, "paid_on", Code.NOT_A_CALENDAR_DATE) in found
     assert ("repayments.csv", 42, "receipt_no", Code.DUPLICATE) in found
     assert ("visits.csv", 16, "", Code.FIELD_COUNT) in found
-    for rows in (1, 3, 7):
-        chunked = imported(twin, folder, rows)
-        assert chunked.problems == whole.problems, rows
+    for rows, partitions in ((1, 1), (3, 2), (7, 5)):
+        chunked = imported(twin, folder, rows, partitions)
+        assert chunked.problems == whole.problems, (rows, partitions)
         assert chunked.warnings == whole.warnings
         assert chunked.counts == {}
     assert snapshot(engine) == before == snapshot(twin)
@@ -231,15 +234,15 @@ def test_the_plan_lets_go_of_each_tables_rows_once_its_changes_are_known(
     folder = write(tmp_path / "first", portfolio(loans=2))
     assert imported(engine, folder, ONE_CHUNK).ok
     log = ProblemLog()
-    typed: dict[str, pd.DataFrame] = {}
+    spool = Spool(1)
     for table in TABLES:
         raw = read_input(folder, log)[table]
-        frame = typed_table(raw, SPECS[table], log, {"activity": tuple(ACTIVITIES)}, set(), 7)
-        assert frame is not None
-        typed[table] = frame
+        choices = {"activity": tuple(ACTIVITIES)}
+        assert spool_table(raw, SPECS[table], log, choices, set(), 7, spool)
+    typed = {table: spool.frame(table, 0) for table in TABLES}
     with engine.connect() as conn:
         stored = StoredState(conn)
-        changes = plan_import(typed, {t: f"{t}.csv" for t in TABLES}, stored, log)
+        changes = plan_import(typed, {t: f"{t}.csv" for t in TABLES}, stored, log, spool.codes)
     assert not log.problems
     assert changes["installments"].unchanged == 5 + 2 * 4
     # Neither the file's rows nor the stored ones stay behind to add up table by table.

@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-import core.importer
+import core.importer.partitions
 from core.cli.main import main
 from core.db.errors import DiskFull, is_disk_full
 from core.importer import DISK_FULL
@@ -50,7 +50,7 @@ def fail_after_writing(monkeypatch: pytest.MonkeyPatch, error: BaseException) ->
         write_changes(*args, **kwargs)
         raise error
 
-    monkeypatch.setattr(core.importer, "write_changes", write_then_fail)
+    monkeypatch.setattr(core.importer.partitions, "write_changes", write_then_fail)
 
 
 def nothing_imported(engine: Engine) -> bool:
