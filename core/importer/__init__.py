@@ -1,14 +1,18 @@
 """Imports core-banking exports (a folder of CSV files or a workbook): all or nothing.
 
-    read (sources) → type every cell (parsing) → rules within a row and a file
-    (row_rules) → references and whole-loan rules against the stored state
-    (references, schedules) → compare with stored rows (plan, changes) → write (writer)
+    read in chunks (sources, chunks) → type every cell (parsing) → rules within a row
+    (row_rules) → spool, split into partitions (spool) → per partition (partitions):
+    rules within a file, references and whole-loan rules against the stored state
+    (row_rules, references, schedules) → compare with stored rows (plan, changes) →
+    write (writer)
 
 Every stage runs whatever the earlier ones found, on the rows they passed, so that one
 run reports every problem: a row with too many fields, a bad cell elsewhere and an
 unknown loan on a third row come back together. Nothing is written unless every rule
 holds for every row; then everything is written in one transaction that holds the write
-lock from the first read, so what was checked is what gets written.
+lock from the first read, so what was checked is what gets written. A partition's changes
+are written before the next partition is read, and the transaction is rolled back when a
+later one finds a problem: memory follows one partition, and nothing is ever half written.
 """
 
 from __future__ import annotations
