@@ -18,7 +18,11 @@ import pyarrow.compute as pc
 def isin(series: pd.Series, values: Collection[str] | pd.Series | pd.Index) -> pd.Series:
     """Like `series.isin(values)` for text, with Arrow's hash kernel."""
     array = pa.array(series.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
-    value_set = pa.array(list(values), type=pa.string(), from_pandas=True)
+    # A column or index goes through NumPy: list() would step through Arrow one at a time.
+    listed = (
+        values.to_numpy(dtype=object) if isinstance(values, (pd.Series, pd.Index)) else list(values)
+    )
+    value_set = pa.array(listed, type=pa.string(), from_pandas=True)
     mask = pc.is_in(array, value_set=value_set, skip_nulls=True)
     return pd.Series(mask.to_numpy(zero_copy_only=False), index=series.index, dtype=bool)
 
