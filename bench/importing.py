@@ -74,7 +74,9 @@ def _measure(label: str, folder: Path, url: str, first: bool) -> ImportRun:
     if os.waitstatus_to_exitcode(status) != 0:
         raise RuntimeError(f"{label} failed:\n{output}")
     # ru_maxrss is in kilobytes on Linux.
-    return ImportRun(label, seconds, usage.ru_maxrss / 1024, first)
+    run = ImportRun(label, seconds, usage.ru_maxrss / 1024, first)
+    print(f"  {seconds:.1f} s, peak {run.peak_mb:,.0f} MB", flush=True)
+    return run
 
 
 def create_database(admin_url: str, name: str) -> None:
