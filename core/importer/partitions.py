@@ -69,6 +69,7 @@ def plan_partitions(
     planned = Planned()
     if "repayments" in spool.tables:
         receipt_duplicates(spool.codes.repeated_receipts(), sources["repayments"], log)
+    pa.default_memory_pool().release_unused()  # what typing the files left behind
     repeated_days = 0
     for family in FAMILIES:
         present = [t for t in family if t in spool.tables]

@@ -53,8 +53,8 @@ class FileCodes:
     staff: pd.DataFrame | None = None
     borrowers: list[np.ndarray] = field(default_factory=list)
     loans: list[np.ndarray] = field(default_factory=list)
-    # Receipt numbers as Arrow text (no Python string per row) with their lines.
-    receipts: list[tuple[pa.Array, np.ndarray]] = field(default_factory=list)
+    # Receipt numbers as Arrow text (no Python string per row), their lines and hashes.
+    receipts: list[tuple[pa.Array, np.ndarray, np.ndarray]] = field(default_factory=list)
     # Joined once, when the partitions start asking (the chunks are all in by then).
     _joined: dict[str, pd.Index] = field(default_factory=dict)
 
@@ -76,21 +76,33 @@ class FileCodes:
         """receipt_no and _line of the repayments whose receipt number another repayment
         of the file has too (in line order): the few rows the duplicate rule reports on.
 
-        Found on Arrow's dictionary codes, so that millions of receipt numbers never
-        become Python strings."""
+        Found on each number's 64-bit hash, sorted, so that millions of receipt numbers
+        never become Python strings or one large hash table at once; only the rows whose
+        hash repeats are read back as text and compared exactly."""
+        empty = pd.DataFrame({"receipt_no": pd.Series([], dtype=str), "_line": []})
         if not self.receipts:
-            return pd.DataFrame({"receipt_no": pd.Series([], dtype=str), "_line": []})
-        numbers = pa.chunked_array([r for r, _ in self.receipts], type=pa.large_string())
-        lines = np.concatenate([line for _, line in self.receipts])
-        encoded = numbers.combine_chunks().dictionary_encode()
-        codes = encoded.indices.to_numpy(zero_copy_only=False)
-        repeated = np.bincount(codes)[codes] > 1
-        return pd.DataFrame(
+            return empty
+        hashes = np.concatenate([h for _, _, h in self.receipts])
+        order = np.argsort(hashes, kind="stable")
+        same = hashes[order[1:]] == hashes[order[:-1]]
+        del hashes
+        repeated = np.zeros(len(order), dtype=bool)
+        repeated[1:] |= same
+        repeated[:-1] |= same
+        positions = np.sort(order[repeated])
+        del order, repeated, same
+        if not len(positions):
+            return empty
+        numbers = pa.chunked_array([n for n, _, _ in self.receipts], type=pa.large_string())
+        lines = np.concatenate([line for _, line, _ in self.receipts])
+        candidates = pd.DataFrame(
             {
-                "receipt_no": pd.Series(numbers.filter(pa.array(repeated)).to_pylist(), dtype=str),
-                "_line": lines[repeated],
+                "receipt_no": pd.Series(numbers.take(pa.array(positions)).to_pylist(), dtype=str),
+                "_line": lines[positions],
             }
         )
+        # Equal hashes of different numbers are not duplicates.
+        return candidates[candidates.duplicated("receipt_no", keep=False)].reset_index(drop=True)
 
 
 class Spool:
@@ -185,7 +197,8 @@ class Spool:
         elif table == "repayments":
             given = (frame["receipt_no"] != "").to_numpy()
             numbers = pa.array(frame["receipt_no"], type=pa.large_string()).filter(given)
-            self.codes.receipts.append((numbers, frame["_line"].to_numpy()[given]))
+            hashes = pd.util.hash_array(frame["receipt_no"].to_numpy(dtype=object)[given])
+            self.codes.receipts.append((numbers, frame["_line"].to_numpy()[given], hashes))
 
     def _path(self, table: str, part: int) -> Path:
         if self._folder is None:
