@@ -15,14 +15,21 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 
-def isin(series: pd.Series, values: Collection[str] | pd.Series | pd.Index) -> pd.Series:
-    """Like `series.isin(values)` for text, with Arrow's hash kernel."""
+def isin(series: pd.Series, values: Collection[str] | pd.Series | pd.Index | pa.Array) -> pd.Series:
+    """Like `series.isin(values)` for text, with Arrow's hash kernel (`values` may be an
+    Arrow string array already, to be reused across calls)."""
     array = pa.array(series.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
-    # A column or index goes through NumPy: list() would step through Arrow one at a time.
-    listed = (
-        values.to_numpy(dtype=object) if isinstance(values, (pd.Series, pd.Index)) else list(values)
-    )
-    value_set = pa.array(listed, type=pa.string(), from_pandas=True)
+    if isinstance(values, pa.Array):
+        value_set = values
+    else:
+        # A column or index goes through NumPy: list() would step through Arrow one at a
+        # time.
+        listed = (
+            values.to_numpy(dtype=object)
+            if isinstance(values, (pd.Series, pd.Index))
+            else list(values)
+        )
+        value_set = pa.array(listed, type=pa.string(), from_pandas=True)
     mask = pc.is_in(array, value_set=value_set, skip_nulls=True)
     return pd.Series(mask.to_numpy(zero_copy_only=False), index=series.index, dtype=bool)
 

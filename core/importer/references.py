@@ -27,6 +27,8 @@ REFERENCES: tuple[tuple[str, str, str], ...] = (
 
 
 _TARGET_TABLES = {"officer": "staff", "staff": "staff", "borrower": "borrowers", "loan": "loans"}
+# The table and code column a borrower or loan code names.
+_CODE_COLUMNS = {"borrower": ("borrowers", "borrower_code"), "loan": ("loans", "loan_code")}
 
 
 def check_references(
@@ -69,8 +71,10 @@ def check_references(
                         {"role": name},
                     )
         else:
-            known = _known_codes(files, stored, target)
-            unknown = given & ~isin(cells, known)
+            table_of, column_of = _CODE_COLUMNS[target]
+            unknown = given & ~isin(cells, list(stored.codes(table_of, column_of)))
+            if files.has(table_of):
+                unknown &= ~isin(cells, files.codes(table_of))
             file_name = {"borrower": "borrowers.csv", "loan": "loans.csv"}[target]
             log.add_rows(
                 sources[table],
@@ -92,13 +96,3 @@ def _merged_roles(files: FileCodes, stored: StoredState) -> pd.Series:
         file_roles = file_roles.replace("", "unknown")
         roles = pd.concat([roles[~roles.index.isin(file_roles.index)], file_roles])
     return roles[~roles.index.duplicated(keep="last")]
-
-
-def _known_codes(files: FileCodes, stored: StoredState, target: str) -> pd.Index:
-    table, column = {"borrower": ("borrowers", "borrower_code"), "loan": ("loans", "loan_code")}[
-        target
-    ]
-    codes = pd.Index(list(stored.codes(table, column)))
-    if files.has(table):
-        codes = codes.append(files.codes(table))
-    return codes

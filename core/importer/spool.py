@@ -56,14 +56,15 @@ class FileCodes:
     # Receipt numbers as Arrow text (no Python string per row), their lines and hashes.
     receipts: list[tuple[pa.Array, np.ndarray, np.ndarray]] = field(default_factory=list)
     # Joined once, when the partitions start asking (the chunks are all in by then).
-    _joined: dict[str, pd.Index] = field(default_factory=dict)
+    _joined: dict[str, pa.Array] = field(default_factory=dict)
 
-    def codes(self, table: str) -> pd.Index:
-        """Every code of `table` ("borrowers" or "loans") in the file."""
+    def codes(self, table: str) -> pa.Array:
+        """Every code of `table` ("borrowers" or "loans") in the file, as Arrow text (each
+        partition checks its references against it)."""
         if table not in self._joined:
             parts = self.borrowers if table == "borrowers" else self.loans
             joined = np.concatenate(parts) if parts else np.array([], dtype=object)
-            self._joined[table] = pd.Index(joined, dtype=object)
+            self._joined[table] = pa.array(joined, type=pa.string(), from_pandas=True)
         return self._joined[table]
 
     def has(self, table: str) -> bool:

@@ -51,11 +51,11 @@ def test_one_partition_keeps_its_rows_in_memory_and_forgets_a_discarded_table() 
         spool.add("staff", pd.DataFrame({"staff_code": ["S1"], "_line": [2]}))
         assert spool._folder is None
         assert list(spool.frame("loans", 0)["loan_code"]) == ["A", "B"]
-        assert list(spool.codes.codes("loans")) == ["A", "B"]
+        assert spool.codes.codes("loans").to_pylist() == ["A", "B"]
         assert spool.tables == ["loans", "staff"] and spool.rows("loans") == 2
         spool.discard("loans")
         assert spool.tables == ["staff"]
-        assert not spool.codes.has("loans") and list(spool.codes.codes("loans")) == []
+        assert not spool.codes.has("loans") and spool.codes.codes("loans").to_pylist() == []
         assert spool.codes.staff is not None and list(spool.codes.staff["staff_code"]) == ["S1"]
 
 
