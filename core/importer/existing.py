@@ -64,8 +64,12 @@ _SCOPED: dict[str, str] = {
     "training": f"b.borrower_code IN ({scope_filter('borrower')})",
     "loans": f"l.loan_code IN ({scope_filter('loan')})",
     "installments": f"l.loan_code IN ({scope_filter('loan')})",
-    "repayments": f"(l.loan_code IN ({scope_filter('loan')})"
-    f" OR r.receipt_no IN ({scope_filter('receipt')}))",
+    # A UNION, not "loan IN (...) OR receipt IN (...)": PostgreSQL cannot turn an OR of
+    # subqueries into joins, and with more codes than work_mem holds it probed the scope
+    # once per stored repayment (half an hour for one partition of the large demo).
+    "repayments": "r.id IN (SELECT r2.id FROM repayments r2 JOIN loans l2 ON l2.id = r2.loan_id"
+    f" WHERE l2.loan_code IN ({scope_filter('loan')})"
+    f" UNION SELECT r3.id FROM repayments r3 WHERE r3.receipt_no IN ({scope_filter('receipt')}))",
     "visits": f"s.staff_code IN ({scope_filter('officer')})",
     "time_log": f"s.staff_code IN ({scope_filter('officer')})",
 }
