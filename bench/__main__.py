@@ -25,7 +25,7 @@ from bench.field import (
 from bench.importing import ImportRun, create_database, demo_folder, measure_imports
 from bench.load import add_arguments as add_load_arguments
 from bench.metrics import Timing, cross_check, measure_duckdb, measure_engine
-from bench.pages import measure_pages, pages_table
+from bench.pages import LARGE_TARGETS, measure_pages, pages_table
 from bench.report import Measured, write_pages_section, write_report
 from core.exports.textable import render_table
 from core.paths import PROJECT_ROOT
@@ -93,7 +93,7 @@ def main() -> None:
         if args.scale == "large" and postgres_url:
             # A provincial union runs on PostgreSQL: its pages are timed there.
             print("timing the pages in Chromium (PostgreSQL) ...", flush=True)
-            pages = pages_table(measure_pages(postgres_url))
+            pages = pages_table(measure_pages(postgres_url), LARGE_TARGETS)
             pages_database = "PostgreSQL"
     finally:
         if server:

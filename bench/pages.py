@@ -35,7 +35,6 @@ from tests.e2e.driver import (
 )
 
 REPEATS = 3
-TARGET_SECONDS = 1.5
 
 
 @dataclass(frozen=True)
@@ -46,6 +45,35 @@ class PageTiming:
     title: str
     cold: float
     warm: float
+
+
+@dataclass(frozen=True)
+class PageTargets:
+    """What a page must meet: warm (and, when set, first open) within these seconds."""
+
+    warm: float
+    first: float | None
+    issue: str
+
+    def words(self) -> str:
+        """The targets as the report states them."""
+        first = f" and {self.first:g} s on its first open" if self.first else ""
+        return f"Target ({self.issue}): at most {self.warm:g} s warm{first}."
+
+    def header(self) -> str:
+        """The verdict column's heading."""
+        first = f", {self.first:g} s first" if self.first else ""
+        return f"target ({self.warm:g} s warm{first})"
+
+    def met(self, timing: PageTiming) -> bool:
+        """Whether one page's timing meets them."""
+        return timing.warm <= self.warm and (self.first is None or timing.cold <= self.first)
+
+
+# The officer workspace issue's target for the medium demo, and the scale issue's for a
+# provincial union (large demo, on PostgreSQL).
+MEDIUM_TARGETS = PageTargets(warm=1.5, first=None, issue="officer workspace issue")
+LARGE_TARGETS = PageTargets(warm=1.0, first=3.0, issue="scale issue")
 
 
 def _wait_for(page: Page, title: str, started: float) -> float:
@@ -136,20 +164,18 @@ def measure_pages(database_url: str) -> list[PageTiming]:
     return timings
 
 
-def pages_table(timings: list[PageTiming]) -> str:
-    """The timings as a text table with the verdict against the 1.5 s target."""
+def pages_table(timings: list[PageTiming], targets: PageTargets = MEDIUM_TARGETS) -> str:
+    """The timings as a text table with the verdict against `targets`."""
     body = [
         [
             t.role,
             t.title,
             f"{t.cold:.2f}",
             f"{t.warm:.2f}",
-            "meets target" if t.warm <= TARGET_SECONDS else "MISSES target",
+            "meets target" if targets.met(t) else "MISSES target",
         ]
         for t in timings
     ]
     return render_table(
-        ["account", "page", "first open s", "warm s", f"target ({TARGET_SECONDS:g} s warm)"],
-        body,
-        right=[2, 3],
+        ["account", "page", "first open s", "warm s", targets.header()], body, right=[2, 3]
     )

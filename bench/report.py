@@ -15,8 +15,8 @@ from pathlib import Path
 
 from bench.load_report import kept_section, replace_section
 from bench.metrics import REPEATS
+from bench.pages import LARGE_TARGETS, MEDIUM_TARGETS, PageTargets
 from bench.pages import REPEATS as PAGE_REPEATS
-from bench.pages import TARGET_SECONDS
 
 PAGES_START = "<!-- pages:start -->"
 PAGES_END = "<!-- pages:end -->"
@@ -68,7 +68,12 @@ def write_pages_section(report: Path, table: str) -> None:
     report.write_text(replace_section(text, pages_section(table), PAGES_START, PAGES_END))
 
 
-def pages_section(table: str, database: str = "SQLite", heading: str = "##") -> str:
+def pages_section(
+    table: str,
+    database: str = "SQLite",
+    heading: str = "##",
+    targets: PageTargets = MEDIUM_TARGETS,
+) -> str:
     """The pages table with how it was measured, between its markers."""
     return f"""{PAGES_START}
 {heading} Pages
@@ -78,8 +83,7 @@ database imported above, served by `streamlit run serve.py` on this machine. "Fi
 the page's first open in the session (its caches may still be cold); "warm" is the median
 of {PAGE_REPEATS} later opens, each after another page. Time runs from the click on the menu
 link to the end of the script run with the page's title on screen. Measured
-{dt.date.today().isoformat()}. Target (officer workspace issue): at most {TARGET_SECONDS:g} s
-warm.
+{dt.date.today().isoformat()}. {targets.words()}
 
 ```text
 {table}
@@ -162,7 +166,7 @@ warm (the pages table below has them in the browser), a branch's sheets within 3
 
 def large_section(measured: Measured, period: str, as_of: dt.date, officer: str) -> str:
     """The section of a large run (`make bench SCALE=large`), between its markers."""
-    pages = pages_section(measured.pages_table, measured.pages_database, "###")
+    pages = pages_section(measured.pages_table, measured.pages_database, "###", LARGE_TARGETS)
     pages = pages.replace(PAGES_START + "\n", "").replace(PAGES_END + "\n", "")
     return f"""{LARGE_START}
 ## At the scale of a provincial union

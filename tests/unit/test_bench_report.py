@@ -7,7 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from bench.report import LARGE_END, LARGE_START, Measured, write_report
+from bench.pages import LARGE_TARGETS, MEDIUM_TARGETS, PageTiming, pages_table
+from bench.report import LARGE_END, LARGE_START, Measured, large_section, write_report
 
 LOAD = "<!-- load:start -->\n## Under load\n\nthe load table\n<!-- load:end -->\n"
 
@@ -58,3 +59,18 @@ def test_each_scale_writes_its_part_and_keeps_the_others(tmp_path: Path) -> None
         "again-large import\n", ""
     )
     assert text.count(LARGE_START) == 1 and "second-medium import" in text and LOAD in text
+
+
+def test_pages_are_judged_by_their_scale_s_targets() -> None:
+    # Medium: 1.5 s warm, whatever the first open; large: 1 s warm and 3 s first.
+    slow_first = PageTiming("admin", "Portfolio", cold=4.0, warm=0.9)
+    slow_warm = PageTiming("admin", "Users", cold=1.0, warm=1.2)
+    fast = PageTiming("officer", "My plan", cold=2.9, warm=1.0)
+    assert [MEDIUM_TARGETS.met(t) for t in (slow_first, slow_warm, fast)] == [True] * 3
+    assert [LARGE_TARGETS.met(t) for t in (slow_first, slow_warm, fast)] == [False, False, True]
+    table = pages_table([slow_first, slow_warm, fast], LARGE_TARGETS)
+    assert "target (1 s warm, 3 s first)" in table.splitlines()[0]
+    verdicts = [line.rsplit("  ", 1)[1].strip() for line in table.splitlines()[2:]]
+    assert verdicts == ["MISSES target", "MISSES target", "meets target"]
+    words = large_section(measured("large", "x"), "2026Q3", dt.date(2026, 9, 30), "OF0001")
+    assert "Target (scale issue): at most 1 s warm and 3 s on its first open." in words
