@@ -28,9 +28,10 @@ from core.config.lists import Activity, load_activities, load_exit_reasons
 from core.db.engine import make_engine, read_data_version
 from core.db.schema import ensure_schema
 from core.field.plan import Plan, build_plan
-from core.metrics.cohorts import CohortFigures, compute_cohorts
+from core.metrics.cohorts import CohortFigures
 from core.metrics.components import Components
 from core.metrics.kept import officer_scorecards, scope_totals
+from core.metrics.kept_cohorts import cohort_figures
 from core.metrics.period import Period
 from core.metrics.scorecard import OfficerScorecard
 from core.metrics.views import TrendPoint, compute_trends
@@ -184,7 +185,7 @@ def cached_cohorts(
     conn: Connection, scope: Scope, as_of: dt.date, version: int
 ) -> list[CohortFigures]:
     """Trained and untrained first loans of `scope` as of a date."""
-    return compute_cohorts(conn, scope, as_of, get_rules().params)
+    return cohort_figures(conn, scope, as_of, get_rules().params)
 
 
 @scoped_cache(max_entries=64)

@@ -19,7 +19,8 @@ from app.i18n import number, percent, t
 from app.resources import get_rules, scoped_cache
 from core.auth.scope import Scope
 from core.metrics.cohort_compare import CohortStats, Comparison
-from core.metrics.cohort_report import CohortReport, build_cohort_report
+from core.metrics.cohort_report import CohortReport
+from core.metrics.kept_cohorts import cohort_report
 from core.metrics.training_days import TrainingDaysRow
 from core.metrics.vintage import VintagePoint
 
@@ -38,8 +39,9 @@ def breakdowns_for(role: str) -> tuple[str, ...]:
 def cached_cohort_report(
     conn: Connection, scope: Scope, as_of: dt.date, breakdowns: tuple[str, ...], version: int
 ) -> CohortReport:
-    """build_cohort_report with the vintage curves and training days, cached per key."""
-    return build_cohort_report(
+    """The cohort report with the vintage curves and training days (kept for the whole
+    cooperative as of today: core.metrics.kept_cohorts), cached per key."""
+    return cohort_report(
         conn, scope, as_of, get_rules().params, breakdowns, vintage=True, by_days=True
     )
 

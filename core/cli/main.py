@@ -36,6 +36,7 @@ from core.importer.report import (
 )
 from core.localtime import local_today
 from core.metrics.kept import keep_figures
+from core.metrics.kept_cohorts import keep_cohorts
 from core.metrics.period import PeriodError
 from core.rules import RuleSet, check_config_text, load_rules
 from core.settings import SettingsError, load_settings
@@ -266,8 +267,10 @@ def _cmd_metrics(args: argparse.Namespace) -> int:
 
 def _cmd_keep_figures(_args: argparse.Namespace) -> int:
     engine, _activities = _open_database()
-    periods = keep_figures(engine, _rules(engine).params)
+    params = _rules(engine).params
+    periods = keep_figures(engine, params)
     print("Officer figures kept for " + ", ".join(p.label + f" as of {p.as_of}" for p in periods))
+    print(f"Cohort figures kept as of {keep_cohorts(engine, params)}")
     return EXIT_OK
 
 

@@ -124,7 +124,7 @@ def write_transaction(
 TRAIL_TABLES = frozenset({"audit_log", "import_runs"})
 # The officers' kept figure components (core.metrics.kept): derived from the tables below,
 # so writing them is not a change of data either.
-KEPT_TABLES = frozenset({"kept_periods", "kept_officer_figures"})
+KEPT_TABLES = frozenset({"kept_periods", "kept_officer_figures", "kept_cohort_reports"})
 # Tables no officer figure reads (docs/metrics.md): writing only these leaves the kept
 # components current. Any other table written (loans, visits, time_log, staff, a table
 # added later...) makes them stale unless the write refreshed them (`mark_kept_current`).
@@ -144,11 +144,15 @@ NOT_FIGURE_TABLES = frozenset(
         "data_version",
     }
 )
+# Tables the cohort figures (core.metrics.kept_cohorts) do not read either: the field's
+# visits, hours and receipts leave the kept cohorts current.
+NOT_COHORT_TABLES = NOT_FIGURE_TABLES | {"visits", "time_log", "field_receipts"}
 # Temporary tables a transaction fills for its own queries (the import's scope, the
 # derived columns' borrowers): writing them changes no data.
 SCRATCH_TABLES = frozenset({"import_scope", "derived_scope"})
-# conn.info flag: this transaction brought the kept components up to date itself.
+# conn.info flags: this transaction brought the kept components (the cohorts) up to date.
 KEPT_CURRENT = "fieldbook.kept_current"
+COHORTS_CURRENT = "fieldbook.cohorts_current"
 _WRITTEN_TABLE = re.compile(r"\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+\"?(\w+)", re.IGNORECASE)
 _RETURNING = re.compile(r"\bRETURNING\b", re.IGNORECASE)
 
@@ -190,7 +194,8 @@ def data_write(engine: Engine) -> Iterator[Connection]:
     UPDATE, DELETE FROM): a write hidden behind a leading WITH is not seen.
 
     A block that wrote a table the officer figures read, and did not refresh the kept
-    components itself (`mark_kept_current`), drops them (`drop_kept_figures`).
+    components itself (`mark_kept_current`), drops them (`drop_kept_figures`); the same
+    for the kept cohorts (`mark_cohorts_current`, `drop_kept_cohorts`).
     """
     with write_transaction(engine) as conn:
         rows = _DataRows()
@@ -200,8 +205,11 @@ def data_write(engine: Engine) -> Iterator[Connection]:
         finally:
             event.remove(conn, "after_cursor_execute", rows)
         kept_current = conn.info.pop(KEPT_CURRENT, False)
+        cohorts_current = conn.info.pop(COHORTS_CURRENT, False)
         if rows.tables - NOT_FIGURE_TABLES and not kept_current:
             drop_kept_figures(conn)
+        if rows.tables - NOT_COHORT_TABLES and not cohorts_current:
+            drop_kept_cohorts(conn)
         if rows.written:
             bump_data_version(conn)
 
@@ -210,6 +218,17 @@ def mark_kept_current(conn: Connection) -> None:
     """Says that this write transaction refreshed the kept officer components for what
     it wrote (core.metrics.kept does after its refresh), so data_write keeps them."""
     conn.info[KEPT_CURRENT] = True
+
+
+def mark_cohorts_current(conn: Connection) -> None:
+    """Says that this write transaction rebuilt the kept cohorts (an import does), so
+    data_write keeps them."""
+    conn.info[COHORTS_CURRENT] = True
+
+
+def drop_kept_cohorts(conn: Connection) -> None:
+    """Forgets the kept cohort figures: the pages compute live until the next build."""
+    conn.execute(text("DELETE FROM kept_cohort_reports"))
 
 
 def drop_kept_figures(conn: Connection) -> None:

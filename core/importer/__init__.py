@@ -43,7 +43,9 @@ from core.importer.spec import SPECS, TABLES
 from core.importer.spool import Spool
 from core.importer.workbook import WorkbookLimits
 from core.importer.writer import Progress, touched_borrowers
+from core.localtime import local_today
 from core.metrics.kept import build_kept, kept_current
+from core.metrics.kept_cohorts import build_kept_cohorts, read_kept_cohorts
 from core.metrics.params import MetricParams
 from core.settings import load_settings
 
@@ -228,6 +230,12 @@ def _after_write(
         if progress:
             progress("keeping officer figures", 0, 0)
         build_kept(conn, params)
+    # The whole cooperative's cohorts as of today, for the training outcome pages. A
+    # receipt does not change them (repayments do), so only written data rebuilds them.
+    if planned.written or read_kept_cohorts(conn, local_today(), params) is None:
+        if progress:
+            progress("keeping cohort figures", 0, 0)
+        build_kept_cohorts(conn, params)
 
 
 # Below this many written rows the planner's statistics stay good enough.

@@ -70,3 +70,21 @@ kept_officer_figures = Table(
         ondelete="CASCADE",
     ),
 )
+
+
+class KeptCohortReport(Base):
+    """The whole cooperative's cohort figures as of one day (core.metrics.kept_cohorts):
+    every breakdown's sums, the vintage curves and the training-days buckets as JSON.
+
+    Like the kept periods, a row exists only while it is current: a write of a table the
+    cohorts read deletes it (core.db.engine.data_write), and the page computes live.
+    """
+
+    __tablename__ = "kept_cohort_reports"
+
+    as_of: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    # The MetricParams (as sorted JSON) the figures were computed with.
+    params: Mapped[str] = mapped_column(Text)
+    built_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    built_version: Mapped[int] = mapped_column(Integer)
+    figures: Mapped[str] = mapped_column(Text)
