@@ -25,6 +25,7 @@ from core.metrics.params import MetricParams
 from core.timelog.writes import save_day
 from tests.builders import ACTIVITIES
 from tests.db.helpers import do_import
+from tests.db.test_cli import run_core
 
 PARAMS = MetricParams()
 TODAY = local_today()
@@ -134,3 +135,14 @@ def test_another_day_scope_or_parameters_are_computed_live(imported: Engine) -> 
     scope = Scope("branch", branch=branch)
     assert page_report(imported, TODAY, scope) == live_report(imported, TODAY, scope)
     assert kept_days(imported) == [str(TODAY)]  # only today's report of everyone is kept
+
+
+def test_keep_figures_keeps_the_cohorts_again(imported: Engine, database_url: str) -> None:
+    with data_write(imported) as conn:
+        conn.execute(text("UPDATE staff SET name = name || '' WHERE role = 'trainer'"))
+    assert kept_days(imported) == []
+    done = run_core("keep-figures", database_url=database_url)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert f"Cohort figures kept as of {TODAY}" in done.stdout
+    assert kept_days(imported) == [str(TODAY)]
+    assert page_report(imported, TODAY) == live_report(imported, TODAY)
