@@ -9,9 +9,11 @@ reported once and treated as empty afterwards, so one bad cell does not cascade.
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
-from typing import Protocol
+from typing import Any, Protocol
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from core.importer.fast import isin
 from core.importer.messages import Code, Value
@@ -157,15 +159,19 @@ def _parse_hundredths(cells: pd.Series, filled: pd.Series, bad: BadCell, kind: s
     bad(too_precise, Code.TOO_MANY_DECIMALS, places=2)
     bad(too_large & ~too_precise, Code.TOO_LARGE)
     good = shaped & ~too_precise & ~too_large & ~negative & filled
-    whole_num = pd.to_numeric(whole.where(good, "0").replace("", "0")).astype("int64")
-    frac_num = pd.to_numeric(
-        fraction.where(good, "").str.rstrip("0").str.ljust(2, "0").replace("", "00")
-    ).astype("int64")
-    values = (whole_num * 100 + frac_num).astype("Int64")
+    whole_num = _digits(whole.where(good, "0").replace("", "0"))
+    frac_num = _digits(fraction.where(good, "").str.rstrip("0").str.ljust(2, "0").replace("", "00"))
+    values = pd.Series(whole_num * 100 + frac_num, index=cells.index, dtype="Int64")
     if kind == "hours":
         bad(good & ((values <= 0) | (values > 2400)), Code.HOURS_OUT_OF_RANGE)
         good = good & (values > 0) & (values <= 2400)
     return values.where(good, pd.NA)
+
+
+def _digits(cells: pd.Series) -> Any:
+    """Cells of digits only (checked before) as int64: Arrow's cast, about 20 times faster
+    than pd.to_numeric on a column of Python strings."""
+    return pc.cast(pa.array(cells.to_numpy(dtype=object), type=pa.string()), pa.int64()).to_numpy()
 
 
 def _parse_int(cells: pd.Series, filled: pd.Series, bad: BadCell) -> pd.Series:
