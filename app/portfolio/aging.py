@@ -1,5 +1,5 @@
 """The portfolio screen's aging chart: outstanding principal of the active loans by days
-past due, summed in SQL (core.metrics.views.compute_aging), cached per scope and date."""
+past due, summed in SQL (core.portfolio.kept_rows.portfolio_aging), cached per scope and date."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ from app.i18n import money, t
 from app.portfolio.loans import bucket_text
 from app.resources import scoped_cache
 from core.auth.scope import Scope
-from core.metrics.views import AGING_BUCKETS, AgingBucket, compute_aging
+from core.metrics.views import AGING_BUCKETS, AgingBucket
+from core.portfolio.kept_rows import portfolio_aging
 
 # Green for loans paid up, then darker oranges and reds as the arrears age.
 BUCKET_COLOURS = dict(
@@ -35,8 +36,8 @@ BUCKET_COLOURS = dict(
 
 @scoped_cache()
 def cached_aging(conn: Connection, scope: Scope, as_of: dt.date, version: int) -> list[AgingBucket]:
-    """compute_aging, cached per (scope, date, data version)."""
-    return compute_aging(conn, scope, as_of)
+    """The aging (kept for today: core.portfolio.kept_rows), cached per scope and date."""
+    return portfolio_aging(conn, scope, as_of)
 
 
 def aging_chart(buckets: list[AgingBucket]) -> alt.Chart:

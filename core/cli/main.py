@@ -270,7 +270,7 @@ def _cmd_keep_figures(_args: argparse.Namespace) -> int:
     params = _rules(engine).params
     periods = keep_figures(engine, params)
     print("Officer figures kept for " + ", ".join(p.label + f" as of {p.as_of}" for p in periods))
-    print(f"Cohort figures kept as of {keep_cohorts(engine, params)}")
+    print(f"Cohort and loan figures kept as of {keep_cohorts(engine, params)}")
     return EXIT_OK
 
 

@@ -124,7 +124,15 @@ def write_transaction(
 TRAIL_TABLES = frozenset({"audit_log", "import_runs"})
 # The officers' kept figure components (core.metrics.kept): derived from the tables below,
 # so writing them is not a change of data either.
-KEPT_TABLES = frozenset({"kept_periods", "kept_officer_figures", "kept_cohort_reports"})
+KEPT_TABLES = frozenset(
+    {
+        "kept_periods",
+        "kept_officer_figures",
+        "kept_cohort_reports",
+        "kept_loan_days",
+        "kept_loan_rows",
+    }
+)
 # Tables no officer figure reads (docs/metrics.md): writing only these leaves the kept
 # components current. Any other table written (loans, visits, time_log, staff, a table
 # added later...) makes them stale unless the write refreshed them (`mark_kept_current`).
@@ -144,15 +152,17 @@ NOT_FIGURE_TABLES = frozenset(
         "data_version",
     }
 )
-# Tables the cohort figures (core.metrics.kept_cohorts) do not read either: the field's
-# visits, hours and receipts leave the kept cohorts current.
-NOT_COHORT_TABLES = NOT_FIGURE_TABLES | {"visits", "time_log", "field_receipts"}
+# Tables the kept loan figures (the cohorts of core.metrics.kept_cohorts, the portfolio's
+# loan rows of core.portfolio.kept_rows) do not read either: the field's visits, hours
+# and receipts leave them current.
+NOT_LOAN_TABLES = NOT_FIGURE_TABLES | {"visits", "time_log", "field_receipts"}
 # Temporary tables a transaction fills for its own queries (the import's scope, the
 # derived columns' borrowers): writing them changes no data.
 SCRATCH_TABLES = frozenset({"import_scope", "derived_scope"})
-# conn.info flags: this transaction brought the kept components (the cohorts) up to date.
+# conn.info flags: this transaction brought the kept components (the loan figures) up to
+# date itself.
 KEPT_CURRENT = "fieldbook.kept_current"
-COHORTS_CURRENT = "fieldbook.cohorts_current"
+LOANS_KEPT_CURRENT = "fieldbook.loans_kept_current"
 _WRITTEN_TABLE = re.compile(r"\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+\"?(\w+)", re.IGNORECASE)
 _RETURNING = re.compile(r"\bRETURNING\b", re.IGNORECASE)
 
@@ -195,7 +205,7 @@ def data_write(engine: Engine) -> Iterator[Connection]:
 
     A block that wrote a table the officer figures read, and did not refresh the kept
     components itself (`mark_kept_current`), drops them (`drop_kept_figures`); the same
-    for the kept cohorts (`mark_cohorts_current`, `drop_kept_cohorts`).
+    for the kept loan figures (`mark_loans_kept_current`, `drop_kept_loan_figures`).
     """
     with write_transaction(engine) as conn:
         rows = _DataRows()
@@ -205,11 +215,11 @@ def data_write(engine: Engine) -> Iterator[Connection]:
         finally:
             event.remove(conn, "after_cursor_execute", rows)
         kept_current = conn.info.pop(KEPT_CURRENT, False)
-        cohorts_current = conn.info.pop(COHORTS_CURRENT, False)
+        loans_current = conn.info.pop(LOANS_KEPT_CURRENT, False)
         if rows.tables - NOT_FIGURE_TABLES and not kept_current:
             drop_kept_figures(conn)
-        if rows.tables - NOT_COHORT_TABLES and not cohorts_current:
-            drop_kept_cohorts(conn)
+        if rows.tables - NOT_LOAN_TABLES and not loans_current:
+            drop_kept_loan_figures(conn)
         if rows.written:
             bump_data_version(conn)
 
@@ -220,15 +230,17 @@ def mark_kept_current(conn: Connection) -> None:
     conn.info[KEPT_CURRENT] = True
 
 
-def mark_cohorts_current(conn: Connection) -> None:
-    """Says that this write transaction rebuilt the kept cohorts (an import does), so
-    data_write keeps them."""
-    conn.info[COHORTS_CURRENT] = True
+def mark_loans_kept_current(conn: Connection) -> None:
+    """Says that this write transaction rebuilt the kept loan figures (the cohorts and the
+    loan rows: an import does), so data_write keeps them."""
+    conn.info[LOANS_KEPT_CURRENT] = True
 
 
-def drop_kept_cohorts(conn: Connection) -> None:
-    """Forgets the kept cohort figures: the pages compute live until the next build."""
+def drop_kept_loan_figures(conn: Connection) -> None:
+    """Forgets the kept cohorts and loan rows: the pages compute live until the next build."""
     conn.execute(text("DELETE FROM kept_cohort_reports"))
+    conn.execute(text("DELETE FROM kept_loan_rows"))
+    conn.execute(text("DELETE FROM kept_loan_days"))
 
 
 def drop_kept_figures(conn: Connection) -> None:

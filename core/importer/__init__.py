@@ -47,6 +47,7 @@ from core.localtime import local_today
 from core.metrics.kept import build_kept, kept_current
 from core.metrics.kept_cohorts import build_kept_cohorts, read_kept_cohorts
 from core.metrics.params import MetricParams
+from core.portfolio.kept_rows import build_kept_loan_rows, kept_loan_day
 from core.settings import load_settings
 
 __all__ = [
@@ -236,6 +237,11 @@ def _after_write(
         if progress:
             progress("keeping cohort figures", 0, 0)
         build_kept_cohorts(conn, params)
+    # Each loan's outstanding, days past due and bucket today, for the portfolio.
+    if planned.written or kept_loan_day(conn) != local_today():
+        if progress:
+            progress("keeping loan figures", 0, 0)
+        build_kept_loan_rows(conn)
 
 
 # Below this many written rows the planner's statistics stay good enough.

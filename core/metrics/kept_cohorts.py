@@ -30,7 +30,7 @@ from sqlalchemy import Connection, Engine, delete, insert, select
 from sqlalchemy.exc import DBAPIError
 
 from core.auth.scope import Scope
-from core.db.engine import mark_cohorts_current, read_data_version, write_transaction
+from core.db.engine import mark_loans_kept_current, read_data_version, write_transaction
 from core.localtime import local_today
 from core.metrics.cohort_compare import compare_groups
 from core.metrics.cohort_report import DEFAULT_BREAKDOWNS, CohortReport, build_cohort_report
@@ -40,6 +40,7 @@ from core.metrics.kept_models import KeptCohortReport
 from core.metrics.params import MetricParams
 from core.metrics.training_days import TrainingDaysRow, compute_training_days
 from core.metrics.vintage import VintagePoint, compute_vintage
+from core.portfolio.kept_rows import build_kept_loan_rows
 
 log = logging.getLogger(__name__)
 
@@ -97,14 +98,16 @@ def build_kept_cohorts(
     kept; data_write then keeps them. Returns the as-of date."""
     as_of = today or local_today()
     _store(conn, as_of, params, compute_cohort_sums(conn, as_of, params))
-    mark_cohorts_current(conn)
+    mark_loans_kept_current(conn)
     return as_of
 
 
 def keep_cohorts(engine: Engine, params: MetricParams) -> dt.date:
-    """Builds the kept cohorts in a transaction of their own (`python -m core
-    keep-figures`, nightly): not a change of data, so the data version stays."""
+    """Builds the kept cohorts and the portfolio's kept loan rows for today in a
+    transaction of their own (`python -m core keep-figures`, nightly): not a change of
+    data, so the data version stays."""
     with write_transaction(engine) as conn:
+        build_kept_loan_rows(conn)
         return build_kept_cohorts(conn, params)
 
 

@@ -88,3 +88,26 @@ class KeptCohortReport(Base):
     built_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     built_version: Mapped[int] = mapped_column(Integer)
     figures: Mapped[str] = mapped_column(Text)
+
+
+class KeptLoanDay(Base):
+    """The day whose per-loan figures kept_loan_rows holds (core.portfolio.kept_rows):
+    at most one row, present only while they are current."""
+
+    __tablename__ = "kept_loan_days"
+
+    as_of: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    built_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    built_version: Mapped[int] = mapped_column(Integer)
+
+
+# Each loan disbursed by the kept day, with what the portfolio computes for it that day:
+# outstanding principal, days past due and aging bucket (NULL unless active).
+kept_loan_rows = Table(
+    "kept_loan_rows",
+    Base.metadata,
+    Column("loan_id", ForeignKey("loans.id", ondelete="CASCADE"), primary_key=True),
+    Column("outstanding_cents", BigInteger, nullable=False),
+    Column("dpd", Integer, nullable=False),
+    Column("bucket", Text),
+)

@@ -19,6 +19,7 @@ from sqlalchemy import Connection
 
 from core.auth.scope import Scope
 from core.db.sqltext import query, run
+from core.portfolio.kept_rows import kept_loan_day, loan_rows_kept_for
 from core.portfolio.loans import (
     LoanFilters,
     LoanRow,
@@ -135,7 +136,8 @@ def load_loan_page(
         order = _order_sql(conn, sort, _BASE_COLUMN[sort.column], "l.loan_code")
         base_tail = f"{order} {page_sql}"
         page_sql = ""
-    sql = loan_rows_sql(conn, " AND ".join(inner), " AND ".join(outer), base_tail)
+    kept = loan_rows_kept_for(conn, scope, as_of)
+    sql = loan_rows_sql(conn, " AND ".join(inner), " AND ".join(outer), base_tail, kept)
     order = _order_sql(conn, sort, _ROWS_COLUMN[sort.column], "loan_code")
     rows = run(conn, f"{sql} SELECT * FROM loan_rows {order} {page_sql}", params)
     return [loan_row(r) for r in rows]
@@ -147,7 +149,8 @@ def load_loan_summary(
     """The filtered loans counted and summed in SQL: loans, active loans, their
     outstanding principal, and active loans at least one day past due."""
     inner, outer, params = _filtered(scope, filters)
-    sql = loan_rows_sql(conn, " AND ".join(inner), " AND ".join(outer))
+    kept = loan_rows_kept_for(conn, scope, as_of)
+    sql = loan_rows_sql(conn, " AND ".join(inner), " AND ".join(outer), kept=kept)
     [row] = run(
         conn,
         f"""{sql}
@@ -181,7 +184,8 @@ def iter_loan_batches(
     as rows are fetched): a download never holds more than a batch of rows."""
     inner, outer, params = _filtered(scope, filters)
     params.update(loan_row_params(as_of))
-    sql = loan_rows_sql(conn, " AND ".join(inner), " AND ".join(outer))
+    kept = kept_loan_day(conn) == as_of
+    sql = loan_rows_sql(conn, " AND ".join(inner), " AND ".join(outer), kept=kept)
     order = _order_sql(conn, sort, _ROWS_COLUMN[sort.column], "loan_code")
     clause, bound = query(f"{sql} SELECT * FROM loan_rows {order}", params)
     streamed = clause.execution_options(stream_results=True, yield_per=batch_size)

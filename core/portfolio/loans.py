@@ -88,7 +88,11 @@ def in_list(column_sql: str, name: str, values: Sequence[str]) -> tuple[str, dic
 
 
 def loan_rows_sql(
-    conn: Connection, where_sql: str, outer_where: str = "1 = 1", base_tail: str = ""
+    conn: Connection,
+    where_sql: str,
+    outer_where: str = "1 = 1",
+    base_tail: str = "",
+    kept: bool = False,
 ) -> str:
     """The WITH clause of the loan rows at :as_of: `base` (loans matching `where_sql` on
     aliases l, s = the loan's officer, b = the borrower, then `base_tail`, an ORDER BY and
@@ -99,19 +103,23 @@ def loan_rows_sql(
     paid(as_of) is the largest cumulative repayment up to as_of (core/db/derived.py), an
     index-only lookup per loan, and the unpaid installments are grouped per chosen loan, so
     the cost follows the number of loans in `base`.
+
+    `kept`: :as_of is the day whose figures core.portfolio.kept_rows keeps; `t` reads each
+    loan's outstanding, days past due and bucket from there instead of computing them.
     """
+    if kept:
+        return (
+            _base_sql(where_sql, base_tail)
+            + f"""
+        t AS (
+            SELECT base.*, k.outstanding_cents AS outstanding, k.dpd, k.bucket
+            FROM base JOIN kept_loan_rows k ON k.loan_id = base.id),
+        {_loan_rows_select("t.dpd", outer_where)}"""
+        )
     dpd = days_between(conn, ":as_of", "t.first_due")
-    return f"""
-        WITH base AS (
-            SELECT l.id, l.loan_code, l.disbursed_on, l.principal_cents,
-                   COALESCE(l.appraisal_grade, '') AS grade, {status_case_sql("l")} AS status,
-                   b.borrower_code, b.name AS borrower_name, b.village,
-                   COALESCE(b.group_code, '') AS group_code,
-                   s.staff_code, s.name AS officer_name
-            FROM loans l JOIN staff s ON s.id = l.officer_id
-            JOIN borrowers b ON b.id = l.borrower_id
-            WHERE l.disbursed_on <= :as_of AND {where_sql}
-            {base_tail}),
+    return (
+        _base_sql(where_sql, base_tail)
+        + f"""
         late AS (
             SELECT i.loan_id, MIN(i.due_date) AS first_due
             FROM installments i JOIN base ON base.id = i.loan_id
@@ -125,10 +133,29 @@ def loan_rows_sql(
                    CASE WHEN base.status = 'active' THEN {bucket_case_sql("late.first_due")}
                    END AS bucket
             FROM base LEFT JOIN late ON late.loan_id = base.id),
-        loan_rows AS (
-            SELECT t.loan_code, t.borrower_code, t.borrower_name, t.village, t.group_code,
-                   t.grade, t.staff_code, t.officer_name, t.disbursed_on, t.principal_cents,
-                   t.outstanding, COALESCE({dpd}, 0) AS dpd, t.bucket, t.status
+        {_loan_rows_select(f"COALESCE({dpd}, 0)", outer_where)}"""
+    )
+
+
+def _base_sql(where_sql: str, base_tail: str) -> str:
+    return f"""
+        WITH base AS (
+            SELECT l.id, l.loan_code, l.disbursed_on, l.principal_cents,
+                   COALESCE(l.appraisal_grade, '') AS grade, {status_case_sql("l")} AS status,
+                   b.borrower_code, b.name AS borrower_name, b.village,
+                   COALESCE(b.group_code, '') AS group_code,
+                   s.staff_code, s.name AS officer_name
+            FROM loans l JOIN staff s ON s.id = l.officer_id
+            JOIN borrowers b ON b.id = l.borrower_id
+            WHERE l.disbursed_on <= :as_of AND {where_sql}
+            {base_tail}),"""
+
+
+def _loan_rows_select(dpd_sql: str, outer_where: str) -> str:
+    return f"""loan_rows AS (
+            SELECT t.id AS loan_id, t.loan_code, t.borrower_code, t.borrower_name, t.village,
+                   t.group_code, t.grade, t.staff_code, t.officer_name, t.disbursed_on,
+                   t.principal_cents, t.outstanding, {dpd_sql} AS dpd, t.bucket, t.status
             FROM t WHERE {outer_where})"""
 
 

@@ -143,6 +143,6 @@ def test_keep_figures_keeps_the_cohorts_again(imported: Engine, database_url: st
     assert kept_days(imported) == []
     done = run_core("keep-figures", database_url=database_url)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert f"Cohort figures kept as of {TODAY}" in done.stdout
+    assert f"Cohort and loan figures kept as of {TODAY}" in done.stdout
     assert kept_days(imported) == [str(TODAY)]
     assert page_report(imported, TODAY) == live_report(imported, TODAY)
