@@ -208,13 +208,24 @@ def load_filter_options(conn: Connection, scope: Scope, limit: int | None = None
         WHERE s.role = 'officer' AND {scope_sql}"""
     cap = "" if limit is None else f"LIMIT {int(limit) + 1}"
 
-    def distinct(column: str, capped: str = cap) -> list[Any]:
-        return run(conn, f"SELECT DISTINCT {column} AS v {joined} ORDER BY 1 {capped}", params)
+    def distinct(column: str) -> list[Any]:
+        # No ORDER BY (sorted below): a capped DISTINCT stops at the first limit + 1
+        # values instead of sorting a union's every loan to learn the list is too long.
+        return run(conn, f"SELECT DISTINCT {column} AS v {joined} {cap}", params)
 
     def listed(values: list[Any]) -> tuple[Any, ...] | None:
         return None if limit is not None and len(values) > limit else tuple(values)
 
-    grades = {r.v for r in distinct("COALESCE(l.appraisal_grade, '')", "")}  # five at most
+    # Five grades at most: each found by the first loan that has it.
+    grades = {
+        grade
+        for grade in GRADES
+        if run(
+            conn,
+            f"SELECT 1 AS found {joined} AND COALESCE(l.appraisal_grade, '') = :grade LIMIT 1",
+            {**params, "grade": grade},
+        )
+    }
     officers = run(
         conn,
         f"""SELECT s.staff_code, s.name FROM staff s
