@@ -59,8 +59,8 @@ def add_commands(commands: Any) -> None:
     commands.add_parser(
         "keep-figures",
         help="compute every officer's figures for the current and the last quarter, and the "
-        "cohorts as of today, and keep them (an import does it; run it nightly so that the "
-        "first page of a day is fast)",
+        "cohorts and each loan's portfolio figures as of today, and keep them (an import "
+        "does it; run it nightly so that the first page of a day is fast)",
     )
 
     cohorts = commands.add_parser("cohorts", help="trained versus untrained first loans")
