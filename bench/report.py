@@ -108,11 +108,11 @@ def _figures_text(period: str, as_of: dt.date, officer: str) -> str:
 median of {REPEATS} runs after one warm-up run. "One officer's scorecard" is every figure
 of {officer} with the findings of config/rules.yaml; "all officers" the same for every
 officer; "cohorts" the trained/untrained comparison overall, by disbursement quarter and by
-branch. The "kept" rows read what an import keeps: every officer's components, and the
-cohort page's whole report (the four breakdowns, the vintage curves and the training-days
-buckets, with their intervals and tests) from the kept cohort sums. DuckDB computes the same figures straight from the demo's CSV files (loaded into
-memory first, not timed) with its own implementation of the definitions
-(bench/duckdb_metrics.py): the yardstick."""
+branch. The rows marked "kept" read what an import keeps instead of computing it: every
+officer's components, or the cohort sums from which the cohort page's whole report (four
+breakdowns, vintage curves, training-days buckets) is built. DuckDB computes the same
+figures straight from the demo's CSV files (loaded into memory first, not timed) with its
+own implementation of the definitions (bench/duckdb_metrics.py): the yardstick."""
 
 
 def _field_text(officer: str, end: dt.date) -> str:
