@@ -9,6 +9,7 @@ from app.display import STATUS_COLOURS, status_word, value_text
 from app.i18n import date, number, percent, t
 from app.period_picker import period_picker
 from app.portfolio.customers import (
+    cached_branch_judgement,
     cached_judgement,
     cached_leavers,
     grade_comparison,
@@ -41,7 +42,7 @@ st.subheader(t("customers.judgement"))
 st.caption(t("customers.judgement_help"))
 mine = cached_judgement(me.scope, period.as_of, version)
 # The branch is compared in aggregate only: no other officer's loans reach this page.
-branch = cached_judgement(Scope("branch", branch=card.branch), period.as_of, version)
+branch = cached_branch_judgement(Scope("branch", branch=card.branch), period.as_of, version)
 
 table = grade_comparison(mine, branch)
 if table is None:

@@ -15,9 +15,10 @@ from sqlalchemy import Connection
 
 from app.display import configured_name
 from app.i18n import number, percent, t
-from app.resources import get_exit_reasons, scoped_cache
+from app.resources import get_exit_reasons, get_rules, scoped_cache
 from app.widgets import borrower_cells, link_column
 from core.auth.scope import Scope
+from core.metrics.kept_cohorts import branch_judgement
 from core.metrics.views import GradeOutcome, compute_judgement
 from core.portfolio.customers import Leaver, load_leavers
 
@@ -31,6 +32,15 @@ def cached_judgement(
 ) -> list[GradeOutcome]:
     """Loans by appraisal grade and how they turned out, for a scope."""
     return compute_judgement(conn, scope, as_of)
+
+
+@scoped_cache()
+def cached_branch_judgement(
+    conn: Connection, scope: Scope, as_of: dt.date, version: int
+) -> list[GradeOutcome]:
+    """The same for a whole branch (`scope` of kind branch), kept with the cohorts for
+    today (core.metrics.kept_cohorts): a branch's every loan is not read per page."""
+    return branch_judgement(conn, scope.branch or "", as_of, get_rules().params)
 
 
 @scoped_cache()

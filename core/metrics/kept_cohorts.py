@@ -39,6 +39,7 @@ from core.metrics.kept import params_key
 from core.metrics.kept_models import KeptCohortReport
 from core.metrics.params import MetricParams
 from core.metrics.training_days import TrainingDaysRow, compute_training_days
+from core.metrics.views import GRADES, GradeOutcome, compute_judgement, judgement_by_branch
 from core.metrics.vintage import VintagePoint, compute_vintage
 from core.portfolio.kept_rows import build_kept_loan_rows
 
@@ -58,6 +59,9 @@ class CohortSums:
     breakdowns: dict[str | None, list[CohortFigures]]
     vintage: list[VintagePoint]
     training_days: list[TrainingDaysRow]
+    # Loans by appraisal grade per branch (the judgement page's comparison), kept with
+    # the cohorts: the same loans, the same day, the same lifetime.
+    judgement: dict[str, list[GradeOutcome]]
 
     def report(
         self,
@@ -87,6 +91,7 @@ def compute_cohort_sums(conn: Connection, as_of: dt.date, params: MetricParams) 
         breakdowns=compute_cohort_breakdowns(conn, everyone, as_of, params, [None, *BREAKDOWNS]),
         vintage=compute_vintage(conn, everyone, as_of, params),
         training_days=compute_training_days(conn, everyone, as_of, params.min_cohort_size),
+        judgement=judgement_by_branch(conn, everyone, as_of),
     )
 
 
@@ -118,7 +123,11 @@ def read_kept_cohorts(conn: Connection, as_of: dt.date, params: MetricParams) ->
             KeptCohortReport.as_of == as_of, KeptCohortReport.params == params_key(params)
         )
     ).scalar_one_or_none()
-    return None if found is None else _decode(json.loads(found))
+    if found is None:
+        return None
+    document = json.loads(found)
+    # Sums kept before the judgement was kept with them are rebuilt, not half read.
+    return _decode(document) if "judgement" in document else None
 
 
 def cohort_report(
@@ -146,6 +155,17 @@ def cohort_figures(
     if sums is None:
         return compute_cohort_breakdowns(conn, scope, as_of, params, [None])[None]
     return list(sums.breakdowns[None])
+
+
+def branch_judgement(
+    conn: Connection, branch: str, as_of: dt.date, params: MetricParams
+) -> list[GradeOutcome]:
+    """compute_judgement for one branch: from the kept sums when the day is kept (a
+    branch of a provincial union has hundreds of thousands of loans), else live."""
+    kept = read_kept_cohorts(conn, as_of, params)
+    if kept is None:
+        return compute_judgement(conn, Scope("branch", branch=branch), as_of)
+    return kept.judgement.get(branch) or [GradeOutcome(g, 0, 0, 0, 0) for g in GRADES]
 
 
 def _sums(
@@ -204,6 +224,10 @@ def _encode(sums: CohortSums) -> dict[str, Any]:
         },
         "vintage": [dataclasses.astuple(point) for point in sums.vintage],
         "training_days": [dataclasses.astuple(row) for row in sums.training_days],
+        "judgement": {
+            branch: [dataclasses.astuple(row) for row in rows]
+            for branch, rows in sums.judgement.items()
+        },
     }
 
 
@@ -215,4 +239,8 @@ def _decode(document: dict[str, Any]) -> CohortSums:
         },
         vintage=[VintagePoint(*point) for point in document["vintage"]],
         training_days=[TrainingDaysRow(*row) for row in document["training_days"]],
+        judgement={
+            branch: [GradeOutcome(*row) for row in rows]
+            for branch, rows in document["judgement"].items()
+        },
     )

@@ -106,13 +106,22 @@ class GradeOutcome:
 
 def compute_judgement(conn: Connection, scope: Scope, as_of: dt.date) -> list[GradeOutcome]:
     """For each grade: loans disbursed by as_of, ever-30 and recovery up to as_of."""
+    return judgement_by_branch(conn, scope, as_of, by_branch=False)[""]
+
+
+def judgement_by_branch(
+    conn: Connection, scope: Scope, as_of: dt.date, *, by_branch: bool = True
+) -> dict[str, list[GradeOutcome]]:
+    """compute_judgement for each branch of `scope` in one pass, by branch name (every
+    grade present); with by_branch=False, the whole scope under the key ""."""
     scope_sql, params = scope.staff_where("s")
+    branch = "s.branch" if by_branch else "''"
     covered = covered_sql("i", "COALESCE(p.paid, 0)")
     rows = run(
         conn,
         f"""
         WITH g AS (
-            SELECT l.id, COALESCE(l.appraisal_grade, '') AS grade
+            SELECT l.id, COALESCE(l.appraisal_grade, '') AS grade, {branch} AS branch
             FROM loans l JOIN staff s ON s.id = l.officer_id
             WHERE s.role = 'officer' AND {scope_sql} AND l.disbursed_on <= :as_of),
         p AS (SELECT r.loan_id, SUM(r.principal_paid_cents) AS paid FROM repayments r
@@ -124,18 +133,21 @@ def compute_judgement(conn: Connection, scope: Scope, as_of: dt.date) -> list[Gr
                  WHERE i.due_date <= :as_of GROUP BY i.loan_id),
         late AS (SELECT DISTINCT i.loan_id FROM installments i JOIN g ON g.id = i.loan_id
                  WHERE {unpaid_31_days_sql(conn, "i")})
-        SELECT g.grade, COUNT(*) AS loans,
+        SELECT g.branch, g.grade, COUNT(*) AS loans,
                SUM(CASE WHEN late.loan_id IS NULL THEN 0 ELSE 1 END) AS late,
                SUM(COALESCE(inst.due, 0)) AS due, SUM(COALESCE(inst.got, 0)) AS got
         FROM g LEFT JOIN inst ON inst.loan_id = g.id LEFT JOIN late ON late.loan_id = g.id
-        GROUP BY g.grade""",
+        GROUP BY g.branch, g.grade""",
         {**params, "as_of": as_of, "as_of_m31": as_of - dt.timedelta(days=31)},
     )
-    found = {
-        r.grade: GradeOutcome(r.grade, int(r.loans), int(r.late), int(r.due), int(r.got))
-        for r in rows
+    found: dict[str, dict[str, GradeOutcome]] = {} if by_branch else {"": {}}
+    for r in rows:
+        outcome = GradeOutcome(r.grade, int(r.loans), int(r.late), int(r.due), int(r.got))
+        found.setdefault(str(r.branch), {})[r.grade] = outcome
+    return {
+        name: [grades.get(g, GradeOutcome(g, 0, 0, 0, 0)) for g in GRADES]
+        for name, grades in found.items()
     }
-    return [found.get(g, GradeOutcome(g, 0, 0, 0, 0)) for g in GRADES]
 
 
 @dataclass(frozen=True)
@@ -185,5 +197,6 @@ __all__ = [
     "TrendPoint",
     "compute_aging",
     "compute_judgement",
+    "judgement_by_branch",
     "compute_trends",
 ]

@@ -20,8 +20,14 @@ from core.demo import generate_demo
 from core.localtime import local_today
 from core.metrics.cohort_report import CohortReport, build_cohort_report
 from core.metrics.cohorts import BREAKDOWNS, compute_cohorts
-from core.metrics.kept_cohorts import cohort_figures, cohort_report, read_kept_cohorts
+from core.metrics.kept_cohorts import (
+    branch_judgement,
+    cohort_figures,
+    cohort_report,
+    read_kept_cohorts,
+)
 from core.metrics.params import MetricParams
+from core.metrics.views import compute_judgement
 from core.timelog.writes import save_day
 from tests.builders import ACTIVITIES
 from tests.db.helpers import do_import
@@ -146,3 +152,23 @@ def test_keep_figures_keeps_the_cohorts_again(imported: Engine, database_url: st
     assert f"Cohort and loan figures kept as of {TODAY}" in done.stdout
     assert kept_days(imported) == [str(TODAY)]
     assert page_report(imported, TODAY) == live_report(imported, TODAY)
+
+
+def test_each_branch_s_judgement_is_kept_and_equals_the_live_one(imported: Engine) -> None:
+    with imported.connect() as conn:
+        branches = [b for (b,) in conn.execute(text("SELECT DISTINCT branch FROM staff"))]
+        sums = read_kept_cohorts(conn, TODAY, PARAMS)
+        assert sums is not None and set(sums.judgement) == set(branches) and len(branches) > 1
+        earlier = TODAY - dt.timedelta(days=40)
+        for branch in branches:
+            live = compute_judgement(conn, Scope("branch", branch=branch), TODAY)
+            assert sum(g.loans for g in live) > 100 and sum(g.ever_par30_loans for g in live) > 0
+            assert sums.judgement[branch] == live
+            assert branch_judgement(conn, branch, TODAY, PARAMS) == live
+            assert branch_judgement(conn, branch, earlier, PARAMS) == compute_judgement(
+                conn, Scope("branch", branch=branch), earlier
+            )
+        # A branch without loans gets every grade at zero, as compute_judgement gives.
+        assert branch_judgement(conn, "nowhere", TODAY, PARAMS) == compute_judgement(
+            conn, Scope("branch", branch="nowhere"), TODAY
+        )
