@@ -118,6 +118,11 @@ def _progress_cte(conn: Connection, scope: Scope) -> tuple[str, dict[str, Any]]:
         WITH started AS (
             SELECT td.borrower_id, MIN(td.attended_on) AS first_day, COUNT(*) AS days_so_far
             FROM training_days td WHERE td.attended_on <= :as_of
+              -- a borrower whose first day is in the window has a day in it: the
+              -- cooperative's other borrowers are never grouped
+              AND td.borrower_id IN (
+                  SELECT w.borrower_id FROM training_days w
+                  WHERE w.attended_on >= :first_from AND w.attended_on <= :first_to)
             GROUP BY td.borrower_id
             -- only the borrowers who can be in the batches asked for go on to the joins
             HAVING MIN(td.attended_on) >= :first_from AND MIN(td.attended_on) <= :first_to),
