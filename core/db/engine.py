@@ -8,17 +8,20 @@ turn. Read transactions stay deferred so readers never queue behind writers.
 
 from __future__ import annotations
 
+import logging
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from core.settings import Settings, load_settings
+
+log = logging.getLogger(__name__)
 
 WRITE_OPTION = "fieldbook_write"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -222,6 +225,34 @@ def data_write(engine: Engine) -> Iterator[Connection]:
             drop_kept_loan_figures(conn)
         if rows.written:
             bump_data_version(conn)
+
+
+# A page never waits longer than this for the write lock to keep what it computed.
+KEEP_WAIT_MS = 500
+
+
+def keep_if_unchanged(
+    engine: Engine, version: int, keep: Callable[[Connection], None], what: str
+) -> bool:
+    """Runs `keep(write)` in a short write transaction of its own, only if the data
+    version is still `version` (the one the caller's figures were computed from, so
+    nothing kept is ever stale), waiting at most KEEP_WAIT_MS for the lock and never
+    behind an import. The kept figures of core.metrics.kept, core.metrics.kept_cohorts
+    and core.portfolio.kept_rows that a page builds lazily are stored through here.
+    Returns whether `keep` ran and committed; busy or raced, the page's figures still
+    answer it (logged, not raised)."""
+    try:
+        with write_transaction(
+            engine, lock_wait_ms=KEEP_WAIT_MS, queue_behind_imports=False
+        ) as write:
+            if read_data_version(write) != version:
+                return False
+            keep(write)
+        return True
+    except DBAPIError:
+        # Busy (an import holds the lock) or a second process stored it first.
+        log.info("%s not kept this time", what, exc_info=True)
+        return False
 
 
 def mark_kept_current(conn: Connection) -> None:

@@ -24,16 +24,19 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-import logging
 from collections import Counter
 from collections.abc import Collection, Iterable
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Engine, delete, insert, select, text
-from sqlalchemy.exc import DBAPIError
 
 from core.auth.scope import Scope
-from core.db.engine import mark_kept_current, read_data_version, write_transaction
+from core.db.engine import (
+    keep_if_unchanged,
+    mark_kept_current,
+    read_data_version,
+    write_transaction,
+)
 from core.db.sqltext import run
 from core.localtime import local_today
 from core.metrics.components import Components
@@ -43,13 +46,9 @@ from core.metrics.params import MetricParams
 from core.metrics.period import Period, quarter_of
 from core.metrics.scorecard import OfficerScorecard
 
-log = logging.getLogger(__name__)
-
 # Scopes whose live scorecard is worth storing for everyone when a standard period is
 # missing: one team's or one officer's is computed live in a fraction of a second.
 _BUILD_FOR = ("all", "branch")
-# A page never waits longer than this for the write lock to store a lazily built period.
-_STORE_WAIT_MS = 500
 
 
 _KEPT_ROWS = select(
@@ -236,21 +235,14 @@ def scope_totals(
 def _build_lazily(conn: Connection, period: Period, params: MetricParams) -> list[OfficerScorecard]:
     version = read_data_version(conn)
     cards = compute_officer_scorecards(conn, Scope.everyone(), period, params)
-    try:
-        with write_transaction(
-            conn.engine, lock_wait_ms=_STORE_WAIT_MS, queue_behind_imports=False
-        ) as write:
-            # Stored only if nothing was written since the read, so never stale.
-            if read_data_version(write) != version:
-                return cards
-            drop_other_periods(write, standard_periods(local_today()))
-            stored = write.execute(select(KeptPeriod).where(*_kept_period_match(period)))
-            if stored.first() is None:
-                _store(write, period, params, cards, version)
-    except DBAPIError:
-        # Busy (an import holds the lock) or a second process stored it first: the
-        # figures computed here still answer this page.
-        log.info("kept figures for %s not stored this time", period.label, exc_info=True)
+
+    def keep(write: Connection) -> None:
+        drop_other_periods(write, standard_periods(local_today()))
+        stored = write.execute(select(KeptPeriod).where(*_kept_period_match(period)))
+        if stored.first() is None:
+            _store(write, period, params, cards, version)
+
+    keep_if_unchanged(conn.engine, version, keep, f"kept figures for {period.label}")
     return cards
 
 

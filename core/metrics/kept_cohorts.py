@@ -22,15 +22,18 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-import logging
 from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, insert, select
-from sqlalchemy.exc import DBAPIError
 
 from core.auth.scope import Scope
-from core.db.engine import mark_loans_kept_current, read_data_version, write_transaction
+from core.db.engine import (
+    keep_if_unchanged,
+    mark_loans_kept_current,
+    read_data_version,
+    write_transaction,
+)
 from core.localtime import local_today
 from core.metrics.cohort_compare import compare_groups
 from core.metrics.cohort_report import DEFAULT_BREAKDOWNS, CohortReport, build_cohort_report
@@ -43,10 +46,6 @@ from core.metrics.views import GRADES, GradeOutcome, compute_judgement, judgemen
 from core.metrics.vintage import VintagePoint, compute_vintage
 from core.portfolio.kept_rows import build_kept_loan_rows
 
-log = logging.getLogger(__name__)
-
-# A page never waits longer than this for the write lock to store a lazily built report.
-_STORE_WAIT_MS = 500
 # The JSON key of the overall rows (the breakdown None).
 _OVERALL = ""
 
@@ -182,17 +181,12 @@ def _sums(
 def _build_lazily(conn: Connection, as_of: dt.date, params: MetricParams) -> CohortSums:
     version = read_data_version(conn)
     sums = compute_cohort_sums(conn, as_of, params)
-    try:
-        with write_transaction(
-            conn.engine, lock_wait_ms=_STORE_WAIT_MS, queue_behind_imports=False
-        ) as write:
-            # Stored only if nothing was written since the read, so never stale.
-            if read_data_version(write) == version:
-                _store(write, as_of, params, sums, version)
-    except DBAPIError:
-        # Busy (an import holds the lock) or another process stored it first: the sums
-        # computed here still answer this page.
-        log.info("kept cohorts as of %s not stored this time", as_of, exc_info=True)
+    keep_if_unchanged(
+        conn.engine,
+        version,
+        lambda write: _store(write, as_of, params, sums, version),
+        f"kept cohorts as of {as_of}",
+    )
     return sums
 
 

@@ -19,13 +19,11 @@ today join them instead (core.portfolio.loans.loan_rows_sql, `kept=True`):
 from __future__ import annotations
 
 import datetime as dt
-import logging
 
 from sqlalchemy import Connection, delete, insert, select, text
-from sqlalchemy.exc import DBAPIError
 
 from core.auth.scope import Scope
-from core.db.engine import mark_loans_kept_current, read_data_version, write_transaction
+from core.db.engine import keep_if_unchanged, mark_loans_kept_current, read_data_version
 from core.db.sqltext import query, run
 from core.localtime import local_today
 from core.metrics.kept_models import KeptLoanDay, kept_loan_rows
@@ -33,10 +31,6 @@ from core.metrics.views import AGING_BUCKETS, AgingBucket, compute_aging
 from core.money import cents_to_yuan
 from core.portfolio.loans import loan_row_params, loan_rows_sql
 
-log = logging.getLogger(__name__)
-
-# A page never waits longer than this for the write lock to store lazily built rows.
-_STORE_WAIT_MS = 500
 # Scopes whose first page builds the missing rows for everyone: an officer's or a team's
 # loans are computed live in a fraction of a second.
 _BUILD_FOR = ("all", "branch")
@@ -82,19 +76,13 @@ def loan_rows_kept_for(conn: Connection, scope: Scope, as_of: dt.date) -> bool:
         return True
     if scope.kind not in _BUILD_FOR or as_of != local_today():
         return False
-    version = read_data_version(conn)
-    try:
-        with write_transaction(
-            conn.engine, lock_wait_ms=_STORE_WAIT_MS, queue_behind_imports=False
-        ) as write:
-            # Built only if nothing was written since the page's read, so never stale.
-            if read_data_version(write) != version:
-                return False
-            build_kept_loan_rows(write, today=as_of)
-    except DBAPIError:
-        # Busy (an import holds the lock) or another process built them first.
-        log.info("kept loan rows for %s not built this time", as_of, exc_info=True)
-    # The page's own connection reads from a snapshot that may predate the build.
+
+    def keep(write: Connection) -> None:
+        build_kept_loan_rows(write, today=as_of)
+
+    keep_if_unchanged(conn.engine, read_data_version(conn), keep, f"kept loan rows for {as_of}")
+    # Built here or by another process meanwhile: the page's own connection reads from
+    # a snapshot that may predate the build.
     if conn.in_transaction():
         conn.commit()
     return kept_loan_day(conn) == as_of
