@@ -38,6 +38,7 @@ from core.localtime import local_today
 from core.metrics.kept import keep_figures
 from core.metrics.kept_cohorts import keep_cohorts
 from core.metrics.period import PeriodError
+from core.portfolio.kept_rows import keep_loan_rows
 from core.rules import RuleSet, check_config_text, load_rules
 from core.settings import SettingsError, load_settings
 
@@ -270,6 +271,7 @@ def _cmd_keep_figures(_args: argparse.Namespace) -> int:
     params = _rules(engine).params
     periods = keep_figures(engine, params)
     print("Officer figures kept for " + ", ".join(p.label + f" as of {p.as_of}" for p in periods))
+    keep_loan_rows(engine)
     print(f"Cohort and loan figures kept as of {keep_cohorts(engine, params)}")
     return EXIT_OK
 

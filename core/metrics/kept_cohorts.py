@@ -44,7 +44,6 @@ from core.metrics.params import MetricParams
 from core.metrics.training_days import TrainingDaysRow, compute_training_days
 from core.metrics.views import GRADES, GradeOutcome, compute_judgement, judgement_by_branch
 from core.metrics.vintage import VintagePoint, compute_vintage
-from core.portfolio.kept_rows import build_kept_loan_rows
 
 # The JSON key of the overall rows (the breakdown None).
 _OVERALL = ""
@@ -107,11 +106,9 @@ def build_kept_cohorts(
 
 
 def keep_cohorts(engine: Engine, params: MetricParams) -> dt.date:
-    """Builds the kept cohorts and the portfolio's kept loan rows for today in a
-    transaction of their own (`python -m core keep-figures`, nightly): not a change of
-    data, so the data version stays."""
+    """Builds the kept cohorts for today in a transaction of their own (`python -m core
+    keep-figures`, nightly): not a change of data, so the data version stays."""
     with write_transaction(engine) as conn:
-        build_kept_loan_rows(conn)
         return build_kept_cohorts(conn, params)
 
 

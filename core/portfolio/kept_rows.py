@@ -20,10 +20,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Connection, delete, insert, select, text
+from sqlalchemy import Connection, Engine, delete, insert, select, text
 
 from core.auth.scope import Scope
-from core.db.engine import keep_if_unchanged, mark_loans_kept_current, read_data_version
+from core.db.engine import (
+    keep_if_unchanged,
+    mark_loans_kept_current,
+    read_data_version,
+    write_transaction,
+)
 from core.db.sqltext import query, run
 from core.localtime import local_today
 from core.metrics.kept_models import KeptLoanDay, kept_loan_rows
@@ -59,6 +64,13 @@ def build_kept_loan_rows(conn: Connection, *, today: dt.date | None = None) -> d
     )
     mark_loans_kept_current(conn)
     return as_of
+
+
+def keep_loan_rows(engine: Engine) -> dt.date:
+    """Builds the kept loan rows for today in a transaction of their own (`python -m core
+    keep-figures`, nightly): not a change of data, so the data version stays."""
+    with write_transaction(engine) as conn:
+        return build_kept_loan_rows(conn)
 
 
 def kept_loan_day(conn: Connection) -> dt.date | None:

@@ -18,6 +18,8 @@ PLAIN_WRITERS = {
     "core/cli/users.py": "login accounts",
     "core/security/downloads.py": "download grants: a file served once to one session",
     "core/metrics/kept.py": "kept officer components: derived from data, not data",
+    "core/metrics/kept_cohorts.py": "kept cohort sums: derived from data, not data",
+    "core/portfolio/kept_rows.py": "kept loan rows: derived from data, not data",
 }
 
 
