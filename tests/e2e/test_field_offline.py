@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Browser, WebSocketRoute, expect
+from playwright.sync_api import Browser, Page, WebSocketRoute, expect
 from sqlalchemy import select
 
 from core.auth.demo_accounts import DEMO_PASSWORD
@@ -54,6 +54,14 @@ class _Signal:
 
     def restore(self) -> None:
         self.gone = False
+
+
+def _wait_for_reconnect(page: Page, signal: _Signal, before: int, seconds: float = 45) -> None:
+    """Waits until the page has opened a new connection since `before`, up to `seconds`."""
+    waited = 0.0
+    while signal.connections <= before and waited < seconds:
+        page.wait_for_timeout(250)
+        waited += 0.25
 
 
 def _officer_borrower(database_url: str) -> tuple[str, int]:
@@ -100,7 +108,9 @@ def test_the_visit_form_keeps_what_was_typed_through_a_dropped_connection(
     page.wait_for_timeout(4_000)
     context.set_offline(False)
     signal.restore()
-    page.wait_for_timeout(2_000)
+    # Streamlit retries with a growing back-off after refused attempts: wait for the page to
+    # come back rather than for a fixed time (a busy CI machine once took longer than 2 s).
+    _wait_for_reconnect(page, signal, before)
     settle(page)
     expect(page.get_by_label("Notes", exact=True)).to_have_value(NOTE, timeout=20_000)
     assert signal.connections > before, "the page never reconnected: the test tests nothing"
