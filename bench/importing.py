@@ -15,6 +15,7 @@ from pathlib import Path
 
 from core.config.lists import load_activities
 from core.demo import generate_demo
+from core.demo.generator import GENERATOR_VERSION
 from core.paths import CONFIG_DIR, PROJECT_ROOT
 
 
@@ -29,8 +30,9 @@ class ImportRun:
 
 
 def demo_folder(work: Path, scale: str, seed: int, end: dt.date) -> tuple[Path, int]:
-    """The demo's CSV files, generated once per (scale, seed, end); returns folder and rows."""
-    folder = work / f"demo-{scale}-seed{seed}-{end.isoformat()}"
+    """The demo's CSV files, generated once per (scale, seed, end) and generator version;
+    returns folder and rows."""
+    folder = work / f"demo-{scale}-seed{seed}-{end.isoformat()}-v{GENERATOR_VERSION}"
     marker = folder / "rows.json"
     if not marker.exists():
         shutil.rmtree(folder, ignore_errors=True)

@@ -122,6 +122,7 @@ def run_uploads(
                 # The temporary folder means nothing in the history and the audit trail.
                 source_label=", ".join(names),
                 params=get_rules().params,
+                warning=get_rules().warning,
             )
         except UnreadableInput as exc:
             return _unreadable(exc, folder, names)

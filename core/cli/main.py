@@ -20,6 +20,7 @@ from core.cli import config as cli_config
 from core.cli import field as cli_field
 from core.cli import metrics as cli_metrics
 from core.cli import users as cli_users
+from core.cli import warnings as cli_warnings
 from core.cli.metrics import SelectionError
 from core.cli.progress import TerminalProgress
 from core.config.lists import ConfigError, load_activities
@@ -41,6 +42,7 @@ from core.metrics.period import PeriodError
 from core.portfolio.kept_rows import keep_loan_rows
 from core.rules import RuleSet, check_config_text, load_rules
 from core.settings import SettingsError, load_settings
+from core.warning.store import keep_warning
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -82,6 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("migrate", help="bring the database to the current schema")
     cli_metrics.add_commands(commands)
     cli_field.add_commands(commands)
+    cli_warnings.add_commands(commands)
     cli_users.add_commands(commands)
     back = commands.add_parser("backup", help="copy the SQLite database safely while it is in use")
     back.add_argument(
@@ -119,6 +122,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "keep-figures": _cmd_keep_figures,
         "plan": _cmd_field,
         "collection-sheet": _cmd_field,
+        "warnings": _cmd_warnings,
         "check-config": _cmd_check_config,
         "install-config": _cmd_install_config,
         "users": _cmd_users,
@@ -139,6 +143,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         BackupError,
         ExportError,
         cli_field.OutputError,
+        cli_warnings.WarningRaced,
     ) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_DATA
@@ -192,6 +197,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
             dry_run=args.dry_run,
             progress=progress,
             params=_rules(engine).params,
+            warning=_rules(engine).warning,
         )
     if result.warnings:
         print(render_warnings(result), file=sys.stderr)
@@ -240,6 +246,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
             progress=progress,
             actor="demo",
             params=_rules(engine).params,
+            warning=_rules(engine).warning,
         )
     if result.problems:  # the generator and the importer disagree: a bug
         print(render_problems(result, 50))
@@ -273,6 +280,9 @@ def _cmd_keep_figures(_args: argparse.Namespace) -> int:
     print("Officer figures kept for " + ", ".join(p.label + f" as of {p.as_of}" for p in periods))
     keep_loan_rows(engine)
     print(f"Cohort and loan figures kept as of {keep_cohorts(engine, params)}")
+    warning = _rules(engine).warning
+    run = keep_warning(engine, local_today(), warning.horizon_days, params.min_training_days)
+    print("Early warning fit for today" if run else "Early warning not kept: the data changed")
     return EXIT_OK
 
 
@@ -293,6 +303,17 @@ def _cmd_field(args: argparse.Namespace) -> int:
     run = cli_field.run_plan if args.command == "plan" else cli_field.run_collection_sheet
     with engine.connect() as conn:
         cli_metrics.write_out(run(conn, args, params))
+    return EXIT_OK
+
+
+def _cmd_warnings(args: argparse.Namespace) -> int:
+    engine, _activities = _open_database()
+    rules = _rules(engine)
+    text, note = cli_warnings.run_warnings(
+        engine, args, rules.warning.horizon_days, rules.params.min_training_days
+    )
+    print(note, file=sys.stderr)
+    cli_metrics.write_out(text)
     return EXIT_OK
 
 

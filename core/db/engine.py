@@ -125,8 +125,9 @@ def write_transaction(
 # write touching only these (an audit entry, a refused or no-op import's history row)
 # leaves every cached page as it is.
 TRAIL_TABLES = frozenset({"audit_log", "import_runs"})
-# The officers' kept figure components (core.metrics.kept): derived from the tables below,
-# so writing them is not a change of data either.
+# The kept figures (core.metrics.kept, kept_cohorts, core.portfolio.kept_rows) and the
+# early warning's fitted models (core.warning.store): derived from the tables below, so
+# writing them is not a change of data either.
 KEPT_TABLES = frozenset(
     {
         "kept_periods",
@@ -134,6 +135,7 @@ KEPT_TABLES = frozenset(
         "kept_cohort_reports",
         "kept_loan_days",
         "kept_loan_rows",
+        "warning_models",
     }
 )
 # Tables no officer figure reads (docs/metrics.md): writing only these leaves the kept

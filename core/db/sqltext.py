@@ -24,6 +24,15 @@ def days_between(conn: Connection, later_sql: str, earlier_sql: str) -> str:
     return f"({later_sql} - {earlier_sql})"
 
 
+def day_number_sql(conn: Connection, date_sql: str) -> str:
+    """SQL for a date's proleptic day number, as Python's `date.toordinal()` (NULL stays
+    NULL)."""
+    if conn.dialect.name == "sqlite":
+        # julianday('0001-01-01') is 1721425.5, the day numbered 1.
+        return f"CAST(julianday({date_sql}) - 1721424.5 AS INTEGER)"
+    return f"({date_sql} - DATE '0001-01-01' + 1)"
+
+
 def as_date(value: object) -> dt.date:
     """A date read through text SQL: SQLite hands back ISO text (a timestamp's too, hence
     the first ten characters), PostgreSQL a date."""

@@ -23,6 +23,7 @@ FEATURE_MODELS = (
     "core.field.models",
     "core.security.models",
     "core.metrics.kept_models",
+    "core.warning.models",
 )
 
 

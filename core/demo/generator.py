@@ -17,6 +17,9 @@ from core.demo.timelog import write_time_log
 from core.demo.writer import CsvSink
 
 ProgressCallback = Callable[[str, int], None]
+# Raised whenever the same seed starts giving other files (2: signs before defaults and
+# hard times in groups, docs/demo.md), so that kept copies of a demo are made again.
+GENERATOR_VERSION = 2
 
 # Days either side of the history that get their ISO text precomputed: hiring dates
 # reach years back, schedules run up to two years past the end.

@@ -53,7 +53,9 @@ class Conduct:
     """How one borrower behaves on one loan: chances of each kind of trouble.
 
     default is per loan; late, partial and skip are per installment; followup is the
-    officer's chance of visiting after a missed or late payment.
+    officer's chance of visiting after a missed or late payment. shock_on is the day hard
+    times reach the borrower's group (a failed harvest, a member who runs off with the
+    group's fund), -1 when they never do.
     """
 
     default: float
@@ -62,6 +64,7 @@ class Conduct:
     skip: float
     prepay: float
     followup: float
+    shock_on: int = -1
 
 
 def draw_terms(

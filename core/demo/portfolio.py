@@ -8,7 +8,7 @@ together, with one trainer, on the same days.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from core.demo.dates import IsoDays, next_working_day, working_days_from
@@ -29,6 +29,8 @@ _FULL_COURSE = (7, 6, 5)
 _FULL_COURSE_WEIGHTS = (70, 15, 15)
 _SHORT_COURSE = (0, 1, 2, 3, 4)
 _SHORT_COURSE_WEIGHTS = (25, 15, 20, 20, 20)
+# The chance that hard times reach a group some day after its training (docs/demo.md).
+_GROUP_SHOCK_CHANCE = 0.06
 
 
 @dataclass(slots=True)
@@ -124,6 +126,9 @@ def write_portfolio(
         for size in group_sizes:
             counters.groups += 1
             group_code = f"G{counters.groups:06d}"
+            shock_on = -1
+            if rng.random() < _GROUP_SHOCK_CHANCE:
+                shock_on = course_end + rng.randint(120, 1000)
             for _ in range(size):
                 counters.borrowers += 1
                 borrower = _Borrower(
@@ -133,6 +138,7 @@ def write_portfolio(
                     group_code=group_code,
                     joined_on=start - rng.randint(1, 21),
                     home_area=home_area,
+                    shock_on=shock_on,
                 )
                 borrower.write(rng, rows, period, counters, course, course_end, trainer)
     rows.flush(sink)
@@ -146,6 +152,7 @@ class _Borrower:
     group_code: str
     joined_on: int
     home_area: str
+    shock_on: int = -1
 
     def write(
         self,
@@ -218,6 +225,8 @@ class _Borrower:
             terms = draw_terms(rng, disbursed_on, cycle, previous_principal)
             plan = build_schedule(terms)
             conduct = conduct_for(officer.risk, officer.followup_rate, terms.grade, trained, cycle)
+            if self.shock_on >= 0:
+                conduct = replace(conduct, shock_on=self.shock_on)
             history = simulate_repayments(rng, terms, plan, conduct, end)
             counters.loans += 1
             loan_code = f"L{counters.loans:08d}"

@@ -17,6 +17,15 @@ from core.demo.loans import Conduct, LoanTerms, Schedule
 
 _DEFAULT_REASONS = ("unable", "unwilling", "not_home")
 _DEFAULT_REASON_WEIGHTS = (55, 27, 18)
+# Most borrowers show signs one to three months before they stop paying: late and part
+# payments, and an officer who visits hears why (docs/demo.md).
+_SIGNS_CHANCE = 0.75
+_SIGN_OUTCOMES = ("unable", "unwilling", "promised", "not_home")
+_SIGN_OUTCOME_WEIGHTS = (45, 20, 25, 10)
+# When hard times reach a group, this share of the members whose loan runs on defaults,
+# each within _SHOCK_SPREAD_DAYS of the shock: the first in arrears warn of the others.
+_SHOCK_DEFAULT = 0.45
+_SHOCK_SPREAD_DAYS = 120
 
 
 @dataclass(slots=True)
@@ -77,6 +86,12 @@ class _Repayment:
     def run(self) -> LoanHistory:
         rng, conduct, months = self.rng, self.conduct, self.months
         default_at = rng.randrange(months) if rng.random() < conduct.default else -1
+        if default_at < 0 and conduct.shock_on >= 0 and rng.random() < _SHOCK_DEFAULT:
+            hit = conduct.shock_on + rng.randint(0, _SHOCK_SPREAD_DAYS)
+            default_at = next((k for k, day in enumerate(self.plan.due_days) if day >= hit), -1)
+        slip_from = default_at
+        if default_at > 0 and rng.random() < _SIGNS_CHANCE:
+            slip_from = max(0, default_at - rng.randint(1, 3))
         prepay_at = -1
         if default_at < 0 and months >= 4 and rng.random() < conduct.prepay:
             prepay_at = rng.randint(2, months - 2)
@@ -88,6 +103,10 @@ class _Repayment:
             self.fall_due(k)
             if k == default_at:
                 k = self.default_episode(k)
+                continue
+            if slip_from <= k < default_at:
+                self.slipping(due)
+                k += 1
                 continue
             if k == prepay_at:
                 self.pay(due - rng.randint(0, 12), self.remaining_cents, self.owed_interest_cents)
@@ -123,6 +142,18 @@ class _Repayment:
         self.pay(due + rng.randint(-2, 4), principal_cents, interest_cents)
         if rng.random() < self.conduct.followup * 0.5:
             self.contact(next_working_day(due + rng.randint(3, 10)), "collection", "promised")
+
+    def slipping(self, due: int) -> None:
+        """A month before a default: paid late or in part, and a visit that hears why."""
+        rng = self.rng
+        self.history.troubled = True
+        if rng.random() < 0.5 and self.owed_cents >= 200:
+            self.partial(due)
+        else:
+            self.pay(due + rng.randint(6, 24), self.owed_cents, self.owed_interest_cents)
+        if rng.random() < max(self.conduct.followup, 0.5):
+            outcome = rng.choices(_SIGN_OUTCOMES, _SIGN_OUTCOME_WEIGHTS)[0]
+            self.contact(next_working_day(due + rng.randint(3, 12)), "collection", outcome)
 
     def late(self, due: int) -> None:
         rng = self.rng

@@ -49,6 +49,8 @@ from core.metrics.kept_cohorts import build_kept_cohorts, read_kept_cohorts
 from core.metrics.params import MetricParams
 from core.portfolio.kept_rows import build_kept_loan_rows, kept_loan_day
 from core.settings import load_settings
+from core.warning.params import WarningParams
+from core.warning.store import keep_todays_warning
 
 __all__ = [
     "DISK_FULL",
@@ -117,6 +119,7 @@ def run_import(
     workbook_limits: WorkbookLimits | None = None,
     chunk_rows: int | None = None,
     partitions: int | None = None,
+    warning: WarningParams | None = None,
 ) -> ImportResult:
     """Checks and (unless `dry_run`) writes the import at `path`; never partially.
 
@@ -127,7 +130,10 @@ def run_import(
     (core.field.reconcile, with `params.reconcile_days`), and every officer's figure
     components for the standard periods are computed and kept (core.metrics.kept, with
     `params`: the metric parameters of config/rules.yaml in force; default the
-    documented defaults). `workbook_limits`
+    documented defaults). Once the import is committed, the early warning is fit for
+    today and kept (core.warning.store, with `warning`: the warning's parameters in force,
+    default the documented ones) when the import wrote data or none is kept for today.
+    `workbook_limits`
     bound what a workbook may cost to read (default: the FIELDBOOK_IMPORT_MAX_* settings).
     A CSV file is read, typed and checked `chunk_rows` rows at a time (default: the
     FIELDBOOK_IMPORT_CHUNK_ROWS setting); the rows are then checked, compared and written
@@ -168,6 +174,15 @@ def run_import(
                     _record(conn, result, planned.tallies, started, actor, "imported")
             except _DiscardChanges:
                 pass
+            else:
+                # After the commit, in transactions of its own: a fit takes seconds, and
+                # the import's write lock is not held for it.
+                warn = warning or WarningParams()
+                if progress:
+                    progress("fitting the early warning", 0, 0)
+                keep_todays_warning(
+                    engine, planned.written, warn.horizon_days, params.min_training_days
+                )
     if not log.problems:
         result.counts = _counts(planned.tallies)
     result.problems = log.sorted()

@@ -33,10 +33,12 @@ from core.rules.schema import (
     figure_kind,
     time_share_activity,
 )
+from core.warning.params import WARNING_KEYS, WarningParams
 
 _ID = re.compile(r"[a-z0-9_]+")
 _RULE_KEYS = ("id", "name", "figure", "scope", "better", "bands", "severity", "message")
-_PARAMETERS = tuple(field.name for field in dataclasses.fields(MetricParams))
+_METRIC_PARAMETERS = tuple(field.name for field in dataclasses.fields(MetricParams))
+_PARAMETERS = _METRIC_PARAMETERS + tuple(WARNING_KEYS)
 _ALLOWED = ", ".join("{" + name + "}" for name in PLACEHOLDERS)
 
 
@@ -51,14 +53,18 @@ def load_rules(path: Path, activities: Sequence[str], text: str | None = None) -
     # File missing, not UTF-8, not YAML, hostile, empty: ConfigError with the line.
     root = _compose(path) if text is None else compose_text(text, path)
     top = reader.mapping(root, "", required=("rules",), optional=("parameters",))
-    params = _parameters(reader, top["parameters"]) if "parameters" in top else MetricParams()
+    params, warning = (
+        _parameters(reader, top["parameters"])
+        if "parameters" in top
+        else (MetricParams(), WarningParams())
+    )
     rules: list[Rule] = []
     first_lines: dict[str, int] = {}  # rule id -> line, to point a duplicate at the first
     for item in reader.sequence(top["rules"], "rules"):
         rule = _rule(reader, item, activities, first_lines)
         first_lines[rule.id] = rule.line
         rules.append(rule)
-    return RuleSet(params=params, rules=tuple(rules))
+    return RuleSet(params=params, rules=tuple(rules), warning=warning)
 
 
 def load_default_rules(config_dir: Path = CONFIG_DIR) -> RuleSet:
@@ -77,22 +83,50 @@ def check_config_text(
     except ConfigError as exc:
         return False, str(exc)
     count = len(rule_set.rules)
-    params = ", ".join(f"{name}={getattr(rule_set.params, name)}" for name in _PARAMETERS)
+    params = ", ".join(
+        [f"{name}={getattr(rule_set.params, name)}" for name in _METRIC_PARAMETERS]
+        + [f"{key}={getattr(rule_set.warning, name)}" for key, name in WARNING_KEYS.items()]
+    )
     return True, f"{path}: {count} rule{'' if count == 1 else 's'}, parameters: {params}"
 
 
-def _parameters(reader: Reader, node: yaml.Node) -> MetricParams:
-    # Every parameter is optional: one left out keeps the default of MetricParams.
+def _parameters(reader: Reader, node: yaml.Node) -> tuple[MetricParams, WarningParams]:
+    # Every parameter is optional: one left out keeps the default of its dataclass.
     fields = reader.mapping(node, "parameters", required=(), optional=_PARAMETERS)
     values = {
-        name: reader.whole_number(value, f"parameters.{name}") for name, value in fields.items()
+        name: reader.whole_number(value, f"parameters.{name}")
+        for name, value in fields.items()
+        if name in _METRIC_PARAMETERS
     }
     # A cohort of no loans has no rate to compare: the smallest group is one loan.
     if values.get("min_cohort_size") == 0:
         reader.fail(
             fields["min_cohort_size"], "parameters.min_cohort_size", "must be at least 1, not 0"
         )
-    return MetricParams(**values)
+    return MetricParams(**values), _warning(reader, fields)
+
+
+def _warning(reader: Reader, fields: dict[str, yaml.Node]) -> WarningParams:
+    """The early warning's parameters (core.warning.params) among `parameters:`."""
+    values: dict[str, object] = {}
+    for key, name in WARNING_KEYS.items():
+        if key not in fields:
+            continue
+        if key == "warning_threshold":
+            number = reader.number(fields[key], f"parameters.{key}")
+            if not 0 < number < 1:
+                reader.fail(
+                    fields[key],
+                    f"parameters.{key}",
+                    f"must lie between 0 and 1 (a fraction: 0.3 for 30%), not {number}",
+                )
+            values[name] = number
+        else:
+            days = reader.whole_number(fields[key], f"parameters.{key}")
+            if days == 0:
+                reader.fail(fields[key], f"parameters.{key}", "must be at least 1 day, not 0")
+            values[name] = days
+    return WarningParams(**values)  # type: ignore[arg-type]
 
 
 def _rule(reader: Reader, node: yaml.Node, activities: Sequence[str], seen: dict[str, int]) -> Rule:

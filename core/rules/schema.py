@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from core.metrics.figures import FIGURES_BY_KEY, TIME_SHARE_PREFIX
 from core.metrics.params import MetricParams
+from core.warning.params import WarningParams
 
 SCOPES = ("officer", "team", "branch")
 PER_CASE = ("loan", "borrower")
@@ -65,6 +66,7 @@ class RuleSet:
 
     params: MetricParams
     rules: tuple[Rule, ...]
+    warning: WarningParams = WarningParams()
 
     def by_id(self, rule_id: str) -> Rule:
         """The rule with this id; KeyError if there is none."""

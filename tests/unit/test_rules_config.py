@@ -108,7 +108,8 @@ def test_a_valid_file_and_its_summary(tmp_path: Path) -> None:
     assert report == (
         f"{path}: 1 rule, parameters: min_training_days=5, grace_days=0, "
         "visit_window_days=90, followup_after_days=7, renewal_window_days=90, "
-        "min_cohort_size=10, return_soon_days=14, sheet_window_days=0, reconcile_days=3"
+        "min_cohort_size=10, return_soon_days=14, sheet_window_days=0, reconcile_days=3, "
+        "warning_horizon_days=90, warning_threshold=0.30, slipping_unvisited_days=14"
     )
 
 
