@@ -20,6 +20,7 @@ from app.portfolio.borrower import (
 )
 from app.resources import data_version
 from app.viewer import viewer
+from app.warning.borrower import render_borrower_warning
 
 me = viewer()
 today = clock.today()
@@ -45,6 +46,9 @@ if me.user.role == "officer":
         icon=":material/directions_walk:",
         query_params={"borrower": found.profile.borrower_code},
     )
+
+# First on a phone: an officer opening a slipping loan from the plan reads why at once.
+render_borrower_warning(found)
 
 left, right = st.columns(2)
 with left:

@@ -31,9 +31,10 @@ if me.scope.kind != "officer" or not officer:
 # must meet them on this page too.
 render_reminders(me, today)
 
-params = get_rules().params
+rules = get_rules()
+params = rules.params
 version = data_version()
 if choose_view() == "today":
-    render_today(cached_plan(me.scope, officer, today, params, version))
+    render_today(cached_plan(me.scope, officer, today, params, rules.warning, version))
 else:
     render_week(cached_week(me.scope, officer, today, params, version))

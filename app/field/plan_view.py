@@ -20,9 +20,13 @@ from app.i18n import current_language, date, money, number, t
 from app.resources import scoped_cache
 from app.visits.links import PLAN_PAGE, PLAN_SAVED
 from app.visits.view import outcome_name, plain
+from app.warning.words import reasons_text as warning_reasons
+from app.warning.words import score_text
 from core.auth.scope import Scope
 from core.field.plan import Plan, PlanItem, PlanLoan, build_plan, build_week
 from core.metrics.params import MetricParams
+from core.warning.params import WarningParams
+from core.warning.score import SlippingLoan, scored_for, slipping_by_borrower
 
 PAGE = PLAN_PAGE
 # The visit form leaves its "saved" message here when it sends the officer back.
@@ -44,10 +48,14 @@ def cached_plan(
     officer_code: str,
     day: dt.date,
     params: MetricParams,
+    warning: WarningParams,
     version: int,
 ) -> Plan:
-    """The officer's plan of the day, the day's visits marked done."""
-    return build_plan(conn, scope, officer_code, day, params, keep_done=True)
+    """The officer's plan of the day, the day's visits marked done, and the loans the
+    early warning calls slipping (scored with the latest kept model)."""
+    items = scored_for(conn, scope, day, warning.horizon_days)
+    slipping = slipping_by_borrower(items, warning.threshold)
+    return build_plan(conn, scope, officer_code, day, params, keep_done=True, slipping=slipping)
 
 
 @scoped_cache(ttl=600)
@@ -84,6 +92,18 @@ def choose_view() -> str:
 def reasons_text(item: PlanItem) -> str:
     """The item's reasons in a few words each: "Follow-up · Return visit soon"."""
     return " · ".join(t(f"plan.reason.{reason}") for reason in item.reasons)
+
+
+def slipping_text(loan: SlippingLoan) -> str:
+    """A slipping loan: its code, its chance of going 30+ days late, the reasons in words."""
+    if not loan.reasons:
+        return t("warning.slipping_no_reason", loan=loan.loan_code, score=score_text(loan.score))
+    return t(
+        "warning.slipping_line",
+        loan=loan.loan_code,
+        score=score_text(loan.score),
+        reasons=warning_reasons(loan.reasons),
+    )
 
 
 def loan_text(loan: PlanLoan) -> str:
@@ -153,6 +173,14 @@ def render_item(item: PlanItem, key: str) -> None:
         )
         group = f"{plain(item.group_code)} · " if item.group_code else ""
         st.markdown(f"{group}**{reasons_text(item)}**")
+        for warned in item.slipping:
+            # To the borrower's page, the loan open, where the warning is explained too.
+            st.page_link(
+                "pages/borrower.py",
+                label=plain(slipping_text(warned)),
+                icon=":material/trending_down:",
+                query_params={"code": item.borrower_code, "loan": warned.loan_code},
+            )
         for loan in item.loans:
             st.page_link(
                 "pages/borrower.py",

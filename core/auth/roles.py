@@ -88,6 +88,8 @@ ADMIN_USERS = PageSpec("pages/admin_users.py", "admin_users.title", ":material/p
 ADMIN_CONFIG = PageSpec("pages/admin_config.py", "admin_config.title", ":material/tune:")
 ADMIN_BACKUP = PageSpec("pages/admin_backup.py", "admin_backup.title", ":material/backup:")
 AUDIT = PageSpec("pages/audit.py", "audit.title", ":material/history:")
+# The early warning's backtest, for admins (docs/metrics.md, section 10).
+WARNING_TRUST = PageSpec("pages/warning_trust.py", "trust.title", ":material/troubleshoot:")
 # Field receipts against the bank's postings: officers their own, team leaders their team's.
 RECEIPTS = PageSpec("pages/receipts.py", "receipts.title", ":material/payments:")
 
@@ -141,6 +143,7 @@ ROLES: tuple[RoleSpec, ...] = (
             PORTFOLIO,
             TRAINING,
             COHORTS,
+            WARNING_TRUST,
             ADMIN_IMPORT,
             ADMIN_USERS,
             ADMIN_CONFIG,

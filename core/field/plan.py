@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -24,9 +25,11 @@ from core.metrics.officers import ACTIVE_LOANS_SQL, followup_overdue_sql, scoped
 from core.metrics.params import MetricParams
 from core.money import cents_to_yuan
 from core.visits.reads import load_return_visit_board
+from core.warning.score import SlippingLoan
 
-# The reasons, in the order an item lists them.
-REASONS = ("follow_up", "due", "return_overdue", "return_soon")
+# The reasons, in the order an item lists them. `slipping` (the early warning, docs/metrics.md
+# section 10) is the app's: the spec's plan (`python -m core plan`) has the other four.
+REASONS = ("follow_up", "due", "slipping", "return_overdue", "return_soon")
 # An installment falling due within this many days after d makes the borrower "due".
 DUE_WITHIN_DAYS = 6
 _BOARD_REASONS = {"never": "return_overdue", "overdue": "return_overdue", "due_soon": "return_soon"}
@@ -34,6 +37,7 @@ _BOARD_REASONS = {"never": "return_overdue", "overdue": "return_overdue", "due_s
 VISIT_PURPOSES = {
     "follow_up": "follow_up",
     "due": "collection",
+    "slipping": "follow_up",
     "return_overdue": "return_visit",
     "return_soon": "return_visit",
 }
@@ -67,6 +71,8 @@ class PlanItem:
     # keep_done plans only: the officer visited the borrower on the day (the visit is
     # last_visit); the reasons are those the day started with.
     done: bool = False
+    # The borrower's loans the early warning calls slipping, with their reasons.
+    slipping: tuple[SlippingLoan, ...] = ()
 
     @property
     def arrears(self) -> Decimal:
@@ -108,6 +114,7 @@ def build_plan(
     params: MetricParams,
     *,
     keep_done: bool = False,
+    slipping: Mapping[str, tuple[SlippingLoan, ...]] | None = None,
 ) -> Plan:
     """The plan of officer `officer_code` for `day`, as the viewer of `scope` may read it:
     no items when the officer is outside the scope, phones in full only for the officer.
@@ -118,6 +125,8 @@ def build_plan(
     item the officer visited on `day` stays, marked `done`, last in its village: the list
     does not shrink under the officer's thumb, and what is left to do keeps its order.
     The items not done are exactly the spec's items of borrowers not visited on `day`.
+    `slipping` (borrower code -> the loans the early warning calls slipping; the officer's
+    plan page passes it) adds the reason `slipping` to those of the officer's borrowers.
     """
     own = officer_scope(conn, scope, officer_code)
     visits_until = day - dt.timedelta(days=1) if keep_done else day
@@ -130,6 +139,10 @@ def build_plan(
             reasons[borrower].add("follow_up")
         if due:
             reasons[borrower].add("due")
+    # Only loans of this officer active on the day: a warning of another scope is no reason.
+    for borrower, warned in (slipping or {}).items():
+        if any((borrower, warning.loan_code) in loans for warning in warned):
+            reasons[borrower].add("slipping")
     window, soon = params.visit_window_days, params.return_soon_days
     board = load_return_visit_board(conn, own, day, window, soon, visits_until=visits_until)
     for row in board:
@@ -152,6 +165,7 @@ def build_plan(
                 last_visit=b.last_visit,
                 last_outcome=b.last_outcome,
                 done=keep_done and b.last_visit == day,
+                slipping=(slipping or {}).get(code, ()) if "slipping" in found else (),
             )
         )
     items.sort(

@@ -4,6 +4,9 @@ between fits, reading only the loans they show (and their groups)."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import Connection
 
@@ -12,6 +15,7 @@ from core.warning.features import snapshot
 from core.warning.history import load_history
 from core.warning.model import Model
 from core.warning.run import Item, score_items
+from core.warning.store import stored_warning
 
 
 def score_day(
@@ -26,3 +30,38 @@ def score_day(
     within those loans' own installments, repayments and visits."""
     history = load_history(conn, as_of, since=as_of, scope=scope)
     return score_items(history, snapshot(history, as_of.toordinal(), min_training_days), model)
+
+
+@dataclass(frozen=True)
+class SlippingLoan:
+    """A loan whose score reaches the threshold, with its score and reasons."""
+
+    loan_code: str
+    score: float
+    reasons: tuple[tuple[str, Any], ...]
+
+
+def scored_for(conn: Connection, scope: Scope, as_of: dt.date, horizon_days: int) -> list[Item]:
+    """`scope`'s loans of `as_of`'s population scored with the latest model kept for the
+    horizon; none when no model is kept yet (before the first import)."""
+    stored = stored_warning(conn, horizon_days)
+    if stored is None:
+        return []
+    return score_day(conn, as_of, stored.model, stored.min_training_days, scope)
+
+
+def slipping_by_borrower(
+    items: list[Item], threshold: Decimal
+) -> dict[str, tuple[SlippingLoan, ...]]:
+    """The items at or above `threshold`, by borrower code, highest score first."""
+    found: dict[str, list[SlippingLoan]] = {}
+    for item in items:
+        if Decimal(str(item.score)) >= threshold:
+            found.setdefault(item.borrower_code, []).append(
+                SlippingLoan(
+                    item.loan_code,
+                    item.score,
+                    tuple((r["code"], r["value"]) for r in item.reasons),
+                )
+            )
+    return {code: tuple(loans) for code, loans in found.items()}

@@ -1,0 +1,1 @@
+"""The early warning on screen: scores cached per scope, reasons in words."""
