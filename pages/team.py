@@ -18,6 +18,7 @@ from app.period_picker import period_picker
 from app.resources import data_version, get_rules
 from app.reviews.view import template_or_error
 from app.viewer import viewer
+from app.warning.team_view import cached_slipping, render_slipping
 from core.reviews.cycle import current_cycle
 
 me = viewer()
@@ -49,6 +50,9 @@ st.subheader(t("team.breaches"))
 render_breaches(cards, findings, rules)
 
 render_group_findings(groups, rules)  # the team's and its branch's goals, if any
+
+# Coaching evidence that looks ahead: today's slipping loans, whatever period is shown.
+render_slipping(cached_slipping(me.scope, today, rules.warning, version), rules.warning)
 
 template = template_or_error()
 if template is not None:

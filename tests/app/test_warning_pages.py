@@ -165,3 +165,26 @@ def test_before_any_model_the_page_says_so(
     log_in_as("admin")
     at = open_page("pages/warning_trust.py")
     assert "No early warning is fit yet" in texts(at)
+
+
+def test_the_team_overview_lists_each_officer_s_slipping_loans(field_db: str, log_in_as) -> None:
+    log_in_as("team_leader")
+    at = open_page("pages/team.py")
+    assert "Slipping loans" in [s.value for s in at.subheader]
+    assert "**张伟** · OF1: 1 slipping, 1 not visited" in texts(at)
+    warned = [
+        (link.proto.label.replace("\\", ""), link.proto.query_string)
+        for link in elements(at.main, "page_link")
+        if link.proto.query_string.endswith("loan=L1")
+    ]
+    # B1 was last visited on 04-03: more than 14 days before 05-02.
+    assert warned == [
+        (
+            "赵一 · B1 · L1 · 33.5%: paid 4 days late lately; 67.0% of the officer’s loans "
+            "late; 2 installments late in 6 months · not visited in 14 days (last visit "
+            "3 Apr 2025)",
+            "code=B1&loan=L1",
+        )
+    ]
+    zh = open_page("pages/team.py", "zh")
+    assert "**张伟** · OF1：1笔正在变坏，1笔未走访" in texts(zh)
