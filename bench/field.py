@@ -14,6 +14,7 @@ from pathlib import Path
 from sqlalchemy import text
 
 from bench.metrics import Timing, warm_median
+from bench.warning import measure_warning
 from core.auth.scope import Scope
 from core.db.engine import make_engine
 from core.field.plan import build_plan, build_week
@@ -51,7 +52,7 @@ def measure_field(database_url: str, officer: str, day: dt.date) -> list[Timing]
         Timing(f"{officer}'s collection sheet", warm_median(sheet), OPEN_SECONDS),
     ]
     engine.dispose()
-    return timings
+    return timings + measure_warning(database_url, officer, day)
 
 
 def largest_branch(database_url: str) -> tuple[str, int]:
