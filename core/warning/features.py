@@ -180,7 +180,8 @@ def _group_arrears(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Per loan: how many other borrowers of its group have an active loan late at the day,
     and how many borrowers the group has (among the history's loans)."""
-    groups = int(history.loan_group.max()) + 1 if history.loans else 0
+    # At least one slot: a portfolio without any group still indexes group 0 below.
+    groups = max(int(history.loan_group.max()) + 1 if history.loans else 0, 1)
     grouped = history.loan_group >= 0
     late_borrowers = np.unique(history.loan_borrower[active & (dpd > 0) & grouped])
     late = np.zeros(int(history.loan_borrower.max()) + 1 if history.loans else 0, dtype=bool)

@@ -163,7 +163,7 @@ def test_a_bad_rules_file_is_refused_with_its_line(
     assert not at.exception
     assert "refused" in at.error[0].value
     detail = " ".join(c.value for c in at.code)
-    assert "rules.yaml, line 75, key 'figure': unknown figure 'recovery_rat'" in detail
+    assert "rules.yaml, line 82, key 'figure': unknown figure 'recovery_rat'" in detail
     assert "admin_config.install.rules.yaml" not in button_keys(at)
     assert (config_dir / "rules.yaml").read_text(encoding="utf-8") == original
     assert stored(loaded_db) == []
@@ -178,7 +178,7 @@ def test_the_check_speaks_chinese(loaded_db: str, config_dir: Path, log_in_as) -
     at.file_uploader[0].set_value(("rules.yaml", broken.encode("utf-8"), "text/yaml")).run()
     at.button(key="admin_config.check.rules.yaml").click().run()
     assert [c.value for c in at.code if "rules.yaml 第" in c.value] == [
-        "rules.yaml 第 75 行，键 'figure'：未知的指标 'recovery_rat'（是否应为 'recovery_rate'？"
+        "rules.yaml 第 82 行，键 'figure'：未知的指标 'recovery_rat'（是否应为 'recovery_rate'？"
         "指标须为 core.metrics.figures 中的键，或 time_share.<工作类别代码>）"
     ]
     at.file_uploader[0].set_value(("rules.yaml", original.encode("utf-8"), "text/yaml")).run()
@@ -186,7 +186,8 @@ def test_the_check_speaks_chinese(loaded_db: str, config_dir: Path, log_in_as) -
     assert [c.value for c in at.code if c.value.startswith("rules.yaml：")] == [
         "rules.yaml：共 18 条规则，参数：min_training_days=5, grace_days=0, visit_window_days=90, "
         "followup_after_days=7, renewal_window_days=90, min_cohort_size=10, "
-        "return_soon_days=14, sheet_window_days=0, reconcile_days=3"
+        "return_soon_days=14, sheet_window_days=0, reconcile_days=3, "
+        "warning_horizon_days=90, warning_threshold=0.3, slipping_unvisited_days=14"
     ]
 
 

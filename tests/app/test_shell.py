@@ -206,7 +206,7 @@ def test_a_broken_rules_file_is_explained_in_chinese(
     at = start_app("zh")
     assert at.title[0].value == "Fieldbook 无法启动"
     assert at.error[0].value == (
-        f"配置文件有误：{config / 'rules.yaml'} 第 61 行，键 'scope'：未知的值 'village'"
+        f"配置文件有误：{config / 'rules.yaml'} 第 68 行，键 'scope'：未知的值 'village'"
         "（应为 officer | team | branch）"
     )
 
