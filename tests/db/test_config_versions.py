@@ -113,8 +113,8 @@ def test_invalid_rules_are_refused_and_nothing_is_written(engine: Engine, config
     with pytest.raises(ConfigError) as refused:
         install_config(engine, config_dir, "rules.yaml", broken, "admin", T1)
     message = str(refused.value)
-    # The rule sits on line 73; its figure two lines below.
-    assert message.startswith("rules.yaml, line 75, key 'figure': unknown figure 'recovery_rat'")
+    # The rule sits on line 80; its figure two lines below.
+    assert message.startswith("rules.yaml, line 82, key 'figure': unknown figure 'recovery_rat'")
     assert str(config_dir) not in message
     assert rules_text(config_dir) == original
     assert count_versions(engine) == 0
