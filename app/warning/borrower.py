@@ -10,6 +10,7 @@ from app.resources import data_version, get_rules
 from app.warning.words import cached_warning_items, reasons_text, score_text
 from core.auth.scope import Scope
 from core.portfolio.borrower import BorrowerFile
+from core.warning.score import is_slipping
 
 
 def render_borrower_warning(found: BorrowerFile) -> None:
@@ -39,7 +40,7 @@ def render_borrower_warning(found: BorrowerFile) -> None:
         st.caption(t("warning.borrower.none"))
         return
     for item in sorted(mine, key=lambda i: i.loan_code):
-        key = "slipping" if item.score >= float(warning.threshold) else "loan"
+        key = "slipping" if is_slipping(item.score, warning.threshold) else "loan"
         st.markdown(
             f"**{t(f'warning.borrower.{key}', loan=item.loan_code, score=score_text(item.score))}**"
         )

@@ -164,6 +164,7 @@ def load_history(
             Loan.is_first_loan,
             Loan.appraisal_grade,
             own,
+            Borrower.borrower_code,
         )
         .join(Borrower, Borrower.id == Loan.borrower_id)
         .join(Staff, Staff.id == Loan.officer_id)
@@ -223,17 +224,7 @@ def load_history(
     )
     visit_borrower = np.searchsorted(np.array(borrower_ids, dtype=np.int64), visit_borrower)
     visit_order = np.lexsort((visit_day, visit_borrower))
-    codes = dict(
-        conn.execute(
-            select(Borrower.id, Borrower.borrower_code).where(
-                Borrower.id.in_(
-                    select(Loan.borrower_id)
-                    .join(Borrower, Borrower.id == Loan.borrower_id)
-                    .where(wanted)
-                )
-            )
-        ).all()
-    )
+    codes = {r[2]: r[13] for r in loans}  # borrower id -> code, from the loans' join
     return History(
         until=end,
         loan_id=loan_id,

@@ -50,13 +50,19 @@ def scored_for(conn: Connection, scope: Scope, as_of: dt.date, horizon_days: int
     return score_day(conn, as_of, stored.model, stored.min_training_days, scope)
 
 
+def is_slipping(score: float, threshold: Decimal) -> bool:
+    """Whether a score (kept to four places) reaches `warning_threshold`: compared as
+    decimals, so 0.3 is slipping at a threshold of 0.3 on every screen."""
+    return Decimal(str(score)) >= threshold
+
+
 def slipping_by_borrower(
     items: list[Item], threshold: Decimal
 ) -> dict[str, tuple[SlippingLoan, ...]]:
     """The items at or above `threshold`, by borrower code, highest score first."""
     found: dict[str, list[SlippingLoan]] = {}
     for item in items:
-        if Decimal(str(item.score)) >= threshold:
+        if is_slipping(item.score, threshold):
             found.setdefault(item.borrower_code, []).append(
                 SlippingLoan(
                     item.loan_code,

@@ -12,7 +12,7 @@ from core.auth.scope import Scope
 from core.db.models import Borrower, Staff, Visit
 from core.warning.params import WarningParams
 from core.warning.run import Item
-from core.warning.score import scored_for
+from core.warning.score import is_slipping, scored_for
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ def slipping_by_officer(
     scope's scored loans, when the caller has them already)."""
     if items is None:
         items = scored_for(conn, scope, day, warning.horizon_days)
-    slipping = [i for i in items if i.score >= float(warning.threshold)]
+    slipping = [i for i in items if is_slipping(i.score, warning.threshold)]
     if not slipping:
         return []
     codes = sorted({i.borrower_code for i in slipping})

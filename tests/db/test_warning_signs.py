@@ -147,4 +147,8 @@ def test_an_import_keeps_a_warning_for_today_with_its_data_version(loaded: Engin
     assert kept.built_version == version
     assert kept.model.kind == "points"
     assert kept.summary["fallback"].startswith("too_few_examples:")
-    assert kept.backtest["possible"] is True or kept.backtest["reason"]
+    # The backtest runs with the points too; no loan is sound on its test days (L1 is over
+    # 30 days late and L2 written off by then), so there is nothing to measure.
+    backtest = kept.backtest
+    assert (backtest["possible"], backtest["kind"], backtest["examples"]) == (True, "points", 0)
+    assert backtest["auc"] is None and backtest["naive_auc"] is None
