@@ -152,6 +152,7 @@ def run_import(
     raw = read_input(path, log, workbook_limits)
     result = ImportResult(source_label or str(path), [t.source for t in raw.values()], dry_run)
     size = sum(t.csv_input.size for t in raw.values() if isinstance(t, CsvTable))
+    committed = False
     with Spool(partitions or math.ceil(size / (settings.import_partition_mb << 20))) as spool:
         incomplete = _spool_tables(raw, spool, log, activities, rows, progress)
         sources = {table: r.source for table, r in raw.items()}
@@ -175,16 +176,19 @@ def run_import(
             except _DiscardChanges:
                 pass
             else:
-                # After the commit, in transactions of its own: a fit takes seconds, and
-                # the import's write lock is not held for it.
-                warn = warning or WarningParams()
-                if progress:
-                    progress("fitting the early warning", 0, 0)
-                keep_todays_warning(
-                    engine, planned.written, warn.horizon_days, params.min_training_days
-                )
+                committed = True
     if not log.problems:
         result.counts = _counts(planned.tallies)
+    if committed:
+        # After the commit, in transactions of its own (a fit takes seconds, and the
+        # import's write lock is not held for it), and once the parts and the plan are
+        # gone: at a provincial union's scale the fit's history is half the peak memory.
+        wrote = planned.written
+        del planned
+        warn = warning or WarningParams()
+        if progress:
+            progress("fitting the early warning", 0, 0)
+        keep_todays_warning(engine, wrote, warn.horizon_days, params.min_training_days)
     result.problems = log.sorted()
     result.warnings = log.warnings
     if result.problems and not dry_run:

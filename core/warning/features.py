@@ -90,21 +90,24 @@ def snapshot(history: History, day: int, min_training_days: int) -> Snapshot:
     population = np.flatnonzero(active & (dpd < PAR_DAYS) & history.scored)
     paid = history.paid_by(day)
 
-    inst = history.inst_loan
-    due = history.inst_due
-    covered = history.inst_covered
+    # Only installments due in the HABIT_DAYS before d count for any sign (RECENT_DAYS is
+    # shorter): cut them out first, a sixth of a long history's.
+    window = np.flatnonzero((history.inst_due < day) & (history.inst_due >= day - HABIT_DAYS))
+    inst = history.inst_loan[window]
+    due = history.inst_due[window]
+    covered = history.inst_covered[window]
+    amount = history.inst_amount[window]
+    recent = due >= day - RECENT_DAYS
     # Lateness of installments paid by d: coverage day minus due day.
-    recent = (due < day) & (due >= day - RECENT_DAYS)
     paid_late_each = np.where(recent & (covered <= day), np.maximum(covered - due, 0), 0)
     paid_late = np.zeros(history.loans, dtype=np.int64)
     np.maximum.at(paid_late, inst, paid_late_each)
-    habit = (due < day) & (due >= day - HABIT_DAYS) & (covered > due)
-    late_count = np.bincount(inst[habit], minlength=history.loans)
+    late_count = np.bincount(inst[covered > due], minlength=history.loans)
     # covered_k(d) = min(max(paid(d) - before_k, 0), due_k)
-    covered_now = np.minimum(np.maximum(paid[inst] - history.inst_before, 0), history.inst_amount)
-    due_recent = np.bincount(inst[recent], history.inst_amount[recent], minlength=history.loans)
+    covered_now = np.minimum(np.maximum(paid[inst] - history.inst_before[window], 0), amount)
+    due_recent = np.bincount(inst[recent], amount[recent], minlength=history.loans)
     unpaid_recent = np.bincount(
-        inst[recent], (history.inst_amount - covered_now)[recent], minlength=history.loans
+        inst[recent], (amount - covered_now)[recent], minlength=history.loans
     )
     partial = np.divide(
         unpaid_recent, due_recent, out=np.zeros(history.loans), where=due_recent > 0

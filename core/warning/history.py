@@ -22,6 +22,7 @@ from sqlalchemy import (
     Select,
     and_,
     case,
+    func,
     literal_column,
     or_,
     select,
@@ -92,10 +93,6 @@ class History:
         return np.where(own, self.rep_cum[safe], 0)
 
 
-def _day(value: dt.date | None) -> int:
-    return NEVER if value is None else value.toordinal()
-
-
 def _days(conn: Connection, column: Any) -> ColumnElement[int]:
     """The column's day numbers computed by the database (NEVER for NULL): converting
     a million dates in Python costs seconds."""
@@ -107,15 +104,21 @@ def _days(conn: Connection, column: Any) -> ColumnElement[int]:
 Query = Select[*tuple[Any, ...]]
 
 
-def _columns(conn: Connection, query: Query, width: int) -> list[np.ndarray]:
-    """The query's integer columns as int64 arrays, read in batches so that no list of all
-    rows is ever built."""
-    parts: list[np.ndarray] = []
+def _columns(conn: Connection, query: Query, dtypes: tuple[Any, ...]) -> list[np.ndarray]:
+    """The query's integer columns as arrays of these dtypes, read in batches into one
+    list of parts per column: no list of all rows, and no second copy of a whole table,
+    is ever built (a provincial union has ten million installments)."""
+    parts: list[list[np.ndarray]] = [[] for _ in dtypes]
     streamed = query.execution_options(stream_results=True, yield_per=_BATCH)
     for batch in conn.execute(streamed).partitions(_BATCH):
-        parts.append(np.array([tuple(row) for row in batch], dtype=np.int64).reshape(-1, width))
-    table = np.concatenate(parts) if parts else np.zeros((0, width), dtype=np.int64)
-    return [table[:, i].copy() for i in range(width)]
+        table = np.array([tuple(row) for row in batch], dtype=np.int64)
+        for i, dtype in enumerate(dtypes):
+            parts[i].append(table[:, i].astype(dtype))
+    columns: list[np.ndarray] = []
+    for i, dtype in enumerate(dtypes):
+        columns.append(np.concatenate(parts[i]) if parts[i] else np.zeros(0, dtype=dtype))
+        parts[i] = []  # each column's parts freed as soon as it is joined
+    return columns
 
 
 def _wanted(until: dt.date, since: dt.date | None, scope: Scope | None) -> ColumnElement[bool]:
@@ -148,40 +151,7 @@ def load_history(
     loans of their borrowers' groups come along for the group's arrears."""
     end = until.toordinal()
     wanted = _wanted(until, since, scope)
-    own = scope.staff_filter() if scope is not None else Staff.id.is_not(None)
-    loans = conn.execute(
-        select(
-            Loan.id,
-            Loan.loan_code,
-            Loan.borrower_id,
-            Borrower.group_code,
-            Staff.staff_code,
-            Staff.branch,
-            Loan.disbursed_on,
-            Loan.written_off_on,
-            Loan.principal_cents,
-            Loan.training_days,
-            Loan.is_first_loan,
-            Loan.appraisal_grade,
-            own,
-            Borrower.borrower_code,
-        )
-        .join(Borrower, Borrower.id == Loan.borrower_id)
-        .join(Staff, Staff.id == Loan.officer_id)
-        .where(wanted)
-        .order_by(Loan.id)
-    ).all()
-    count = len(loans)
-    loan_id = np.fromiter((r[0] for r in loans), dtype=np.int64, count=count)
-    borrower_ids = sorted({r[2] for r in loans})
-    borrower_at = {b: i for i, b in enumerate(borrower_ids)}
-    officers = sorted({r[4] for r in loans})
-    officer_at = {code: i for i, code in enumerate(officers)}
-    groups = {g: i for i, g in enumerate(sorted({r[3] for r in loans if r[3]}))}
-    branch_of = {r[4]: r[5] for r in loans}
-    grade_at = {g: i for i, g in enumerate(GRADES)}
-    written = np.fromiter((_day(r[7]) for r in loans), dtype=np.int64, count=count)
-
+    loans = _load_loans(conn, wanted, scope)
     inst_loan, inst_due, inst_amount, inst_before, covered = _columns(
         conn,
         select(
@@ -194,19 +164,25 @@ def load_history(
         .join(Loan, Loan.id == Installment.loan_id)
         .join(Borrower, Borrower.id == Loan.borrower_id)
         .where(wanted),
-        5,
+        (np.int64, np.int32, np.int64, np.int64, np.int32),
     )
-    inst_loan = np.searchsorted(loan_id, inst_loan)
+    inst_loan = np.searchsorted(loans.loan_id, inst_loan).astype(np.int32)
     order = np.lexsort((inst_before, inst_due, inst_loan))
+    # Each column reordered in turn, so that only one column is ever held twice.
+    inst_loan, inst_due = inst_loan[order], inst_due[order]
+    inst_amount, inst_before = inst_amount[order], inst_before[order]
+    inst_covered = np.where(covered > end, NEVER, covered).astype(np.int32)[order]
+    del covered, order
     rep_loan, rep_day, rep_cum = _columns(
         conn,
         select(Repayment.loan_id, _days(conn, Repayment.paid_on), Repayment.paid_cum_cents)
         .join(Loan, Loan.id == Repayment.loan_id)
         .join(Borrower, Borrower.id == Loan.borrower_id)
         .where(wanted, Repayment.paid_on <= until),
-        3,
+        (np.int64, np.int64, np.int64),
     )
-    rep_key = (np.searchsorted(loan_id, rep_loan) << _DAY_BITS) | rep_day
+    rep_key = (np.searchsorted(loans.loan_id, rep_loan) << _DAY_BITS) | rep_day
+    del rep_loan, rep_day
     # Two receipts on one day: the later cumulative figure is the day's.
     rep_order = np.lexsort((rep_cum, rep_key))
     outcome = case(*((Visit.outcome == name, i) for i, name in enumerate(OUTCOMES)), else_=-1)
@@ -220,40 +196,134 @@ def load_history(
                 .where(wanted)
             ),
         ),
-        3,
+        (np.int64, np.int32, np.int8),
     )
-    visit_borrower = np.searchsorted(np.array(borrower_ids, dtype=np.int64), visit_borrower)
+    visit_borrower = np.searchsorted(loans.borrower_ids, visit_borrower).astype(np.int32)
     visit_order = np.lexsort((visit_day, visit_borrower))
-    codes = {r[2]: r[13] for r in loans}  # borrower id -> code, from the loans' join
     return History(
         until=end,
-        loan_id=loan_id,
-        loan_code=[r[1] for r in loans],
-        borrower_code=[codes[b] for b in borrower_ids],
-        officer_code=officers,
-        branch=[branch_of[code] for code in officers],
-        scored=np.fromiter((bool(r[12]) for r in loans), dtype=bool, count=count),
-        loan_borrower=np.fromiter((borrower_at[r[2]] for r in loans), dtype=np.int64, count=count),
-        loan_officer=np.fromiter((officer_at[r[4]] for r in loans), dtype=np.int64, count=count),
-        loan_group=np.fromiter(
-            (groups[r[3]] if r[3] else -1 for r in loans), dtype=np.int64, count=count
-        ),
-        disbursed=np.fromiter((_day(r[6]) for r in loans), dtype=np.int64, count=count),
-        written_off=np.where(written > end, NEVER, written),
-        principal=np.fromiter((r[8] for r in loans), dtype=np.int64, count=count),
-        training_days=np.fromiter((r[9] or 0 for r in loans), dtype=np.int64, count=count),
-        first_loan=np.fromiter((bool(r[10]) for r in loans), dtype=bool, count=count),
-        grade=np.fromiter(
-            (grade_at.get(r[11] or "", -1) for r in loans), dtype=np.int64, count=count
-        ),
-        inst_loan=inst_loan[order],
-        inst_due=inst_due[order],
-        inst_amount=inst_amount[order],
-        inst_before=inst_before[order],
-        inst_covered=np.where(covered > end, NEVER, covered)[order],
+        loan_id=loans.loan_id,
+        loan_code=loans.loan_code,
+        borrower_code=loans.borrower_code,
+        officer_code=loans.officer_code,
+        branch=loans.branch,
+        scored=loans.scored,
+        loan_borrower=loans.borrower,
+        loan_officer=loans.officer,
+        loan_group=loans.group,
+        disbursed=loans.disbursed,
+        written_off=np.where(loans.written_off > end, NEVER, loans.written_off),
+        principal=loans.principal,
+        training_days=loans.training_days,
+        first_loan=loans.first_loan,
+        grade=loans.grade,
+        inst_loan=inst_loan,
+        inst_due=inst_due,
+        inst_amount=inst_amount,
+        inst_before=inst_before,
+        inst_covered=inst_covered,
         rep_key=rep_key[rep_order],
         rep_cum=rep_cum[rep_order],
         visit_borrower=visit_borrower[visit_order],
         visit_day=visit_day[visit_order],
         visit_outcome=visit_outcome[visit_order],
+    )
+
+
+@dataclass
+class _Loans:
+    """The loans' columns as load_history reads them, before the events."""
+
+    loan_id: np.ndarray
+    loan_code: list[str]
+    borrower_ids: np.ndarray  # sorted database ids of the loans' borrowers
+    borrower_code: list[str]  # by borrower index
+    officer_code: list[str]
+    branch: list[str]
+    scored: np.ndarray
+    borrower: np.ndarray
+    officer: np.ndarray
+    group: np.ndarray
+    disbursed: np.ndarray
+    written_off: np.ndarray
+    principal: np.ndarray
+    training_days: np.ndarray
+    first_loan: np.ndarray
+    grade: np.ndarray
+
+
+def _load_loans(conn: Connection, wanted: ColumnElement[bool], scope: Scope | None) -> _Loans:
+    """The wanted loans in id order, read in batches: the numbers straight into arrays,
+    each code (group, officer) as an index into one list of the distinct codes, so that
+    no Python object is held per loan except its own code."""
+    own = scope.staff_filter() if scope is not None else Staff.id.is_not(None)
+    query = (
+        select(
+            Loan.id,
+            Loan.borrower_id,
+            _days(conn, Loan.disbursed_on),
+            _days(conn, Loan.written_off_on),
+            Loan.principal_cents,
+            func.coalesce(Loan.training_days, 0),
+            Loan.is_first_loan,
+            own,
+            Loan.appraisal_grade,
+            Loan.loan_code,
+            Borrower.borrower_code,
+            Borrower.group_code,
+            Staff.staff_code,
+            Staff.branch,
+        )
+        .join(Borrower, Borrower.id == Loan.borrower_id)
+        .join(Staff, Staff.id == Loan.officer_id)
+        .where(wanted)
+        .order_by(Loan.id)
+    )
+    # id, borrower id, disbursed, written off, principal, training days, first, scored
+    numbers: list[np.ndarray] = []
+    coded: list[np.ndarray] = []  # grade, group and officer indexes
+    loan_codes: list[str] = []
+    borrower_code: dict[int, str] = {}
+    group_at: dict[str, int] = {}
+    officer_at: dict[str, int] = {}
+    branch_of: dict[str, str] = {}
+    grade_at = {g: i for i, g in enumerate(GRADES)}
+    streamed = query.execution_options(stream_results=True, yield_per=_BATCH)
+    for batch in conn.execute(streamed).partitions(_BATCH):
+        numbers.append(
+            np.array([tuple(row[:6]) + (bool(row[6]), bool(row[7])) for row in batch], np.int64)
+        )
+        codes = []
+        for row in batch:
+            loan_codes.append(row[9])
+            borrower_code.setdefault(row[1], row[10])
+            group = group_at.setdefault(row[11], len(group_at)) if row[11] else -1
+            branch_of.setdefault(row[12], row[13])
+            officer = officer_at.setdefault(row[12], len(officer_at))
+            codes.append((grade_at.get(row[8] or "", -1), group, officer))
+        coded.append(np.array(codes, dtype=np.int64))
+    table = np.concatenate(numbers) if numbers else np.zeros((0, 8), dtype=np.int64)
+    indexes = np.concatenate(coded) if coded else np.zeros((0, 3), dtype=np.int64)
+    borrower_ids = np.array(sorted(borrower_code), dtype=np.int64)
+    officer_names = sorted(officer_at)
+    # Officer indexes follow the codes' order, as the lists below do.
+    rank = np.zeros(len(officer_at), dtype=np.int64)
+    rank[[officer_at[code] for code in officer_names]] = np.arange(len(officer_names))
+    return _Loans(
+        loan_id=table[:, 0].copy(),
+        loan_code=loan_codes,
+        borrower_ids=borrower_ids,
+        borrower_code=[borrower_code[int(b)] for b in borrower_ids],
+        officer_code=officer_names,
+        branch=[branch_of[code] for code in officer_names],
+        scored=table[:, 7] > 0,
+        borrower=np.searchsorted(borrower_ids, table[:, 1]),
+        officer=rank[indexes[:, 2]],
+        group=indexes[:, 1].copy(),
+        disbursed=table[:, 2].copy(),
+        written_off=table[:, 3].copy(),
+        principal=table[:, 4].copy(),
+        training_days=table[:, 5].copy(),
+        first_loan=table[:, 6] > 0,
+        grade=indexes[:, 0].copy(),
     )
