@@ -39,9 +39,10 @@ from core.portfolio.names import CodeOwner, load_code_owners
 from core.portfolio.summary import OfficerPortfolio, load_officer_portfolios
 from core.rules import Finding, RuleSet
 from core.rules.attention import Attention, build_attention
-from core.rules.findings import judge_officers
+from core.rules.findings import judge_officers, with_day_cases
 from core.rules.group_findings import viewer_group_findings
 from core.settings import load_settings
+from core.warning.team import day_cases
 
 # Where a script run keeps the configuration versions it read (see refresh_config).
 ACTIVE_CONFIG = "_fieldbook.active_config"
@@ -203,7 +204,10 @@ def cached_scorecard(
     cards = officer_scorecards(conn, scope, period, rules.params)
     if len(cards) != 1:
         return None
-    return cards[0], judge_officers(rules, cards)[cards[0].staff_code]
+    # The early warning's figure of the as-of day (slipping_unvisited) and its cases.
+    day = day_cases(conn, scope, period.as_of, rules.warning)
+    card = with_day_cases(cards[0], day)
+    return card, judge_officers(rules, [card], day)[card.staff_code]
 
 
 @scoped_cache()

@@ -14,7 +14,7 @@ from app.i18n import date, money, number, t
 from app.widgets import borrower_cells, cases_markdown, link_column
 from core.auth.scope import Scope
 from core.field.plan import DUE_WITHIN_DAYS, Plan, PlanItem
-from core.metrics.figures import DETAIL_FIGURES, FIGURES_BY_KEY, TILE_FIGURES
+from core.metrics.figures import DAY_FIGURES, DETAIL_FIGURES, FIGURES_BY_KEY, TILE_FIGURES
 from core.metrics.params import MetricParams
 from core.metrics.scorecard import OfficerScorecard
 from core.metrics.views import TrendPoint
@@ -25,8 +25,12 @@ from core.rules import Finding, RuleSet
 _CASE_WORDS = ("visit_coverage", "followups_overdue")
 
 
-def cases_label(figure: str, count: int, params: MetricParams, as_of: str) -> str:
+def cases_label(
+    figure: str, count: int, params: MetricParams, as_of: str, unvisited_days: int = 0
+) -> str:
     """The cases expander's title: for the visit figures, what exactly is counted."""
+    if figure == "slipping_unvisited":
+        return t("quarter.cases.slipping_unvisited", count=number(count), days=unvisited_days)
     if figure in _CASE_WORDS:
         return t(
             f"quarter.cases.{figure}",
@@ -49,11 +53,15 @@ def render_tiles(
 ) -> None:
     """Four tiles a row: value, goal status, and the cases behind the figure, each with
     the borrower's name and a link to their page (`linked`: the viewer may open it)."""
-    figures = card.components.figures()
+    figures: dict[str, object] = dict(card.components.figures())
     by_figure = {rules.by_id(f.rule_id).figure: f for f in findings}
+    # The early warning's day figures have a tile where a rule judged them (a model is
+    # kept): their value is the finding's.
+    day_tiles = [s.key for s in DAY_FIGURES if s.key in by_figure]
+    figures.update({key: by_figure[key].value for key in day_tiles})
     columns = st.columns(4)
     # The headline figures and the officer's caseload and new loans (core.metrics.figures).
-    for index, key in enumerate(TILE_FIGURES):
+    for index, key in enumerate((*TILE_FIGURES, *day_tiles)):
         spec = FIGURES_BY_KEY[key]
         finding = by_figure.get(key)
         with columns[index % 4], st.container(border=True):
@@ -66,7 +74,10 @@ def render_tiles(
                 st.markdown(status_line(rules.by_id(finding.rule_id), finding))
             cases = card.cases.get(key, [])
             if cases:
-                with st.expander(cases_label(key, len(cases), rules.params, as_of)):
+                label = cases_label(
+                    key, len(cases), rules.params, as_of, rules.warning.unvisited_days
+                )
+                with st.expander(label):
                     owners = case_owners(scope, key, cases)
                     st.markdown(cases_markdown(cases, owners, linked=linked))
 

@@ -145,7 +145,22 @@ FIGURES: tuple[FigureSpec, ...] = (
 # Rules may also name "time_share.<activity code>" (a ratio): an activity's share of hours.
 TIME_SHARE_PREFIX = "time_share."
 
-FIGURES_BY_KEY: dict[str, FigureSpec] = {f.key: f for f in FIGURES}
+# Figures of a day rather than a period, and not components: read from the early
+# warning as of the period's as-of day for one officer at a time (core.warning.team), so
+# a rule naming one is judged only where they are read (My quarter, the review).
+DAY_FIGURES: tuple[FigureSpec, ...] = (
+    FigureSpec(
+        "slipping_unvisited",
+        "count",
+        "lower",
+        "loan",
+        "Slipping loans not visited",
+        "预警贷款未走访",
+    ),
+)
+DAY_FIGURE_KEYS = frozenset(f.key for f in DAY_FIGURES)
+
+FIGURES_BY_KEY: dict[str, FigureSpec] = {f.key: f for f in (*FIGURES, *DAY_FIGURES)}
 # A figure shown with another as its detail under it (a count and its amount).
 DETAIL_FIGURES: dict[str, str] = {
     "field_receipts_unreconciled": "field_receipts_unreconciled_amount",

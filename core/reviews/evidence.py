@@ -27,6 +27,7 @@ from core.reviews.goals import Goal
 from core.reviews.template import TREND_FIGURES
 from core.rules import Finding, RuleSet
 from core.rules.findings import judge_officers
+from core.warning.team import day_cases
 
 Number = Decimal | int | None
 
@@ -129,7 +130,12 @@ def build_evidence(
     if isinstance(shares, dict):
         for activity, share in shares.items():
             figures[f"time_share.{activity}"] = _text(share)
-    findings = {f.rule_id: _finding(rules, f) for f in judge_officers(rules, cards)[officer_code]}
+    # The early warning's figure as of the period's as-of day (none before a model is kept).
+    day = day_cases(conn, scope, period.as_of, rules.warning)
+    for figure, by_officer in (day or {}).items():
+        figures[figure] = _text(len(by_officer.get(officer_code, ())))
+    judged = judge_officers(rules, cards, day)[officer_code]
+    findings = {f.rule_id: _finding(rules, f) for f in judged}
     points = compute_trends(conn, scope, period.last, rules.params)
     trends = {
         figure: [(p.month, _text(getattr(p, figure))) for p in points] for figure in TREND_FIGURES

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from core.metrics.figures import TIME_SHARE_PREFIX
+from core.metrics.figures import DAY_FIGURE_KEYS, TIME_SHARE_PREFIX
 from core.rules.formatting import format_level, format_value
 from core.rules.schema import (
     BREACHED,
@@ -100,12 +100,16 @@ def evaluate(rules: RuleSet, figures: Sequence[FigureSet]) -> list[Finding]:
     """Findings of every rule for every FigureSet of the rule's scope, worst first.
 
     Order: breached, warning, no data, met; then severity high, medium, low; then the
-    rules' order in the file; then the order of figures.
+    rules' order in the file; then the order of figures. A rule on a day figure
+    (core.metrics.figures.DAY_FIGURES) is judged only for subjects whose figures hold it:
+    where the day figure was not read, the rule is left out rather than called "no data".
     """
     findings: list[tuple[tuple[int, int, int], Finding]] = []
     for index, rule in enumerate(rules.rules):
         for subject in figures:
             if subject.subject_kind != rule.scope:
+                continue
+            if rule.figure in DAY_FIGURE_KEYS and rule.figure not in subject.values:
                 continue
             finding = _judge(rule, subject)
             rank = (STATUSES.index(finding.status), SEVERITIES.index(rule.severity), index)

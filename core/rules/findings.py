@@ -8,7 +8,7 @@ core.metrics.scorecard.group_scorecards adds them up). Every scope a rule may ha
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -32,14 +32,20 @@ def figure_values(components: Components) -> dict[str, Decimal | int | None]:
     return values
 
 
-def officer_figure_set(card: OfficerScorecard) -> FigureSet:
-    """An officer's figures in the form the rules engine judges."""
-    return FigureSet(
-        "officer",
-        card.staff_code,
-        figure_values(card.components),
-        {k: tuple(v) for k, v in card.cases.items()},
-    )
+# Figure key -> officer code -> the cases behind that officer's day figure (a count of
+# them): what core.metrics.figures.DAY_FIGURES are read as. An officer absent has none.
+DayCases = Mapping[str, Mapping[str, Sequence[str]]]
+
+
+def officer_figure_set(card: OfficerScorecard, day_cases: DayCases | None = None) -> FigureSet:
+    """An officer's figures in the form the rules engine judges, with the day figures
+    read for them (`day_cases`)."""
+    values = figure_values(card.components)
+    cases = {k: tuple(v) for k, v in card.cases.items()}
+    for figure, by_officer in (day_cases or {}).items():
+        codes = tuple(by_officer.get(card.staff_code, ()))
+        values[figure], cases[figure] = len(codes), codes
+    return FigureSet("officer", card.staff_code, values, cases)
 
 
 def group_figure_set(group: GroupScorecard, cards: Sequence[OfficerScorecard] = ()) -> FigureSet:
@@ -59,10 +65,24 @@ def group_figure_set(group: GroupScorecard, cards: Sequence[OfficerScorecard] = 
     )
 
 
-def judge_officers(rules: RuleSet, cards: Sequence[OfficerScorecard]) -> dict[str, list[Finding]]:
-    """Officer code → the findings of the officer-scope rules."""
+def with_day_cases(card: OfficerScorecard, day_cases: DayCases | None) -> OfficerScorecard:
+    """A copy of `card` whose cases hold its day figures' cases too, for the screens that
+    list the cases behind each figure."""
+    cases = {k: list(v) for k, v in card.cases.items()}
+    for figure, by_officer in (day_cases or {}).items():
+        cases[figure] = list(by_officer.get(card.staff_code, ()))
+    return OfficerScorecard(
+        card.staff_code, card.name, card.team, card.branch, card.components, cases
+    )
+
+
+def judge_officers(
+    rules: RuleSet, cards: Sequence[OfficerScorecard], day_cases: DayCases | None = None
+) -> dict[str, list[Finding]]:
+    """Officer code → the findings of the officer-scope rules; a rule on a day figure
+    (slipping_unvisited) only with `day_cases` holding that figure (core.rules.evaluate)."""
     findings: dict[str, list[Finding]] = {card.staff_code: [] for card in cards}
-    for finding in evaluate(rules, [officer_figure_set(c) for c in cards]):
+    for finding in evaluate(rules, [officer_figure_set(c, day_cases) for c in cards]):
         findings[finding.subject].append(finding)
     return findings
 

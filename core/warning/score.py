@@ -43,8 +43,10 @@ class SlippingLoan:
 
 def scored_for(conn: Connection, scope: Scope, as_of: dt.date, horizon_days: int) -> list[Item]:
     """`scope`'s loans of `as_of`'s population scored with the latest model kept for the
-    horizon; none when no model is kept yet (before the first import)."""
-    stored = stored_warning(conn, horizon_days)
+    horizon on or before `as_of` (a past day is scored as the model of that time would
+    have; before the first kept fit, with the earliest kept); none when no model is kept
+    yet (before the first import)."""
+    stored = stored_warning(conn, horizon_days, until=as_of) or stored_warning(conn, horizon_days)
     if stored is None:
         return []
     return score_day(conn, as_of, stored.model, stored.min_training_days, scope)

@@ -84,12 +84,19 @@ def _stored(row: Any) -> StoredWarning:
 
 
 def stored_warning(
-    conn: Connection, horizon_days: int, as_of: dt.date | None = None
+    conn: Connection,
+    horizon_days: int,
+    as_of: dt.date | None = None,
+    *,
+    until: dt.date | None = None,
 ) -> StoredWarning | None:
-    """The model kept for `as_of` (or, without it, the latest day's) and this horizon."""
+    """The model kept for `as_of` (or, without it, the latest day's, on or before `until`
+    when given) and this horizon."""
     query = select(WarningModel).where(WarningModel.horizon_days == horizon_days)
     if as_of is not None:
         query = query.where(WarningModel.as_of == as_of)
+    if until is not None:
+        query = query.where(WarningModel.as_of <= until)
     row = conn.execute(query.order_by(WarningModel.as_of.desc()).limit(1)).first()
     return None if row is None else _stored(row)
 

@@ -13,6 +13,7 @@ from core.db.models import Borrower, Staff, Visit
 from core.warning.params import WarningParams
 from core.warning.run import Item
 from core.warning.score import is_slipping, scored_for
+from core.warning.store import stored_warning
 
 
 @dataclass(frozen=True)
@@ -91,3 +92,27 @@ def slipping_by_officer(
             )
         )
     return [OfficerSlipping(code, officers[code], tuple(grouped[code])) for code in sorted(grouped)]
+
+
+def unvisited_slipping(
+    conn: Connection, scope: Scope, day: dt.date, warning: WarningParams
+) -> dict[str, tuple[str, ...]] | None:
+    """The figure slipping_unvisited as of `day`: for each officer of `scope` with any, the
+    codes of their slipping loans whose borrower has had no visit in `unvisited_days`
+    (an officer left out has none). None when no model is kept yet: no data."""
+    if stored_warning(conn, warning.horizon_days) is None:
+        return None
+    return {
+        officer.officer_code: codes
+        for officer in slipping_by_officer(conn, scope, day, warning)
+        if (codes := tuple(case.loan_code for case in officer.cases if case.unvisited))
+    }
+
+
+def day_cases(
+    conn: Connection, scope: Scope, day: dt.date, warning: WarningParams
+) -> dict[str, dict[str, tuple[str, ...]]] | None:
+    """The day figures (core.metrics.figures.DAY_FIGURES) of `scope`'s officers as of
+    `day`, in the form core.rules.findings.judge_officers reads; None without a model."""
+    found = unvisited_slipping(conn, scope, day, warning)
+    return None if found is None else {"slipping_unvisited": found}

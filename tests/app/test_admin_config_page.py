@@ -184,7 +184,7 @@ def test_the_check_speaks_chinese(loaded_db: str, config_dir: Path, log_in_as) -
     at.file_uploader[0].set_value(("rules.yaml", original.encode("utf-8"), "text/yaml")).run()
     at.button(key="admin_config.check.rules.yaml").click().run()
     assert [c.value for c in at.code if c.value.startswith("rules.yaml：")] == [
-        "rules.yaml：共 18 条规则，参数：min_training_days=5, grace_days=0, visit_window_days=90, "
+        "rules.yaml：共 19 条规则，参数：min_training_days=5, grace_days=0, visit_window_days=90, "
         "followup_after_days=7, renewal_window_days=90, min_cohort_size=10, "
         "return_soon_days=14, sheet_window_days=0, reconcile_days=3, "
         "warning_horizon_days=90, warning_threshold=0.3, slipping_unvisited_days=14"

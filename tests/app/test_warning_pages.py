@@ -188,3 +188,48 @@ def test_the_team_overview_lists_each_officer_s_slipping_loans(field_db: str, lo
     ]
     zh = open_page("pages/team.py", "zh")
     assert "**张伟** · OF1：1笔正在变坏，1笔未走访" in texts(zh)
+
+
+def test_my_quarter_judges_the_slipping_loans_not_visited(field_db: str, log_in_as) -> None:
+    log_in_as("officer")
+    at = open_page("pages/my_quarter.py")
+    metrics = {m.label: m.value for m in at.metric}
+    # L1 slipping on 05-02, its borrower B1 last visited on 04-03 (over 14 days before).
+    assert metrics["Slipping loans not visited"] == "1"
+    assert ":orange[**Warning**]: 1 · goal 0" in texts(at)
+    label = "Slipping loans whose borrower has had no visit in the last 14 days (1)"
+    assert label in [e.label for e in at.expander]
+    assert "[L1](borrower?code=B1&loan=L1) 赵一" in texts(at)
+    zh = open_page("pages/my_quarter.py", "zh")
+    assert {m.label: m.value for m in zh.metric}["预警贷款未走访"] == "1"
+    assert "有风险预警、近14天内借款人未被走访的贷款（1）" in [e.label for e in zh.expander]
+
+
+def test_a_visit_clears_the_slipping_rule_and_the_review_shows_it(field_db: str) -> None:
+    from core.metrics.period import parse_period
+    from core.reviews.evidence import build_evidence
+    from core.rules.loader import load_default_rules
+
+    engine = make_engine(database_url=field_db)
+    rules = load_default_rules()
+    period = parse_period("2025Q2", today=DAY)
+    with engine.connect() as conn:
+        before = build_evidence(conn, "OF1", "2025Q2", period, rules)
+    assert before is not None
+    assert before.figures["slipping_unvisited"] == "1"
+    finding = before.findings["slipping_unvisited"]
+    assert (finding.status, finding.value) == ("warning", "1")
+    # A visit to B1 on the day: the loan is still slipping, but no longer unvisited.
+    with write_transaction(engine) as conn:
+        conn.execute(
+            text(
+                "INSERT INTO visits (borrower_id, officer_id, visited_on, purpose, outcome)"
+                " SELECT b.id, s.id, :day, 'follow_up', 'promised' FROM borrowers b, staff s"
+                " WHERE b.borrower_code = 'B1' AND s.staff_code = 'OF1'"
+            ),
+            {"day": DAY},
+        )
+    with engine.connect() as conn:
+        after = build_evidence(conn, "OF1", "2025Q2", period, rules)
+    assert after is not None and after.figures["slipping_unvisited"] == "0"
+    assert after.findings["slipping_unvisited"].status == "met"

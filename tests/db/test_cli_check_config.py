@@ -18,7 +18,7 @@ from tests.db.test_cli import run_core
 def test_both_files_are_checked_by_default(tmp_path: Path) -> None:
     done = run_core("check-config", database_url=f"sqlite:///{tmp_path / 'x.db'}")
     assert done.returncode == 0, done.stderr
-    assert "18 rules" in done.stdout
+    assert "19 rules" in done.stdout
     assert (
         "review_template.yaml: 7 sections, 5 ratings, open for submission 10 days before the "
         "quarter ends, due 15 days after the quarter"
@@ -65,7 +65,7 @@ def test_the_versions_installed_in_the_database_are_checked(
     checked = run_core("check-config", database_url=database_url)
     assert checked.returncode == 0, checked.stderr
     assert (
-        f"rules.yaml (version {done.version_id}, in the database): 18 rules, parameters: "
+        f"rules.yaml (version {done.version_id}, in the database): 19 rules, parameters: "
         "min_training_days=6, "
     ) in checked.stdout
     assert f"{CONFIG_DIR / 'review_template.yaml'}: 7 sections" in checked.stdout
@@ -110,7 +110,7 @@ def test_install_config_makes_a_file_the_version_in_force(
         ("system", "in place before this install"),
     ]
     checked = run_core("check-config", database_url=database_url)
-    assert "rules.yaml (version 2, in the database): 18 rules" in checked.stdout
+    assert "rules.yaml (version 2, in the database): 19 rules" in checked.stdout
     assert "min_training_days=6, " in checked.stdout
     broken = tmp_path / "rules.yaml"
     broken.write_text("rules: " + "[" * 10_000 + "]" * 10_000, "utf-8")

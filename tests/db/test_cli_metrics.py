@@ -213,7 +213,7 @@ def test_cohorts_table_and_csv(loaded_url: str) -> None:
 def test_check_config(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'x.db'}"
     good = run_core("check-config", database_url=url)
-    assert good.returncode == 0 and "18 rules" in good.stdout
+    assert good.returncode == 0 and "19 rules" in good.stdout
     broken = tmp_path / "rules.yaml"
     broken.write_text("rules:\n  - id: x\n    figure: nonsense\n", encoding="utf-8")
     bad = run_core("check-config", str(broken), database_url=url)

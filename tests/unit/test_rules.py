@@ -249,8 +249,11 @@ def test_the_shipped_rules_judge_a_whole_officer() -> None:
     }
     cases = {"training_compliance": ["L42"], "visit_coverage": ["B1", "B2"]}
     findings = evaluate(rules, [_officer(values, cases)])
-    # One finding per officer rule; the branch goal (branch_par30) judges branches only.
-    assert len(findings) == len([r for r in rules.rules if r.scope == "officer"]) == 17
+    # One finding per officer rule; the branch goal (branch_par30) judges branches only,
+    # and slipping_unvisited's day figure was not read here, so it is not judged at all.
+    assert len([r for r in rules.rules if r.scope == "officer"]) == 18
+    assert len(findings) == 17
+    assert "slipping_unvisited" not in {f.rule_id for f in findings}
     first = findings[0]
     assert (first.rule_id, first.status, first.cases) == (
         "training_before_first_loan",
@@ -265,3 +268,19 @@ def test_the_shipped_rules_judge_a_whole_officer() -> None:
     assert by_id["on_time_rate"].status == "no data"
     assert by_id["time_travel"].value == 0
     assert by_id["caseload"].message_zh == "管户数为120户（目标80–150户）。"
+
+
+def test_the_slipping_rule_is_judged_where_its_day_figure_was_read() -> None:
+    rules = load_default_rules()
+
+    def judged(count: int, cases: Sequence[str] = ()) -> Finding:
+        figures = _officer({"slipping_unvisited": count}, {"slipping_unvisited": cases})
+        (found,) = [f for f in evaluate(rules, [figures]) if f.rule_id == "slipping_unvisited"]
+        return found
+
+    one = judged(1, ["L7"])
+    assert (one.status, one.value, one.cases) == ("warning", 1, ("L7",))
+    assert one.message_en == "Slipping loans nobody has visited lately: 1 (goal 0)."
+    assert one.message_zh == "1笔预警贷款近期无人走访（目标0笔）。"
+    assert judged(2, ["L7", "L8"]).status == "breached"
+    assert (judged(0).status, judged(0).cases) == ("met", ())

@@ -127,7 +127,7 @@ def test_the_shipped_file_passes_check_config() -> None:
     codes = [activity.code for activity in load_activities(CONFIG_DIR)]
     ok, report = check_config_text(CONFIG_DIR / "rules.yaml", codes)
     assert ok, report
-    assert "18 rules, parameters: min_training_days=5" in report
+    assert "19 rules, parameters: min_training_days=5" in report
 
 
 @pytest.mark.parametrize(
