@@ -22,6 +22,7 @@ from app.training.cohorts import (
     vintage_chart,
 )
 from app.viewer import viewer
+from app.warning.cohorts import render_first_loan_warning
 from app.widgets import coded_selectbox
 from core.auth.scope import Scope
 
@@ -58,6 +59,9 @@ else:
     chart = ever30_chart(report.overall)
     if chart is not None:
         show_chart(chart)
+
+# --- The early warning beside the cohorts -------------------------------------------
+render_first_loan_warning(Scope.everyone(), as_of, data_version())
 
 # --- Breakdown -----------------------------------------------------------------------
 st.subheader(t("cohorts.breakdown"))

@@ -11,6 +11,7 @@ from sqlalchemy import Connection
 
 from core.warning.backtest import HISTORY_DAYS, backtest, example_days, examples
 from core.warning.features import FEATURES, Snapshot, snapshot
+from core.warning.first_loans import first_loan_scores
 from core.warning.history import GRADES, OUTCOMES, History, load_history
 from core.warning.model import Model, fit, points_model, top_reasons
 
@@ -75,6 +76,10 @@ def compute_warnings(
     }
     snap = snapshot(history, day, min_training_days)
     items = score_items(history, snap, model)
+    # Kept with the backtest for the trainers' page, beside the cohorts.
+    tested["first_loans"] = first_loan_scores(
+        history, snap, model.scores(snap.x), min_training_days
+    )
     return WarningRun(as_of, horizon_days, model, summary, tested, items)
 
 

@@ -233,3 +233,46 @@ def test_a_visit_clears_the_slipping_rule_and_the_review_shows_it(field_db: str)
         after = build_evidence(conn, "OF1", "2025Q2", period, rules)
     assert after is not None and after.figures["slipping_unvisited"] == "0"
     assert after.findings["slipping_unvisited"].status == "met"
+
+
+def test_trainers_see_the_warning_beside_the_cohorts(field_db: str, log_in_as) -> None:
+    import dataclasses
+
+    run = kept_run()
+    first_loans = {"trained": {"0.1000": 2, "0.3000": 1}, "untrained": {"0.5000": 1}}
+    engine = make_engine(database_url=field_db)
+    with write_transaction(engine) as conn:
+        # The import's fit is for the real today, after the page's 2025-05-02.
+        conn.execute(text("DELETE FROM warning_models"))
+        earlier = dataclasses.replace(
+            run, as_of=dt.date(2025, 4, 30), backtest={**run.backtest, "first_loans": first_loans}
+        )
+        store_warning(conn, earlier, 5, 1)
+    log_in_as("trainer")
+    at = open_page("pages/cohorts.py")
+    assert "The early warning: trained and untrained first loans" in [s.value for s in at.subheader]
+    assert any("30 Apr 2025" in c.value for c in at.caption)
+    metrics = [(m.label, m.value) for m in at.metric if m.label != "First loans"]
+    warned = [
+        m
+        for m in metrics
+        if m[0] in ("First loans scored", "Mean chance of 30+ days late", "Slipping")
+    ]
+    # Trained: 3 loans, (0.2 + 0.3) / 3 = 16.7%, one at 30%; untrained: 1 loan at 50%.
+    assert warned == [
+        ("First loans scored", "3"),
+        ("Mean chance of 30+ days late", "16.7%"),
+        ("Slipping", "1 (33.3%)"),
+        ("First loans scored", "1"),
+        ("Mean chance of 30+ days late", "50.0%"),
+        ("Slipping", "1 (100.0%)"),
+    ]
+    zh = open_page("pages/cohorts.py", "zh")
+    assert "风险预警：培训达标与未达标的首次贷款" in [s.value for s in zh.subheader]
+    assert ("正在变坏", "1笔（33.3%）") in [(m.label, m.value) for m in zh.metric]
+
+
+def test_before_any_fit_the_cohorts_page_says_so(field_db: str, log_in_as) -> None:
+    log_in_as("trainer")
+    at = open_page("pages/cohorts.py")  # the import's fit is dated after 2025-05-02
+    assert "No early warning is kept for 2 May 2025 or before" in texts(at)

@@ -160,6 +160,25 @@ def test_the_json_follows_the_spec_and_the_backtest_repeats_independently(
     assert sum(d["outcomes"] for d in backtest["deciles"]) == outcomes
     assert backtest["deciles"][0]["lift"] > 2
 
+    # The first loans kept for the trainers' page: the day's items that are first loans,
+    # trained (5+ days) or not, counted per score, from the loans table itself.
+    engine = make_engine(database_url=demo_url)
+    with engine.connect() as conn:
+        first_loans: dict[str, int | None] = dict(
+            conn.execute(
+                text("SELECT loan_code, training_days FROM loans WHERE is_first_loan")
+            ).all()
+        )
+    engine.dispose()
+    expected: dict[str, dict[str, int]] = {"trained": {}, "untrained": {}}
+    for item in items:
+        if item["loan_code"] in first_loans:
+            cohort = "trained" if (first_loans[item["loan_code"]] or 0) >= 5 else "untrained"
+            key = f"{item['score']:.4f}"
+            expected[cohort][key] = expected[cohort].get(key, 0) + 1
+    assert backtest["first_loans"] == expected
+    assert sum(expected["trained"].values()) > 0 and sum(expected["untrained"].values()) > 0
+
 
 def test_one_officer_as_csv_and_the_kept_model_read_again(demo_url: str) -> None:
     args = ("warnings", "--as-of", AS_OF, "--officer", "OF0001")
