@@ -49,8 +49,8 @@ from core.metrics.kept_cohorts import build_kept_cohorts, read_kept_cohorts
 from core.metrics.params import MetricParams
 from core.portfolio.kept_rows import build_kept_loan_rows, kept_loan_day
 from core.settings import load_settings
+from core.warning.child import fit_after_import
 from core.warning.params import WarningParams
-from core.warning.store import keep_todays_warning
 
 __all__ = [
     "DISK_FULL",
@@ -181,14 +181,14 @@ def run_import(
         result.counts = _counts(planned.tallies)
     if committed:
         # After the commit, in transactions of its own (a fit takes seconds, and the
-        # import's write lock is not held for it), and once the parts and the plan are
-        # gone: at a provincial union's scale the fit's history is half the peak memory.
+        # import's write lock is not held for it), once the parts and the plan are gone,
+        # and for a large history in a process of its own (core.warning.child).
         wrote = planned.written
         del planned
         warn = warning or WarningParams()
         if progress:
             progress("fitting the early warning", 0, 0)
-        keep_todays_warning(engine, wrote, warn.horizon_days, params.min_training_days)
+        fit_after_import(engine, wrote, warn.horizon_days, params.min_training_days)
     result.problems = log.sorted()
     result.warnings = log.warnings
     if result.problems and not dry_run:

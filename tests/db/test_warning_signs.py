@@ -17,6 +17,7 @@ is 111 days late: both 1. Twenty days on (04-20): L1 is current (0), L2 41 days 
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -152,3 +153,30 @@ def test_an_import_keeps_a_warning_for_today_with_its_data_version(loaded: Engin
     backtest = kept.backtest
     assert (backtest["possible"], backtest["kind"], backtest["examples"]) == (True, "points", 0)
     assert backtest["auc"] is None and backtest["naive_auc"] is None
+
+
+def test_a_large_history_is_fit_in_a_child_process_with_the_same_result(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From CHILD_FROM_LOANS loans the import fits in `python -m core.warning.child`, on the
+    same database (its URL passed in the environment): the kept model is the same."""
+    from core.db.engine import read_data_version
+    from core.localtime import local_today
+
+    calls: list[list[str]] = []
+    real_run = subprocess.run
+
+    def spy(command: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
+        calls.append(command)
+        return real_run(command, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr("core.warning.child.CHILD_FROM_LOANS", 0)
+    monkeypatch.setattr("core.warning.child.subprocess.run", spy)
+    assert do_import(engine, write_folder(tmp_path / "in", base_portfolio())).ok
+    assert [c[1:4] for c in calls] == [["-m", "core.warning.child", "90"]]
+    with engine.connect() as conn:
+        kept = stored_warning(conn, 90, local_today())
+        version = read_data_version(conn)
+    assert kept is not None and kept.built_version == version
+    assert kept.model.kind == "points"
+    assert kept.summary["fallback"].startswith("too_few_examples:")
