@@ -25,8 +25,20 @@ def cached_slipping(
     return slipping_by_officer(conn, scope, day, warning)
 
 
-def case_label(case: SlippingCase, unvisited_days: int) -> str:
-    """A slipping loan as a link's text: borrower, loan, chance, why, and the last visit."""
+def case_label(case: SlippingCase) -> str:
+    """A slipping loan as a link's text: borrower, loan and chance (short enough for one
+    line on a phone; a link's text does not wrap)."""
+    return t(
+        "warning.team.case",
+        name=case.borrower_name,
+        code=case.borrower_code,
+        loan=case.loan_code,
+        score=score_text(case.score),
+    )
+
+
+def case_detail(case: SlippingCase, unvisited_days: int) -> str:
+    """Under the link, wrapping: why it is slipping, and the last visit."""
     visit = (
         t("warning.team.never_visited")
         if case.last_visit is None
@@ -34,15 +46,8 @@ def case_label(case: SlippingCase, unvisited_days: int) -> str:
     )
     if case.unvisited:
         visit = t("warning.team.unvisited", days=number(unvisited_days), visit=visit)
-    return t(
-        "warning.team.case",
-        name=case.borrower_name,
-        code=case.borrower_code,
-        loan=case.loan_code,
-        score=score_text(case.score),
-        reasons=reasons_text(case.reasons) or "—",
-        visit=visit,
-    )
+    line = t("warning.team.detail", reasons=reasons_text(case.reasons) or "—", visit=visit)
+    return line[:1].upper() + line[1:]  # a line of its own: "Paid 4 days late …"
 
 
 def render_slipping(officers: list[OfficerSlipping], warning: WarningParams) -> None:
@@ -66,7 +71,8 @@ def render_slipping(officers: list[OfficerSlipping], warning: WarningParams) -> 
             for case in officer.cases:
                 st.page_link(
                     "pages/borrower.py",
-                    label=plain(case_label(case, warning.unvisited_days)),
+                    label=plain(case_label(case)),
                     icon=":material/warning:" if case.unvisited else ":material/trending_down:",
                     query_params={"code": case.borrower_code, "loan": case.loan_code},
                 )
+                st.caption(plain(case_detail(case, warning.unvisited_days)))
