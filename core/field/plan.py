@@ -209,19 +209,24 @@ def _loans(
     rows = run(
         conn,
         f"""
-        WITH {scoped_loans_sql(scope_sql)}, {ACTIVE_LOANS_SQL}, {amounts_sql("active")}
+        WITH {scoped_loans_sql(scope_sql)}, {ACTIVE_LOANS_SQL}, {amounts_sql("active")},
+        -- Joined from the officer's active loans, not an EXISTS per loan: PostgreSQL
+        -- turned that into one scan of the whole cooperative's installments of the week
+        -- (0.27 s of a union's 0.37 s plan).
+        due_soon AS (
+            SELECT DISTINCT i.loan_id
+            FROM active lo JOIN installments i ON i.loan_id = lo.id
+            WHERE i.due_date >= :as_of AND i.due_date <= :due_until
+              AND (i.covered_on IS NULL OR i.covered_on > :day_before))
         SELECT b.borrower_code, a.loan_code, late.first_due,
                CASE WHEN {followup_overdue_sql(":visits_until")} THEN 1 ELSE 0 END
                    AS follow_up,
-               CASE WHEN EXISTS (
-                   SELECT 1 FROM installments i
-                   WHERE i.loan_id = a.id AND i.due_date >= :as_of AND i.due_date <= :due_until
-                     AND (i.covered_on IS NULL OR i.covered_on > :day_before))
-                    THEN 1 ELSE 0 END AS due,
+               CASE WHEN ds.loan_id IS NOT NULL THEN 1 ELSE 0 END AS due,
                COALESCE(am.arrears, 0) AS arrears, COALESCE(am.expected, 0) AS expected
         FROM active a JOIN borrowers b ON b.id = a.borrower_id
         LEFT JOIN late ON late.loan_id = a.id
         LEFT JOIN amounts am ON am.loan_id = a.id
+        LEFT JOIN due_soon ds ON ds.loan_id = a.id
         ORDER BY b.borrower_code, a.loan_code""",
         {
             **bound,
