@@ -121,9 +121,13 @@ def _columns(conn: Connection, query: Query, dtypes: tuple[Any, ...]) -> list[np
     return columns
 
 
-def _wanted(until: dt.date, since: dt.date | None, scope: Scope | None) -> ColumnElement[bool]:
+def _wanted(
+    conn: Connection, until: dt.date, since: dt.date | None, scope: Scope | None
+) -> ColumnElement[bool]:
     """Loans disbursed by `until`, open on `since`, and of `scope` or of a group one of the
-    scope's borrowers belongs to."""
+    scope's borrowers belongs to. A scope's loans are found first, by id: PostgreSQL ran
+    "of the officer OR of their groups" as two subqueries over every loan of a union, for
+    each query of the history (9 s for one officer's loans)."""
     clauses: list[ColumnElement[bool]] = [Loan.disbursed_on <= until]
     if since is not None:
         clauses += [
@@ -136,9 +140,16 @@ def _wanted(until: dt.date, since: dt.date | None, scope: Scope | None) -> Colum
             select(Borrower.group_code)
             .join(Loan, Loan.borrower_id == Borrower.id)
             .where(Loan.officer_id.in_(own), Borrower.group_code.is_not(None))
+            .distinct()
         )
-        members = select(Borrower.id).where(Borrower.group_code.in_(groups))
-        clauses.append(or_(Loan.officer_id.in_(own), Loan.borrower_id.in_(members)))
+        mine = select(Loan.id).where(Loan.officer_id.in_(own))
+        grouped = (
+            select(Loan.id)
+            .join(Borrower, Borrower.id == Loan.borrower_id)
+            .where(Borrower.group_code.in_(list(conn.execute(groups).scalars())))
+        )
+        ids = sorted(set(conn.execute(mine).scalars()) | set(conn.execute(grouped).scalars()))
+        clauses.append(Loan.id.in_(ids))
     return and_(*clauses)
 
 
@@ -150,7 +161,7 @@ def load_history(
     `until`. With a `scope` other than all, only the scope's loans are scored; the other
     loans of their borrowers' groups come along for the group's arrears."""
     end = until.toordinal()
-    wanted = _wanted(until, since, scope)
+    wanted = _wanted(conn, until, since, scope)
     loans = _load_loans(conn, wanted, scope)
     inst_loan, inst_due, inst_amount, inst_before, covered = _columns(
         conn,
