@@ -8,6 +8,7 @@ import streamlit as st
 
 from app import clock
 from app.i18n import date, t
+from app.paging import PAGE_SIZE, current_page, pager
 from app.period_picker import period_picker
 from app.resources import data_version
 from app.training.records import (
@@ -52,8 +53,14 @@ batches = cached_batches(me.scope, period, version)
 if not batches:
     st.caption(t("training.no_batches"))
 else:
-    st.dataframe(batches_frame(batches, days), hide_index=True, key="training_batches_table")
-    by_key = {b.key: b for b in batches}
+    # A cooperative's batches, exceptions and officers grow with it: a page of rows at a
+    # time, the batch to open chosen among the page's.
+    page = current_page("training_batches", len(batches), period)
+    shown = batches[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    st.dataframe(batches_frame(shown, days), hide_index=True, key="training_batches_table")
+    if len(batches) > PAGE_SIZE:
+        pager("training_batches", page, len(batches))
+    by_key = {b.key: b for b in shown}
     chosen = coded_selectbox(
         t("training.batch"), list(by_key), lambda k: batch_label(by_key[k]), key="training_batch"
     )
@@ -70,12 +77,22 @@ if not exceptions:
     st.success(t("training.no_exceptions", days=days))
 else:
     st.warning(t("training.exception_count", count=len(exceptions), days=days))
+    page = current_page("training_exceptions", len(exceptions), period)
     st.dataframe(
-        exceptions_frame(exceptions, linked=linked),
+        exceptions_frame(exceptions[page * PAGE_SIZE : (page + 1) * PAGE_SIZE], linked=linked),
         hide_index=True,
         key="training_exceptions_table",
         column_config=exceptions_columns(linked=linked),
     )
+    if len(exceptions) > PAGE_SIZE:
+        pager("training_exceptions", page, len(exceptions))
 if per_officer:
     st.markdown(f"**{t('training.per_officer')}**")
-    st.dataframe(officer_counts_frame(per_officer), hide_index=True, key="training_officers_table")
+    page = current_page("training_officers", len(per_officer), period)
+    st.dataframe(
+        officer_counts_frame(per_officer[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]),
+        hide_index=True,
+        key="training_officers_table",
+    )
+    if len(per_officer) > PAGE_SIZE:
+        pager("training_officers", page, len(per_officer))

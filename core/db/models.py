@@ -98,7 +98,12 @@ class TrainingDay(Base):
     """One day of training a borrower attended (training.csv); a day counts once."""
 
     __tablename__ = "training_days"
-    __table_args__ = (UniqueConstraint("borrower_id", "attended_on"),)
+    __table_args__ = (
+        UniqueConstraint("borrower_id", "attended_on"),
+        # The training records' batches start from "who trained in these weeks": a range
+        # of dates, which the unique key (borrower first) cannot serve without a full scan.
+        Index("ix_training_days_attended_borrower", "attended_on", "borrower_id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     borrower_id: Mapped[int] = mapped_column(ForeignKey("borrowers.id"))

@@ -47,6 +47,8 @@ _BASE_COLUMN = {
     "borrower": "b.borrower_code",
     "disbursed": "l.disbursed_on",
 }
+# With the kept figures every sort is on a column of the loan's joined rows.
+_KEPT_BASE_COLUMN = {"dpd": "k.dpd", "outstanding": "k.outstanding_cents", **_BASE_COLUMN}
 _TEXT_SORTS = frozenset({"loan_code", "borrower"})
 BATCH_SIZE = 2000
 
@@ -90,8 +92,11 @@ def _order_sql(conn: Connection, sort: LoanSort, column: str, loan_code: str) ->
     return f"ORDER BY {key}, {loan_code}{collate} ASC"
 
 
-def _filtered(scope: Scope, filters: LoanFilters) -> tuple[list[str], list[str], dict[str, Any]]:
-    """The scope and filters as conditions on the loans (base) and on the computed rows."""
+def _filtered(
+    scope: Scope, filters: LoanFilters, kept: bool = False
+) -> tuple[list[str], list[str], dict[str, Any]]:
+    """The scope and filters as conditions on the loans (base) and on the computed rows;
+    with the kept figures (`kept`) all of them on the loans."""
     scope_sql, params = scope.staff_where("s")
     inner = [f"s.role = 'officer' AND {scope_sql}"]
     for column, name, values in (
@@ -106,9 +111,9 @@ def _filtered(scope: Scope, filters: LoanFilters) -> tuple[list[str], list[str],
         sql, bound = in_list(column, name, values)
         inner.append(sql)
         params.update(bound)
-    outer = []
-    sql, bound = in_list("t.bucket", "f_bucket", filters.buckets)
-    outer.append(sql)
+    outer = ["1 = 1"]
+    sql, bound = in_list("k.bucket" if kept else "t.bucket", "f_bucket", filters.buckets)
+    (inner if kept else outer).append(sql)
     params.update(bound)
     return inner, outer, params
 
@@ -126,17 +131,19 @@ def load_loan_page(
     narrowed by `filters`, in `sort`'s order; [] past the last page."""
     if page < 0 or page_size < 1:
         raise ValueError("page from 0 and a page size of at least 1")
-    inner, outer, params = _filtered(scope, filters)
+    kept = loan_rows_kept_for(conn, scope, as_of)
+    inner, outer, params = _filtered(scope, filters, kept)
     params.update(loan_row_params(as_of), limit=page_size, offset=page * page_size)
     page_sql = "LIMIT :limit OFFSET :offset"
     base_tail = ""
-    if sort.column in _BASE_COLUMN and not filters.buckets:
-        # Sorted by a column of the loan and no filter on a computed one: the database
-        # picks the page among the loans, then computes the figures of those rows only.
-        order = _order_sql(conn, sort, _BASE_COLUMN[sort.column], "l.loan_code")
+    base_columns = _KEPT_BASE_COLUMN if kept else _BASE_COLUMN
+    if sort.column in base_columns and (kept or not filters.buckets):
+        # Sorted by a column of the loan (or a kept figure) and no filter on a computed
+        # one: the database picks the page among the loans, then computes the figures of
+        # those rows only.
+        order = _order_sql(conn, sort, base_columns[sort.column], "l.loan_code")
         base_tail = f"{order} {page_sql}"
         page_sql = ""
-    kept = loan_rows_kept_for(conn, scope, as_of)
     sql = loan_rows_sql(conn, " AND ".join(inner), " AND ".join(outer), base_tail, kept)
     order = _order_sql(conn, sort, _ROWS_COLUMN[sort.column], "loan_code")
     rows = run(conn, f"{sql} SELECT * FROM loan_rows {order} {page_sql}", params)
@@ -148,8 +155,26 @@ def load_loan_summary(
 ) -> LoanSummary:
     """The filtered loans counted and summed in SQL: loans, active loans, their
     outstanding principal, and active loans at least one day past due."""
-    inner, outer, params = _filtered(scope, filters)
     kept = loan_rows_kept_for(conn, scope, as_of)
+    inner, outer, params = _filtered(scope, filters, kept)
+    if kept:
+        # Summed straight from the joined rows: a loan is active exactly when its kept
+        # row has a bucket, and nothing per loan needs to be selected first.
+        [row] = run(
+            conn,
+            f"""SELECT COUNT(*) AS loans,
+                   COALESCE(SUM(CASE WHEN k.bucket IS NOT NULL THEN 1 ELSE 0 END), 0) AS active,
+                   COALESCE(SUM(CASE WHEN k.bucket IS NOT NULL THEN k.outstanding_cents
+                                ELSE 0 END), 0) AS outstanding,
+                   COALESCE(SUM(CASE WHEN k.bucket IS NOT NULL AND k.dpd >= 1 THEN 1
+                                ELSE 0 END), 0) AS late
+            FROM loans l JOIN staff s ON s.id = l.officer_id
+            JOIN borrowers b ON b.id = l.borrower_id
+            JOIN kept_loan_rows k ON k.loan_id = l.id
+            WHERE l.disbursed_on <= :as_of AND {" AND ".join(inner)}""",
+            {**params, **loan_row_params(as_of)},
+        )
+        return _summary(row)
     sql = loan_rows_sql(conn, " AND ".join(inner), " AND ".join(outer), kept=kept)
     [row] = run(
         conn,
@@ -163,6 +188,10 @@ def load_loan_summary(
         FROM loan_rows""",
         {**params, **loan_row_params(as_of)},
     )
+    return _summary(row)
+
+
+def _summary(row: Any) -> LoanSummary:
     return LoanSummary(
         loans=int(row.loans),
         active=int(row.active),
@@ -182,9 +211,9 @@ def iter_loan_batches(
     """Every filtered row in `sort`'s order, as lists of at most `batch_size` rows read
     from one streamed query (a server-side cursor on PostgreSQL; SQLite steps its cursor
     as rows are fetched): a download never holds more than a batch of rows."""
-    inner, outer, params = _filtered(scope, filters)
-    params.update(loan_row_params(as_of))
     kept = kept_loan_day(conn) == as_of
+    inner, outer, params = _filtered(scope, filters, kept)
+    params.update(loan_row_params(as_of))
     sql = loan_rows_sql(conn, " AND ".join(inner), " AND ".join(outer), kept=kept)
     order = _order_sql(conn, sort, _ROWS_COLUMN[sort.column], "loan_code")
     clause, bound = query(f"{sql} SELECT * FROM loan_rows {order}", params)

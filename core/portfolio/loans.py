@@ -108,12 +108,12 @@ def loan_rows_sql(
     loan's outstanding, days past due and bucket from there instead of computing them.
     """
     if kept:
+        # The kept figures are columns of `base` (alias k in `where_sql` and `base_tail`):
+        # a filter or sort on them picks the page among the loans in one pass.
         return (
-            _base_sql(where_sql, base_tail)
+            _base_sql(where_sql, base_tail, kept=True)
             + f"""
-        t AS (
-            SELECT base.*, k.outstanding_cents AS outstanding, k.dpd, k.bucket
-            FROM base JOIN kept_loan_rows k ON k.loan_id = base.id),
+        t AS (SELECT * FROM base),
         {_loan_rows_select("t.dpd", outer_where)}"""
         )
     dpd = days_between(conn, ":as_of", "t.first_due")
@@ -137,16 +137,20 @@ def loan_rows_sql(
     )
 
 
-def _base_sql(where_sql: str, base_tail: str) -> str:
+def _base_sql(where_sql: str, base_tail: str, kept: bool = False) -> str:
+    figures, kept_join = "", ""
+    if kept:
+        figures = ", k.outstanding_cents AS outstanding, k.dpd, k.bucket"
+        kept_join = "JOIN kept_loan_rows k ON k.loan_id = l.id"
     return f"""
         WITH base AS (
             SELECT l.id, l.loan_code, l.disbursed_on, l.principal_cents,
                    COALESCE(l.appraisal_grade, '') AS grade, {status_case_sql("l")} AS status,
                    b.borrower_code, b.name AS borrower_name, b.village,
                    COALESCE(b.group_code, '') AS group_code,
-                   s.staff_code, s.name AS officer_name
+                   s.staff_code, s.name AS officer_name{figures}
             FROM loans l JOIN staff s ON s.id = l.officer_id
-            JOIN borrowers b ON b.id = l.borrower_id
+            JOIN borrowers b ON b.id = l.borrower_id {kept_join}
             WHERE l.disbursed_on <= :as_of AND {where_sql}
             {base_tail}),"""
 

@@ -192,3 +192,26 @@ def test_speaks_chinese(loaded_db: str, log_in_as) -> None:
     assert at.title[0].value == "培训记录"
     assert list(frame_of(at, "发放日期")["借款人"]) == ["（非您培训的学员）"]
     assert list(frame_of(at, "5 天规定")["5 天规定"]) == ["达到"]
+
+
+def test_an_admin_pages_through_batches_exceptions_and_officers(
+    training_db: str, log_in_as, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Lists that grow with the cooperative are shown a page at a time (here one row).
+    monkeypatch.setattr("app.paging.PAGE_SIZE", 1)
+    log_in_as("admin")
+    at = open_page(PAGE)
+    first_week = frame_of(at, "Week starting").to_dict("records")
+    first_loan = list(frame_of(at, "Disbursed on")["Loan"])
+    assert len(first_week) == 1 and len(first_loan) == 1
+    # The batch to open is chosen among the page's batches.
+    assert len(at.selectbox(key="training_batch__en").options) == 1
+    assert "Rows 1–1 of 3" in [c.value for c in at.caption]
+    at = at.button(key="training_batches_next").click().run()
+    assert not at.exception
+    second_week = frame_of(at, "Week starting").to_dict("records")
+    assert second_week != first_week and len(second_week) == 1
+    at = at.button(key="training_exceptions_next").click().run()
+    second_loan = list(frame_of(at, "Disbursed on")["Loan"])
+    assert len(second_loan) == 1 and second_loan != first_loan
+    assert at.button(key="training_officers_next") is not None

@@ -73,6 +73,20 @@ def test_an_import_keeps_every_loan_s_figures_as_the_live_query_computes_them(
         assert max(int(str(row[-3])) for row in live) > 30
 
 
+def extra_views(conn: Connection, scope: Scope) -> list[object]:
+    """Summaries of every status and of a bucket, and pages in the other sorts, with and
+    without a bucket filter: the kept figures sort and filter like the computed ones."""
+    late_or_worse = LoanFilters(buckets=("31-60", "61-90", "91-180", "180+"))
+    views: list[object] = [
+        load_loan_summary(conn, scope, TODAY, LoanFilters()),
+        load_loan_summary(conn, scope, TODAY, late_or_worse),
+    ]
+    for sort in (LoanSort("outstanding"), LoanSort("dpd", descending=False), LoanSort("borrower")):
+        views.append(load_loan_page(conn, scope, TODAY, LoanFilters(), sort, 1, 15))
+        views.append(load_loan_page(conn, scope, TODAY, late_or_worse, sort, 0, 15))
+    return views
+
+
 def test_the_table_summary_and_aging_read_from_them_equal_the_live_ones(
     imported: Engine,
 ) -> None:
@@ -94,16 +108,22 @@ def test_the_table_summary_and_aging_read_from_them_equal_the_live_ones(
                     conn, scope, TODAY, LoanFilters(buckets=("31-60",)), LoanSort(), 0, 20
                 ),
                 portfolio_aging(conn, scope, TODAY),
+                extra_views(conn, scope),
             )
             for scope in scopes
         ]
         assert kept[0][1][0].dpd > 30  # longest overdue first
+        # The officer's extra views hold rows: a full second page of loans in each sort,
+        # and the same late loans in each.
+        sizes = [len(view) for view in kept[2][4][2:]]  # type: ignore[arg-type]
+        late_loans = sizes[1]
+        assert sizes == [15, late_loans, 15, late_loans, 15, late_loans] and late_loans >= 1
     # The same pages computed live: the kept rows dropped by a write of the loans.
     with data_write(imported) as conn:
         conn.execute(text("UPDATE loans SET appraisal_grade = appraisal_grade"))
     with imported.connect() as conn:
         assert kept_loan_day(conn) is None
-        for scope, (summary, page, late, aging) in zip(scopes[2:], kept[2:], strict=True):
+        for scope, (summary, page, late, aging, extra) in zip(scopes[2:], kept[2:], strict=True):
             assert not loan_rows_kept_for(conn, scope, TODAY)  # an officer's: live
             assert load_loan_summary(conn, scope, TODAY, LoanFilters(statuses=("active",))) == (
                 summary
@@ -111,8 +131,9 @@ def test_the_table_summary_and_aging_read_from_them_equal_the_live_ones(
             assert load_loan_page(conn, scope, TODAY, LoanFilters(), LoanSort(), 0, 50) == page
             assert late == load_loan_page(conn, scope, TODAY, LATE, LoanSort(), 0, 20)
             assert compute_aging(conn, scope, TODAY) == aging
+            assert extra_views(conn, scope) == extra
         # The whole cooperative's and a branch's, computed live, equal what was kept.
-        for scope, (_, _, _, aging) in zip(scopes[:2], kept[:2], strict=True):
+        for scope, (_, _, _, aging, _) in zip(scopes[:2], kept[:2], strict=True):
             assert compute_aging(conn, scope, TODAY) == aging
 
 
