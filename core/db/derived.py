@@ -109,3 +109,24 @@ def refresh_derived(conn: Connection, borrower_ids: Collection[int] | None = Non
     finally:
         if borrower_ids is not None:
             conn.execute(text(f"DROP TABLE {_SCOPE_TABLE}"))
+
+
+def refresh_training_days(conn: Connection, borrower_ids: Collection[int]) -> int:
+    """Recomputes loans.training_days of these borrowers' loans after their training days
+    changed outside an import (the training register), writing only the loans whose count
+    moved; returns how many did."""
+    changed = 0
+    for borrower_id in sorted(set(borrower_ids)):
+        result = conn.execute(
+            text("""
+            UPDATE loans SET training_days = (
+                SELECT COUNT(DISTINCT t.attended_on) FROM training_days t
+                WHERE t.borrower_id = loans.borrower_id AND t.attended_on <= loans.disbursed_on)
+            WHERE borrower_id = :borrower AND training_days IS DISTINCT FROM (
+                SELECT COUNT(DISTINCT t.attended_on) FROM training_days t
+                WHERE t.borrower_id = loans.borrower_id AND t.attended_on <= loans.disbursed_on)
+            """),
+            {"borrower": borrower_id},
+        )
+        changed += max(result.rowcount, 0)
+    return changed

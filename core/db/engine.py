@@ -150,6 +150,9 @@ NOT_FIGURE_TABLES = frozenset(
         "drafts",
         "config_versions",
         "reviews",
+        "training_batches",
+        "training_batch_members",
+        "training_batch_days",
         "review_sections",
         "review_goals",
         "coaching_sessions",
@@ -274,6 +277,13 @@ def drop_kept_loan_figures(conn: Connection) -> None:
     conn.execute(text("DELETE FROM kept_cohort_reports"))
     conn.execute(text("DELETE FROM kept_loan_rows"))
     conn.execute(text("DELETE FROM kept_loan_days"))
+
+
+def drop_kept_cohorts(conn: Connection) -> None:
+    """Forgets the kept cohorts only: for a write of training days that moved no loan's
+    balance (the kept loan rows stay true), made by a block that then marks the loan
+    figures current (`mark_loans_kept_current`)."""
+    conn.execute(text("DELETE FROM kept_cohort_reports"))
 
 
 def drop_kept_figures(conn: Connection) -> None:

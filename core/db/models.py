@@ -78,9 +78,11 @@ class Staff(Base):
 
 
 class Borrower(Base):
-    """A borrower of the cooperative (borrowers.csv)."""
+    """A borrower of the cooperative (borrowers.csv), or an applicant the training
+    register entered (source "app")."""
 
     __tablename__ = "borrowers"
+    __table_args__ = (CheckConstraint(f"source IN {ROW_SOURCES!r}", name="source"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     borrower_code: Mapped[str] = mapped_column(CODE, unique=True)
@@ -92,10 +94,14 @@ class Borrower(Base):
     business_type: Mapped[str | None] = mapped_column(Text)
     phone: Mapped[str | None] = mapped_column(Text)
     id_number: Mapped[str | None] = mapped_column(Text)
+    # "import", or "app" for an applicant entered in the training register; an applicant
+    # until a loan is imported for them (core.training.applicants).
+    source: Mapped[str] = mapped_column(String(8), server_default="import")
 
 
 class TrainingDay(Base):
-    """One day of training a borrower attended (training.csv); a day counts once."""
+    """One day of training a borrower attended (training.csv, or ticked in the training
+    register: source "app", with its batch); a borrower's day counts once."""
 
     __tablename__ = "training_days"
     __table_args__ = (
@@ -103,12 +109,19 @@ class TrainingDay(Base):
         # The training records' batches start from "who trained in these weeks": a range
         # of dates, which the unique key (borrower first) cannot serve without a full scan.
         Index("ix_training_days_attended_borrower", "attended_on", "borrower_id"),
+        CheckConstraint(f"source IN {ROW_SOURCES!r}", name="source"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     borrower_id: Mapped[int] = mapped_column(ForeignKey("borrowers.id"))
     attended_on: Mapped[dt.date] = mapped_column(Date)
     trainer_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
+    # "import" (training.csv) or "app" (the register), which an import never replaces.
+    source: Mapped[str] = mapped_column(String(8), server_default="import")
+    # The register's batch a day was ticked in (None for imported days).
+    batch_id: Mapped[int | None] = mapped_column(
+        ForeignKey("training_batches.id", ondelete="SET NULL"), index=True
+    )
 
 
 class Loan(Base):

@@ -23,7 +23,7 @@ _QUERIES: dict[str, str] = {
         FROM borrowers b JOIN staff s ON s.id = b.officer_id""",
     "training": """
         SELECT t.id, b.borrower_code, CAST(t.attended_on AS TEXT) AS attended_on,
-               COALESCE(s.staff_code, '') AS trainer_code
+               COALESCE(s.staff_code, '') AS trainer_code, t.source
         FROM training_days t JOIN borrowers b ON b.id = t.borrower_id
         LEFT JOIN staff s ON s.id = t.trainer_id""",
     "loans": """

@@ -83,8 +83,23 @@ def plan_import(
             key = list(spec.key)
             rest = [v for v in values if v not in key] + _DERIVED.get(table, [])
             changes[table] = compute_changes(frame, stored.frame(table), key, rest)
+            if table == "training":
+                changes[table] = _app_days_kept(changes[table], stored.frame(table))
         del frame
         stored.forget(table)
+    return changes
+
+
+def _app_days_kept(changes: TableChanges, stored: pd.DataFrame) -> TableChanges:
+    """The training changes without updates of days the training register recorded: the
+    file's day of the same borrower and date is the same day (it counts once either
+    way), and an import never replaces what people entered in the app (spec v1.1)."""
+    app_ids = stored.loc[stored["source"] == "app", "id"]
+    if app_ids.empty or changes.updates.empty:
+        return changes
+    of_app = changes.updates["id"].isin(app_ids)
+    changes.updates = changes.updates[~of_app].reset_index(drop=True)
+    changes.unchanged += int(of_app.sum())
     return changes
 
 
