@@ -82,6 +82,8 @@ OFFICERS = PageSpec("pages/officers.py", "officers.title", ":material/groups:")
 # Training records and first loans made without full training: trainers see their batches,
 # team leaders their officers' exceptions, admins everything.
 TRAINING = PageSpec("pages/training.py", "training.title", ":material/school:")
+# The training register: batches, members and attendance recorded in the field.
+REGISTER = PageSpec("pages/training_register.py", "register.title", ":material/how_to_reg:")
 COHORTS = PageSpec("pages/cohorts.py", "cohorts.title", ":material/monitoring:")
 ADMIN_IMPORT = PageSpec("pages/admin_import.py", "admin_import.title", ":material/upload:")
 ADMIN_USERS = PageSpec("pages/admin_users.py", "admin_users.title", ":material/person:")
@@ -107,6 +109,7 @@ ROLES: tuple[RoleSpec, ...] = (
             SHEET,
             RECEIPTS,
             TIME,
+            REGISTER,
             CUSTOMERS,
             MY_REVIEW,
             COACHING,
@@ -127,12 +130,13 @@ ROLES: tuple[RoleSpec, ...] = (
             PORTFOLIO,
             SHEET,
             TRAINING,
+            REGISTER,
             RECEIPTS,
             BORROWER,
         ),
         needs_team=True,  # the team is their scope
     ),
-    RoleSpec("trainer", TRAINER, "nav.training", (HOME, TRAINING, COHORTS)),
+    RoleSpec("trainer", TRAINER, "nav.training", (HOME, REGISTER, TRAINING, COHORTS)),
     RoleSpec(
         "admin",
         ALL,
@@ -142,6 +146,7 @@ ROLES: tuple[RoleSpec, ...] = (
             OFFICERS,
             PORTFOLIO,
             TRAINING,
+            REGISTER,
             COHORTS,
             WARNING_TRUST,
             ADMIN_IMPORT,

@@ -15,6 +15,7 @@ from core.auth.roles import catalogue_keys as page_title_keys
 from core.field.sheet_pdf import label_keys as sheet_pdf_keys
 from core.importer.messages import catalogue_keys
 from core.paths import PROJECT_ROOT
+from core.training.sheet_pdf import label_keys as attendance_pdf_keys
 
 LITERAL = re.compile(r"""\bt\(\s*["']([a-z_][a-z0-9_.]*)["']""")
 DYNAMIC = re.compile(r"""\bt\(\s*f["']([a-z_][a-z0-9_.]*)\{""")
@@ -41,8 +42,9 @@ def test_every_key_used_exists_and_every_key_is_used() -> None:
     keys = set(load_catalog("en"))
     assert literal - keys == set()
     # The importer's messages are worded by core (core/importer/messages.py), by code; the
-    # collection sheet's PDF reads its words itself (core/field/sheet_pdf.py).
-    used = literal | catalogue_keys() | sheet_pdf_keys()
+    # collection sheet's and the attendance sheet's PDFs read their words themselves
+    # (core/field/sheet_pdf.py, core/training/sheet_pdf.py).
+    used = literal | catalogue_keys() | sheet_pdf_keys() | attendance_pdf_keys()
     unused = {k for k in keys - used if not any(k.startswith(p) for p in prefixes)}
     assert unused == set()
 

@@ -76,6 +76,7 @@ def test_a_roles_menu_is_its_pages_in_menu_order_the_first_at_the_root_hidden_pa
         "collection_sheet",
         "receipts",
         "time",
+        "training_register",
         "customers",
         "my_review",
         "coaching",
@@ -86,7 +87,7 @@ def test_a_roles_menu_is_its_pages_in_menu_order_the_first_at_the_root_hidden_pa
     assert officer[2].title == "my_quarter"
     leader = role_menu("team_leader", TITLES)
     assert (leader[0].url_path, leader[1].url_path) == ("", "team")
-    assert [len(role_menu(r, TITLES)) for r in ("team_leader", "trainer", "admin")] == [9, 3, 11]
+    assert [len(role_menu(r, TITLES)) for r in ("team_leader", "trainer", "admin")] == [10, 4, 12]
 
 
 def test_percentiles_interpolate_between_the_nearest_ranks() -> None:
