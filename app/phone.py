@@ -18,7 +18,8 @@ import streamlit as st
 
 # Buttons, page links, radio choices, the menu's links, select and text boxes at least
 # 44 px tall on narrow screens, the plan's tel: links likewise; items visited today greyed,
-# an item's "Log the visit" link drawn as a button, long link labels wrapped.
+# an item's "Log the visit" link drawn as a button, long link labels wrapped; a training
+# day's attendance ticks a whole row tall (44 px) with a larger box.
 _STYLE = """<style>
 @media (max-width: 768px) {
   button[data-testid^="stBaseButton"],
@@ -40,6 +41,15 @@ _STYLE = """<style>
   }
 }
 [class*="st-key-plan_done_"] { opacity: 0.65; }
+[class*="st-key-att_"] [data-testid="stCheckbox"] label {
+  min-height: 44px;
+  width: 100%;
+  align-items: center;
+}
+[class*="st-key-att_"] [data-testid="stCheckbox"] label > span:first-child {
+  transform: scale(1.35);
+  margin-right: 0.75rem;
+}
 [class*="st-key-plan_"] [data-testid="stPageLink"] a * {
   white-space: normal !important;
   overflow-wrap: anywhere;

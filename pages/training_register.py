@@ -14,7 +14,7 @@ from app import clock
 from app.i18n import t
 from app.resources import data_version, get_rules
 from app.training.attendance_view import editable, render_day, render_paper
-from app.training.register_data import REGISTER_PAGE, cached_batch, keeper_of
+from app.training.register_data import cached_batch, keeper_of, to_screen
 from app.training.register_forms import (
     render_add_day,
     render_add_members,
@@ -55,7 +55,7 @@ if not wanted:
 detail = cached_batch(me.scope, int(wanted), today, min_days, version) if wanted.isdigit() else None
 if detail is None:
     st.warning(t("register.not_found"))
-    st.page_link(REGISTER_PAGE, label=t("register.back"), icon=":material/arrow_back:")
+    to_screen(t("register.back"), {}, key="register_back", icon=":material/arrow_back:")
     st.stop()
 
 day_text = (st.query_params.get("day") or "").strip()
@@ -86,11 +86,11 @@ if editable(detail):
     render_applicant_form(me, keeper, detail, today, version)
 st.markdown(f"**{t('register.paper')}**")
 render_sheet_download(detail, min_days)
-st.page_link(
-    REGISTER_PAGE,
-    label=t("register.enter_paper"),
+to_screen(
+    t("register.enter_paper"),
+    {"batch": str(detail.summary.id), "view": "paper"},
+    key="register_paper",
     icon=":material/edit_document:",
-    query_params={"batch": str(detail.summary.id), "view": "paper"},
 )
 if editable(detail):
     render_close(keeper, detail)

@@ -19,7 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from app.forms import flash
 from app.i18n import date, t
 from app.resources import get_engine
-from app.training.register_data import REGISTER_PAGE, batch_title, short_day
+from app.training.register_data import batch_title, short_day, to_screen
 from app.training.register_forms import FLASH
 from app.widgets import plain
 from core.training.batch_reach import Keeper
@@ -72,11 +72,11 @@ def _locked_note(member: Member, day: dt.date) -> None:
 def render_day(keeper: Keeper, detail: BatchDetail, day: dt.date) -> None:
     """One day's attendance: a row per member, each tick saved as it is made."""
     batch_id = detail.summary.id
-    st.page_link(
-        REGISTER_PAGE,
-        label=t("register.back_to_batch"),
+    to_screen(
+        t("register.back_to_batch"),
+        {"batch": str(batch_id)},
+        key="register_back_to_batch",
         icon=":material/arrow_back:",
-        query_params={"batch": str(batch_id)},
     )
     st.subheader(t("register.day_title", date=date(day)))
     st.caption(plain(batch_title(detail.summary)))

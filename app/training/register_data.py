@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import streamlit as st
 from sqlalchemy import Connection
 
 from app.i18n import date, t
@@ -32,6 +33,25 @@ from core.training.batches import (
 )
 
 REGISTER_PAGE = "pages/training_register.py"
+
+
+def to_screen(
+    label: str,
+    query: dict[str, str],
+    *,
+    key: str,
+    icon: str | None = None,
+    primary: bool = False,
+) -> None:
+    """One tap to another screen of the register (`query`: its address's parameters).
+
+    A button that switches pages, not a page link: Streamlit runs a link to the page on
+    show with the new parameters but leaves the old ones in the address bar, so the next
+    tick or field would take the person back to the screen they left."""
+    if st.button(
+        label, key=key, icon=icon, type="primary" if primary else "secondary", width="stretch"
+    ):
+        st.switch_page(REGISTER_PAGE, query_params=query)
 
 
 def keeper_of(me: Viewer) -> Keeper:

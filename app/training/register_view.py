@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -18,11 +19,11 @@ from app.downloads import file_download
 from app.i18n import date, number, t
 from app.paging import current_page, pager
 from app.training.register_data import (
-    REGISTER_PAGE,
     batch_facts,
     batch_title,
     cached_batch_page,
     cached_readiness,
+    to_screen,
 )
 from app.viewer import Viewer
 from app.widgets import borrower_cells, link_column, opens_borrowers, plain
@@ -31,14 +32,14 @@ from core.training.batches import BATCH_PAGE, BatchDetail, BatchSummary, Member,
 from core.training.sheet_pdf import attendance_sheet_pdf
 
 
-def batch_link(summary: BatchSummary, **extra: str) -> None:
-    """A batch as one tap: its title as a link to it, its facts under it."""
+def batch_link(summary: BatchSummary) -> None:
+    """A batch as one tap: its title opens it."""
     icon = ":material/lock:" if summary.closed else ":material/school:"
-    st.page_link(
-        REGISTER_PAGE,
-        label=batch_title(summary),
+    to_screen(
+        plain(batch_title(summary)),
+        {"batch": str(summary.id)},
+        key=f"register_go_{summary.id}",
         icon=icon,
-        query_params={"batch": str(summary.id), **extra},
     )
 
 
@@ -76,25 +77,32 @@ def render_readiness(me: Viewer, today: dt.date, min_days: int, version: int) ->
         _readiness_frame(shown, opens_borrowers(me.user.role), min_days),
         hide_index=True,
         key="register_ready_table",
-        column_config={
-            t("register.col.borrower"): link_column(linked=opens_borrowers(me.user.role))
-        },
+        column_config=_borrower_column(opens_borrowers(me.user.role)),
     )
     if len(rows) > 50:
         pager("register_ready", page, len(rows))
 
 
+def _borrower_column(linked: bool) -> dict[str, Any]:
+    """The borrower column shown as links (its code) where the viewer has borrower pages;
+    a plain column otherwise (a column configured as None would be hidden)."""
+    if not linked:
+        return {}
+    return {t("register.col.borrower"): link_column(pinned=True)}
+
+
 def _readiness_frame(rows: list[Readiness], linked: bool, min_days: int) -> pd.DataFrame:
     return pd.DataFrame(
         {
-            t("register.col.officer"): [f"{r.officer_name} ({r.officer_code})" for r in rows],
-            t("register.col.batch"): [f"{r.village} · {date(r.first_day)}" for r in rows],
             t("register.col.borrower"): borrower_cells(
                 [(r.borrower_code, None) for r in rows], linked=linked
             ),
             t("register.col.name"): [r.name for r in rows],
-            t("register.col.days"): [r.days for r in rows],
+            # What a phone shows first: who, and whether ready; then where and whose.
             t("register.col.status"): [_readiness(r.days, min_days) for r in rows],
+            t("register.col.days"): [r.days for r in rows],
+            t("register.col.officer"): [f"{r.officer_name} ({r.officer_code})" for r in rows],
+            t("register.col.batch"): [f"{r.village} · {date(r.first_day)}" for r in rows],
         }
     )
 
@@ -115,7 +123,7 @@ def _member_status(member: Member, min_days: int) -> str:
 
 def render_batch_header(detail: BatchDetail) -> None:
     """Back to the list, the batch's title, facts and state."""
-    st.page_link(REGISTER_PAGE, label=t("register.back"), icon=":material/arrow_back:")
+    to_screen(t("register.back"), {}, key="register_back", icon=":material/arrow_back:")
     summary = detail.summary
     st.subheader(plain(batch_title(summary)))
     st.caption(plain(batch_facts(summary)))
@@ -131,11 +139,11 @@ def render_days(detail: BatchDetail) -> None:
     members = len(detail.members)
     for day in reversed(detail.days):
         present = sum(day in m.attended for m in detail.members)
-        st.page_link(
-            REGISTER_PAGE,
-            label=t("register.day_link", date=date(day), present=present, members=members),
+        to_screen(
+            t("register.day_link", date=date(day), present=present, members=members),
+            {"batch": str(detail.summary.id), "day": day.isoformat()},
+            key=f"register_go_day_{day.isoformat()}",
             icon=":material/how_to_reg:",
-            query_params={"batch": str(detail.summary.id), "day": day.isoformat()},
         )
 
 
@@ -156,9 +164,10 @@ def render_members(detail: BatchDetail, role: str, min_days: int) -> None:
             t("register.col.name"): [
                 m.name + (f" ({t('register.applicant')})" if m.applicant else "") for m in members
             ],
-            t("register.col.group"): [m.group_code for m in members],
-            t("register.col.days"): [m.days for m in members],
+            # What a phone shows first: readiness, then days; group and officer after.
             t("register.col.status"): [_member_status(m, min_days) for m in members],
+            t("register.col.days"): [m.days for m in members],
+            t("register.col.group"): [m.group_code for m in members],
             t("register.col.officer"): [f"{m.officer_name} ({m.officer_code})" for m in members],
             t("register.col.phone"): [m.phone for m in members],
         }
@@ -167,7 +176,7 @@ def render_members(detail: BatchDetail, role: str, min_days: int) -> None:
         frame,
         hide_index=True,
         key="register_members_table",
-        column_config={t("register.col.borrower"): link_column(linked=linked, pinned=True)},
+        column_config=_borrower_column(linked),
     )
 
 

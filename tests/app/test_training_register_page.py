@@ -16,7 +16,7 @@ from core.auth.scope import Scope
 from core.training.applicants import ApplicantForm
 from core.training.batch_reach import keeper_for
 from core.training.batch_writes import BatchForm, add_applicant, add_day, add_members, open_batch
-from tests.app.conftest import app_database, elements, import_tables, open_page, texts
+from tests.app.conftest import app_database, import_tables, open_page, texts
 from tests.db.test_training_register import MARCH, TODAY, register_portfolio
 
 PAGE = "pages/training_register.py"
@@ -60,8 +60,9 @@ def ticks(url: str) -> list[tuple[str, str]]:
     return [(code, str(day)[:10]) for code, day in rows]
 
 
-def links(at: AppTest) -> list[str]:
-    return [str(link.proto.label) for link in elements(at, "page_link")]
+def taps(at: AppTest) -> list[str]:
+    """The labels of the buttons that open another screen of the register."""
+    return [b.label for b in at.button if b.key and b.key.startswith("register_go")]
 
 
 def test_a_trainer_opens_a_batch_from_the_form(register_db: str, log_in_as) -> None:
@@ -80,7 +81,7 @@ def test_a_trainer_opens_a_batch_from_the_form(register_db: str, log_in_as) -> N
     ]
     assert at.subheader[0].value == "柳树村 · G1, G2"
     # The first day is the batch's first day of attendance, one tap away.
-    assert any("3 Mar 2025 · 0 of 0 present" in label for label in links(at))
+    assert any("3 Mar 2025 · 0 of 0 present" in label for label in taps(at))
 
 
 def test_a_form_refused_keeps_what_was_typed(register_db: str, log_in_as) -> None:
@@ -126,7 +127,15 @@ def test_the_batch_screen_lists_members_with_readiness(register_db: str, log_in_
     assert list(members["Phone"]) == ["", "13812345678"]  # their own borrower's, in full
     # TR1's batch: the officer reads it, with no form to change it.
     assert not [b for b in at.button if b.key and b.key.startswith("register_members_")]
-    assert len([label for label in links(at) if "present" in label]) == 4
+    assert len([label for label in taps(at) if "present" in label]) == 4
+    # A day is one tap away, and the address says which (a refresh stays there).
+    at = at.button(key="register_go_day_2025-03-04").click().run()
+    assert at.query_params["day"] == "2025-03-04" and at.query_params["batch"] == str(batch)
+    assert at.subheader[0].value == "Attendance on 4 Mar 2025"
+    assert "You can read this batch" in texts(at)
+    assert all(box.disabled for box in at.checkbox)
+    at = at.button(key="register_back_to_batch").click().run()
+    assert "day" not in at.query_params and at.subheader[0].value == "柳树村 · G1"
 
 
 def test_a_trainer_sees_masked_phones_and_no_borrower_links(register_db: str, log_in_as) -> None:
@@ -149,7 +158,7 @@ def test_the_list_and_who_is_ready(register_db: str, log_in_as) -> None:
     engine.dispose()
     log_in_as("team_leader")
     at = open_page(PAGE)
-    assert "柳树村 · G1" in links(at)
+    assert "柳树村 · G1" in taps(at)
     ready = at.dataframe[0].value
     assert list(ready["Borrower"]) == ["borrower?code=AP000001", "borrower?code=B4"]
     assert list(ready["First loan"]) == ["Not yet: 5 more days", "Ready"]
