@@ -106,6 +106,48 @@ SETTINGS: tuple[Setting, ...] = (
         "How long a prepared download (a backup, an export, a PDF) can be fetched, once, "
         "by the session that asked for it, in minutes.",
     ),
+    Setting(
+        "FIELDBOOK_BASE_URL",
+        "http://localhost:8501",
+        "The app's address as people open it: the daily digests link back to it.",
+    ),
+    Setting(
+        "FIELDBOOK_SMTP_HOST",
+        "",
+        "The mail server that sends the daily digests by e-mail (empty: no e-mail is sent).",
+    ),
+    Setting(
+        "FIELDBOOK_SMTP_PORT",
+        "",
+        "Its port (empty: 25 with FIELDBOOK_SMTP_TLS=none, 587 with starttls, 465 with ssl).",
+    ),
+    Setting(
+        "FIELDBOOK_SMTP_TLS",
+        "starttls",
+        "How the connection to the mail server is encrypted: none, starttls or ssl.",
+    ),
+    Setting(
+        "FIELDBOOK_SMTP_USER",
+        "",
+        "The mail server's login (empty: send without logging in).",
+    ),
+    Setting(
+        "FIELDBOOK_SMTP_PASSWORD",
+        "",
+        "The mail server login's password (never logged or shown).",
+    ),
+    Setting(
+        "FIELDBOOK_MAIL_FROM",
+        "",
+        "The sender of the digests, as an e-mail address (required with FIELDBOOK_SMTP_HOST).",
+    ),
+    Setting(
+        "FIELDBOOK_WEBHOOK_HOSTS",
+        "qyapi.weixin.qq.com,oapi.dingtalk.com",
+        "The hosts a group robot's webhook may point to, comma-separated: the server posts "
+        "to no other address (so an address typed in a settings page cannot reach the "
+        "cooperative's internal network).",
+    ),
 )
 
 

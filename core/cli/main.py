@@ -19,6 +19,7 @@ from core.auth.users import UserError
 from core.cli import config as cli_config
 from core.cli import field as cli_field
 from core.cli import metrics as cli_metrics
+from core.cli import remind as cli_remind
 from core.cli import users as cli_users
 from core.cli import warnings as cli_warnings
 from core.cli.metrics import SelectionError
@@ -86,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_field.add_commands(commands)
     cli_warnings.add_commands(commands)
     cli_users.add_commands(commands)
+    cli_remind.add_commands(commands)
     back = commands.add_parser("backup", help="copy the SQLite database safely while it is in use")
     back.add_argument(
         "path",
@@ -126,6 +128,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "check-config": _cmd_check_config,
         "install-config": _cmd_install_config,
         "users": _cmd_users,
+        "remind": _cmd_remind,
         "backup": _cmd_backup,
         "restore": _cmd_restore,
     }
@@ -321,6 +324,14 @@ def _cmd_users(args: argparse.Namespace) -> int:
     engine, _activities = _open_database()
     print(cli_users.run(engine, args))
     return EXIT_OK
+
+
+def _cmd_remind(args: argparse.Namespace) -> int:
+    engine, _activities = _open_database()
+    text, failed = cli_remind.run(engine, args)
+    print(text)
+    # Some digest could not be delivered: a cron job's mail or a timer's log shows it.
+    return EXIT_DATA if failed else EXIT_OK
 
 
 def _cmd_backup(args: argparse.Namespace) -> int:

@@ -26,6 +26,9 @@ from core.auth.users import (
 from core.db.engine import write_transaction
 from core.db.models import LANGUAGES
 from core.exports.textable import render_table
+from core.notify.config import load_notify_settings
+from core.notify.contacts import KEEP, set_contact, webhook_host
+from core.validation import ValidationFailed
 
 ACTOR = "cli"
 _PASSWORD_HELP = (
@@ -36,7 +39,9 @@ _PASSWORD_HELP = (
 
 def add_commands(commands: Any) -> None:
     """Adds the users command and its actions to the CLI's subparsers."""
-    users = commands.add_parser("users", help="login accounts: add, list, disable, reset, re-role")
+    users = commands.add_parser(
+        "users", help="login accounts: add, list, disable, reset, re-role, set contacts"
+    )
     actions = users.add_subparsers(dest="users_action", required=True, metavar="ACTION")
 
     add = actions.add_parser("add", help="add an account (its password must be changed at login)")
@@ -59,6 +64,15 @@ def add_commands(commands: Any) -> None:
     role.add_argument("username")
     role.add_argument("role", help=role_list_text())
     role.add_argument("--staff", metavar="CODE", help="staff code (required but for admins)")
+    contact = actions.add_parser(
+        "set-contact", help="where the account's daily digest goes, and whether it is sent"
+    )
+    contact.add_argument("username")
+    contact.add_argument("--email", metavar="ADDR", help='an e-mail address ("" removes it)')
+    contact.add_argument(
+        "--webhook", metavar="URL", help='a group robot\'s webhook address ("" removes it)'
+    )
+    contact.add_argument("--digest", choices=("on", "off"), help="send the daily digest or not")
 
 
 def _password(given: str | None) -> str:
@@ -106,6 +120,8 @@ def run(engine: Engine, args: argparse.Namespace) -> str:
     action = args.users_action
     if action == "list":
         return _list(engine)
+    if action == "set-contact":
+        return _set_contact(engine, args)
     password = _password(args.password) if action in ("add", "reset-password") else ""
     with write_transaction(engine) as conn:
         if action == "add":
@@ -134,6 +150,45 @@ def run(engine: Engine, args: argparse.Namespace) -> str:
             )
         user = set_role(conn, args.username, args.role, args.staff, actor=ACTOR)
         return f"Changed {_describe(user)}."
+
+
+_CONTACT_PROBLEMS = {
+    "unknown_user": "there is no account {username!r}",
+    "bad_email": "--email is not an e-mail address",
+    "bad_url": "--webhook is not an http(s) address (without a login in it)",
+    "host_not_allowed": "--webhook's host is not one of FIELDBOOK_WEBHOOK_HOSTS ({hosts})",
+}
+
+
+def _set_contact(engine: Engine, args: argparse.Namespace) -> str:
+    given = {
+        "email": KEEP if args.email is None else args.email,
+        "webhook_url": KEEP if args.webhook is None else args.webhook,
+        "digest": KEEP if args.digest is None else args.digest == "on",
+    }
+    try:
+        with write_transaction(engine) as conn:
+            contact = set_contact(
+                conn,
+                args.username,
+                actor=ACTOR,
+                allowed_hosts=load_notify_settings().webhook_hosts,
+                **given,
+            )
+    except ValidationFailed as failed:
+        raise UserError(
+            "; ".join(_CONTACT_PROBLEMS[e.code].format(**e.values) for e in failed.errors)
+            + "; nothing was changed."
+        ) from failed
+    where = [f"e-mail {contact.email}"] if contact.email else []
+    if contact.webhook_url:
+        where.append(f"webhook on {webhook_host(contact.webhook_url)}")
+    state = "on" if contact.digest else "off"
+    return (
+        f"{args.username!r}: daily digest {state}, to "
+        + (" and ".join(where) if where else "no address yet")
+        + "."
+    )
 
 
 def create_demo_accounts(engine: Engine) -> str:

@@ -153,6 +153,8 @@ NOT_FIGURE_TABLES = frozenset(
         "training_batches",
         "training_batch_members",
         "training_batch_days",
+        "user_contacts",
+        "digest_deliveries",
         "review_sections",
         "review_goals",
         "coaching_sessions",

@@ -1,6 +1,7 @@
 """Every table of the schema on one metadata: the core tables (core.db.models) and those
 each feature keeps with itself (reviews and coaching, configuration versions, drafts, field
-receipts, download grants and login attempts, the training register).
+receipts, download grants and login attempts, the training register, the reminders'
+contacts and deliveries).
 
 The feature model modules are named here, not imported at the top: each of them imports
 core.db.models for its Base, so a static import from this package would tie core.db to
@@ -25,6 +26,7 @@ FEATURE_MODELS = (
     "core.metrics.kept_models",
     "core.warning.models",
     "core.training.models",
+    "core.notify.models",
 )
 
 

@@ -14,6 +14,7 @@ from app.i18n import date_time, load_catalog, zone_name
 from core.auth.roles import catalogue_keys as page_title_keys
 from core.field.sheet_pdf import label_keys as sheet_pdf_keys
 from core.importer.messages import catalogue_keys
+from core.notify.content import catalogue_keys as digest_keys
 from core.paths import PROJECT_ROOT
 from core.training.sheet_pdf import label_keys as attendance_pdf_keys
 
@@ -43,8 +44,9 @@ def test_every_key_used_exists_and_every_key_is_used() -> None:
     assert literal - keys == set()
     # The importer's messages are worded by core (core/importer/messages.py), by code; the
     # collection sheet's and the attendance sheet's PDFs read their words themselves
-    # (core/field/sheet_pdf.py, core/training/sheet_pdf.py).
-    used = literal | catalogue_keys() | sheet_pdf_keys() | attendance_pdf_keys()
+    # (core/field/sheet_pdf.py, core/training/sheet_pdf.py), and so do the daily digests
+    # (core/notify/content.py).
+    used = literal | catalogue_keys() | sheet_pdf_keys() | attendance_pdf_keys() | digest_keys()
     unused = {k for k in keys - used if not any(k.startswith(p) for p in prefixes)}
     assert unused == set()
 
