@@ -6,6 +6,7 @@ import streamlit as st
 
 from app.i18n import LANGUAGES, config_message, current_language, t
 from app.resources import get_engine
+from core.auth.roles import MY_SETTINGS, ROLES_BY_CODE
 from core.auth.sessions import SessionUser
 from core.auth.users import set_language
 from core.config.lists import ConfigError
@@ -53,6 +54,10 @@ def render_language_switch(user: SessionUser | None = None) -> None:
 def render_user_box(user: SessionUser) -> None:
     """Who is logged in, and a way out (a plain link: logout is a server route)."""
     st.sidebar.text(t("sidebar.user", name=user.display_name, role=t(f"role.{user.role}")))
+    if not user.must_change_password and user.role in ROLES_BY_CODE:
+        st.sidebar.page_link(
+            MY_SETTINGS.path, label=t("settings.title"), icon=":material/settings:"
+        )
     # Catalog text only; the link must open in this tab, which st.link_button would not.
     st.sidebar.markdown(
         f'<a href="/auth/logout" target="_self">{t("sidebar.logout")}</a>', unsafe_allow_html=True

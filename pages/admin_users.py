@@ -14,6 +14,7 @@ from app.admin.users import (
     state_form,
 )
 from app.i18n import t
+from app.notify.contact_form import render_contact_form
 from app.viewer import viewer
 from app.widgets import coded_selectbox
 
@@ -49,8 +50,12 @@ if accounts:
         "state": t("admin_users.state.title"),
         "reset": t("admin_users.reset.title"),
         "role": t("admin_users.role.title"),
+        "contact": t("admin_users.contact.title"),
     }
     action = coded_selectbox(
         t("admin_users.change.action"), tuple(actions), actions.__getitem__, key="au_action"
     )
-    {"state": state_form, "reset": reset_form, "role": role_form}[action](me, account)
+    if action == "contact":
+        render_contact_form(account.user.username, me.user.username, "admin")
+    else:
+        {"state": state_form, "reset": reset_form, "role": role_form}[action](me, account)

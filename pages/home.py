@@ -6,6 +6,7 @@ import streamlit as st
 from app import clock
 from app.figures.attention import render_attention, render_trainer_home
 from app.i18n import t
+from app.notify.failures import render_failed_digests
 from app.reviews.reminders import render_reminders
 from app.viewer import viewer
 
@@ -13,6 +14,8 @@ today = clock.today()
 me = viewer()
 st.title(t("home.title"))
 render_reminders(me, today)  # overdue action items, for officers and team leaders
+if me.user.role == "admin":
+    render_failed_digests(today)
 if me.user.role == "trainer":
     render_trainer_home(today)
 else:

@@ -94,6 +94,8 @@ AUDIT = PageSpec("pages/audit.py", "audit.title", ":material/history:")
 WARNING_TRUST = PageSpec("pages/warning_trust.py", "trust.title", ":material/troubleshoot:")
 # Field receipts against the bank's postings: officers their own, team leaders their team's.
 RECEIPTS = PageSpec("pages/receipts.py", "receipts.title", ":material/payments:")
+# Each person's own settings (where their daily digest goes): opened from the sidebar.
+MY_SETTINGS = PageSpec("pages/my_settings.py", "settings.title", ":material/settings:", hidden=True)
 
 ROLES: tuple[RoleSpec, ...] = (
     RoleSpec(
@@ -114,6 +116,7 @@ ROLES: tuple[RoleSpec, ...] = (
             MY_REVIEW,
             COACHING,
             BORROWER,
+            MY_SETTINGS,
         ),
         needs_team=True,  # their team leader sees them through the team
     ),
@@ -133,10 +136,11 @@ ROLES: tuple[RoleSpec, ...] = (
             REGISTER,
             RECEIPTS,
             BORROWER,
+            MY_SETTINGS,
         ),
         needs_team=True,  # the team is their scope
     ),
-    RoleSpec("trainer", TRAINER, "nav.training", (HOME, REGISTER, TRAINING, COHORTS)),
+    RoleSpec("trainer", TRAINER, "nav.training", (HOME, REGISTER, TRAINING, COHORTS, MY_SETTINGS)),
     RoleSpec(
         "admin",
         ALL,
@@ -155,6 +159,7 @@ ROLES: tuple[RoleSpec, ...] = (
             ADMIN_BACKUP,
             AUDIT,
             BORROWER,
+            MY_SETTINGS,
         ),
     ),
 )

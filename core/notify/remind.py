@@ -317,3 +317,23 @@ def send_test(engine: Engine, settings: NotifySettings, username: str, actor: st
             after={o.channel: o.state for o in outcomes},
         )
     return outcomes
+
+
+@dataclass(frozen=True)
+class FailedDigest:
+    """A digest left undelivered: whose, on which channel, and why."""
+
+    username: str
+    channel: str
+    error: str | None
+
+
+def failed_digests(conn: Connection, day: dt.date) -> list[FailedDigest]:
+    """The digests of `day` still undelivered (the admin's home lists them)."""
+    rows = conn.execute(
+        select(User.username, DigestDelivery.channel, DigestDelivery.last_error)
+        .join(User, User.id == DigestDelivery.user_id)
+        .where(DigestDelivery.day == day, DigestDelivery.state == "failed")
+        .order_by(User.username, DigestDelivery.channel)
+    ).all()
+    return [FailedDigest(r.username, r.channel, r.last_error) for r in rows]

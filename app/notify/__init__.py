@@ -1,0 +1,1 @@
+"""Screens of the reminders: a person's digest contacts."""
