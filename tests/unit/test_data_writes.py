@@ -20,6 +20,7 @@ PLAIN_WRITERS = {
     "core/metrics/kept.py": "kept officer components: derived from data, not data",
     "core/metrics/kept_cohorts.py": "kept cohort sums: derived from data, not data",
     "core/portfolio/kept_rows.py": "kept loan rows: derived from data, not data",
+    "core/notify/remind.py": "the daily digests' delivery log: no page's figures",
 }
 
 
