@@ -6,7 +6,8 @@ phone (its user agent); a narrow window of any other browser keeps the menu open
 the page, and `st.navigation(position="top")` falls back to the sidebar below 640 px.
 So a small script closes the sidebar after a menu link is tapped in a window no wider
 than Streamlit's `md` breakpoint (768 px, below which the open sidebar covers the page).
-The language switch and the user box stay in the sidebar, one tap on its ">" away.
+The language switch and the user box (with its link to My settings, which closes the
+menu too) stay in the sidebar, one tap on its ">" away.
 
 Both the style and the script are constant text of this module: no catalogue text, no
 data and nothing a person typed ever goes into them.
@@ -71,7 +72,7 @@ CLOSE_MENU = """<script>
   document.addEventListener("click", (event) => {
     const target = event.target;
     if (!(target instanceof Element) || !narrow.matches) return;
-    if (!target.closest('[data-testid="stSidebarNav"] a')) return;
+    if (!target.closest('[data-testid="stSidebarNav"] a, [data-testid="stSidebar"] [data-testid="stPageLink"] a')) return;
     window.setTimeout(() => {
       const sidebar = document.querySelector('[data-testid="stSidebar"]');
       const close = document.querySelector('[data-testid="stSidebarCollapseButton"] button');
