@@ -72,7 +72,9 @@ CLOSE_MENU = """<script>
   document.addEventListener("click", (event) => {
     const target = event.target;
     if (!(target instanceof Element) || !narrow.matches) return;
-    if (!target.closest('[data-testid="stSidebarNav"] a, [data-testid="stSidebar"] [data-testid="stPageLink"] a')) return;
+    const link = '[data-testid="stSidebarNav"] a, '
+      + '[data-testid="stSidebar"] [data-testid="stPageLink"] a';
+    if (!target.closest(link)) return;
     window.setTimeout(() => {
       const sidebar = document.querySelector('[data-testid="stSidebar"]');
       const close = document.querySelector('[data-testid="stSidebarCollapseButton"] button');

@@ -172,12 +172,11 @@ def open_batch(engine: Engine, keeper: Keeper, form: BatchForm, today: dt.date) 
             ).scalar_one()
         )
         _insert_day(conn, batch_id, form.first_day)
-        audit.record(
+        _audit_batch(
             conn,
-            actor=keeper.username,
-            action="training_batch.open",
-            entity="training_batch",
-            entity_key=str(batch_id),
+            keeper,
+            batch_id,
+            "open",
             before=None,
             after={
                 "branch": branch,
@@ -188,6 +187,27 @@ def open_batch(engine: Engine, keeper: Keeper, form: BatchForm, today: dt.date) 
             },
         )
         return batch_id
+
+
+def _audit_batch(
+    conn: Connection,
+    keeper: Keeper,
+    batch_id: int,
+    verb: str,
+    *,
+    before: dict[str, object] | None,
+    after: dict[str, object] | None,
+) -> None:
+    """The audit entry "training_batch.<verb>" of a batch, in the viewer's name."""
+    audit.record(
+        conn,
+        actor=keeper.username,
+        action=f"training_batch.{verb}",
+        entity="training_batch",
+        entity_key=str(batch_id),
+        before=before,
+        after=after,
+    )
 
 
 def _day_errors(field: str, day: dt.date, earliest: dt.date, today: dt.date) -> list[FieldError]:
@@ -219,12 +239,11 @@ def add_day(engine: Engine, keeper: Keeper, batch_id: int, day: dt.date, today: 
         if errors:
             raise ValidationFailed(errors)
         _insert_day(conn, batch_id, day)
-        audit.record(
+        _audit_batch(
             conn,
-            actor=keeper.username,
-            action="training_batch.add_day",
-            entity="training_batch",
-            entity_key=str(batch_id),
+            keeper,
+            batch_id,
+            "add_day",
             before=None,
             after={"day": day.isoformat()},
         )
@@ -246,12 +265,11 @@ def remove_day(engine: Engine, keeper: Keeper, batch_id: int, day: dt.date) -> N
         ).rowcount
         if not removed:
             raise ValidationFailed([FieldError("day", "not_a_day")])
-        audit.record(
+        _audit_batch(
             conn,
-            actor=keeper.username,
-            action="training_batch.remove_day",
-            entity="training_batch",
-            entity_key=str(batch_id),
+            keeper,
+            batch_id,
+            "remove_day",
             before={"day": day.isoformat()},
             after=None,
         )
@@ -282,12 +300,11 @@ def add_members(engine: Engine, keeper: Keeper, batch_id: int, codes: Collection
                 [FieldError("borrowers", "not_in_reach", {"codes": ", ".join(missing)})]
             )
         added = _enrol(conn, batch_id, found.values())
-        audit.record(
+        _audit_batch(
             conn,
-            actor=keeper.username,
-            action="training_batch.add_members",
-            entity="training_batch",
-            entity_key=str(batch_id),
+            keeper,
+            batch_id,
+            "add_members",
             before=None,
             after={"borrowers": wanted},
         )
@@ -327,12 +344,11 @@ def add_applicant(
             raise ValidationFailed(errors)
         borrower_id, code = insert_applicant(conn, form, officer_id, today)
         _enrol(conn, batch_id, [borrower_id])
-        audit.record(
+        _audit_batch(
             conn,
-            actor=keeper.username,
-            action="training_batch.add_applicant",
-            entity="training_batch",
-            entity_key=str(batch_id),
+            keeper,
+            batch_id,
+            "add_applicant",
             before=None,
             # No phone in the trail: the borrower's file holds it, masked where shown.
             after={"borrower": code, "officer": form.officer_code.strip()},
@@ -391,12 +407,11 @@ def set_attendance(
             _after_training_write(
                 conn, [members[c][0] for c in touched], {members[c][1] for c in touched}
             )
-            audit.record(
+            _audit_batch(
                 conn,
-                actor=keeper.username,
-                action="training_batch.attendance",
-                entity="training_batch",
-                entity_key=str(batch_id),
+                keeper,
+                batch_id,
+                "attendance",
                 before=None,
                 after={
                     d.isoformat(): {c: p for c, p in sorted(t.items())}
@@ -456,12 +471,11 @@ def close_batch(engine: Engine, keeper: Keeper, batch_id: int) -> None:
             text("UPDATE training_batches SET closed_at = :at, closed_by = :by WHERE id = :batch"),
             {"at": _now(), "by": keeper.username, "batch": batch_id},
         )
-        audit.record(
+        _audit_batch(
             conn,
-            actor=keeper.username,
-            action="training_batch.close",
-            entity="training_batch",
-            entity_key=str(batch_id),
+            keeper,
+            batch_id,
+            "close",
             before={"closed": False},
             after={"closed": True},
         )
@@ -486,12 +500,11 @@ def reopen_batch(engine: Engine, keeper: Keeper, batch_id: int, reason: str) -> 
             ),
             {"batch": batch_id},
         )
-        audit.record(
+        _audit_batch(
             conn,
-            actor=keeper.username,
-            action="training_batch.reopen",
-            entity="training_batch",
-            entity_key=str(batch_id),
+            keeper,
+            batch_id,
+            "reopen",
             before={"closed": True},
             after={"closed": False, "reason": cleaned},
         )

@@ -79,7 +79,10 @@ def test_each_demo_person_gets_their_digest_once(
         "officer/webhook/sent",
         "trainer/email/sent",
     ]
-    mails = {m["To"].split("@")[0]: str(m.get_content()) for m in mail.messages}
+    mails = {
+        m["To"].split("@")[0]: str(m.get_content())  # type: ignore[attr-defined]
+        for m in mail.messages
+    }
     # The demo accounts read Chinese.
     assert re.search(r"今日计划：\d+位借款人", mails["officer"])
     assert "本季度至今未达成的目标" in mails["leader"]
