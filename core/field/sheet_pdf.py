@@ -19,12 +19,11 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
 from pathlib import Path
 
-import yaml
 from fpdf import FPDF, TextMode
 
+from core.config.catalogue import catalogue_part
 from core.exports.pdf_common import (
     FAMILY,
     GREY,
@@ -82,13 +81,8 @@ class _Page:
     sheet_end: bool  # the sheet's total is at its foot
 
 
-@cache
 def _catalogue(language: str, folder: Path) -> dict[str, str]:
-    with (folder / language / CATALOGUE_FILE).open(encoding="utf-8") as handle:
-        part = yaml.safe_load(handle) or {}
-    return {
-        str(key)[len(PREFIX) :]: str(text) for key, text in part.items() if key.startswith(PREFIX)
-    }
+    return catalogue_part(language, CATALOGUE_FILE, PREFIX, folder)
 
 
 def sheet_labels(language: str, folder: Path = CONFIG_DIR / "i18n") -> dict[str, str]:

@@ -18,13 +18,12 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 
-import yaml
 from sqlalchemy import Connection
 
 from core.auth.scope import Scope
+from core.config.catalogue import catalogue_part
 from core.db.sqltext import run
 from core.field.plan import build_plan
 from core.localtime import local_midnight, to_local
@@ -90,11 +89,8 @@ def _md(text: str) -> str:
     return text.translate(_MARKDOWN_SIGNS)
 
 
-@cache
 def _catalogue(language: str, folder: Path) -> dict[str, str]:
-    with (folder / language / CATALOGUE_FILE).open(encoding="utf-8") as handle:
-        part = yaml.safe_load(handle) or {}
-    return {str(k)[len(PREFIX) :]: str(v) for k, v in part.items() if str(k).startswith(PREFIX)}
+    return catalogue_part(language, CATALOGUE_FILE, PREFIX, folder)
 
 
 def words(language: str, folder: Path = CONFIG_DIR / "i18n") -> dict[str, str]:

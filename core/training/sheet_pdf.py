@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from functools import cache
 from pathlib import Path
 
-import yaml
 from fpdf import FPDF
 
+from core.config.catalogue import catalogue_part
 from core.exports.pdf_common import (
     FAMILY,
     GREY,
@@ -49,11 +48,8 @@ TICK = "\u221a"  # √
 TITLE_PT, INFO_PT, HEAD_PT, CELL_PT, SMALL_PT = 15.0, 10.0, 8.0, 9.5, 7.0
 
 
-@cache
 def _catalogue(language: str, folder: Path) -> dict[str, str]:
-    with (folder / language / CATALOGUE_FILE).open(encoding="utf-8") as handle:
-        part = yaml.safe_load(handle) or {}
-    return {str(k)[len(PREFIX) :]: str(v) for k, v in part.items() if str(k).startswith(PREFIX)}
+    return catalogue_part(language, CATALOGUE_FILE, PREFIX, folder)
 
 
 def sheet_labels(language: str, folder: Path = CONFIG_DIR / "i18n") -> dict[str, str]:
