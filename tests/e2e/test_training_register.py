@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 from sqlalchemy import text, update
 
 from app.i18n import load_catalog
@@ -39,10 +39,26 @@ def _type_date(page: Page, label: str, day: dt.date) -> None:
     settle(page)
 
 
-def _button(page: Page, name: str) -> None:
-    """Taps a button and waits for the runs it starts: a save reruns the page once more
-    (or switches to another screen) when it is done."""
-    page.get_by_role("button", name=name, exact=True).click()
+def _tap_until(page: Page, target: Locator | str, shows: Locator) -> None:
+    """Taps a button (a Locator, or a button's name) and waits until `shows` is visible.
+    On a loaded machine a tap that lands while a run is being drawn can be dropped: once
+    the page is idle again and still shows the button but not what it leads to, it is
+    tapped once more (never for a tap already taken: that one has changed the page)."""
+    if isinstance(target, str):
+        target = page.get_by_role("button", name=target, exact=True)
+    target = target.first
+    for attempt in range(3):
+        target.click()
+        try:
+            expect(shows.first).to_be_visible(timeout=8_000)
+            break
+        except AssertionError:
+            settle(page, 600)
+            if shows.first.is_visible():
+                break
+            if attempt == 2 or not target.is_visible():
+                expect(shows.first).to_be_visible(timeout=20_000)
+                break
     settle(page, 600)
     settle(page)
 
@@ -57,26 +73,26 @@ def _expander(page: Page, title: str) -> None:
         page.wait_for_timeout(300)
 
 
-def _follow(page: Page, link: str, heading: str) -> None:
-    """Taps a button to another screen and waits for its `heading`; a tap that lands while
-    the last run is still being drawn can be dropped, so it is tapped once more if needed."""
-    for attempt in range(2):
-        page.get_by_role("button", name=link, exact=True).first.click()
-        settle(page, 600)
-        target = page.get_by_role("heading", name=heading, exact=True)
-        try:
-            expect(target).to_be_visible(timeout=5_000)
-            return
-        except AssertionError:
-            if attempt == 1:
-                raise
+def _heading(page: Page, name: str) -> Locator:
+    return page.get_by_role("heading", name=name, exact=True)
+
+
+def _all_present(page: Page) -> Locator:
+    return page.get_by_role("button", name=ZH["register.all_present"], exact=True)
+
+
+def _zh_date(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _day_heading(page: Page, day: dt.date) -> Locator:
+    """The heading of that day's attendance."""
+    return _heading(page, ZH["register.day_title"].format(date=_zh_date(day)))
 
 
 def _day_link(page: Page, day: dt.date) -> None:
-    label = f"{day.year}年{day.month}月{day.day}日 · "
-    page.get_by_role("button").filter(has_text=label).first.click()
-    settle(page, 600)
-    settle(page)
+    link = page.get_by_role("button").filter(has_text=f"{_zh_date(day)} · ")
+    _tap_until(page, link, _day_heading(page, day))
 
 
 def test_a_trainer_ticks_five_days_of_a_batch_on_a_phone_in_chinese(
@@ -102,33 +118,33 @@ def test_a_trainer_ticks_five_days_of_a_batch_on_a_phone_in_chinese(
     _type_date(page, ZH["register.field.first_day"], days[0])
     shoot(page, "register-open-trainer-zh-phone")
     _no_horizontal_scroll(page, "open a batch")
-    _button(page, ZH["register.open"])
-    expect(page.get_by_role("heading", name=BATCH, exact=True)).to_be_visible()
+    _tap_until(page, ZH["register.open"], _heading(page, BATCH))
 
     for name in ("试点学员甲", "试点学员乙"):
         _expander(page, ZH["register.new_applicant"])
         page.get_by_label(ZH["register.field.name"], exact=True).fill(name)
-        _button(page, ZH["register.enter_applicant"])
+        _tap_until(page, ZH["register.enter_applicant"], page.get_by_text(f"{name}已登记为申请人"))
         # Saved, and the form drawn afresh and empty for the next one.
-        expect(page.get_by_text(f"{name}已登记为申请人")).to_be_visible()
         expect(page.get_by_label(ZH["register.field.name"], exact=True)).to_have_value("")
     for day in days[1:]:
         _type_date(page, ZH["register.field.day"], day)
-        _button(page, ZH["register.add_day"])  # opens that day's attendance
-        _button(page, ZH["register.all_present"])
-        _follow(page, ZH["register.back_to_batch"], BATCH)
+        # "Add the day" opens that day's attendance.
+        _tap_until(page, ZH["register.add_day"], _day_heading(page, day))
+        _tap_until(page, _all_present(page), main.get_by_text("到场 2/2人"))
+        _tap_until(page, ZH["register.back_to_batch"], _heading(page, BATCH))
     shoot(page, "register-batch-trainer-zh-phone")
     _no_horizontal_scroll(page, "batch")
 
     # The first day (opened with the batch), then untick 乙 on the last day.
     _day_link(page, days[0])
-    _button(page, ZH["register.all_present"])
-    _follow(page, ZH["register.back_to_batch"], BATCH)
+    _tap_until(page, _all_present(page), main.get_by_text("到场 2/2人"))
+    _tap_until(page, ZH["register.back_to_batch"], _heading(page, BATCH))
     _day_link(page, days[-1])
     row = main.locator("[data-testid=stCheckbox]").filter(has_text="试点学员乙")
     row.locator("label").click()
     settle(page)
-    expect(main.get_by_text("到场 1/2人")).to_be_visible()
+    # A tick saves itself; on a loaded machine its run can take a while.
+    expect(main.get_by_text("到场 1/2人")).to_be_visible(timeout=20_000)
     shoot(page, "register-day-trainer-zh-phone")
     _no_horizontal_scroll(page, "day")
     _taps_of_44_px(main, "day")
@@ -136,8 +152,8 @@ def test_a_trainer_ticks_five_days_of_a_batch_on_a_phone_in_chinese(
         height = main.locator("[data-testid=stCheckbox] label").nth(box).bounding_box()
         assert height is not None and height["height"] >= 44
 
-    _follow(page, ZH["register.back_to_batch"], BATCH)
-    _follow(page, ZH["register.back"], ZH["register.batches"])
+    _tap_until(page, ZH["register.back_to_batch"], _heading(page, BATCH))
+    _tap_until(page, ZH["register.back"], _heading(page, ZH["register.batches"]))
     # 甲 came all five days, 乙 four: one of the two waiting is ready.
     expect(main.get_by_text("等待中的2人里有 1 人已达标。")).to_be_visible()
     expect(main.locator("[data-testid=stDataFrame]").last).to_be_visible()
