@@ -20,6 +20,7 @@ from babel.dates import format_time as babel_format_time
 from babel.dates import get_timezone_name
 from babel.numbers import format_decimal
 
+from core.config.catalogue import fill
 from core.config.messages_zh import to_chinese as config_to_chinese
 from core.localtime import display_zone, to_local
 from core.paths import CONFIG_DIR
@@ -61,9 +62,9 @@ def current_language() -> str:
 
 
 def t(key: str, **values: object) -> str:
-    """The text for `key` in the session's language, with {placeholders} filled."""
-    text = load_catalog(current_language())[key]
-    return text.format(**values) if values else text
+    """The text for `key` in the session's language, with {placeholders} filled (and a
+    count's noun in its form: core.config.catalogue.fill)."""
+    return fill(load_catalog(current_language())[key], **values)
 
 
 def config_message(message: str) -> str:

@@ -23,7 +23,7 @@ from pathlib import Path
 from sqlalchemy import Connection
 
 from core.auth.scope import Scope
-from core.config.catalogue import catalogue_part
+from core.config.catalogue import catalogue_part, fill
 from core.db.sqltext import run
 from core.field.plan import build_plan
 from core.localtime import local_midnight, to_local
@@ -113,7 +113,7 @@ def day_text(day: dt.date, language: str) -> str:
 def _more(lines: list[str], w: dict[str, str]) -> tuple[str, ...]:
     if len(lines) <= FIRST_ITEMS:
         return tuple(lines)
-    return (*lines[:FIRST_ITEMS], w["more"].format(count=len(lines) - FIRST_ITEMS))
+    return (*lines[:FIRST_ITEMS], fill(w["more"], count=len(lines) - FIRST_ITEMS))
 
 
 def officer_sections(
@@ -130,11 +130,12 @@ def officer_sections(
         return (Section(w["plan"], (w["plan_empty"],)),)
     reasons = Counter(reason for item in plan.items for reason in item.reasons)
     counts = " · ".join(
-        w["reason_count"].format(count=n, reason=w[f"reason.{reason}"])
+        fill(w["reason_count"], count=n, reason=w[f"reason.{reason}"])
         for reason, n in sorted(reasons.items(), key=lambda x: (-x[1], x[0]))
     )
     lines = [
-        w["plan_item"].format(
+        fill(
+            w["plan_item"],
             village=item.village,
             name=item.name,
             code=item.borrower_code,
@@ -142,15 +143,15 @@ def officer_sections(
         )
         for item in plan.items
     ]
-    sections = [Section(w["plan_count"].format(count=len(plan.items)), (counts, *_more(lines, w)))]
+    sections = [Section(fill(w["plan_count"], count=len(plan.items)), (counts, *_more(lines, w)))]
     loans = [loan for item in plan.items for loan in item.slipping]
     if loans:
         sections.append(
             Section(
-                w["slipping"].format(count=len(loans)),
+                fill(w["slipping"], count=len(loans)),
                 _more(
                     [
-                        w["slipping_line"].format(loan=loan.loan_code, chance=f"{loan.score:.0%}")
+                        fill(w["slipping_line"], loan=loan.loan_code, chance=f"{loan.score:.0%}")
                         for loan in loans
                     ],
                     w,
@@ -181,7 +182,8 @@ def leader_sections(
         key=lambda f: (severity.get(f.severity, 3), f.subject, f.rule_id),
     )
     lines = [
-        w["finding"].format(
+        fill(
+            w["finding"],
             name=names.get(f.subject, f.subject),
             code=f.subject,
             message=f.message_zh if language == "zh" else f.message_en,
@@ -190,19 +192,19 @@ def leader_sections(
     ]
     sections = [
         Section(
-            w["breaches"].format(count=len(breached)),
+            fill(w["breaches"], count=len(breached)),
             _more(lines, w) if lines else (w["no_breaches"],),
         )
     ]
     label = current_cycle(day, due_days).period
     waiting = [
-        w["review_line"].format(name=row.officer_name, period=period_label)
+        fill(w["review_line"], name=row.officer_name, period=period_label)
         for period_label in (label, previous_label(label))
         for row in list_review_statuses(conn, scope, period_label)
         if row.status == "submitted"
     ]
     if waiting:
-        sections.append(Section(w["reviews"].format(count=len(waiting)), _more(waiting, w)))
+        sections.append(Section(fill(w["reviews"], count=len(waiting)), _more(waiting, w)))
     return tuple(sections)
 
 
@@ -218,8 +220,8 @@ def trainer_sections(
         Section(
             w["training"],
             (
-                w["open_batches"].format(count=batches),
-                w["ready_line"].format(ready=ready, waiting=len(waiting), days=min_days),
+                fill(w["open_batches"], count=batches),
+                fill(w["ready_line"], ready=ready, waiting=len(waiting), days=min_days),
             ),
         ),
     )
@@ -242,7 +244,7 @@ def admin_sections(
         last_day = to_local(stamp).date()
         age = (day - last_day).days
         key = "stale_import" if age >= STALE_IMPORT_DAYS else "last_import"
-        lines.append(w[key].format(date=day_text(last_day, language), days=age))
+        lines.append(fill(w[key], date=day_text(last_day, language), days=age))
     since = day - dt.timedelta(days=1)
     refused = run(
         conn,
@@ -250,12 +252,12 @@ def admin_sections(
         {"since": local_midnight(since)},
     )[0].n
     if refused:
-        lines.append(w["refused_imports"].format(count=int(refused)))
+        lines.append(fill(w["refused_imports"], count=int(refused)))
     failed = run(
         conn,
         "SELECT COUNT(*) AS n FROM digest_deliveries WHERE state = 'failed' AND day >= :since",
         {"since": since},
     )[0].n
     if failed:
-        lines.append(w["failed_digests"].format(count=int(failed)))
+        lines.append(fill(w["failed_digests"], count=int(failed)))
     return (Section(w["imports"], tuple(lines)),)

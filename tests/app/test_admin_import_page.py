@@ -190,7 +190,7 @@ def test_a_bad_csv_shows_the_problem_row_and_writes_nothing(
     loans[1]["principal"] = "<b>lots</b>"
     at = check(upload(open_page(PAGE), portfolio_files(tmp_path / "upload", {"loans": loans})))
     assert not at.exception
-    assert at.error[0].value == "Refused: 1 problem(s) in 1 file(s)."
+    assert at.error[0].value == "Refused: 1 problem in 1 file."
     problems = table(at)
     assert problems["File"] == ["loans.csv"]
     assert problems["Line"] == [3]

@@ -329,7 +329,7 @@ def test_an_overdue_item_shows_on_both_home_pages(loaded_db: str, db: Engine, lo
     at = open_home()
     assert not at.exception
     # The reminder comes first, right under the title (the quarter's findings follow).
-    assert at.warning[0].value == "You have 1 overdue action item(s) from coaching."
+    assert at.warning[0].value == "You have 1 overdue action item from coaching."
     [link] = at.get("page_link")
     assert (link.proto.page, link.proto.label) == ("coaching", "Open coaching and action items")
     log_in_as("team_leader")
@@ -337,10 +337,10 @@ def test_an_overdue_item_shows_on_both_home_pages(loaded_db: str, db: Engine, lo
     assert not at.exception
     # The leader's own item (OF2's "Late too") apart from the one waiting on OF1.
     assert [w.value for w in at.warning][0] == (
-        "You have 1 overdue action item(s) from coaching:\n\n- 刘洋 (OF2): 1"
+        "You have 1 overdue action item from coaching:\n\n- 刘洋 (OF2): 1"
     )
     assert [i.value for i in at.info] == [
-        "1 overdue action item(s) from coaching are waiting on your officers:\n\n- 张伟 (OF1): 1"
+        "1 overdue action item from coaching is waiting on your officers:\n\n- 张伟 (OF1): 1"
     ]
     assert at.get("page_link")[0].proto.page == "coaching"
     log_in_as("officer")

@@ -94,7 +94,7 @@ def test_recording_two_members_writes_their_visits_and_receipt(field_db: str, lo
     at.selectbox(key=f"sheet_reason_L2{SUFFIX}__en").set_value("absent")
     at.button(key="collection_sheet_save").click().run()
     assert not at.exception
-    assert "Meeting saved: 2 members visited, 1 receipts, ¥300.50 in all." in texts(at)
+    assert "Meeting saved: 2 members visited, 1 receipt, ¥300.50 in all." in texts(at)
     assert _stored(field_db) == ([("B1", "paid"), ("B2", "not_home")], [("L1", 30050)])
     # The form starts empty; what is recorded shows beside the rows.
     assert at.text_input(key="sheet_amount_L1_OF1_2025-06-20_n1").value == ""

@@ -75,7 +75,7 @@ def test_the_leader_sees_reviews_waiting_and_the_officer_a_return(
     submit_q2(loaded_db)
     log_in_as("team_leader")
     shown = texts(home(monkeypatch, dt.date(2025, 7, 5)))
-    assert "1 review(s) are waiting for your comments and sign-off:" in shown
+    assert "1 review is waiting for your comments and sign-off:" in shown
     assert "张伟: 2025Q2" in shown
     engine = make_engine(database_url=loaded_db)
     return_review(engine, "tl1", TEAM, "OF1", "2025Q2", "请补充", 2, NOW)
@@ -115,9 +115,9 @@ def test_the_officer_counts_their_own_overdue_items_apart_from_the_leaders(
     log_in_as("officer")
     at = home(monkeypatch, dt.date(2025, 7, 2))
     assert not at.exception
-    assert at.warning[0].value == "You have 2 overdue action item(s) from coaching."
+    assert at.warning[0].value == "You have 2 overdue action items from coaching."
     assert [i.value for i in at.info] == [
-        "1 overdue action item(s) from coaching are waiting on your team leader."
+        "1 overdue action item from coaching is waiting on your team leader."
     ]
     at = start_app("zh").switch_page("pages/home.py").run()
     assert at.warning[0].value == "您有 2 个辅导行动项已逾期。"
@@ -134,10 +134,10 @@ def test_the_leader_counts_their_own_overdue_items_apart_from_each_officers(
     at = home(monkeypatch, dt.date(2025, 7, 2))
     assert not at.exception
     assert at.warning[0].value == (
-        "You have 2 overdue action item(s) from coaching:\n\n- 张伟 (OF1): 1\n- 刘洋 (OF2): 1"
+        "You have 2 overdue action items from coaching:\n\n- 张伟 (OF1): 1\n- 刘洋 (OF2): 1"
     )
     assert [i.value for i in at.info] == [
-        "3 overdue action item(s) from coaching are waiting on your officers:"
+        "3 overdue action items from coaching are waiting on your officers:"
         "\n\n- 张伟 (OF1): 2\n- 刘洋 (OF2): 1"
     ]
     at = start_app("zh")
