@@ -169,10 +169,19 @@ class FormDraft:
                 else:
                     st.session_state.pop(widget, None)
 
+    def _offered(self, name: str, value: Any) -> Any:
+        """A multiselect's drafted items that are still offered (the rest went since)."""
+        if isinstance(value, list) and name in self.choices:
+            return [v for v in value if v in self.choices[name]]
+        return value
+
     def _fits(self, name: str, value: Any) -> bool:
         """Whether a draft's value can go back into its field: a choice still offered, a
         value of the field's kind (a date where a date is typed, text where text is)."""
-        if name in self.choices and value not in self.choices[name] and value is not None:
+        # A multiselect's list is trimmed to what is offered before (`_offered`).
+        offered = self.choices.get(name)
+        single = value is not None and not isinstance(value, list)
+        if offered is not None and single and value not in offered:
             return False
         default = self.defaults[name]
         if default is None or value is None:

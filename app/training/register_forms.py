@@ -148,31 +148,43 @@ def render_add_members(me: Viewer, keeper: Keeper, detail: BatchDetail, version:
         c.code: f"{c.name} · {c.code}" + (f" · {c.group_code}" if c.group_code else "")
         for c in candidates
     }
+    keys = {"picked": f"{form}_picked", "codes": f"{form}_codes"}
     with st.expander(t("register.add_members"), icon=":material/group_add:"):
+        # The borrowers picked and the codes typed are a draft until added.
+        draft = FormDraft(
+            form,
+            me.user.username,
+            keys,
+            {"picked": [], "codes": ""},
+            choices={"picked": list(labels)},
+        )
+        draft.notice()
         picked = st.multiselect(
             t("register.field.candidates", village=detail.summary.village),
             list(labels),
             format_func=labels.__getitem__,
-            key=f"{form}_picked",
+            key=keys["picked"],
             placeholder=t("register.field.candidates_hint"),
+            **draft.autosave,
         )
         typed = st.text_input(
             t("register.field.codes"),
-            key=f"{form}_codes",
+            key=keys["codes"],
             placeholder=t("register.field.codes_hint"),
+            **draft.autosave,
         )
         _errors(form, "borrowers")
+        draft.keep()
         if not st.button(t("register.add"), key=f"{form}_save", width="stretch"):
             return
-        codes = [*picked, *typed.replace("，", ",").replace(" ", ",").split(",")]
+        codes = [*picked, *(typed or "").replace("，", ",").replace(" ", ",").split(",")]
         try:
             added = add_members(get_engine(), keeper, detail.summary.id, codes)
         except ValidationFailed as failed:
             remember_errors(form, failed)
             st.rerun()
         remember_errors(form, None)
-        for key in (f"{form}_picked", f"{form}_codes"):
-            st.session_state.pop(key, None)
+        draft.done()
         flash(FLASH, "success", t("register.members_added", count=added))
         st.rerun()
 

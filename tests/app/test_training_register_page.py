@@ -221,3 +221,40 @@ def test_an_applicant_entered_from_the_batch(register_db: str, log_in_as) -> Non
     ]
     assert "王五 (applicant)" in list(at.dataframe[0].value["Name"])
     assert dt.date(2025, 3, 7) == TODAY
+
+
+def _restored(at: AppTest) -> list[str]:
+    return [i.value for i in at.info if i.value.startswith("Restored what you typed at ")]
+
+
+def test_borrowers_picked_to_enrol_are_kept_until_added(register_db: str, log_in_as) -> None:
+    batch = march_batch(register_db)
+    log_in_as("trainer")
+    at = open_page(PAGE, batch=str(batch))
+    form = f"register_members_{batch}"
+    offered = list(at.multiselect(key=f"{form}_picked").options)
+    codes = [option.split(" · ")[1] for option in offered]
+    assert len(codes) >= 2
+    at = at.multiselect(key=f"{form}_picked").select(offered[0]).select(offered[1]).run()
+    at = at.text_input(key=f"{form}_codes").input("B9").run()
+    # Leaving for another page, or a refresh, draws the form afresh: from the draft.
+    at = open_page(PAGE, batch=str(batch))
+    assert at.multiselect(key=f"{form}_picked").value == codes[:2]
+    assert at.text_input(key=f"{form}_codes").value == "B9"
+    assert len(_restored(at)) == 1
+    # Someone else enrols the first meanwhile: of the draft, the one still offered is kept.
+    engine = create_engine(register_db)
+    with engine.connect() as conn:
+        trainer = keeper_for(conn, Scope("trainer", staff_code="TR1"), "trainer")
+    add_members(engine, trainer, batch, [codes[0]])
+    engine.dispose()
+    at = open_page(PAGE, batch=str(batch))
+    assert at.multiselect(key=f"{form}_picked").value == [codes[1]]
+    at.text_input(key=f"{form}_codes").input("")
+    at = at.button(key=f"{form}_save").click().run()
+    assert not at.exception
+    assert "1 added." in [s.value for s in at.success]
+    assert at.multiselect(key=f"{form}_picked").value == []
+    # Added: no draft is left to restore.
+    at = open_page(PAGE, batch=str(batch))
+    assert _restored(at) == [] and at.multiselect(key=f"{form}_picked").value == []
