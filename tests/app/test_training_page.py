@@ -177,7 +177,7 @@ def test_a_period_without_exceptions(loaded_db: str, log_in_as) -> None:
     assert [s.value for s in at.success] == [
         "Every first loan of the period followed at least 5 days of training."
     ]
-    assert "No training batch started in this period." in page_text(at)
+    assert "No training week started in this period." in page_text(at)
 
 
 def test_an_officer_cannot_open_it(loaded_db: str, log_in_as) -> None:
