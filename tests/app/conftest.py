@@ -144,6 +144,11 @@ def texts(at: AppTest) -> str:
     return "\n".join(str(part.value) for part in parts)
 
 
+def restored(at: AppTest) -> list[str]:
+    """The notices of a form filled from its draft (app/drafts.py), in English."""
+    return [i.value for i in at.info if i.value.startswith("Restored what you typed at ")]
+
+
 def elements(at: AppTest | Block, kind: str) -> list[Any]:
     """The elements of a kind AppTest has no typed accessor for (download buttons, page
     links, plain text), as a list."""

@@ -16,7 +16,7 @@ from core.db.audit import load_audit
 from core.db.engine import make_engine
 from core.db.models import User
 from core.settings import load_settings
-from tests.app.conftest import open_page, start_app
+from tests.app.conftest import open_page, restored, start_app
 from tests.db.helpers import PASSWORD, add_account
 
 PAGE = "pages/admin_users.py"
@@ -217,10 +217,6 @@ def admin_draft(url: str):
         return load_draft(engine, "admin", "au_add")
     finally:
         engine.dispose()
-
-
-def restored(at) -> list[str]:
-    return [i.value for i in at.info if i.value.startswith("Restored what you typed at ")]
 
 
 def test_a_new_account_typed_and_left_comes_back_without_its_password(accounts: str) -> None:

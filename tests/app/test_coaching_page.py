@@ -15,7 +15,7 @@ from core.auth.users import add_user
 from core.db.engine import make_engine, write_transaction
 from core.reviews.actions import add_action, load_actions, set_action_status
 from core.reviews.coaching import SessionForm, load_sessions, save_session
-from tests.app.conftest import open_page, start_app, texts
+from tests.app.conftest import open_page, restored, start_app, texts
 
 TODAY = dt.date(2025, 6, 30)
 TEAM = Scope("team", branch="城关支行", team="城关一组")
@@ -389,10 +389,6 @@ def test_other_roles_cannot_open_it(loaded_db: str, log_in_as) -> None:
 
 
 # -- Nothing typed is lost: the 1:1 and item forms keep drafts (app/drafts.py) ------------
-
-
-def restored(at) -> list[str]:
-    return [i.value for i in at.info if i.value.startswith("Restored what you typed at ")]
 
 
 def leader_draft(db: Engine, key: str):

@@ -13,7 +13,7 @@ from sqlalchemy import text
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 
 from core.db.engine import make_engine, read_data_version
-from tests.app.conftest import open_page, start_app
+from tests.app.conftest import open_page, restored, start_app
 
 TODAY = dt.date(2025, 7, 2)  # a Wednesday; the base portfolio logs no hours in 2025Q3
 
@@ -339,10 +339,6 @@ def test_the_imported_note_speaks_chinese(imported_july: str, log_in_as) -> None
 
 
 # -- Nothing typed is lost: each day and week keeps a draft (app/drafts.py) ---------------
-
-
-def restored(at) -> list[str]:
-    return [i.value for i in at.info if i.value.startswith("Restored what you typed at ")]
 
 
 def time_draft(url: str, key: str):

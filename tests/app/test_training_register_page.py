@@ -16,7 +16,7 @@ from core.auth.scope import Scope
 from core.training.applicants import ApplicantForm
 from core.training.batch_reach import keeper_for
 from core.training.batch_writes import BatchForm, add_applicant, add_day, add_members, open_batch
-from tests.app.conftest import app_database, import_tables, open_page, texts
+from tests.app.conftest import app_database, import_tables, open_page, restored, texts
 from tests.db.test_training_register import MARCH, TODAY, register_portfolio
 
 PAGE = "pages/training_register.py"
@@ -223,10 +223,6 @@ def test_an_applicant_entered_from_the_batch(register_db: str, log_in_as) -> Non
     assert dt.date(2025, 3, 7) == TODAY
 
 
-def _restored(at: AppTest) -> list[str]:
-    return [i.value for i in at.info if i.value.startswith("Restored what you typed at ")]
-
-
 def test_borrowers_picked_to_enrol_are_kept_until_added(register_db: str, log_in_as) -> None:
     batch = march_batch(register_db)
     log_in_as("trainer")
@@ -241,7 +237,7 @@ def test_borrowers_picked_to_enrol_are_kept_until_added(register_db: str, log_in
     at = open_page(PAGE, batch=str(batch))
     assert at.multiselect(key=f"{form}_picked").value == codes[:2]
     assert at.text_input(key=f"{form}_codes").value == "B9"
-    assert len(_restored(at)) == 1
+    assert len(restored(at)) == 1
     # Someone else enrols the first meanwhile: of the draft, the one still offered is kept.
     engine = create_engine(register_db)
     with engine.connect() as conn:
@@ -257,4 +253,4 @@ def test_borrowers_picked_to_enrol_are_kept_until_added(register_db: str, log_in
     assert at.multiselect(key=f"{form}_picked").value == []
     # Added: no draft is left to restore.
     at = open_page(PAGE, batch=str(batch))
-    assert _restored(at) == [] and at.multiselect(key=f"{form}_picked").value == []
+    assert restored(at) == [] and at.multiselect(key=f"{form}_picked").value == []
