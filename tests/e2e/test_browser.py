@@ -197,8 +197,16 @@ def test_an_officer_logs_a_visit_at_phone_width(live_app: str, browser: Browser)
     open_page(page, "Visits")
     close_sidebar(page)
     form = page.locator(".st-key-visits_log_form")  # a bordered container, no st.form
+    # The first borrower, chosen with the keyboard: a tapped option's list closes on the
+    # press, and on a loaded machine the release could land on the date's clear button
+    # under it (seen once in a full run: the visit refused for want of a date).
     form.locator("[data-testid=stSelectbox]").first.click()
-    page.get_by_role("option").first.click()
+    expect(page.get_by_role("option").first).to_be_visible()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    settle(page)
+    expect(form.get_by_role("combobox").first).not_to_have_value("")
+    expect(form.get_by_role("spinbutton", name="year, Date of the visit")).not_to_have_text("yyyy")
     form.get_by_label("Notes").fill("Pigs sold at market; repays on Friday.")
     form.get_by_role("button", name="Save the visit").click()
     settle(page)
